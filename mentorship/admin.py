@@ -1,0 +1,211 @@
+"""Admin site for program admins: programs, guideline versions, pairs, and the audit trail.
+
+Meeting notes never appear here: the meeting inline lists dates, durations and status only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from mentorship.markup import render_markdown
+from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
+from mentorship.services import guideline_new_draft, guideline_publish
+
+admin.site.site_header = "Mentoring program administration"
+admin.site.site_title = "Mentoring admin"
+admin.site.index_title = "Programs, guidelines, pairs and reviews"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+    search_fields = ["username", "full_name", "email"]
+    ordering = ["full_name", "username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["full_name", "email"]}),
+        (
+            "Access",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["username", "full_name", "email", "usable_password", "password1", "password2"]}),
+    ]  # fmt: skip
+
+
+class GuidelineVersionInline(admin.TabularInline):
+    model = Guideline
+    fields = ["version_link", "status", "title", "published_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    verbose_name_plural = "Guideline versions"
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Version")
+    def version_link(self, guideline: Guideline) -> str:
+        url = reverse("admin:mentorship_guideline_change", args=[guideline.pk])
+        label = f"v{guideline.version}" if guideline.version else "draft"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+
+@admin.register(Program)
+class ProgramAdmin(admin.ModelAdmin):
+    list_display = ["name", "starts_on", "ends_on", "active_pairs", "current_version"]
+    search_fields = ["name"]
+    inlines = [GuidelineVersionInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                active_pair_count=Count("pairs", filter=Q(pairs__status="active"), distinct=True)
+            )
+        )
+
+    @admin.display(description="Active pairs", ordering="active_pair_count")
+    def active_pairs(self, program: Program) -> int:
+        return program.active_pair_count
+
+    @admin.display(description="Current guideline")
+    def current_version(self, program: Program) -> str:
+        guideline = program.current_guideline()
+        return f"v{guideline.version}" if guideline else "none published"
+
+
+@admin.register(Guideline)
+class GuidelineAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "program", "status", "version", "published_at"]
+    list_filter = ["program", "status"]
+    search_fields = ["title", "program__name"]
+    actions = ["publish_drafts", "new_draft_from"]
+    readonly_fields = ["status", "version", "published_at", "published_by", "preview"]
+    fieldsets = [
+        (None, {"fields": ["program", "title", "status", "version", "published_at", "published_by"]}),
+        ("Confidentiality policy", {"fields": ["body"]}),
+        ("The mentor's role relative to promotion", {"fields": ["clarification", "qualification", "expectations"]}),
+        ("Worked examples", {"fields": ["acceptable_examples", "breach_examples"]}),
+        ("Preview", {"fields": ["preview"]}),
+    ]  # fmt: skip
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A published version is shown read-only; changing it means starting a new draft.
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if queryset.filter(status=Guideline.Status.PUBLISHED).exists():
+            raise PermissionDenied
+        super().delete_queryset(request, queryset)
+
+    @admin.display(description="Rendered preview")
+    def preview(self, guideline: Guideline) -> str:
+        if guideline.pk is None:
+            return "Save the draft to see the preview."
+        sections = [
+            ("Confidentiality policy", guideline.body),
+            ("Clarification", guideline.clarification),
+            ("Qualification", guideline.qualification),
+            ("Expectations", guideline.expectations),
+        ]
+        html = format_html_join(
+            "",
+            '<section class="guideline-preview"><h3>{}</h3>{}</section>',
+            ((title, render_markdown(text)) for title, text in sections),
+        )
+        examples = format_html(
+            "<h3>Acceptable</h3><ul>{}</ul><h3>Breaches</h3><ul>{}</ul>",
+            format_html_join("", "<li>{}</li>", ((e,) for e in guideline.acceptable_example_list())),
+            format_html_join("", "<li>{}</li>", ((e,) for e in guideline.breach_example_list())),
+        )
+        return html + examples
+
+    @admin.action(description="Publish selected drafts as new versions", permissions=["change"])
+    def publish_drafts(self, request, queryset):
+        published = 0
+        for guideline in queryset.filter(status=Guideline.Status.DRAFT).order_by("pk"):
+            try:
+                guideline_publish(guideline_id=guideline.pk, by=request.user, request=request)
+            except ValidationError as exc:
+                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
+            else:
+                published += 1
+        skipped = queryset.filter(status=Guideline.Status.PUBLISHED).count() - published
+        if published:
+            self.message_user(request, f"Published {published} guideline version(s).")
+        if skipped > 0:
+            self.message_user(
+                request, "Already published versions were left unchanged.", messages.WARNING
+            )
+
+    @admin.action(description="Start a new draft from selected version", permissions=["add"])
+    def new_draft_from(self, request, queryset):
+        for guideline in queryset:
+            guideline_new_draft(source=guideline, by=request.user)
+        self.message_user(request, f"Created {queryset.count()} new draft(s).")
+
+
+class MeetingInline(admin.TabularInline):
+    """Dates and counts only: notes belong to the pair."""
+
+    model = Meeting
+    fields = ["held_on", "duration_minutes", "status"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Pair)
+class PairAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "program", "mentor", "mentee", "status", "cadence_days", "started_on"]
+    list_filter = ["program", "status"]
+    search_fields = ["mentor__full_name", "mentor__username", "mentee__full_name", "mentee__username"]
+    autocomplete_fields = ["mentor", "mentee"]
+    list_select_related = ["program", "mentor", "mentee"]
+    inlines = [MeetingInline]
+    fields = ["program", "mentor", "mentee", "cadence_days", "status", "started_on", "ended_on"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["occurred_at", "action", "actor", "target_type", "target_id", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_type", "target_id", "actor__username"]
+    list_select_related = ["actor"]
+    readonly_fields = [
+        "occurred_at", "actor", "action", "target_type", "target_id", "ip_address", "payload",
+        "prev_hash", "hash",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

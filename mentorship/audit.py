@@ -1,0 +1,120 @@
+"""The audit trail: append-only, hash-chained events written inside the caller's transaction.
+
+Every writer locks the single chain-head row first, so two concurrent writers queue up instead
+of both chaining onto the same predecessor (which would fork the chain).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from mentorship.models import AuditChainHead, AuditEvent, User
+
+
+class Action:
+    GUIDELINE_PUBLISHED = "guideline.published"
+    AGREEMENT_SIGNED = "agreement.signed"
+    AGREEMENT_ACTIVATED = "agreement.activated"
+    AGREEMENT_ENDED = "agreement.ended"
+    AGREEMENT_SUPERSEDED = "agreement.superseded"
+    CONSENT_REQUESTED = "statement.consent_requested"
+    CONSENT_GRANTED = "statement.consent_granted"
+    CONSENT_DECLINED = "statement.consent_declined"
+    CONSENT_WITHDRAWN = "statement.consent_withdrawn"
+    REVIEW_STATUS_CHANGED = "review.status_changed"
+    PANEL_CHANGED = "review.panel_changed"
+    STATEMENTS_SHOWN = "review.statements_shown"
+    ACCESS_DENIED = "access.denied"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def event_digest(
+    *, prev_hash: str, occurred_at, actor_id, action, target_type, target_id, ip_address, payload
+) -> str:
+    body = json.dumps(
+        {
+            "prev": prev_hash,
+            "at": occurred_at.isoformat(),
+            "actor": actor_id,
+            "action": action,
+            "target": [target_type, str(target_id)],
+            "ip": ip_address,
+            "payload": payload,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _target_key(target: models.Model | None) -> tuple[str, str]:
+    if target is None:
+        return "", ""
+    return target._meta.label_lower, str(target.pk)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    target: models.Model | None = None,
+    request: HttpRequest | None = None,
+    payload: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. The payload must never carry confidential text."""
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    target_type, target_id = _target_key(target)
+    event = AuditEvent(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        ip_address=client_ip(request),
+        payload=payload or {},
+        prev_hash=head.last_hash,
+    )
+    event.hash = event_digest(
+        prev_hash=event.prev_hash,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        action=event.action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        ip_address=event.ip_address,
+        payload=event.payload,
+    )
+    event.save()
+    head.last_hash = event.hash
+    head.save(update_fields=["last_hash"])
+    return event
+
+
+def audit_verify() -> AuditEvent | None:
+    """Walk the chain oldest first; return the first event that does not match, else None."""
+    prev_hash = ""
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+        expected = event_digest(
+            prev_hash=prev_hash,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            action=event.action,
+            target_type=event.target_type,
+            target_id=event.target_id,
+            ip_address=event.ip_address,
+            payload=event.payload,
+        )
+        if event.prev_hash != prev_hash or event.hash != expected:
+            return event
+        prev_hash = event.hash
+    return None

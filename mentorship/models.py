@@ -1,0 +1,342 @@
+"""People, programs, versioned guidelines, pairs, meetings and the audit trail.
+
+Rules that must always hold are constraints in the database; workflows that touch several
+objects live in services.py.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pgtrigger
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from mentorship.querysets import GuidelineQuerySet, MeetingQuerySet, PairQuerySet
+
+
+class User(AbstractUser):
+    """A person. The full name is how they are shown everywhere."""
+
+    full_name = models.CharField(max_length=200)
+
+    REQUIRED_FIELDS = ["email", "full_name"]
+
+    class Meta:
+        ordering = ["full_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.username
+
+    def get_short_name(self) -> str:
+        return self.get_full_name().split()[0]
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    description = models.TextField(blank=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="program_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_running(self) -> bool:
+        today = timezone.localdate()
+        started = self.starts_on is None or self.starts_on <= today
+        not_ended = self.ends_on is None or today <= self.ends_on
+        return started and not_ended
+
+    def current_guideline(self) -> Guideline | None:
+        return self.guidelines.published().order_by("-version").first()
+
+
+class PublishedRecordError(ValidationError):
+    """Raised when code tries to change or delete a record that must never change."""
+
+
+class Guideline(models.Model):
+    """One version of a program's confidentiality guideline.
+
+    Drafts are edited freely. Publishing gives the draft the next version number and freezes
+    it: a change after that is a new draft, never an edit (refused here and, on PostgreSQL,
+    by a trigger).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="guidelines")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="The confidentiality policy, in Markdown.",
+    )
+    clarification = models.TextField(
+        help_text="Clarification: what the mentor's role in a promotion discussion is (Markdown).",
+    )
+    qualification = models.TextField(
+        help_text="Qualification: the limits on what a mentor may say, and why (Markdown).",
+    )
+    expectations = models.TextField(
+        help_text="Expectations: what mentor, mentee and leadership can expect (Markdown).",
+    )
+    acceptable_examples = models.TextField(
+        blank=True, help_text="Examples of acceptable mentor input, one per line."
+    )
+    breach_examples = models.TextField(
+        blank=True, help_text="Examples of input that would breach confidentiality, one per line."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = GuidelineQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "-version", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "version"], name="guideline_version_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(status="draft", version__isnull=True, published_at__isnull=True)
+                    | Q(status="published", version__isnull=False, published_at__isnull=False)
+                ),
+                name="guideline_version_iff_published",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="published_guideline_is_immutable",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                condition=pgtrigger.Q(old__status="published"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.version:
+            return f"{self.program} guideline v{self.version}"
+        return f"{self.program} guideline (draft)"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def _stored_is_published(self) -> bool:
+        if self.pk is None:
+            return False
+        return Guideline.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
+
+    def save(self, *args, **kwargs) -> None:
+        if self._stored_is_published():
+            raise PublishedRecordError("A published guideline never changes; create a new draft.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_is_published():
+            raise PublishedRecordError("A published guideline cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def acceptable_example_list(self) -> list[str]:
+        return self._lines(self.acceptable_examples)
+
+    def breach_example_list(self) -> list[str]:
+        return self._lines(self.breach_examples)
+
+
+class Pair(models.Model):
+    """A mentor and a mentee in one program."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ENDED = "ended", "Ended"
+
+    class Cadence(models.IntegerChoices):
+        WEEKLY = 7, "Weekly"
+        FORTNIGHTLY = 14, "Every two weeks"
+        MONTHLY = 28, "Every four weeks"
+
+    program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="pairs")
+    mentor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mentor_pairs")
+    mentee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mentee_pairs")
+    cadence_days = models.PositiveSmallIntegerField(
+        "planned meeting cadence", choices=Cadence.choices, default=Cadence.FORTNIGHTLY
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PairQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "mentor__full_name", "mentee__full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(mentor=F("mentee")), name="pair_mentor_is_not_mentee"
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__gt=0), name="pair_cadence_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["program", "mentee"],
+                condition=Q(status="active"),
+                name="pair_one_active_per_mentee_per_program",
+                violation_error_message="This mentee already has an active pair in this program.",
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "mentee"],
+                condition=Q(status="active"),
+                name="pair_one_active_per_couple",
+                violation_error_message="These two people already form an active pair.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"], name="pair_mentor_status_idx"),
+            models.Index(fields=["mentee", "status"], name="pair_mentee_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentoring {self.mentee} ({self.program})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mentorship:pair", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.mentor_id and self.mentor_id == self.mentee_id:
+            raise ValidationError("Mentor and mentee must be different people.")
+
+    def role_of(self, user) -> str | None:
+        if user.pk == self.mentor_id:
+            return "mentor"
+        if user.pk == self.mentee_id:
+            return "mentee"
+        return None
+
+    def other_member(self, user) -> User:
+        return self.mentee if user.pk == self.mentor_id else self.mentor
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def planned_meetings(self, today: datetime.date | None = None) -> int:
+        """Meetings the cadence plans from the start date until today (or the end date)."""
+        if self.started_on is None:
+            return 0
+        until = self.ended_on or today or timezone.localdate()
+        elapsed = (until - self.started_on).days
+        if elapsed < 0:
+            return 0
+        return elapsed // self.cadence_days + 1
+
+
+class Meeting(models.Model):
+    """One entry in a pair's meeting log. Notes are for the pair alone."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="meetings")
+    held_on = models.DateField("date")
+    duration_minutes = models.PositiveSmallIntegerField("duration (minutes)")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.HELD)
+    notes = models.TextField(blank=True, help_text="Only you and your mentoring partner see notes.")
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=0, duration_minutes__lte=24 * 60),
+                name="meeting_duration_within_a_day",
+            ),
+        ]
+        indexes = [models.Index(fields=["pair", "held_on"], name="meeting_pair_date_idx")]
+
+    def __str__(self) -> str:
+        # No notes here: __str__ reaches the admin log and error pages.
+        return f"Meeting on {self.held_on:%Y-%m-%d} ({self.get_status_display()})"
+
+
+class AuditChainHead(models.Model):
+    """A single row locked by every audit writer so that the hash chain never forks."""
+
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return "audit chain head"
+
+
+class AuditEvent(models.Model):
+    """An append-only, hash-chained record of a sensitive act. Never confidential text."""
+
+    occurred_at = models.DateTimeField(default=timezone.now, editable=False)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    action = models.CharField(max_length=40, editable=False)
+    target_type = models.CharField(max_length=60, blank=True, editable=False)
+    target_id = models.CharField(max_length=40, blank=True, editable=False)
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
+    payload = models.JSONField(default=dict, blank=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            models.Index(fields=["action", "occurred_at"], name="audit_action_time_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="audit_event_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PublishedRecordError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRecordError("Audit events are append-only.")

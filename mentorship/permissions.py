@@ -1,0 +1,37 @@
+"""Who may do what with programs, pairs and meetings. Views, admin and forms ask here.
+
+Reads are scoped in querysets.py (visible_to); these predicates decide actions on an object
+the user can already see.
+"""
+
+from __future__ import annotations
+
+import rules
+
+PROGRAM_ADMINS_GROUP = "Program admins"
+
+
+@rules.predicate
+def is_program_admin(user) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return user.is_staff and user.groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
+
+
+@rules.predicate
+def is_pair_member(user, pair) -> bool:
+    return pair is not None and user.is_authenticated and user.pk in (pair.mentor_id, pair.mentee_id)
+
+
+@rules.predicate
+def is_pair_active(user, pair) -> bool:
+    return pair is not None and pair.status == "active"
+
+
+can_open_pair = is_pair_member
+can_log_meeting = is_pair_member & is_pair_active
+
+rules.add_perm("mentorship.open_pair", can_open_pair)
+rules.add_perm("mentorship.log_meeting", can_log_meeting)

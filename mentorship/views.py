@@ -1,0 +1,70 @@
+"""Participant pages: the "My mentoring" dashboard and the pair page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from mentorship.forms import MeetingForm
+from mentorship.models import Meeting, Pair
+from mentorship.permissions import can_log_meeting
+from mentorship.selectors import attention_for, pair_engagement
+from mentorship.services import meeting_record
+
+
+def pair_for(user, pair_id: int) -> Pair:
+    """The pair if the user is one of its members; 404 for everyone else."""
+    return get_object_or_404(
+        Pair.objects.visible_to(user).select_related("program", "mentor", "mentee"), pk=pair_id
+    )
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    pairs = Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee")
+    as_mentor = [p for p in pairs if p.mentor_id == request.user.pk]
+    as_mentee = [p for p in pairs if p.mentee_id == request.user.pk]
+    return render(
+        request,
+        "mentorship/dashboard.html",
+        {
+            "as_mentor": as_mentor,
+            "as_mentee": as_mentee,
+            "attention": attention_for(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    may_log = can_log_meeting(request.user, pair)
+    form = MeetingForm()
+    if request.method == "POST":
+        if not may_log:
+            raise PermissionDenied
+        form = MeetingForm(request.POST)
+        if form.is_valid():
+            meeting_record(pair=pair, by=request.user, **form.cleaned_data)
+            messages.success(request, "The meeting was added to your log.")
+            return redirect(pair.get_absolute_url() + "#meetings")
+        messages.error(request, "The meeting was not saved. Please correct the fields below.")
+    meetings = Meeting.objects.visible_to(request.user).filter(pair=pair)
+    return render(
+        request,
+        "mentorship/pair_detail.html",
+        {
+            "pair": pair,
+            "role": pair.role_of(request.user),
+            "other": pair.other_member(request.user),
+            "guideline": pair.program.current_guideline(),
+            "meetings": meetings.select_related("recorded_by"),
+            "engagement": pair_engagement(pair),
+            "form": form if may_log else None,
+        },
+    )

@@ -1,0 +1,3 @@
+"""Factories for every model, one module per app."""
+
+from tests.factories.mentorship import *  # noqa: F403
