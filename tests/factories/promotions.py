@@ -1,0 +1,3 @@
+"""Factories for promotion reviews and statements."""
+
+__all__: list[str] = []
