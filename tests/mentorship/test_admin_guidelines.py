@@ -1,0 +1,88 @@
+"""A program admin publishes a guideline in the admin site and cannot edit it afterwards."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from mentorship.models import Guideline
+from tests.factories import GuidelineFactory, ProgramAdminFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def program_admin(client):
+    admin = ProgramAdminFactory()
+    client.force_login(admin)
+    return admin
+
+
+def test_program_admin_publishes_with_the_action(client, program_admin):
+    draft = GuidelineFactory()
+    response = client.post(
+        reverse("admin:mentorship_guideline_changelist"),
+        {"action": "publish_drafts", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    assert response.status_code == HTTPStatus.OK
+    draft.refresh_from_db()
+    assert draft.status == Guideline.Status.PUBLISHED
+    assert draft.version == 1
+    assert draft.published_by == program_admin
+
+
+def test_published_guideline_is_read_only_in_admin(client, program_admin):
+    draft = GuidelineFactory(body="Original body")
+    client.post(
+        reverse("admin:mentorship_guideline_changelist"),
+        {"action": "publish_drafts", "_selected_action": [draft.pk]},
+    )
+    url = reverse("admin:mentorship_guideline_change", args=[draft.pk])
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert b'name="body"' not in page.content  # shown, not editable
+    assert b"Original body" in page.content
+    response = client.post(
+        url,
+        {
+            "program": draft.program_id,
+            "title": "Changed",
+            "body": "Changed body",
+            "clarification": "x",
+            "qualification": "x",
+            "expectations": "x",
+        },
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    draft.refresh_from_db()
+    assert draft.body == "Original body"
+
+
+def test_published_guideline_cannot_be_deleted_in_admin(client, program_admin):
+    draft = GuidelineFactory()
+    client.post(
+        reverse("admin:mentorship_guideline_changelist"),
+        {"action": "publish_drafts", "_selected_action": [draft.pk]},
+    )
+    response = client.post(
+        reverse("admin:mentorship_guideline_delete", args=[draft.pk]), {"post": "yes"}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Guideline.objects.filter(pk=draft.pk).exists()
+
+
+def test_preview_renders_sanitized_markdown(client, program_admin):
+    draft = GuidelineFactory(body="**bold** <script>alert(1)</script>")
+    page = client.get(reverse("admin:mentorship_guideline_change", args=[draft.pk]))
+    assert b"<strong>bold</strong>" in page.content
+    assert b"<script>alert(1)</script>" not in page.content
+
+
+def test_participants_cannot_reach_the_admin(client):
+    client.force_login(UserFactory())
+    response = client.get(reverse("admin:mentorship_guideline_changelist"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,56 @@
+"""The audit trail is a hash chain that verification walks."""
+
+from __future__ import annotations
+
+import pgtrigger
+import pytest
+from django.db import InternalError, connection, transaction
+
+from mentorship.audit import audit_record, audit_verify
+from mentorship.models import AuditEvent, PublishedRecordError
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_events_chain_onto_each_other():
+    actor = UserFactory()
+    first = audit_record(actor=actor, action="test.one", payload={"n": 1})
+    second = audit_record(actor=actor, action="test.two", target=actor)
+    assert first.prev_hash == ""
+    assert second.prev_hash == first.hash
+    assert second.target_type == "mentorship.user"
+    assert audit_verify() is None
+
+
+def test_tampering_is_found():
+    actor = UserFactory()
+    audit_record(actor=actor, action="test.one")
+    tampered = audit_record(actor=actor, action="test.two")
+    audit_record(actor=actor, action="test.three")
+    # On PostgreSQL the trigger refuses this; tamper as a superuser who switched it off.
+    with (
+        pgtrigger.ignore("mentorship.AuditEvent:audit_event_append_only"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE mentorship_auditevent SET action = 'test.forged' WHERE id = %s", [tampered.pk]
+        )
+    assert audit_verify() == tampered
+
+
+def test_events_refuse_save_and_delete():
+    event = audit_record(actor=None, action="test.one")
+    with pytest.raises(PublishedRecordError):
+        event.save()
+    with pytest.raises(PublishedRecordError):
+        event.delete()
+
+
+@pytest.mark.postgres
+def test_database_refuses_update_and_delete():
+    event = audit_record(actor=None, action="test.one")
+    with pytest.raises(InternalError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(InternalError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
