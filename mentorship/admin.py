@@ -36,8 +36,21 @@ class UserAdmin(DjangoUserAdmin):
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["username", "full_name", "email", "usable_password", "password1", "password2"]}),
-    ]  # fmt: skip
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": [
+                    "username",
+                    "full_name",
+                    "email",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ],
+            },
+        ),
+    ]
 
 
 class GuidelineVersionInline(admin.TabularInline):
@@ -92,12 +105,18 @@ class GuidelineAdmin(admin.ModelAdmin):
     actions = ["publish_drafts", "new_draft_from"]
     readonly_fields = ["status", "version", "published_at", "published_by", "preview"]
     fieldsets = [
-        (None, {"fields": ["program", "title", "status", "version", "published_at", "published_by"]}),
+        (
+            None,
+            {"fields": ["program", "title", "status", "version", "published_at", "published_by"]},
+        ),
         ("Confidentiality policy", {"fields": ["body"]}),
-        ("The mentor's role relative to promotion", {"fields": ["clarification", "qualification", "expectations"]}),
+        (
+            "The mentor's role relative to promotion",
+            {"fields": ["clarification", "qualification", "expectations"]},
+        ),
         ("Worked examples", {"fields": ["acceptable_examples", "breach_examples"]}),
         ("Preview", {"fields": ["preview"]}),
-    ]  # fmt: skip
+    ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         # A published version is shown read-only; changing it means starting a new draft.
@@ -132,7 +151,9 @@ class GuidelineAdmin(admin.ModelAdmin):
         )
         examples = format_html(
             "<h3>Acceptable</h3><ul>{}</ul><h3>Breaches</h3><ul>{}</ul>",
-            format_html_join("", "<li>{}</li>", ((e,) for e in guideline.acceptable_example_list())),
+            format_html_join(
+                "", "<li>{}</li>", ((e,) for e in guideline.acceptable_example_list())
+            ),
             format_html_join("", "<li>{}</li>", ((e,) for e in guideline.breach_example_list())),
         )
         return html + examples
@@ -180,9 +201,22 @@ class MeetingInline(admin.TabularInline):
 
 @admin.register(Pair)
 class PairAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "program", "mentor", "mentee", "status", "cadence_days", "started_on"]
+    list_display = [
+        "__str__",
+        "program",
+        "mentor",
+        "mentee",
+        "status",
+        "cadence_days",
+        "started_on",
+    ]
     list_filter = ["program", "status"]
-    search_fields = ["mentor__full_name", "mentor__username", "mentee__full_name", "mentee__username"]
+    search_fields = [
+        "mentor__full_name",
+        "mentor__username",
+        "mentee__full_name",
+        "mentee__username",
+    ]
     autocomplete_fields = ["mentor", "mentee"]
     list_select_related = ["program", "mentor", "mentee"]
     inlines = [MeetingInline]

@@ -142,15 +142,6 @@ class Guideline(models.Model):
             return f"{self.program} guideline v{self.version}"
         return f"{self.program} guideline (draft)"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
-    def _stored_is_published(self) -> bool:
-        if self.pk is None:
-            return False
-        return Guideline.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
-
     def save(self, *args, **kwargs) -> None:
         if self._stored_is_published():
             raise PublishedRecordError("A published guideline never changes; create a new draft.")
@@ -160,6 +151,15 @@ class Guideline(models.Model):
         if self._stored_is_published():
             raise PublishedRecordError("A published guideline cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def _stored_is_published(self) -> bool:
+        if self.pk is None:
+            return False
+        return Guideline.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
 
     @staticmethod
     def _lines(text: str) -> list[str]:
@@ -205,9 +205,7 @@ class Pair(models.Model):
             models.CheckConstraint(
                 condition=~Q(mentor=F("mentee")), name="pair_mentor_is_not_mentee"
             ),
-            models.CheckConstraint(
-                condition=Q(cadence_days__gt=0), name="pair_cadence_positive"
-            ),
+            models.CheckConstraint(condition=Q(cadence_days__gt=0), name="pair_cadence_positive"),
             models.UniqueConstraint(
                 fields=["program", "mentee"],
                 condition=Q(status="active"),
@@ -331,7 +329,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d %H:%M}"
+        return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None:

@@ -22,7 +22,9 @@ def is_program_admin(user) -> bool:
 
 @rules.predicate
 def is_pair_member(user, pair) -> bool:
-    return pair is not None and user.is_authenticated and user.pk in (pair.mentor_id, pair.mentee_id)
+    return (
+        pair is not None and user.is_authenticated and user.pk in (pair.mentor_id, pair.mentee_id)
+    )
 
 
 @rules.predicate

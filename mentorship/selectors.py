@@ -96,4 +96,3 @@ def overdue_meetings(user: User) -> Iterable[AttentionItem]:
                 url=pair.get_absolute_url() + "#meetings",
                 action="Log a meeting",
             )
-

@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from mentorship import views
 
-
 mentorship_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("pairs/<int:pair_id>/", views.pair_detail, name="pair"),

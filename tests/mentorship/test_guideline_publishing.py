@@ -60,8 +60,6 @@ def test_database_refuses_update_of_published_guideline():
     with pytest.raises(InternalError), transaction.atomic():
         Guideline.objects.filter(pk=guideline.pk).update(body="rewritten")
     with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE mentorship_guideline SET body = 'raw' WHERE id = %s", [guideline.pk]
-        )
+        cursor.execute("UPDATE mentorship_guideline SET body = 'raw' WHERE id = %s", [guideline.pk])
     guideline.refresh_from_db()
     assert guideline.body != "raw"

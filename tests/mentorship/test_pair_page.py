@@ -88,7 +88,12 @@ def test_future_meeting_is_refused_and_input_kept(client, pair):
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     response = client.post(
         pair.get_absolute_url(),
-        {"held_on": tomorrow.isoformat(), "duration_minutes": 50, "status": "held", "notes": "Kept"},
+        {
+            "held_on": tomorrow.isoformat(),
+            "duration_minutes": 50,
+            "status": "held",
+            "notes": "Kept",
+        },
     )
     assert response.status_code == HTTPStatus.OK
     assert "cannot be logged for a future date" in response.content.decode()
@@ -96,7 +101,15 @@ def test_future_meeting_is_refused_and_input_kept(client, pair):
     assert not Meeting.objects.filter(pair=pair).exists()
 
 
-@pytest.mark.parametrize("bad", [{"duration_minutes": "-5"}, {"duration_minutes": "abc"}, {"status": "maybe"}, {"held_on": "not a date"}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"duration_minutes": "-5"},
+        {"duration_minutes": "abc"},
+        {"status": "maybe"},
+        {"held_on": "not a date"},
+    ],
+)
 def test_bad_meeting_input_gets_a_message(client, pair, bad):
     client.force_login(pair.mentor)
     data = {"held_on": "2026-01-05", "duration_minutes": 50, "status": "held", **bad}

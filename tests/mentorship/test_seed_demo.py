@@ -35,7 +35,8 @@ def test_seed_demo_creates_the_documented_people():
     assert carol.mentee_pairs.get().mentor.username == "maria"
     assert User.objects.get(username="dan").mentor_pairs.get().mentee.username == "mary"
     hana = User.objects.get(username="hana")
-    assert hana.is_staff and not hana.is_superuser
+    assert hana.is_staff
+    assert not hana.is_superuser
     assert hana.groups.filter(name="Program admins").exists()
     assert User.objects.get(username="admin").is_superuser
     assert carol.mentee_pairs.get().program.current_guideline() is not None

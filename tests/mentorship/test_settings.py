@@ -12,8 +12,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_settings(env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
-        [sys.executable, "-c", "import mentorship.settings as s; print(s.DATABASES['default']['ENGINE'])"],
+    return subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import mentorship.settings as s; print(s.DATABASES['default']['ENGINE'])",
+        ],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
