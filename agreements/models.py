@@ -2,14 +2,29 @@
 
 The names here (Agreement.Status, the allows_* terms, Agreement.objects.active_for) are what
 the promotions app relies on.
+
+Life of an agreement (workflows live in services.py):
+
+* Each member answers the program's assumption questionnaire privately (Answer). Submitting
+  (QuestionnaireSubmission) locks that person's answers; the other's answers become visible
+  only when both have submitted.
+* Terms are immutable once proposed: a proposal is an Agreement in "awaiting signatures" with
+  its canonical text and the SHA-256 of that text. Proposing different terms creates a fresh
+  Agreement and voids the open one, so signatures are never edited or deleted.
+* Each member signs (Signature) the exact text; the second signature activates the agreement
+  and supersedes the pair's previously active one (an amendment).
+* A signed agreement's terms, text and hash never change, and signatures never change or go
+  away: refused by save()/delete() here and, on PostgreSQL, by triggers.
 """
 
 from __future__ import annotations
 
+import pgtrigger
+from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from mentorship.models import Guideline, Pair
+from mentorship.models import Guideline, Pair, Program, PublishedRecordError
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -25,6 +40,10 @@ class AgreementQuerySet(models.QuerySet):
     def active_for(self, pair: Pair) -> Agreement | None:
         return self.active().filter(pair=pair).first()
 
+    def open(self):
+        """Proposals still open for signing."""
+        return self.filter(status__in=Agreement.OPEN_STATUSES)
+
 
 class Agreement(models.Model):
     class Status(models.TextChoices):
@@ -33,10 +52,36 @@ class Agreement(models.Model):
         ACTIVE = "active", "Active"
         SUPERSEDED = "superseded", "Superseded"
         ENDED = "ended", "Ended"
+        VOID = "void", "Void (replaced before both signed)"
 
     class Scope(models.TextChoices):
         STRICT = "strict", "Everything we discuss stays between us"
         AGREED_EXCEPTIONS = "agreed_exceptions", "Confidential, except what these terms allow"
+
+    OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_SIGNATURES)
+    CLOSED_STATUSES = (Status.SUPERSEDED, Status.ENDED, Status.VOID)
+    # Status moves allowed once someone has signed (mirrored by the PostgreSQL trigger).
+    SIGNED_TRANSITIONS = {
+        Status.AWAITING_SIGNATURES: {Status.ACTIVE, Status.VOID},
+        Status.ACTIVE: {Status.SUPERSEDED, Status.ENDED},
+    }
+    # What was signed: never changes once the agreement has a signature.
+    SIGNED_FIELDS = (
+        "pair_id",
+        "guideline_id",
+        "confidentiality_scope",
+        "allows_promotion_participation",
+        "allows_advocacy",
+        "allows_engagement",
+        "exceptions",
+        "mentor_name",
+        "mentee_name",
+        "canonical_text",
+        "text_sha256",
+        "proposed_by_id",
+        "proposed_at",
+        "created_at",
+    )
 
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="agreements")
     status = models.CharField(max_length=24, choices=Status.choices, default=Status.DRAFT)
@@ -51,13 +96,47 @@ class Agreement(models.Model):
     )
     allows_advocacy = models.BooleanField("advocacy statements are allowed", default=False)
     allows_engagement = models.BooleanField("engagement statements are allowed", default=False)
+    exceptions = models.TextField(
+        "exceptions to the guideline we agreed",
+        blank=True,
+        default="",
+        help_text="Confidential: only the pair sees it.",
+    )
+    # Names as they were when the terms were proposed, so the canonical text can be rebuilt
+    # (and verified) even if someone changes their name later.
+    mentor_name = models.CharField(max_length=200, blank=True, default="")
+    mentee_name = models.CharField(max_length=200, blank=True, default="")
+    canonical_text = models.TextField(blank=True, default="")
+    text_sha256 = models.CharField("SHA-256 of the canonical text", max_length=64, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     activated_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was ended, superseded or voided."
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    end_reason = models.TextField(blank=True, default="")
+    superseded_by = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["pair"],
@@ -65,8 +144,53 @@ class Agreement(models.Model):
                 name="agreement_one_active_per_pair",
             ),
         ]
+        triggers = [
+            pgtrigger.Trigger(
+                name="signed_agreement_is_immutable",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update | pgtrigger.Delete,
+                func="""
+IF EXISTS (SELECT 1 FROM agreements_signature s WHERE s.agreement_id = OLD.id) THEN
+    IF TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'signed agreement % cannot be deleted', OLD.id;
+    END IF;
+    IF OLD.status IN ('superseded', 'ended', 'void') AND NEW IS DISTINCT FROM OLD THEN
+        RAISE EXCEPTION 'closed signed agreement % cannot change', OLD.id;
+    END IF;
+    IF NEW.status IS DISTINCT FROM OLD.status AND NOT (
+        (OLD.status = 'awaiting_signatures' AND NEW.status IN ('active', 'void'))
+        OR (OLD.status = 'active' AND NEW.status IN ('superseded', 'ended'))
+    ) THEN
+        RAISE EXCEPTION 'signed agreement % cannot move from % to %',
+            OLD.id, OLD.status, NEW.status;
+    END IF;
+    IF OLD.activated_at IS NOT NULL AND NEW.activated_at IS DISTINCT FROM OLD.activated_at
+    THEN
+        RAISE EXCEPTION 'activation time of agreement % cannot change', OLD.id;
+    END IF;
+    IF (NEW.pair_id, NEW.guideline_id, NEW.confidentiality_scope,
+        NEW.allows_promotion_participation, NEW.allows_advocacy, NEW.allows_engagement,
+        NEW.exceptions, NEW.mentor_name, NEW.mentee_name, NEW.canonical_text,
+        NEW.text_sha256, NEW.proposed_by_id, NEW.proposed_at, NEW.created_at)
+       IS DISTINCT FROM
+       (OLD.pair_id, OLD.guideline_id, OLD.confidentiality_scope,
+        OLD.allows_promotion_participation, OLD.allows_advocacy, OLD.allows_engagement,
+        OLD.exceptions, OLD.mentor_name, OLD.mentee_name, OLD.canonical_text,
+        OLD.text_sha256, OLD.proposed_by_id, OLD.proposed_at, OLD.created_at)
+    THEN
+        RAISE EXCEPTION 'the signed terms of agreement % cannot change', OLD.id;
+    END IF;
+END IF;
+IF TG_OP = 'DELETE' THEN
+    RETURN OLD;
+END IF;
+RETURN NEW;
+""",
+            ),
+        ]
 
     def __str__(self) -> str:
+        # No terms, exceptions or reason here: __str__ reaches the admin and error pages.
         return f"Agreement #{self.pk} ({self.get_status_display()})"
 
     def allows_statement_kind(self, kind: str) -> bool:
@@ -76,3 +200,236 @@ class Agreement(models.Model):
         return {"advocacy": self.allows_advocacy, "engagement": self.allows_engagement}.get(
             kind, False
         )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def has_signatures(self) -> bool:
+        return self.pk is not None and Signature.objects.filter(agreement_id=self.pk).exists()
+
+    def needs_guideline_review(self, current: Guideline | None) -> bool:
+        """An active agreement made under an older guideline than the program's current one."""
+        return self.is_active and current is not None and self.guideline_id != current.pk
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None and self.has_signatures():
+            self._refuse_signed_change()
+        super().save(*args, **kwargs)
+
+    def _refuse_signed_change(self) -> None:
+        stored = Agreement.objects.get(pk=self.pk)
+        changed = [f for f in self.SIGNED_FIELDS if getattr(self, f) != getattr(stored, f)]
+        if changed:
+            raise PublishedRecordError("The terms of a signed agreement never change.")
+        if stored.status in self.CLOSED_STATUSES:
+            if any(
+                getattr(self, f.attname) != getattr(stored, f.attname)
+                for f in self._meta.concrete_fields
+            ):
+                raise PublishedRecordError("A closed signed agreement never changes.")
+            return
+        if self.status != stored.status and self.status not in self.SIGNED_TRANSITIONS.get(
+            stored.status, set()
+        ):
+            raise PublishedRecordError(
+                f"A signed agreement cannot move from {stored.status} to {self.status}."
+            )
+        if stored.activated_at is not None and self.activated_at != stored.activated_at:
+            raise PublishedRecordError("The activation time of an agreement never changes.")
+
+    def delete(self, *args, **kwargs):
+        if self.has_signatures():
+            raise PublishedRecordError("A signed agreement cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class SignatureQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PublishedRecordError("Signatures never change.")
+
+    def delete(self):
+        raise PublishedRecordError("Signatures are never deleted.")
+
+
+class Signature(models.Model):
+    """One member's signature on the exact canonical text of one agreement."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", "Mentor"
+        MENTEE = "mentee", "Mentee"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreement_signatures"
+    )
+    role = models.CharField(max_length=6, choices=Role.choices)
+    typed_name = models.CharField(max_length=200)
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    text_sha256 = models.CharField("SHA-256 of the signed text", max_length=64)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "signer"],
+                name="signature_one_per_signer_per_agreement",
+                violation_error_message="You have already signed this agreement.",
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "role"],
+                name="signature_one_per_role_per_agreement",
+                violation_error_message="This agreement already has a signature for that role.",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="signature_is_immutable",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Signature #{self.pk} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PublishedRecordError("Signatures never change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRecordError("Signatures are never deleted.")
+
+
+class Question(models.Model):
+    """One statement of a program's assumption questionnaire, configured by program admins."""
+
+    class Expected(models.TextChoices):
+        AGREE = "agree", "Agree"
+        DISAGREE = "disagree", "Disagree"
+
+    class Term(models.TextChoices):
+        PROMOTION = "allows_promotion_participation", "Mentor may take part in promotion talks"
+        ADVOCACY = "allows_advocacy", "Advocacy statements allowed"
+        ENGAGEMENT = "allows_engagement", "Engagement statements allowed"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveSmallIntegerField(default=0)
+    text = models.CharField("statement", max_length=300)
+    guideline_answer = models.CharField(
+        "the guideline's answer",
+        max_length=8,
+        choices=Expected.choices,
+        blank=True,
+        help_text="Leave empty when the guideline leaves it to the pair.",
+    )
+    guideline_note = models.CharField(
+        "why (from the guideline)",
+        max_length=300,
+        blank=True,
+        help_text="Shown next to an answer that contradicts the guideline.",
+    )
+    maps_to_term = models.CharField(
+        "prefills the term",
+        max_length=40,
+        choices=Term.choices,
+        blank=True,
+        help_text="When both answer the same, this term of the agreement starts with that answer.",
+    )
+    is_active = models.BooleanField(
+        "asked", default=True, help_text="Untick to stop asking it (answers already given stay)."
+    )
+
+    class Meta:
+        ordering = ["program", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    def contradicts(self, value: str | None) -> bool:
+        """An agree/disagree answer opposite to the guideline's answer."""
+        if not self.guideline_answer or value not in (Answer.Value.AGREE, Answer.Value.DISAGREE):
+            return False
+        return value != self.guideline_answer
+
+
+class AnswerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Your own answers always; your partner's only once both of you have submitted."""
+        if not user.is_authenticated:
+            return self.none()
+        viewer_submitted = QuestionnaireSubmission.objects.filter(
+            pair=OuterRef("pair"), respondent=user
+        )
+        respondent_submitted = QuestionnaireSubmission.objects.filter(
+            pair=OuterRef("pair"), respondent=OuterRef("respondent")
+        )
+        return self.filter(
+            Q(respondent=user)
+            | (
+                (Q(pair__mentor=user) | Q(pair__mentee=user))
+                & Exists(viewer_submitted)
+                & Exists(respondent_submitted)
+            )
+        )
+
+
+class Answer(models.Model):
+    """One person's private answer to one question, for one pair. Confidential."""
+
+    class Value(models.TextChoices):
+        AGREE = "agree", "Agree"
+        DISAGREE = "disagree", "Disagree"
+        UNSURE = "unsure", "Unsure"
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="assumption_answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    value = models.CharField(max_length=8, choices=Value.choices)
+    comment = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AnswerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["question__order", "question_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "respondent", "question"],
+                name="answer_one_per_person_per_question_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Never the value or comment: __str__ reaches admin pages and logs.
+        return f"Answer #{self.pk}"
+
+
+class QuestionnaireSubmission(models.Model):
+    """A member has finished the questionnaire for a pair; their answers are now locked."""
+
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="+")
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pair", "respondent"], name="questionnaire_submitted_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Questionnaire submission #{self.pk}"
