@@ -1,9 +1,48 @@
-"""Keep pages for signed-in users out of shared and browser caches."""
+"""Session lifetime and caching rules for pages of signed-in users."""
 
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.utils.cache import add_never_cache_headers
+
+SESSION_STARTED = "_session_started"
+SESSION_LAST_SEEN = "_session_last_seen"
+# Writing the session on every request would cost a database write per page; a minute of
+# slack on the idle timer is harmless.
+LAST_SEEN_RESOLUTION = 60
+
+
+class SessionLifetimeMiddleware:
+    """End a session after an idle period, and at an absolute lifetime after login."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            started = request.session.setdefault(SESSION_STARTED, now)
+            last_seen = request.session.get(SESSION_LAST_SEEN, now)
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            too_old = now - started > settings.SESSION_COOKIE_AGE
+            if idle or too_old:
+                logout(request)
+                messages.info(request, "Your session ended. Please log in again.")
+                return redirect_to_login(request.get_full_path())
+            if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
 
 
 class NoStoreForAuthenticatedMiddleware:
+    """Keep pages for signed-in users out of shared and browser caches."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -11,5 +50,5 @@ class NoStoreForAuthenticatedMiddleware:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            add_never_cache_headers(response)
+            add_never_cache_headers(response)  # includes no-store and private
         return response

@@ -14,6 +14,9 @@ from mentorship.settings import *  # noqa: F403
 from mentorship.settings import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Login throttling is tested on its own (tests/mentorship/test_login_throttling.py), where it is
+# switched back on; elsewhere client.login() has no request for django-axes to look at.
+AXES_ENABLED = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
     **STORAGES,
