@@ -6,6 +6,7 @@ from mentorship import views
 mentorship_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("pairs/<int:pair_id>/", views.pair_detail, name="pair"),
+    path("health/", views.health, name="health"),
 ]
 
 urlpatterns = [
