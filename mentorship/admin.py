@@ -220,6 +220,8 @@ class PairAdmin(admin.ModelAdmin):
     autocomplete_fields = ["mentor", "mentee"]
     list_select_related = ["program", "mentor", "mentee"]
     inlines = [MeetingInline]
+    # The pair page is for its two members only; an admin would get a 404 there.
+    view_on_site = False
     fields = ["program", "mentor", "mentee", "cadence_days", "status", "started_on", "ended_on"]
 
 

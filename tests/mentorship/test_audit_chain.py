@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pgtrigger
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import InternalError, connection, transaction
 
 from mentorship.audit import audit_record, audit_verify
@@ -54,3 +55,23 @@ def test_database_refuses_update_and_delete():
         AuditEvent.objects.filter(pk=event.pk).update(action="forged")
     with pytest.raises(InternalError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_verify_audit_command_reports_intact_chain(capsys):
+    audit_record(actor=None, action="test.one")
+    call_command("verify_audit")
+    assert "Audit chain intact: 1 events." in capsys.readouterr().out
+
+
+def test_verify_audit_command_names_the_first_broken_event():
+    audit_record(actor=None, action="test.one")
+    broken = audit_record(actor=None, action="test.two")
+    with (
+        pgtrigger.ignore("mentorship.AuditEvent:audit_event_append_only"),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(
+            "UPDATE mentorship_auditevent SET payload = %s WHERE id = %s", ['{"x": 1}', broken.pk]
+        )
+    with pytest.raises(CommandError, match=f"broken at event #{broken.pk}"):
+        call_command("verify_audit")
