@@ -193,29 +193,6 @@ RETURN NEW;
         # No terms, exceptions or reason here: __str__ reaches the admin and error pages.
         return f"Agreement #{self.pk} ({self.get_status_display()})"
 
-    def allows_statement_kind(self, kind: str) -> bool:
-        """Whether a mentor may write a statement of this kind ("advocacy" or "engagement")."""
-        if self.status != self.Status.ACTIVE or not self.allows_promotion_participation:
-            return False
-        return {"advocacy": self.allows_advocacy, "engagement": self.allows_engagement}.get(
-            kind, False
-        )
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in self.OPEN_STATUSES
-
-    @property
-    def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
-
-    def has_signatures(self) -> bool:
-        return self.pk is not None and Signature.objects.filter(agreement_id=self.pk).exists()
-
-    def needs_guideline_review(self, current: Guideline | None) -> bool:
-        """An active agreement made under an older guideline than the program's current one."""
-        return self.is_active and current is not None and self.guideline_id != current.pk
-
     def save(self, *args, **kwargs) -> None:
         if self.pk is not None and self.has_signatures():
             self._refuse_signed_change()
@@ -246,6 +223,29 @@ RETURN NEW;
         if self.has_signatures():
             raise PublishedRecordError("A signed agreement cannot be deleted.")
         return super().delete(*args, **kwargs)
+
+    def allows_statement_kind(self, kind: str) -> bool:
+        """Whether a mentor may write a statement of this kind ("advocacy" or "engagement")."""
+        if self.status != self.Status.ACTIVE or not self.allows_promotion_participation:
+            return False
+        return {"advocacy": self.allows_advocacy, "engagement": self.allows_engagement}.get(
+            kind, False
+        )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def has_signatures(self) -> bool:
+        return self.pk is not None and Signature.objects.filter(agreement_id=self.pk).exists()
+
+    def needs_guideline_review(self, current: Guideline | None) -> bool:
+        """An active agreement made under an older guideline than the program's current one."""
+        return self.is_active and current is not None and self.guideline_id != current.pk
 
 
 class SignatureQuerySet(models.QuerySet):

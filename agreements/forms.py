@@ -1,0 +1,116 @@
+"""Forms for the pair. They check the shape of input; the rules live in services."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from agreements.models import Agreement, Answer, Question
+
+
+class QuestionnaireForm(forms.Form):
+    """One radio group and one optional comment per statement. Blank answers are allowed
+    while saving a draft; the submit service insists on all of them."""
+
+    def __init__(self, *args, questions: list[Question], answers: dict[int, Answer], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            existing = answers.get(question.pk)
+            self.fields[f"q_{question.pk}"] = forms.ChoiceField(
+                label=question.text,
+                choices=Answer.Value.choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=existing.value if existing else None,
+            )
+            self.fields[f"c_{question.pk}"] = forms.CharField(
+                label="Comment (optional)",
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=existing.comment if existing else "",
+            )
+
+    def rows(self):
+        """(question, answer field, comment field) for the template."""
+        return [(q, self[f"q_{q.pk}"], self[f"c_{q.pk}"]) for q in self.questions]
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            q.pk: (self.cleaned_data[f"q_{q.pk}"], self.cleaned_data[f"c_{q.pk}"])
+            for q in self.questions
+        }
+
+
+class TermsForm(forms.Form):
+    confidentiality_scope = forms.ChoiceField(
+        label="Confidentiality",
+        choices=Agreement.Scope.choices,
+        widget=forms.RadioSelect,
+    )
+    allows_promotion_participation = forms.BooleanField(
+        label="The mentor may take part in promotion discussions about the mentee (as an "
+        "advocate, never as a performance review)",
+        required=False,
+    )
+    allows_advocacy = forms.BooleanField(
+        label="Advocacy statements are allowed (growth and readiness seen as mentor)",
+        required=False,
+    )
+    allows_engagement = forms.BooleanField(
+        label="Engagement statements are allowed (facts about our mentoring relationship only)",
+        required=False,
+    )
+    exceptions = forms.CharField(
+        label="Exceptions to the guideline we agreed (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Only the two of you see this. Leave empty if you agreed none.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("propose", "Propose these terms"))
+
+
+class SignForm(forms.Form):
+    text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    acknowledge = forms.BooleanField(
+        label="I have reviewed the guideline version named in the text and agree to these terms.",
+    )
+    typed_name = forms.CharField(
+        label="Type your full name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label="Your password (to confirm it is you)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("sign", "Sign this agreement"))
+
+
+class EndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you ending this agreement?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only your partner sees the reason.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("end", "End the agreement", css_class="btn-danger"))

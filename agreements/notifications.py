@@ -1,0 +1,77 @@
+"""Hand-off emails. Each says who did what kind of step and links to the page; never any
+answer, comment, term, exception or reason (those stay on the pair's pages)."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from agreements.models import Agreement
+from mentorship.models import Guideline, Pair, User
+from mentorship.notify import absolute_url, notify_on_commit
+
+
+def _pair_url(pair: Pair) -> str:
+    return absolute_url(reverse("agreements:pair", args=[pair.pk]))
+
+
+def _agreement_url(agreement: Agreement) -> str:
+    return absolute_url(reverse("agreements:detail", args=[agreement.pk]))
+
+
+def answers_submitted(*, pair: Pair, by: User, to: User, both_done: bool) -> None:
+    notify_on_commit(
+        to=to,
+        subject=(
+            "Your confidentiality answers are ready to compare"
+            if both_done
+            else f"{by} answered the confidentiality questionnaire"
+        ),
+        template="emails/agreements/answers_submitted.txt",
+        context={"actor": str(by), "both_done": both_done, "url": _pair_url(pair)},
+    )
+
+
+def terms_proposed(*, agreement: Agreement, by: User) -> None:
+    notify_on_commit(
+        to=agreement.pair.other_member(by),
+        subject=f"{by} proposed confidentiality agreement terms",
+        template="emails/agreements/terms_proposed.txt",
+        context={"actor": str(by), "url": _agreement_url(agreement)},
+    )
+
+
+def agreement_signed(*, agreement: Agreement, by: User) -> None:
+    active = agreement.status == Agreement.Status.ACTIVE
+    notify_on_commit(
+        to=agreement.pair.other_member(by),
+        subject=(
+            "Your confidentiality agreement is now active"
+            if active
+            else f"{by} signed your confidentiality agreement"
+        ),
+        template="emails/agreements/signed.txt",
+        context={"actor": str(by), "active": active, "url": _agreement_url(agreement)},
+    )
+
+
+def agreement_ended(*, agreement: Agreement, by: User) -> None:
+    notify_on_commit(
+        to=agreement.pair.other_member(by),
+        subject=f"{by} ended your confidentiality agreement",
+        template="emails/agreements/ended.txt",
+        context={"actor": str(by), "url": _agreement_url(agreement)},
+    )
+
+
+def guideline_review(*, agreement: Agreement, guideline: Guideline) -> None:
+    for member in (agreement.pair.mentor, agreement.pair.mentee):
+        notify_on_commit(
+            to=member,
+            subject=f"Guideline version {guideline.version} published: please review it",
+            template="emails/agreements/guideline_review.txt",
+            context={
+                "partner": str(agreement.pair.other_member(member)),
+                "version": guideline.version,
+                "url": _pair_url(agreement.pair),
+            },
+        )

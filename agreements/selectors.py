@@ -1,0 +1,263 @@
+"""Read-side helpers: the answer comparison, terms prefill, where a pair is in the flow, and
+the dashboard's attention items. Everything reads through the scoped querysets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission
+from mentorship.models import Guideline, Pair, User
+from mentorship.selectors import AttentionItem
+
+STEPS = [
+    ("questionnaire", "Questionnaire"),
+    ("compare", "Compare"),
+    ("terms", "Terms"),
+    ("sign", "Sign"),
+    ("active", "Active"),
+]
+
+
+def asked_questions(pair: Pair):
+    return Question.objects.filter(program_id=pair.program_id, is_active=True).order_by(
+        "order", "id"
+    )
+
+
+def own_answers(pair: Pair, user: User) -> dict[int, Answer]:
+    return {a.question_id: a for a in Answer.objects.filter(pair=pair, respondent=user)}
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    question: Question
+    mentor: Answer | None
+    mentee: Answer | None
+
+    @property
+    def mismatch(self) -> bool:
+        mentor = self.mentor.value if self.mentor else None
+        mentee = self.mentee.value if self.mentee else None
+        return mentor != mentee
+
+    @property
+    def unsure(self) -> bool:
+        return Answer.Value.UNSURE in (
+            self.mentor.value if self.mentor else None,
+            self.mentee.value if self.mentee else None,
+        )
+
+    @property
+    def mentor_contradicts(self) -> bool:
+        return self.question.contradicts(self.mentor.value if self.mentor else None)
+
+    @property
+    def mentee_contradicts(self) -> bool:
+        return self.question.contradicts(self.mentee.value if self.mentee else None)
+
+    @property
+    def contradicts(self) -> bool:
+        return self.mentor_contradicts or self.mentee_contradicts
+
+    @property
+    def on_agenda(self) -> bool:
+        return self.mismatch or self.contradicts or self.unsure
+
+
+def answer_comparison(pair: Pair, viewer: User) -> list[ComparisonRow] | None:
+    """Both members' answers side by side, or None while either has not submitted.
+
+    The hiding rule lives in Answer.objects.visible_to: the partner's answers come back only
+    once both have submitted, so this cannot leak them early.
+    """
+    answers = list(Answer.objects.visible_to(viewer).filter(pair=pair).select_related("question"))
+    partner = pair.other_member(viewer)
+    if not any(a.respondent_id == partner.pk for a in answers):
+        return None
+    by_key = {(a.question_id, a.respondent_id): a for a in answers}
+    questions = {a.question_id: a.question for a in answers}
+    for question in asked_questions(pair):
+        questions.setdefault(question.pk, question)
+    ordered = sorted(questions.values(), key=lambda q: (q.order, q.pk))
+    return [
+        ComparisonRow(
+            question=q,
+            mentor=by_key.get((q.pk, pair.mentor_id)),
+            mentee=by_key.get((q.pk, pair.mentee_id)),
+        )
+        for q in ordered
+    ]
+
+
+def terms_prefill(pair: Pair, viewer: User) -> dict:
+    """Initial terms: the current agreement's terms for an amendment; otherwise every term
+    whose mapped question both members answered the same way (agree -> yes, disagree -> no)."""
+    agreements = Agreement.objects.visible_to(viewer).filter(pair=pair)
+    current = agreements.open().exclude(canonical_text="").order_by(
+        "-created_at", "-id"
+    ).first() or agreements.active_for(pair)
+    if current is not None:
+        return {
+            "confidentiality_scope": current.confidentiality_scope,
+            "allows_promotion_participation": current.allows_promotion_participation,
+            "allows_advocacy": current.allows_advocacy,
+            "allows_engagement": current.allows_engagement,
+            "exceptions": current.exceptions,
+        }
+    initial: dict = {}
+    for row in answer_comparison(pair, viewer) or []:
+        term = row.question.maps_to_term
+        if not term or row.mentor is None or row.mismatch or row.unsure:
+            continue
+        initial[term] = row.mentor.value == Answer.Value.AGREE
+    allows_any = any(initial.get(t) for t in Question.Term.values)
+    initial["confidentiality_scope"] = (
+        Agreement.Scope.AGREED_EXCEPTIONS if allows_any else Agreement.Scope.STRICT
+    )
+    return initial
+
+
+@dataclass
+class Flow:
+    """Where a pair is in questionnaire -> compare -> terms -> sign -> active, for one viewer."""
+
+    pair: Pair
+    viewer: User
+    partner: User
+    guideline: Guideline | None
+    i_submitted: bool
+    partner_submitted: bool
+    active: Agreement | None
+    proposal: Agreement | None
+    signed_by_me: bool = False
+    signed_by_partner: bool = False
+    steps: list[dict] = field(default_factory=list)
+    step: str = "questionnaire"
+    next_action: str = ""
+    next_url: str = ""
+    waiting_for_partner: str = ""
+
+    @property
+    def needs_guideline_review(self) -> bool:
+        return self.active is not None and self.active.needs_guideline_review(self.guideline)
+
+    @property
+    def proposal_is_review(self) -> bool:
+        """The open proposal re-acknowledges the current guideline for an active agreement."""
+        return (
+            self.active is not None
+            and self.proposal is not None
+            and self.guideline is not None
+            and self.proposal.guideline_id == self.guideline.pk
+        )
+
+
+def pair_flow(pair: Pair, viewer: User) -> Flow:
+    """One place that decides the step, the viewer's next action and what the partner owes."""
+    partner = pair.other_member(viewer)
+    submitted = set(
+        QuestionnaireSubmission.objects.filter(pair=pair).values_list("respondent_id", flat=True)
+    )
+    agreements = Agreement.objects.visible_to(viewer).filter(
+        pair=pair, status__in=[Agreement.Status.ACTIVE, *Agreement.OPEN_STATUSES]
+    )
+    active = next((a for a in agreements if a.is_active), None)
+    proposal = next((a for a in agreements if a.is_open and a.canonical_text), None)
+    flow = Flow(
+        pair=pair,
+        viewer=viewer,
+        partner=partner,
+        guideline=pair.program.current_guideline(),
+        i_submitted=viewer.pk in submitted,
+        partner_submitted=partner.pk in submitted,
+        active=active,
+        proposal=proposal,
+    )
+    pair_url = reverse("agreements:pair", args=[pair.pk])
+    if proposal is not None:
+        signers = set(proposal.signatures.values_list("signer_id", flat=True))
+        flow.signed_by_me = viewer.pk in signers
+        flow.signed_by_partner = partner.pk in signers
+    if proposal is not None:
+        flow.step = "sign"
+        url = reverse("agreements:detail", args=[proposal.pk])
+        if not flow.signed_by_me:
+            flow.next_action, flow.next_url = "Review and sign the proposed terms", url
+        if not flow.signed_by_partner:
+            flow.waiting_for_partner = f"{partner} still has to sign the proposed terms."
+    elif active is not None:
+        flow.step = "active"
+        if flow.needs_guideline_review:
+            flow.next_action = (
+                f"Review guideline version {flow.guideline.version} and re-acknowledge it"
+            )
+            flow.next_url = reverse("agreements:terms", args=[pair.pk])
+    elif not (flow.i_submitted and flow.partner_submitted):
+        flow.step = "questionnaire"
+        if not flow.i_submitted:
+            flow.next_action = "Answer the confidentiality questionnaire"
+            flow.next_url = reverse("agreements:questionnaire", args=[pair.pk])
+        if not flow.partner_submitted:
+            flow.waiting_for_partner = f"{partner} has not submitted their answers yet."
+    else:
+        flow.step = "terms"
+        flow.next_action = "Compare your answers, talk them through, then propose the terms"
+        flow.next_url = reverse("agreements:compare", args=[pair.pk])
+    if not pair.is_active and flow.step != "active":
+        flow.next_action, flow.next_url = "", pair_url
+        flow.waiting_for_partner = ""
+    keys = [key for key, _label in STEPS]
+    current = keys.index(flow.step)
+    for index, (key, label) in enumerate(STEPS):
+        if index < current or (key == "active" and flow.step == "active"):
+            state = "done"
+        elif index == current:
+            state = "current"
+        else:
+            state = "todo"
+        flow.steps.append({"key": key, "label": label, "state": state})
+    return flow
+
+
+def agreement_history(pair: Pair, viewer: User) -> list[Agreement]:
+    """Every agreement of the pair, newest first, numbered from the first (1)."""
+    history = list(
+        Agreement.objects.visible_to(viewer)
+        .filter(pair=pair)
+        .select_related("guideline", "ended_by")
+        .prefetch_related("signatures__signer")
+        .order_by("created_at", "id")
+    )
+    for number, agreement in enumerate(history, start=1):
+        agreement.number = number
+    return list(reversed(history))
+
+
+def agreement_attention(user: User) -> Iterable[AttentionItem]:
+    """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge."""
+    pairs = Pair.objects.visible_to(user).active().select_related("program", "mentor", "mentee")
+    for pair in pairs:
+        flow = pair_flow(pair, user)
+        if not flow.next_action:
+            continue
+        if flow.step == "active":
+            message = (
+                f"Guideline version {flow.guideline.version} was published: review it with "
+                f"{flow.partner} and re-acknowledge your agreement."
+            )
+            action = "Review the guideline"
+        elif flow.step == "sign":
+            message = (
+                f"Terms of your confidentiality agreement with {flow.partner} await your signature."
+            )
+            action = "Review and sign"
+        elif flow.step == "questionnaire":
+            message = f"Answer the confidentiality questionnaire for your pair with {flow.partner}."
+            action = "Answer"
+        else:
+            message = f"Compare answers with {flow.partner} and agree your confidentiality terms."
+            action = "Compare and agree terms"
+        yield AttentionItem(message=message, url=flow.next_url, action=action)

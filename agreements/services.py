@@ -1,0 +1,353 @@
+"""State changes of the agreement flow: answer, propose, sign, end; plus guideline review.
+
+Every change locks what it changes, checks the rule in permissions.py, writes its audit
+event in the same transaction and queues its email for after commit.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from agreements import notifications
+from agreements.canonical import build_canonical_text, normalize_text, sha256_hex
+from agreements.models import Agreement, Answer, QuestionnaireSubmission, Signature
+from agreements.permissions import (
+    can_answer_questionnaire,
+    can_end_agreement,
+    can_propose_terms,
+    can_sign_agreement,
+)
+from agreements.selectors import asked_questions
+from agreements.signals import agreement_closed
+from mentorship.audit import Action, audit_record, client_ip
+from mentorship.models import Guideline, Pair, User
+
+
+def _locked_pair(pair_id: int, user: User) -> Pair:
+    # Lock the pair so two proposals (or two submissions) for it queue up instead of racing.
+    return (
+        Pair.objects.visible_to(user)
+        .select_for_update(of=("self",))
+        .select_related("program", "mentor", "mentee")
+        .get(pk=pair_id)
+    )
+
+
+@transaction.atomic
+def questionnaire_answer(
+    *,
+    pair_id: int,
+    respondent: User,
+    answers: dict[int, tuple[str, str]],
+    submit: bool,
+) -> bool:
+    """Save the respondent's answers ({question_id: (value, comment)}); optionally submit.
+
+    Answers stay editable until their author submits; submitting locks them for good (the
+    partner may be reading them). Returns whether the questionnaire is now submitted.
+    """
+    pair = _locked_pair(pair_id, respondent)
+    if not can_answer_questionnaire(respondent, pair):
+        raise ValidationError("Your answers are already submitted and can no longer change.")
+    questions = {q.pk: q for q in asked_questions(pair)}
+    for question_id, (value, comment) in answers.items():
+        if question_id not in questions:
+            raise ValidationError("That question is not part of this questionnaire.")
+        if not value:
+            continue
+        if value not in Answer.Value.values:
+            raise ValidationError("Answer with agree, disagree or unsure.")
+        Answer.objects.update_or_create(
+            pair=pair,
+            respondent=respondent,
+            question_id=question_id,
+            defaults={"value": value, "comment": normalize_text(comment)},
+        )
+    if not submit:
+        return False
+    answered = set(
+        Answer.objects.filter(pair=pair, respondent=respondent).values_list(
+            "question_id", flat=True
+        )
+    )
+    missing = [q for pk, q in questions.items() if pk not in answered]
+    if missing:
+        raise ValidationError(
+            f"Answer every statement before submitting ({len(missing)} still open). "
+            "Your answers so far were kept."
+        )
+    try:
+        with transaction.atomic():
+            QuestionnaireSubmission.objects.create(
+                pair=pair, respondent=respondent, submitted_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise ValidationError("Your answers were already submitted.") from exc
+    partner = pair.other_member(respondent)
+    partner_done = QuestionnaireSubmission.objects.filter(pair=pair, respondent=partner).exists()
+    notifications.answers_submitted(pair=pair, by=respondent, to=partner, both_done=partner_done)
+    return True
+
+
+def _validate_terms(
+    *, confidentiality_scope: str, promotion: bool, advocacy: bool, engagement: bool
+) -> None:
+    if confidentiality_scope not in Agreement.Scope.values:
+        raise ValidationError("Choose a confidentiality scope.")
+    if (advocacy or engagement) and not promotion:
+        raise ValidationError(
+            "Advocacy or engagement statements are only used in promotion discussions: allow "
+            "the mentor to take part in them, or do not allow statements."
+        )
+    if confidentiality_scope == Agreement.Scope.STRICT and promotion:
+        raise ValidationError(
+            "Strict confidentiality means the mentor says nothing in promotion discussions. "
+            "Choose 'Confidential, except what these terms allow', or do not allow it."
+        )
+
+
+@transaction.atomic
+def agreement_propose(
+    *,
+    pair_id: int,
+    by: User,
+    confidentiality_scope: str,
+    allows_promotion_participation: bool,
+    allows_advocacy: bool,
+    allows_engagement: bool,
+    exceptions: str = "",
+    request: HttpRequest | None = None,
+) -> Agreement:
+    """Propose terms as a new agreement awaiting both signatures.
+
+    Terms never change after this: proposing different terms voids the open proposal (its
+    signatures stay, unchanged) and starts a fresh one. Made under the program's current
+    guideline, which is how a pair re-acknowledges a newly published version.
+    """
+    pair = _locked_pair(pair_id, by)
+    if not can_propose_terms(by, pair):
+        raise PermissionDenied
+    _validate_terms(
+        confidentiality_scope=confidentiality_scope,
+        promotion=allows_promotion_participation,
+        advocacy=allows_advocacy,
+        engagement=allows_engagement,
+    )
+    guideline = pair.program.current_guideline()
+    agreement = Agreement(
+        pair=pair,
+        status=Agreement.Status.AWAITING_SIGNATURES,
+        guideline=guideline,
+        confidentiality_scope=confidentiality_scope,
+        allows_promotion_participation=allows_promotion_participation,
+        allows_advocacy=allows_advocacy,
+        allows_engagement=allows_engagement,
+        exceptions=normalize_text(exceptions),
+        mentor_name=pair.mentor.get_full_name(),
+        mentee_name=pair.mentee.get_full_name(),
+        proposed_by=by,
+        proposed_at=timezone.now(),
+    )
+    agreement.canonical_text = build_canonical_text(agreement)
+    agreement.text_sha256 = sha256_hex(agreement.canonical_text)
+    active = Agreement.objects.active_for(pair)
+    if active is not None and active.text_sha256 == agreement.text_sha256:
+        raise ValidationError(
+            "These are exactly the terms of your active agreement under the same guideline "
+            "version; there is nothing new to sign."
+        )
+    agreement.full_clean()
+    agreement.save()
+    for old in (
+        Agreement.objects.select_for_update()
+        .filter(pair=pair, status__in=Agreement.OPEN_STATUSES)
+        .exclude(pk=agreement.pk)
+    ):
+        previous = old.status
+        old.status = Agreement.Status.VOID
+        old.closed_at = timezone.now()
+        old.superseded_by = agreement
+        old.save()
+        audit_record(
+            actor=by,
+            action=Action.AGREEMENT_SUPERSEDED,
+            target=old,
+            request=request,
+            payload={"from": previous, "to": old.status, "successor": agreement.pk},
+        )
+    notifications.terms_proposed(agreement=agreement, by=by)
+    return agreement
+
+
+def names_match(typed: str, full_name: str) -> bool:
+    """Case- and spacing-insensitive comparison of a typed name with the full name."""
+
+    def canonical(name: str) -> str:
+        return " ".join(name.split()).casefold()
+
+    return bool(canonical(typed)) and canonical(typed) == canonical(full_name)
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    agreement_id: int,
+    signer: User,
+    typed_name: str,
+    password: str,
+    text_sha256: str,
+    request: HttpRequest | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Sign the exact text shown (identified by its hash), re-authenticating with the password.
+
+    The agreement row is locked first, so a double-click, two tabs, or both members signing
+    at the same moment queue up here: the second signer sees the first signature and
+    activates. The unique constraints are the last line of defence.
+    """
+    agreement = (
+        Agreement.objects.visible_to(signer)
+        .select_for_update(of=("self",))
+        .select_related("pair", "guideline")
+        .get(pk=agreement_id)
+    )
+    if agreement.signatures.filter(signer=signer).exists():
+        raise ValidationError("You have already signed this agreement.")
+    if not can_sign_agreement(signer, agreement):
+        raise ValidationError(
+            "This agreement is no longer open for signing. Its terms may have been replaced; "
+            "see the pair's agreements."
+        )
+    if text_sha256 != agreement.text_sha256:
+        raise ValidationError(
+            "The text you read is not the text of this agreement any more. Nothing was signed; "
+            "please read it again."
+        )
+    if not names_match(typed_name, signer.get_full_name()):
+        raise ValidationError(
+            f"Type your full name exactly as it is on your account ({signer.get_full_name()}). "
+            "Nothing was signed."
+        )
+    if not signer.check_password(password):
+        raise ValidationError("That password is not correct. Nothing was signed.")
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                agreement=agreement,
+                signer=signer,
+                role=agreement.pair.role_of(signer),
+                typed_name=" ".join(typed_name.split()),
+                signed_at=timezone.now(),
+                ip_address=client_ip(request),
+                user_agent=user_agent[:300],
+                text_sha256=agreement.text_sha256,
+            )
+    except IntegrityError as exc:
+        raise ValidationError("You have already signed this agreement.") from exc
+    audit_record(
+        actor=signer,
+        action=Action.AGREEMENT_SIGNED,
+        target=agreement,
+        request=request,
+        payload={
+            "signature": signature.pk,
+            "role": signature.role,
+            "sha256": signature.text_sha256,
+        },
+    )
+    signatures = list(agreement.signatures.all())
+    both = {s.role for s in signatures} == {"mentor", "mentee"}
+    same_text = all(s.text_sha256 == agreement.text_sha256 for s in signatures)
+    if both and same_text:
+        _activate(agreement, by=signer, request=request)
+    notifications.agreement_signed(agreement=agreement, by=signer)
+    return signature
+
+
+def _activate(agreement: Agreement, *, by: User, request: HttpRequest | None) -> None:
+    """Second signature: supersede the pair's active agreement (if any), then activate."""
+    now = timezone.now()
+    previous = (
+        Agreement.objects.select_for_update().filter(pair_id=agreement.pair_id).active().first()
+    )
+    if previous is not None:
+        previous.status = Agreement.Status.SUPERSEDED
+        previous.closed_at = now
+        previous.superseded_by = agreement
+        previous.save()
+        audit_record(
+            actor=by,
+            action=Action.AGREEMENT_SUPERSEDED,
+            target=previous,
+            request=request,
+            payload={"from": "active", "to": previous.status, "successor": agreement.pk},
+        )
+    agreement.status = Agreement.Status.ACTIVE
+    agreement.activated_at = now
+    agreement.save()
+    audit_record(
+        actor=by,
+        action=Action.AGREEMENT_ACTIVATED,
+        target=agreement,
+        request=request,
+        payload={
+            "sha256": agreement.text_sha256,
+            "guideline": agreement.guideline_id,
+            "supersedes": previous.pk if previous else None,
+        },
+    )
+    if previous is not None:
+        agreement_closed.send(sender=Agreement, agreement=previous, successor=agreement)
+
+
+@transaction.atomic
+def agreement_end(
+    *, agreement_id: int, by: User, reason: str, request: HttpRequest | None = None
+) -> Agreement:
+    """Either member ends an active agreement, with a reason only the pair sees."""
+    agreement = (
+        Agreement.objects.visible_to(by)
+        .select_for_update(of=("self",))
+        .select_related("pair")
+        .get(pk=agreement_id)
+    )
+    if not can_end_agreement(by, agreement):
+        raise ValidationError("Only an active agreement can be ended.")
+    reason = normalize_text(reason)
+    if not reason:
+        raise ValidationError("Give a reason for ending the agreement; only your partner sees it.")
+    agreement.status = Agreement.Status.ENDED
+    agreement.closed_at = timezone.now()
+    agreement.ended_by = by
+    agreement.end_reason = reason
+    agreement.save()
+    audit_record(
+        actor=by,
+        action=Action.AGREEMENT_ENDED,
+        target=agreement,
+        request=request,
+        payload={"from": "active", "to": agreement.status},
+    )
+    agreement_closed.send(sender=Agreement, agreement=agreement, successor=None)
+    notifications.agreement_ended(agreement=agreement, by=by)
+    return agreement
+
+
+def guideline_review_request(*, guideline: Guideline) -> int:
+    """A new guideline version: ask both members of each active agreement made under an
+    older version to review it. The flag itself is derived (agreement.guideline differs from
+    the program's current one), so nothing is stored. Returns how many agreements."""
+    outdated = (
+        Agreement.objects.active()
+        .filter(pair__program_id=guideline.program_id)
+        .exclude(guideline=guideline)
+        .select_related("pair__mentor", "pair__mentee")
+    )
+    count = 0
+    for agreement in outdated:
+        notifications.guideline_review(agreement=agreement, guideline=guideline)
+        count += 1
+    return count

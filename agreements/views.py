@@ -1,0 +1,316 @@
+"""The pair's agreement pages. Thin: fetch through the scoped querysets (404 for anyone who
+is not one of the pair's two members), call a service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements.forms import EndForm, QuestionnaireForm, SignForm, TermsForm
+from agreements.models import Agreement
+from agreements.permissions import (
+    can_answer_questionnaire,
+    can_end_agreement,
+    can_print_agreement,
+    can_propose_terms,
+    can_sign_agreement,
+)
+from agreements.selectors import (
+    agreement_history,
+    answer_comparison,
+    asked_questions,
+    own_answers,
+    pair_flow,
+    terms_prefill,
+)
+from agreements.services import (
+    agreement_end,
+    agreement_propose,
+    agreement_sign,
+    questionnaire_answer,
+)
+from agreements.verification import agreement_problems
+from mentorship.models import Pair
+
+
+def pair_for(user, pair_id: int) -> Pair:
+    """The pair if the user is one of its members; 404 for everyone else."""
+    return get_object_or_404(
+        Pair.objects.visible_to(user).select_related("program", "mentor", "mentee"), pk=pair_id
+    )
+
+
+def agreement_for(user, agreement_id: int) -> Agreement:
+    """The agreement if the user is one of its pair's members; 404 for everyone else."""
+    return get_object_or_404(
+        Agreement.objects.visible_to(user).select_related(
+            "pair__program", "pair__mentor", "pair__mentee", "guideline", "ended_by"
+        ),
+        pk=agreement_id,
+    )
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    pairs = Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee")
+    flows = [pair_flow(pair, request.user) for pair in pairs]
+    return render(request, "agreements/index.html", {"flows": flows, "nav": "agreements"})
+
+
+@login_required
+@require_GET
+def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    flow = pair_flow(pair, request.user)
+    return render(
+        request,
+        "agreements/pair.html",
+        {"pair": pair, "flow": flow, "history": agreement_history(pair, request.user)},
+    )
+
+
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    questions = list(asked_questions(pair))
+    mine = own_answers(pair, request.user)
+    may_answer = can_answer_questionnaire(request.user, pair)
+    form = QuestionnaireForm(questions=questions, answers=mine) if may_answer else None
+    if request.method == "POST":
+        if not may_answer:
+            messages.error(request, "Your answers are already submitted and can no longer change.")
+            return redirect("agreements:questionnaire", pair_id=pair.pk)
+        form = QuestionnaireForm(request.POST, questions=questions, answers=mine)
+        if form.is_valid():
+            submit = "submit" in request.POST
+            try:
+                submitted = questionnaire_answer(
+                    pair_id=pair.pk, respondent=request.user, answers=form.answers(), submit=submit
+                )
+            except ValidationError as exc:
+                messages.error(request, _errors(exc))
+            else:
+                if submitted:
+                    messages.success(request, "Your answers are submitted.")
+                    return redirect("agreements:pair", pair_id=pair.pk)
+                messages.success(request, "Your answers are saved. Submit them when you are ready.")
+                return redirect("agreements:questionnaire", pair_id=pair.pk)
+        else:
+            messages.error(request, "Your answers were not saved. Please check the fields below.")
+    return render(
+        request,
+        "agreements/questionnaire.html",
+        {
+            "pair": pair,
+            "flow": pair_flow(pair, request.user),
+            "form": form,
+            "questions": questions,
+            "mine": [(q, mine.get(q.pk)) for q in questions],
+        },
+    )
+
+
+@login_required
+@require_GET
+def compare(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    rows = answer_comparison(pair, request.user)
+    return render(
+        request,
+        "agreements/compare.html",
+        {
+            "pair": pair,
+            "flow": pair_flow(pair, request.user),
+            "rows": rows,
+            "agenda": [row for row in rows or [] if row.on_agenda],
+            "role": pair.role_of(request.user),
+            "may_propose": can_propose_terms(request.user, pair),
+        },
+    )
+
+
+@sensitive_post_parameters()
+@login_required
+@require_http_methods(["GET", "POST"])
+def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    flow = pair_flow(pair, request.user)
+    may_propose = can_propose_terms(request.user, pair)
+    form = TermsForm(initial=terms_prefill(pair, request.user))
+    if request.method == "POST":
+        if not may_propose:
+            raise PermissionDenied
+        form = TermsForm(request.POST)
+        if form.is_valid():
+            try:
+                agreement = agreement_propose(
+                    pair_id=pair.pk, by=request.user, request=request, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                messages.error(request, f"The terms were not proposed: {_errors(exc)}")
+            else:
+                messages.success(
+                    request,
+                    f"Terms proposed. Read the text below and sign it; {flow.partner} has been "
+                    "asked to do the same.",
+                )
+                return redirect("agreements:detail", agreement_id=agreement.pk)
+        else:
+            messages.error(request, "The terms were not proposed. Please check the fields below.")
+    return render(
+        request,
+        "agreements/terms.html",
+        {"pair": pair, "flow": flow, "form": form, "may_propose": may_propose},
+    )
+
+
+def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=None, status=200):
+    pair = agreement.pair
+    may_sign = can_sign_agreement(request.user, agreement)
+    if may_sign and sign_form is None:
+        sign_form = SignForm(initial={"text_sha256": agreement.text_sha256})
+    may_end = can_end_agreement(request.user, agreement)
+    if may_end and end_form is None:
+        end_form = EndForm()
+    flow = pair_flow(pair, request.user)
+    return render(
+        request,
+        "agreements/detail.html",
+        {
+            "pair": pair,
+            "agreement": agreement,
+            "flow": flow,
+            "signatures": agreement.signatures.select_related("signer"),
+            "sign_form": sign_form if may_sign else None,
+            "end_form": end_form if may_end else None,
+            "needs_review": agreement.needs_guideline_review(flow.guideline),
+            "may_print": can_print_agreement(request.user, agreement),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    return _render_detail(request, agreement_for(request.user, agreement_id))
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_POST
+def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = agreement_for(request.user, agreement_id)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Not signed. Please check the fields below.")
+        return _render_detail(request, agreement, sign_form=form)
+    try:
+        agreement_sign(
+            agreement_id=agreement.pk,
+            signer=request.user,
+            typed_name=form.cleaned_data["typed_name"],
+            password=form.cleaned_data["password"],
+            text_sha256=form.cleaned_data["text_sha256"],
+            request=request,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except Agreement.DoesNotExist as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        # Keep the typed name, never the password.
+        form = SignForm(
+            initial={
+                "text_sha256": agreement.text_sha256,
+                "typed_name": form.cleaned_data["typed_name"],
+            }
+        )
+        return _render_detail(request, agreement_for(request.user, agreement_id), sign_form=form)
+    agreement.refresh_from_db()
+    if agreement.is_active:
+        messages.success(
+            request, "Signed. You have both signed the same text: the agreement is active."
+        )
+    else:
+        partner = agreement.pair.other_member(request.user)
+        messages.success(request, f"Signed. The agreement becomes active when {partner} signs too.")
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def end(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = agreement_for(request.user, agreement_id)
+    form = EndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The agreement was not ended: give a reason.")
+        return _render_detail(request, agreement, end_form=form)
+    try:
+        agreement_end(
+            agreement_id=agreement.pk, by=request.user, reason=form.cleaned_data["reason"],
+            request=request,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return _render_detail(request, agreement, end_form=form)
+    messages.success(request, "The agreement has ended. Your partner has been told.")
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_GET
+def print_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = agreement_for(request.user, agreement_id)
+    if not can_print_agreement(request.user, agreement):
+        raise Http404("Only a signed agreement has a printable copy.")
+    return render(
+        request,
+        "agreements/print.html",
+        {
+            "agreement": agreement,
+            "pair": agreement.pair,
+            "signatures": agreement.signatures.select_related("signer"),
+            "problems": agreement_problems(agreement),
+        },
+    )
+
+
+@login_required
+@require_GET
+def verify(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = agreement_for(request.user, agreement_id)
+    return render(
+        request,
+        "agreements/verify.html",
+        {"agreement": agreement, "pair": agreement.pair, "problems": agreement_problems(agreement)},
+    )
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, pair_id: int) -> HttpResponse:
+    pair = pair_for(request.user, pair_id)
+    return render(
+        request,
+        "agreements/history.html",
+        {
+            "pair": pair,
+            "history": agreement_history(pair, request.user),
+            "pair_url": reverse("agreements:pair", args=[pair.pk]),
+        },
+    )
