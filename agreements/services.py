@@ -37,24 +37,20 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
 
 
 @transaction.atomic
-def questionnaire_answer(
-    *,
-    pair_id: int,
-    respondent: User,
-    answers: dict[int, tuple[str, str]],
-    submit: bool,
-) -> bool:
-    """Save the respondent's answers ({question_id: (value, comment)}); optionally submit.
+def questionnaire_save(
+    *, pair_id: int, respondent: User, answers: dict[int, tuple[str, str]]
+) -> None:
+    """Save the respondent's answers ({question_id: (value, comment)}); blanks are skipped.
 
-    Answers stay editable until their author submits; submitting locks them for good (the
-    partner may be reading them). Returns whether the questionnaire is now submitted.
+    Answers stay editable until their author submits; submitting locks them for good (from
+    then on the partner may be reading them).
     """
     pair = _locked_pair(pair_id, respondent)
     if not can_answer_questionnaire(respondent, pair):
         raise ValidationError("Your answers are already submitted and can no longer change.")
-    questions = {q.pk: q for q in asked_questions(pair)}
+    asked = set(asked_questions(pair).values_list("pk", flat=True))
     for question_id, (value, comment) in answers.items():
-        if question_id not in questions:
+        if question_id not in asked:
             raise ValidationError("That question is not part of this questionnaire.")
         if not value:
             continue
@@ -66,22 +62,28 @@ def questionnaire_answer(
             question_id=question_id,
             defaults={"value": value, "comment": normalize_text(comment)},
         )
-    if not submit:
-        return False
+
+
+@transaction.atomic
+def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubmission:
+    """Lock the respondent's answers; once both have submitted, both see both."""
+    pair = _locked_pair(pair_id, respondent)
+    if not can_answer_questionnaire(respondent, pair):
+        raise ValidationError("Your answers are already submitted and can no longer change.")
     answered = set(
         Answer.objects.filter(pair=pair, respondent=respondent).values_list(
             "question_id", flat=True
         )
     )
-    missing = [q for pk, q in questions.items() if pk not in answered]
+    missing = asked_questions(pair).exclude(pk__in=answered).count()
     if missing:
         raise ValidationError(
-            f"Answer every statement before submitting ({len(missing)} still open). "
-            "Your answers so far were kept."
+            f"Answer every statement before submitting ({missing} still open). "
+            "Your answers so far are saved."
         )
     try:
         with transaction.atomic():
-            QuestionnaireSubmission.objects.create(
+            submission = QuestionnaireSubmission.objects.create(
                 pair=pair, respondent=respondent, submitted_at=timezone.now()
             )
     except IntegrityError as exc:
@@ -89,7 +91,18 @@ def questionnaire_answer(
     partner = pair.other_member(respondent)
     partner_done = QuestionnaireSubmission.objects.filter(pair=pair, respondent=partner).exists()
     notifications.answers_submitted(pair=pair, by=respondent, to=partner, both_done=partner_done)
-    return True
+    return submission
+
+
+def questionnaire_answer(
+    *, pair_id: int, respondent: User, answers: dict[int, tuple[str, str]], submit: bool
+) -> bool:
+    """Save, then (if asked) submit, as two steps: a refused submit keeps what was saved.
+    Returns whether the questionnaire is now submitted."""
+    questionnaire_save(pair_id=pair_id, respondent=respondent, answers=answers)
+    if submit:
+        questionnaire_submit(pair_id=pair_id, respondent=respondent)
+    return submit
 
 
 def _validate_terms(

@@ -1,0 +1,70 @@
+"""A new program starts with the default assumption questionnaire; program admins own it."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+
+from agreements.defaults import DEFAULT_QUESTIONS
+from agreements.models import Question
+from mentorship.permissions import PROGRAM_ADMINS_GROUP
+from tests.factories import ProgramFactory, QuestionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_new_program_gets_the_default_questions_in_order():
+    program = ProgramFactory()
+    questions = list(Question.objects.filter(program=program))
+    assert [q.text for q in questions] == [text for text, *_ in DEFAULT_QUESTIONS]
+    assert all(q.is_active for q in questions)
+
+
+def test_defaults_cover_the_topics_and_the_guideline_answers():
+    program = ProgramFactory()
+    by_text = {q.text: q for q in Question.objects.filter(program=program)}
+
+    def find(fragment: str) -> Question:
+        (match,) = [q for text, q in by_text.items() if fragment in text]
+        return match
+
+    assert find("stays between us").guideline_answer == "agree"
+    assert find("growth and readiness").maps_to_term == Question.Term.ADVOCACY
+    assert find("how often we met").maps_to_term == Question.Term.ENGAGEMENT
+    assert find("take part in promotion").maps_to_term == Question.Term.PROMOTION
+    performance = find("job performance")
+    assert performance.guideline_answer == "disagree"
+    assert "supervisor's role" in performance.guideline_note
+    assert find("supervisor about our conversations").guideline_answer == "disagree"
+    assert find("after our mentoring relationship ends").guideline_answer == "agree"
+
+
+def test_defaults_are_created_once_per_program():
+    program = ProgramFactory()
+    program.description = "Edited"
+    program.save()
+    assert Question.objects.filter(program=program).count() == len(DEFAULT_QUESTIONS)
+
+
+def test_programs_keep_their_own_questionnaire():
+    first, second = ProgramFactory(), ProgramFactory()
+    QuestionFactory(program=first, text="Only in the first program.")
+    assert Question.objects.filter(program=first).count() == len(DEFAULT_QUESTIONS) + 1
+    assert not Question.objects.filter(program=second, text="Only in the first program.").exists()
+
+
+def test_program_admins_have_exactly_the_agreement_permissions_they_need():
+    group = Group.objects.get(name=PROGRAM_ADMINS_GROUP)
+    codenames = set(
+        group.permissions.filter(content_type__app_label="agreements").values_list(
+            "codename", flat=True
+        )
+    )
+    assert codenames == {
+        "add_question",
+        "change_question",
+        "delete_question",
+        "view_question",
+        "view_agreement",
+        "view_signature",
+    }

@@ -1,0 +1,107 @@
+"""Answers are private until both members have submitted; submitting locks your answers."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agreements.models import Answer, QuestionnaireSubmission
+from agreements.selectors import answer_comparison, asked_questions
+from tests.agreements.conftest import answer_all
+
+pytestmark = pytest.mark.django_db
+
+MENTOR_SECRET = "MENTOR-PRIVATE-COMMENT"
+MENTEE_SECRET = "MENTEE-PRIVATE-COMMENT"
+
+
+def test_partner_answers_hidden_until_both_submitted(client, pair):
+    answer_all(pair, pair.mentor, comment=MENTOR_SECRET)  # submitted
+    answer_all(pair, pair.mentee, comment=MENTEE_SECRET, submit=False)  # draft only
+
+    # The queryset is the rule: each sees only their own answers.
+    assert set(Answer.objects.visible_to(pair.mentee).values_list("respondent", flat=True)) == {
+        pair.mentee.pk
+    }
+    assert set(Answer.objects.visible_to(pair.mentor).values_list("respondent", flat=True)) == {
+        pair.mentor.pk
+    }
+    assert answer_comparison(pair, pair.mentee) is None
+    assert answer_comparison(pair, pair.mentor) is None
+
+    # And so do the pages.
+    for viewer, hidden in ((pair.mentee, MENTOR_SECRET), (pair.mentor, MENTEE_SECRET)):
+        client.force_login(viewer)
+        for name in ("compare", "questionnaire", "pair", "terms"):
+            response = client.get(reverse(f"agreements:{name}", args=[pair.pk]))
+            assert response.status_code == HTTPStatus.OK
+            assert hidden not in response.content.decode()
+
+
+def test_both_submitted_shows_both_side_by_side(client, pair):
+    answer_all(pair, pair.mentor, comment=MENTOR_SECRET)
+    answer_all(pair, pair.mentee, comment=MENTEE_SECRET)
+    client.force_login(pair.mentee)
+    body = client.get(reverse("agreements:compare", args=[pair.pk])).content.decode()
+    assert MENTOR_SECRET in body
+    assert MENTEE_SECRET in body
+    assert len(Answer.objects.visible_to(pair.mentee)) == 2 * asked_questions(pair).count()
+
+
+def test_answers_from_another_pair_never_show(pair, mentor):
+    from tests.factories import PairFactory
+
+    other = PairFactory(mentor=mentor)
+    answer_all(other, other.mentor)
+    answer_all(other, other.mentee, comment="OTHER-PAIR-SECRET")
+    # The mentor of both pairs sees the other pair's answers only for that pair.
+    answer_all(pair, pair.mentor)
+    assert not Answer.objects.visible_to(pair.mentee).filter(pair=other).exists()
+    assert answer_comparison(pair, pair.mentor) is None
+
+
+def test_saving_a_draft_keeps_answers_editable_and_unsubmitted(client, pair):
+    first = asked_questions(pair).first()
+    client.force_login(pair.mentor)
+    url = reverse("agreements:questionnaire", args=[pair.pk])
+    response = client.post(
+        url, {f"q_{first.pk}": "unsure", f"c_{first.pk}": "thinking", "save": ""}
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    client.post(url, {f"q_{first.pk}": "agree", f"c_{first.pk}": "decided", "save": ""})
+    answer = Answer.objects.get(pair=pair, respondent=pair.mentor, question=first)
+    assert (answer.value, answer.comment) == ("agree", "decided")
+    assert not QuestionnaireSubmission.objects.filter(pair=pair).exists()
+
+
+def test_submit_needs_every_statement_answered(client, pair):
+    first = asked_questions(pair).first()
+    client.force_login(pair.mentor)
+    url = reverse("agreements:questionnaire", args=[pair.pk])
+    response = client.post(url, {f"q_{first.pk}": "agree", "submit": ""})
+    assert response.status_code == HTTPStatus.OK
+    assert "Answer every statement before submitting" in response.content.decode()
+    assert not QuestionnaireSubmission.objects.filter(pair=pair).exists()
+    # What was answered so far is kept.
+    assert Answer.objects.filter(pair=pair, respondent=pair.mentor).count() == 1
+
+
+def test_submitted_answers_are_locked(client, pair):
+    answer_all(pair, pair.mentor, comment="original")
+    first = asked_questions(pair).first()
+    client.force_login(pair.mentor)
+    response = client.post(
+        reverse("agreements:questionnaire", args=[pair.pk]),
+        {f"q_{first.pk}": "disagree", f"c_{first.pk}": "changed", "save": ""},
+        follow=True,
+    )
+    assert "already submitted and can no longer change" in response.content.decode()
+    assert Answer.objects.get(pair=pair, respondent=pair.mentor, question=first).comment == (
+        "original"
+    )
+    with pytest.raises(ValidationError):
+        answer_all(pair, pair.mentor)
+    assert QuestionnaireSubmission.objects.filter(pair=pair, respondent=pair.mentor).count() == 1

@@ -1,0 +1,79 @@
+"""Signing re-authenticates: a wrong password or a name that is not yours signs nothing."""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from agreements.models import Signature
+from agreements.services import agreement_sign, names_match
+from mentorship.models import AuditEvent
+from tests.agreements.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def post_sign(client, agreement, person, **overrides):
+    client.force_login(person)
+    data = {
+        "text_sha256": agreement.text_sha256,
+        "acknowledge": "on",
+        "typed_name": person.full_name,
+        "password": PASSWORD,
+        **overrides,
+    }
+    return client.post(reverse("agreements:sign", args=[agreement.pk]), data)
+
+
+def test_wrong_password_refuses_with_a_clear_message(client, proposal):
+    response = post_sign(client, proposal, proposal.pair.mentee, password="not-my-password")
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert "That password is not correct. Nothing was signed." in body
+    assert "not-my-password" not in body
+    assert 'value="Carol Chen"' in body  # the typed name is kept
+    assert not Signature.objects.exists()
+    assert not AuditEvent.objects.filter(action="agreement.signed").exists()
+
+
+def test_wrong_typed_name_refuses(client, proposal):
+    response = post_sign(client, proposal, proposal.pair.mentee, typed_name="Maria Lopez")
+    assert response.status_code == HTTPStatus.OK
+    assert "Type your full name exactly" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+def test_empty_password_refuses(client, proposal):
+    response = post_sign(client, proposal, proposal.pair.mentee, password="")
+    assert response.status_code == HTTPStatus.OK
+    assert "Not signed" in response.content.decode()
+    assert not Signature.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "full", "expected"),
+    [
+        ("carol chen", "Carol Chen", True),
+        ("  CAROL   Chen ", "Carol Chen", True),
+        ("Carol", "Carol Chen", False),
+        ("Carol Chén", "Carol Chen", False),
+        ("", "", False),
+    ],
+)
+def test_names_match_ignores_case_and_spacing_only(typed, full, expected):
+    assert names_match(typed, full) is expected
+
+
+def test_service_refuses_a_wrong_password(proposal):
+    with pytest.raises(ValidationError, match="password is not correct"):
+        agreement_sign(
+            agreement_id=proposal.pk,
+            signer=proposal.pair.mentor,
+            typed_name="Maria Lopez",
+            password="wrong",
+            text_sha256=proposal.text_sha256,
+        )
+    assert not Signature.objects.exists()
