@@ -50,7 +50,7 @@ def agreement_for(user, agreement_id: int) -> Agreement:
     """The agreement if the user is one of its pair's members; 404 for everyone else."""
     return get_object_or_404(
         Agreement.objects.visible_to(user).select_related(
-            "pair__program", "pair__mentor", "pair__mentee", "guideline", "ended_by"
+            "pair__program", "pair__mentor", "pair__mentee", "guideline", "ended_by", "proposed_by"
         ),
         pk=agreement_id,
     )
