@@ -1,0 +1,194 @@
+"""Admin site: program admins create and staff reviews and configure breach phrases.
+
+Never rendered here, even for superusers: statement text, decline reasons and the supervisor's
+assessment. Statements are listed read-only by state and dates; a user sees no statement of a
+review they sit on (the panel learns nothing about unshared input by any path) nor any about
+themselves. Status changes and panel changes go through services.py, which audit them.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count
+
+from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
+from promotions.services import (
+    REVIEW_TRANSITIONS,
+    review_change_status,
+    review_opened,
+    review_panel_changed,
+)
+
+
+class PanelSeatInline(admin.TabularInline):
+    model = PanelSeat
+    fields = ["user", "added_at"]
+    readonly_fields = ["added_at"]
+    autocomplete_fields = ["user"]
+    extra = 1
+    verbose_name = "panel member"
+    verbose_name_plural = "Panel (leadership users who read the review)"
+
+
+class PromotionReviewForm(forms.ModelForm):
+    class Meta:
+        model = PromotionReview
+        fields = ["program", "candidate", "target_role", "supervisor", "status"]
+
+    def clean_status(self):
+        status = self.cleaned_data["status"]
+        old = self.initial.get("status")
+        if self.instance.pk and status != old and status not in REVIEW_TRANSITIONS[old]:
+            raise ValidationError(f"A review cannot go from {old} to {status}.")
+        return status
+
+
+@admin.register(PromotionReview)
+class PromotionReviewAdmin(admin.ModelAdmin):
+    form = PromotionReviewForm
+    list_display = [
+        "__str__", "program", "status", "supervisor", "panel_size", "assessment_written_at",
+        "created_at",
+    ]  # fmt: skip
+    list_filter = ["program", "status"]
+    search_fields = [
+        "candidate__full_name", "candidate__username", "target_role", "supervisor__full_name",
+    ]  # fmt: skip
+    list_select_related = ["program", "candidate", "supervisor"]
+    autocomplete_fields = ["candidate", "supervisor"]
+    inlines = [PanelSeatInline]
+    view_on_site = False
+    actions = ["move_to_deciding", "reopen", "close_reviews"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(seat_count=Count("seats", distinct=True))
+
+    @admin.display(description="Panel", ordering="seat_count")
+    def panel_size(self, review: PromotionReview) -> int:
+        return review.seat_count
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["program", "candidate", "target_role", "supervisor"]
+        return [
+            "program", "candidate", "target_role", "supervisor", "status",
+            "assessment_written_at", "created_at", "closed_at",
+        ]  # fmt: skip
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        # The candidate and program fix whose mentor may write; they never change afterwards.
+        return ["program", "candidate", "assessment_written_at", "created_at", "closed_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_closed:
+            return False  # a closed review is frozen, panel included
+        return super().has_change_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.status = PromotionReview.Status.OPEN
+            super().save_model(request, obj, form, change)
+            review_opened(review=obj, by=request.user, request=request)
+            return
+        new_status = obj.status
+        obj.status = form.initial["status"]
+        super().save_model(request, obj, form, change)
+        if new_status != obj.status:
+            updated = review_change_status(
+                review_id=obj.pk, status=new_status, by=request.user, request=request
+            )
+            obj.status, obj.closed_at = updated.status, updated.closed_at
+
+    def save_related(self, request, form, formsets, change):
+        review = form.instance
+        before = set(PanelSeat.objects.filter(review=review).values_list("user_id", flat=True))
+        super().save_related(request, form, formsets, change)
+        after = set(PanelSeat.objects.filter(review=review).values_list("user_id", flat=True))
+        review_panel_changed(
+            review=review, by=request.user, added=after - before, removed=before - after,
+            request=request,
+        )  # fmt: skip
+
+    def _change_status(self, request, queryset, status: str) -> None:
+        changed = 0
+        for review in queryset.order_by("pk"):
+            try:
+                review_change_status(
+                    review_id=review.pk, status=status, by=request.user, request=request
+                )
+            except ValidationError as exc:
+                self.message_user(request, f"{review}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                changed += review.status != status
+        if changed:
+            label = PromotionReview.Status(status).label.lower()
+            self.message_user(request, f"{changed} review(s) now {label}.")
+
+    @admin.action(description="Move selected reviews to deciding", permissions=["change"])
+    def move_to_deciding(self, request, queryset):
+        self._change_status(request, queryset, PromotionReview.Status.DECIDING)
+
+    @admin.action(description="Reopen selected reviews for input", permissions=["change"])
+    def reopen(self, request, queryset):
+        self._change_status(request, queryset, PromotionReview.Status.OPEN)
+
+    @admin.action(
+        description="Close selected reviews (freezes their statements)", permissions=["change"]
+    )
+    def close_reviews(self, request, queryset):
+        self._change_status(request, queryset, PromotionReview.Status.CLOSED)
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    """States, kinds and dates only. There is no way to see or change a statement here."""
+
+    list_display = [
+        "__str__", "review", "mentor", "kind", "state", "submitted_at", "consented_at",
+        "declined_at", "withdrawn_at", "updated_at",
+    ]  # fmt: skip
+    list_filter = ["state", "kind", "review__program", "review__status"]
+    search_fields = [
+        "review__candidate__full_name", "review__target_role", "pair__mentor__full_name",
+    ]  # fmt: skip
+    list_select_related = ["review", "review__candidate", "pair", "pair__mentor"]
+    fields = [
+        "review", "mentor", "kind", "state", "created_at", "updated_at", "submitted_at",
+        "consented_at", "consent_text_sha256", "declined_at", "withdrawn_at", "withdrawal_cause",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Nothing about unshared input may reach a panel member, and a mentee's drafts are not
+        # theirs to know about: hide those statements from the people concerned.
+        return (
+            super()
+            .get_queryset(request)
+            .exclude(review__seats__user=request.user)
+            .exclude(pair__mentee=request.user)
+        )
+
+    @admin.display(description="Mentor", ordering="pair__mentor__full_name")
+    def mentor(self, statement: Statement) -> str:
+        return str(statement.pair.mentor)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(BreachPhrase)
+class BreachPhraseAdmin(admin.ModelAdmin):
+    list_display = ["phrase", "program", "explanation"]
+    list_filter = ["program"]
+    search_fields = ["phrase", "explanation"]
+    fields = ["program", "phrase", "explanation"]

@@ -1,0 +1,97 @@
+"""Forms for reviews and statements. They check the shape of input; rules live in services."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+
+from promotions.models import Statement
+
+TEXT_MAX = 4000
+
+
+class StatementForm(forms.Form):
+    """The mentor's text; for engagement statements, plus facts from the meeting log."""
+
+    text = forms.CharField(
+        label="Your statement",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+    facts = forms.MultipleChoiceField(
+        label="Facts your meeting log supports (ticked sentences are added to your statement)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, kind: str, suggestions: list[str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        if kind == Statement.Kind.ENGAGEMENT and suggestions:
+            self.fields["facts"].choices = [(s, s) for s in suggestions]
+        else:
+            del self.fields["facts"]
+        if kind == Statement.Kind.ADVOCACY:
+            self.fields["text"].help_text = (
+                "Growth and readiness you saw as their mentor. Not a performance review: that "
+                "is the supervisor's role."
+            )
+        else:
+            self.fields["text"].help_text = (
+                "Facts about your mentoring relationship only: how often you met, what you "
+                "worked on together, whether you can offer a reliable picture."
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("action", "Save draft", css_class="btn-outline-primary"))
+        self.helper.add_input(Submit("action", "Save and ask for consent"))
+
+    def clean(self):
+        cleaned = super().clean()
+        parts = [*cleaned.get("facts", []), cleaned.get("text", "").strip()]
+        statement = " ".join(p for p in parts if p)
+        if not statement:
+            raise forms.ValidationError(
+                "Write your statement"
+                + (", or tick at least one fact." if "facts" in self.fields else ".")
+            )
+        if len(statement) > TEXT_MAX:
+            raise forms.ValidationError(f"Keep the statement under {TEXT_MAX} characters.")
+        cleaned["statement"] = statement
+        return cleaned
+
+    @property
+    def wants_consent(self) -> bool:
+        return self.data.get("action") == "Save and ask for consent"
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (optional; only your mentor sees it)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ConsentForm(forms.Form):
+    """Carries the hash of the exact text the mentee read, so consent covers only that text."""
+
+    text_sha256 = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+class AssessmentForm(forms.Form):
+    text = forms.CharField(
+        label="Performance assessment",
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="The panel reads this. Mentor input is separate and needs the mentee's consent.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save assessment"))

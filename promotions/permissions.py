@@ -1,0 +1,174 @@
+"""Who may do what with promotion reviews and statements. Views, forms, admin and emails ask here.
+
+Reads are scoped in querysets.py (visible_to); these predicates decide actions on an object the
+user can already see. They are registered with `rules` as "promotions.<action>", but code calls
+the predicates directly: Django's has_perm() answers True for every permission of an active
+superuser, and a superuser must not be able to consent on a mentee's behalf.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+
+from mentorship.models import Pair
+
+# --- The agreement gate ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether a pair's terms let the mentor write (and the mentee share) one kind of statement."""
+
+    allowed: bool
+    reason: str = ""
+
+
+def active_agreement(pair: Pair):
+    """The pair's active agreement; uses StatementQuerySet.with_active_agreement() if prefetched."""
+    prefetched = getattr(pair, "promotions_active_agreements", None)
+    if prefetched is not None:
+        return prefetched[0] if prefetched else None
+    from agreements.models import Agreement
+
+    return Agreement.objects.active_for(pair)
+
+
+def agreement_gate(pair: Pair | None, kind: str, agreement=None) -> Gate:
+    """May this pair's mentor take part with a statement of `kind`? If not, why (neutral words)."""
+    from promotions.models import Statement
+
+    label = Statement.Kind(kind).label.lower()
+    if pair is None or pair.status != Pair.Status.ACTIVE:
+        return Gate(False, "The mentoring pair is not active, so the mentor cannot give input.")
+    if agreement is None:
+        agreement = active_agreement(pair)
+    if agreement is None:
+        return Gate(
+            False,
+            "The pair has no active signed agreement. A mentor takes part in a promotion review "
+            "only by mutual agreement.",
+        )
+    if not agreement.allows_promotion_participation:
+        return Gate(
+            False,
+            "The pair's agreement does not allow the mentor to take part in promotion reviews.",
+        )
+    if not agreement.allows_statement_kind(kind):
+        return Gate(False, f"The pair's agreement does not allow {label} statements.")
+    return Gate(True)
+
+
+def candidate_mentor_pair(user, review) -> Pair | None:
+    """The user's active pair mentoring the review's candidate in its program, if any."""
+    if not user.is_authenticated:
+        return None
+    return (
+        Pair.objects.active()
+        .filter(program_id=review.program_id, mentee_id=review.candidate_id, mentor=user)
+        .select_related("program", "mentor", "mentee")
+        .first()
+    )
+
+
+# --- Predicates on a review -------------------------------------------------------------------
+
+
+@rules.predicate
+def is_panel_member(user, review) -> bool:
+    if review is None or not user.is_authenticated:
+        return False
+    return review.seats.filter(user=user).exists()
+
+
+@rules.predicate
+def is_supervisor(user, review) -> bool:
+    return review is not None and user.is_authenticated and review.supervisor_id == user.pk
+
+
+@rules.predicate
+def is_candidate(user, review) -> bool:
+    return review is not None and user.is_authenticated and review.candidate_id == user.pk
+
+
+@rules.predicate
+def is_candidate_mentor(user, review) -> bool:
+    return review is not None and candidate_mentor_pair(user, review) is not None
+
+
+@rules.predicate
+def has_authored_statements(user, review) -> bool:
+    if review is None or not user.is_authenticated:
+        return False
+    return review.statements.filter(pair__mentor=user).exists()
+
+
+@rules.predicate
+def review_not_closed(user, review) -> bool:
+    return review is not None and not review.is_closed
+
+
+can_view_panel_page = is_panel_member
+can_view_assessment = is_supervisor | is_panel_member
+can_write_assessment = is_supervisor & review_not_closed
+can_open_input_page = is_candidate_mentor | has_authored_statements
+can_give_input = is_candidate_mentor & review_not_closed
+can_open_consent_page = is_candidate
+
+
+# --- Predicates on a statement ----------------------------------------------------------------
+
+
+@rules.predicate
+def is_author(user, statement) -> bool:
+    return statement is not None and user.is_authenticated and statement.pair.mentor_id == user.pk
+
+
+@rules.predicate
+def is_subject(user, statement) -> bool:
+    return statement is not None and user.is_authenticated and statement.pair.mentee_id == user.pk
+
+
+@rules.predicate
+def statement_not_frozen(user, statement) -> bool:
+    return statement is not None and not statement.review.is_closed
+
+
+@rules.predicate
+def terms_allow_statement(user, statement) -> bool:
+    return statement is not None and agreement_gate(statement.pair, statement.kind).allowed
+
+
+def _state_is(state: str):
+    @rules.predicate(name=f"state_is_{state}")
+    def predicate(user, statement) -> bool:
+        return statement is not None and statement.state == state
+
+    return predicate
+
+
+is_draft = _state_is("draft")
+is_awaiting_consent = _state_is("awaiting_consent")
+is_shared = _state_is("shared")
+
+# Editing is allowed in every state (it sends the statement back to draft and clears consent).
+can_edit_statement = is_author & statement_not_frozen & terms_allow_statement
+can_submit_for_consent = is_author & statement_not_frozen & is_draft & terms_allow_statement
+can_grant_consent = is_subject & statement_not_frozen & is_awaiting_consent & terms_allow_statement
+can_decline = is_subject & statement_not_frozen & is_awaiting_consent
+can_withdraw = is_subject & statement_not_frozen & is_shared
+can_see_who_was_shown = is_subject
+
+rules.add_perm("promotions.open_panel_page", can_view_panel_page)
+rules.add_perm("promotions.read_assessment", can_view_assessment)
+rules.add_perm("promotions.write_assessment", can_write_assessment)
+rules.add_perm("promotions.open_input_page", can_open_input_page)
+rules.add_perm("promotions.give_input", can_give_input)
+rules.add_perm("promotions.open_consent_page", can_open_consent_page)
+rules.add_perm("promotions.edit_statement", can_edit_statement)
+rules.add_perm("promotions.submit_for_consent", can_submit_for_consent)
+rules.add_perm("promotions.grant_consent", can_grant_consent)
+rules.add_perm("promotions.decline_consent", can_decline)
+rules.add_perm("promotions.withdraw_consent", can_withdraw)
+rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)

@@ -1,0 +1,111 @@
+"""Scoped reads: the only way views, forms, admin and emails fetch reviews and statements.
+
+StatementQuerySet.visible_to encodes the permission table of docs/domain.md:
+
+| state            | mentor (author) | mentee (subject) | panel member of that review |
+|------------------|-----------------|------------------|-----------------------------|
+| draft            | yes             | no               | no                          |
+| awaiting consent | yes             | yes              | no                          |
+| declined         | yes             | yes              | no                          |
+| shared           | yes             | yes              | yes (*)                     |
+| withdrawn        | yes             | yes              | no                          |
+
+(*) only while the recorded consent hash matches the present text.
+The supervisor, program admins (superusers included) and anyone else see nothing, unless they
+also hold one of the roles above.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import SHA256
+
+MENTEE_VISIBLE_STATES = ("awaiting_consent", "shared", "declined", "withdrawn")
+
+
+class TextSHA256(SHA256):
+    """Hex SHA-256 of a text column computed by the database, equal to models.text_sha256.
+
+    SQLite gets a SHA256() function from Django; PostgreSQL (11+) has sha256(bytea) built in,
+    so pgcrypto's digest(), which Django's own SHA256 uses there, is not needed.
+    """
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')",
+            **extra_context,
+        )
+
+
+class StatementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Statements whose text this user may read (the table above)."""
+        if not user.is_authenticated:
+            return self.none()
+        from promotions.models import PanelSeat
+
+        on_panel = PanelSeat.objects.filter(review=OuterRef("review"), user=user)
+        return self.filter(
+            Q(pair__mentor=user)
+            | Q(pair__mentee=user, state__in=MENTEE_VISIBLE_STATES)
+            | Q(Exists(on_panel), state="shared", consent_text_sha256=TextSHA256("text"))
+        )
+
+    def consent_current(self):
+        """Only statements whose recorded consent hash matches their present text."""
+        return self.filter(consent_text_sha256=TextSHA256("text"))
+
+    def for_panel(self, review):
+        """What the panel page shows: shared, consent covering the exact text, this review.
+
+        Chain after visible_to(user): a panel member who also wrote statements must still see
+        only the shared ones here.
+        """
+        return self.filter(review=review, state="shared").consent_current()
+
+    def with_active_agreement(self):
+        """Prefetch each pair's active agreement so permission checks on a list cost one query."""
+        from agreements.models import Agreement
+
+        return self.prefetch_related(
+            models.Prefetch(
+                "pair__agreements",
+                queryset=Agreement.objects.active(),
+                to_attr="promotions_active_agreements",
+            )
+        )
+
+
+class PromotionReviewQuerySet(models.QuerySet):
+    def _role_conditions(self, user):
+        from mentorship.models import Pair
+        from promotions.models import PanelSeat, Statement
+
+        seat = PanelSeat.objects.filter(review=OuterRef("pk"), user=user)
+        mentoring = Pair.objects.filter(
+            program=OuterRef("program"), mentee=OuterRef("candidate"), mentor=user, status="active"
+        )
+        authored = Statement.objects.filter(review=OuterRef("pk"), pair__mentor=user)
+        return Exists(seat), Exists(mentoring) | Exists(authored)
+
+    def visible_to(self, user):
+        """Reviews the user is involved in: panel member, supervisor, candidate, or mentor.
+
+        A mentor is the mentor of the candidate's active pair in the review's program, or the
+        author of statements on it. Each page then decides what its role may see (views.py).
+        """
+        if not user.is_authenticated:
+            return self.none()
+        on_panel, mentoring = self._role_conditions(user)
+        return self.filter(on_panel | mentoring | Q(supervisor=user) | Q(candidate=user))
+
+    def with_viewer_roles(self, user):
+        """Annotate viewer_on_panel and viewer_is_mentor, for lists that group by role."""
+        on_panel, mentoring = self._role_conditions(user)
+        return self.annotate(viewer_on_panel=on_panel, viewer_is_mentor=mentoring)
+
+    def not_closed(self):
+        return self.exclude(status="closed")

@@ -1,0 +1,466 @@
+"""State changes for promotion reviews and statements.
+
+Every change locks what it changes, checks the predicate from permissions.py, writes its audit
+event in the same transaction and queues its notification for after commit (notifications.py).
+
+Locks, and why:
+- a statement change locks the statement row and its review row (`of=("self", "review")`), so
+  consent, withdrawal and editing are serialised per statement and none of them can slip past
+  the admin closing the review (review_change_status locks the same review row);
+- submitting and consenting lock the pair's active agreement row: the agreements app updates
+  that row when it ends or supersedes the agreement and fires agreement_closed in the same
+  transaction, so either our consent commits first (and the cascade then withdraws it) or the
+  agreement is already gone when we look (and consent is refused). A shared statement without
+  terms allowing it cannot result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from agreements.models import Agreement
+from mentorship.audit import Action, audit_record
+from mentorship.models import Pair, User
+from promotions import notifications
+from promotions.breach import BreachFinding, find_breaches
+from promotions.models import (
+    BreachPhrase,
+    PanelSeat,
+    PromotionReview,
+    Statement,
+    StatementView,
+    text_sha256,
+)
+from promotions.permissions import (
+    agreement_gate,
+    can_decline,
+    can_edit_statement,
+    can_give_input,
+    can_grant_consent,
+    can_submit_for_consent,
+    can_withdraw,
+    can_write_assessment,
+    candidate_mentor_pair,
+    is_author,
+    is_subject,
+    is_supervisor,
+)
+
+# Audit actions of this app that mentorship.audit.Action does not name.
+STATEMENT_REVISED = "statement.revised"
+ASSESSMENT_WRITTEN = "review.assessment_written"
+
+REVIEW_TRANSITIONS = {
+    PromotionReview.Status.OPEN: {PromotionReview.Status.DECIDING, PromotionReview.Status.CLOSED},
+    PromotionReview.Status.DECIDING: {PromotionReview.Status.OPEN, PromotionReview.Status.CLOSED},
+    PromotionReview.Status.CLOSED: set(),  # closing freezes the review and its statements
+}
+
+
+class BreachError(ValidationError):
+    """The statement evaluates the mentee as an employee; it carries the findings."""
+
+    def __init__(self, findings: Sequence[BreachFinding]):
+        self.findings = list(findings)
+        words = ", ".join(f"“{f.found}”" for f in self.findings)
+        super().__init__(
+            f"It was not sent: it contains words that evaluate the mentee as an employee "
+            f"({words}). Mentor input speaks to the person as mentee; see why below."
+        )
+
+
+# --- Reads used by services and views -----------------------------------------------------
+
+
+def program_phrases(program_id: int) -> list[tuple[str, str]]:
+    return list(
+        BreachPhrase.objects.filter(program_id=program_id).values_list("phrase", "explanation")
+    )
+
+
+def statement_breaches(statement: Statement) -> list[BreachFinding]:
+    return find_breaches(statement.text, program_phrases(statement.review.program_id))
+
+
+def _locked_statement(statement_id: int) -> Statement:
+    return (
+        Statement.objects.select_for_update(of=("self", "review"))
+        .select_related("review", "pair", "pair__mentor", "pair__mentee")
+        .get(pk=statement_id)
+    )
+
+
+def _refusal(user: User, statement: Statement, role, message: str) -> Exception:
+    """PermissionDenied for the wrong person; a ValidationError that says why for the right one."""
+    if not role(user, statement):
+        return PermissionDenied()
+    if statement.review.is_closed:
+        return ValidationError("The review is closed: its statements can no longer change.")
+    gate = agreement_gate(statement.pair, statement.kind)
+    if statement.state in (Statement.State.DRAFT, Statement.State.AWAITING_CONSENT) and (
+        not gate.allowed
+    ):
+        return ValidationError(gate.reason)
+    return ValidationError(message)
+
+
+def _lock_terms(pair: Pair, kind: str) -> None:
+    """Lock the pair's active agreement and check its terms (see the module docstring)."""
+    agreement = Agreement.objects.select_for_update().active_for(pair)
+    gate = agreement_gate(pair, kind, agreement=agreement)
+    if not gate.allowed:
+        raise ValidationError(gate.reason)
+
+
+# --- Reviews ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def review_opened(*, review: PromotionReview, by: User, request: HttpRequest | None = None) -> None:
+    """A program admin created a review: record it and invite the candidate's mentor."""
+    audit_record(
+        actor=by,
+        action=Action.REVIEW_STATUS_CHANGED,
+        target=review,
+        request=request,
+        payload={"review": review.pk, "from": None, "to": review.status},
+    )
+    mentors = Pair.objects.active().filter(
+        program_id=review.program_id, mentee_id=review.candidate_id
+    )
+    for pair in mentors.select_related("mentor"):
+        notifications.input_invited(review=review, mentor=pair.mentor)
+
+
+@transaction.atomic
+def review_change_status(
+    *, review_id: int, status: str, by: User, request: HttpRequest | None = None
+) -> PromotionReview:
+    review = PromotionReview.objects.select_for_update().get(pk=review_id)
+    old = review.status
+    if status == old:
+        return review
+    if status not in REVIEW_TRANSITIONS[PromotionReview.Status(old)]:
+        raise ValidationError(
+            f"A review cannot go from {review.get_status_display().lower()} to "
+            f"{PromotionReview.Status(status).label.lower()}."
+        )
+    review.status = status
+    review.closed_at = timezone.now() if status == PromotionReview.Status.CLOSED else None
+    review.full_clean()
+    review.save(update_fields=["status", "closed_at"])
+    audit_record(
+        actor=by,
+        action=Action.REVIEW_STATUS_CHANGED,
+        target=review,
+        request=request,
+        payload={"review": review.pk, "from": old, "to": status},
+    )
+    return review
+
+
+@transaction.atomic
+def review_panel_changed(
+    *,
+    review: PromotionReview,
+    by: User,
+    added: Iterable[int],
+    removed: Iterable[int],
+    request: HttpRequest | None = None,
+) -> None:
+    """Record a change of panel (made through the admin inline) and tell new members."""
+    added, removed = sorted(set(added)), sorted(set(removed))
+    if not added and not removed:
+        return
+    audit_record(
+        actor=by,
+        action=Action.PANEL_CHANGED,
+        target=review,
+        request=request,
+        payload={"review": review.pk, "added": added, "removed": removed},
+    )
+    for member in User.objects.filter(pk__in=added):
+        notifications.panel_seat_added(review=review, member=member)
+
+
+@transaction.atomic
+def assessment_write(*, review_id: int, supervisor: User, text: str) -> PromotionReview:
+    review = PromotionReview.objects.select_for_update().get(pk=review_id)
+    if not is_supervisor(supervisor, review):
+        raise PermissionDenied
+    if not can_write_assessment(supervisor, review):
+        raise ValidationError("The review is closed: the assessment can no longer change.")
+    text = text.strip()
+    if text == review.supervisor_assessment:
+        return review
+    review.supervisor_assessment = text
+    review.assessment_written_at = timezone.now() if text else None
+    review.full_clean()
+    review.save(update_fields=["supervisor_assessment", "assessment_written_at"])
+    audit_record(
+        actor=supervisor,
+        action=ASSESSMENT_WRITTEN,
+        target=review,
+        payload={"review": review.pk, "sha256": text_sha256(text) if text else ""},
+    )
+    return review
+
+
+# --- Statements: the mentor ----------------------------------------------------------------
+
+
+@transaction.atomic
+def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> Statement:
+    review = PromotionReview.objects.select_for_update().get(pk=review_id)
+    if not can_give_input(mentor, review):
+        if review.is_closed and candidate_mentor_pair(mentor, review):
+            raise ValidationError("The review is closed: it takes no more input.")
+        raise PermissionDenied
+    pair = candidate_mentor_pair(mentor, review)
+    gate = agreement_gate(pair, kind)
+    if not gate.allowed:
+        raise ValidationError(gate.reason)
+    statement = Statement(review=review, pair=pair, kind=kind, text=text.strip())
+    statement.full_clean()
+    statement.save()
+    return statement
+
+
+@transaction.atomic
+def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
+    """Change the text. Any change sends the statement back to draft and clears consent."""
+    statement = _locked_statement(statement_id)
+    if not can_edit_statement(mentor, statement):
+        raise _refusal(mentor, statement, is_author, "This statement cannot be edited now.")
+    text = text.strip()
+    if text == statement.text:
+        return statement
+    old_state = statement.state
+    old_hash = text_sha256(statement.text)
+    statement.text = text
+    statement.state = Statement.State.DRAFT
+    statement.submitted_at = None
+    statement.consented_at = None
+    statement.consent_text_sha256 = ""
+    statement.declined_at = None
+    statement.decline_reason = ""
+    statement.withdrawn_at = None
+    statement.withdrawal_cause = ""
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=mentor,
+        action=STATEMENT_REVISED,
+        target=statement,
+        payload={
+            "statement": statement.pk,
+            "from": old_state,
+            "to": statement.state,
+            "old_sha256": old_hash,
+            "sha256": text_sha256(text),
+        },
+    )
+    return statement
+
+
+@transaction.atomic
+def statement_submit(
+    *, statement_id: int, mentor: User, request: HttpRequest | None = None
+) -> Statement:
+    """Send a draft to the mentee for consent, unless the breach guard flags it."""
+    statement = _locked_statement(statement_id)
+    if not can_submit_for_consent(mentor, statement):
+        raise _refusal(mentor, statement, is_author, "Only a draft can be sent for consent.")
+    _lock_terms(statement.pair, statement.kind)
+    findings = statement_breaches(statement)
+    if findings:
+        raise BreachError(findings)
+    statement.state = Statement.State.AWAITING_CONSENT
+    statement.submitted_at = timezone.now()
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=mentor,
+        action=Action.CONSENT_REQUESTED,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, "kind": statement.kind},
+    )
+    notifications.consent_requested(statement=statement)
+    return statement
+
+
+# --- Statements: the mentee ---------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_grant(
+    *,
+    statement_id: int,
+    mentee: User,
+    text_sha256_seen: str,
+    request: HttpRequest | None = None,
+) -> Statement:
+    """Share the statement with the panel. Consent covers the text the mentee was shown."""
+    statement = _locked_statement(statement_id)
+    if not can_grant_consent(mentee, statement):
+        raise _refusal(mentee, statement, is_subject, "This statement is not awaiting consent.")
+    current = text_sha256(statement.text)
+    if text_sha256_seen != current:
+        raise ValidationError(
+            "The statement changed after you opened the page. Read it again before you decide."
+        )
+    _lock_terms(statement.pair, statement.kind)
+    statement.state = Statement.State.SHARED
+    statement.consented_at = timezone.now()
+    statement.consent_text_sha256 = current
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=mentee,
+        action=Action.CONSENT_GRANTED,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, "sha256": current},
+    )
+    notifications.consent_granted(statement=statement)
+    notifications.statements_available(review=statement.review)
+    return statement
+
+
+@transaction.atomic
+def consent_decline(
+    *, statement_id: int, mentee: User, reason: str = "", request: HttpRequest | None = None
+) -> Statement:
+    statement = _locked_statement(statement_id)
+    if not can_decline(mentee, statement):
+        raise _refusal(mentee, statement, is_subject, "This statement is not awaiting consent.")
+    statement.state = Statement.State.DECLINED
+    statement.declined_at = timezone.now()
+    statement.decline_reason = reason.strip()
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=mentee,
+        action=Action.CONSENT_DECLINED,
+        target=statement,
+        request=request,
+        payload={
+            "statement": statement.pk,
+            "review": statement.review_id,
+            "with_reason": bool(statement.decline_reason),
+        },
+    )
+    notifications.consent_declined(statement=statement)
+    return statement
+
+
+@transaction.atomic
+def consent_withdraw(
+    *, statement_id: int, mentee: User, request: HttpRequest | None = None
+) -> Statement:
+    statement = _locked_statement(statement_id)
+    if not can_withdraw(mentee, statement):
+        raise _refusal(mentee, statement, is_subject, "Only a shared statement can be withdrawn.")
+    _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE)
+    audit_record(
+        actor=mentee,
+        action=Action.CONSENT_WITHDRAWN,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, "cause": "mentee"},
+    )
+    notifications.consent_withdrawn(statement=statement)
+    return statement
+
+
+def _withdraw(statement: Statement, *, cause: str) -> None:
+    statement.state = Statement.State.WITHDRAWN
+    statement.withdrawn_at = timezone.now()
+    statement.withdrawal_cause = cause
+    statement.full_clean()
+    statement.save()
+
+
+# --- The agreement cascade ------------------------------------------------------------------
+
+
+def successor_allows(successor: Agreement | None, kind: str) -> bool:
+    """Do the new terms still allow this kind? (The successor is active when the signal fires.)"""
+    return successor is not None and successor.allows_statement_kind(kind)
+
+
+@transaction.atomic
+def statements_withdraw_for_agreement(
+    *, agreement: Agreement, successor: Agreement | None = None
+) -> list[Statement]:
+    """Withdraw the pair's shared statements in reviews not yet closed, unless still allowed."""
+    shared = (
+        Statement.objects.select_for_update(of=("self",))
+        .filter(pair_id=agreement.pair_id, state=Statement.State.SHARED)
+        .exclude(review__status=PromotionReview.Status.CLOSED)
+        .select_related("review", "pair", "pair__mentor", "pair__mentee")
+        .order_by("pk")
+    )
+    withdrawn = []
+    for statement in shared:
+        if successor_allows(successor, statement.kind):
+            continue
+        _withdraw(statement, cause=Statement.WithdrawalCause.AGREEMENT)
+        audit_record(
+            actor=None,
+            action=Action.CONSENT_WITHDRAWN,
+            target=statement,
+            payload={
+                "statement": statement.pk,
+                "review": statement.review_id,
+                "cause": "agreement",
+                "agreement": agreement.pk,
+                "successor": successor.pk if successor is not None else None,
+            },
+        )
+        withdrawn.append(statement)
+    if withdrawn:
+        notifications.withdrawn_by_agreement(pair=withdrawn[0].pair, count=len(withdrawn))
+    return withdrawn
+
+
+# --- The panel page's access record ---------------------------------------------------------
+
+
+@transaction.atomic
+def statements_record_shown(
+    *,
+    review: PromotionReview,
+    viewer: User,
+    statements: Sequence[Statement],
+    request: HttpRequest | None = None,
+) -> None:
+    """One StatementView per statement shown and one STATEMENTS_SHOWN audit event."""
+    if not statements:
+        return
+    now = timezone.now()
+    StatementView.objects.bulk_create(
+        StatementView(statement=s, viewer=viewer, viewed_at=now, text_sha256=text_sha256(s.text))
+        for s in statements
+    )
+    audit_record(
+        actor=viewer,
+        action=Action.STATEMENTS_SHOWN,
+        target=review,
+        request=request,
+        payload={
+            "review": review.pk,
+            "statements": [s.pk for s in statements],
+            "sha256": [text_sha256(s.text) for s in statements],
+        },
+    )
+
+
+def panel_member_ids(review: PromotionReview) -> list[int]:
+    return list(PanelSeat.objects.filter(review=review).values_list("user_id", flat=True))

@@ -1,0 +1,529 @@
+"""Pages of a promotion review, one per role.
+
+- the panel's page (panel members): the supervisor's assessment and shared mentor input;
+- the mentor's input page and statement form (the candidate's mentor);
+- the consent page (the candidate): consent, decline, withdraw, and who was shown what;
+- the assessment page (the supervisor).
+
+Every page fetches the review or statement through the scoped querysets and then asks the
+page's predicate; anyone else gets 404, never a hint that the object exists.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from mentorship.models import User
+from promotions.breach import BreachFinding, find_breaches
+from promotions.engagement import engagement_sentences
+from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
+from promotions.models import PromotionReview, Statement, StatementView, text_sha256
+from promotions.permissions import (
+    Gate,
+    active_agreement,
+    agreement_gate,
+    can_decline,
+    can_edit_statement,
+    can_give_input,
+    can_grant_consent,
+    can_open_consent_page,
+    can_open_input_page,
+    can_submit_for_consent,
+    can_view_panel_page,
+    can_withdraw,
+    can_write_assessment,
+    candidate_mentor_pair,
+    is_author,
+    is_subject,
+    is_supervisor,
+)
+from promotions.services import (
+    BreachError,
+    assessment_write,
+    consent_decline,
+    consent_grant,
+    consent_withdraw,
+    program_phrases,
+    statement_create,
+    statement_edit,
+    statement_submit,
+    statements_record_shown,
+)
+
+NOTHING_SHARED = "No mentor input is available for this review."
+
+
+# --- Access helpers ---------------------------------------------------------------------------
+
+
+def review_for(user: User, review_id: int, page_predicate) -> PromotionReview:
+    """The review if the user is involved in it and this page is theirs; 404 otherwise."""
+    review = get_object_or_404(
+        PromotionReview.objects.visible_to(user).select_related(
+            "program", "candidate", "supervisor"
+        ),
+        pk=review_id,
+    )
+    if not page_predicate(user, review):
+        raise Http404
+    return review
+
+
+def statement_for(user: User, statement_id: int, page_predicate) -> Statement:
+    """The statement if the user may read it and act on it from this page; 404 otherwise."""
+    statement = get_object_or_404(
+        Statement.objects.visible_to(user).select_related(
+            "review", "review__candidate", "review__program", "pair", "pair__mentor", "pair__mentee"
+        ),
+        pk=statement_id,
+    )
+    if not page_predicate(user, statement):
+        raise Http404
+    return statement
+
+
+def panel_of(review: PromotionReview) -> list[User]:
+    return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
+
+
+def _error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _why_not_editable(statement: Statement) -> str:
+    if statement.review.is_closed:
+        return "The review is closed: its statements can no longer change."
+    return agreement_gate(statement.pair, statement.kind).reason
+
+
+# --- The list of my reviews -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    reviews = list(
+        PromotionReview.objects.visible_to(user)
+        .with_viewer_roles(user)
+        .select_related("program", "candidate", "supervisor")
+        .order_by("-created_at", "-pk")
+    )
+    mine = Statement.objects.visible_to(user).filter(review__in=[r.pk for r in reviews])
+    my_input = Counter(
+        (row["review"], row["state"])
+        for row in mine.filter(pair__mentor=user).values("review", "state")
+    )
+    awaiting_me = Counter(
+        row["review"]
+        for row in mine.filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT).values(
+            "review"
+        )
+    )
+    as_mentor = []
+    for review in reviews:
+        if review.viewer_is_mentor:
+            summary = [
+                f"{my_input[(review.pk, state)]} {label.lower()}"
+                for state, label in Statement.State.choices
+                if my_input[(review.pk, state)]
+            ]
+            as_mentor.append((review, summary))
+    return render(
+        request,
+        "promotions/index.html",
+        {
+            "nav": "reviews",
+            "on_panel": [r for r in reviews if r.viewer_on_panel],
+            "as_mentor": as_mentor,
+            "as_candidate": [(r, awaiting_me[r.pk]) for r in reviews if r.candidate_id == user.pk],
+            "as_supervisor": [r for r in reviews if r.supervisor_id == user.pk],
+            "involved": bool(reviews),
+        },
+    )
+
+
+# --- The panel's page -------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
+    """What leadership reads. Nothing here may depend on input that is not shared."""
+    review = review_for(request.user, review_id, can_view_panel_page)
+    statements = list(
+        Statement.objects.visible_to(request.user)
+        .for_panel(review)
+        .select_related("pair__mentor")
+        .order_by("consented_at", "pk")
+    )
+    statements_record_shown(
+        review=review, viewer=request.user, statements=statements, request=request
+    )
+    return render(
+        request,
+        "promotions/review_panel.html",
+        {
+            "nav": "reviews",
+            "review": review,
+            "panel": panel_of(review),
+            "statements": statements,
+            "nothing_shared": NOTHING_SHARED,
+            "viewer_is_mentor": can_open_input_page(request.user, review),
+        },
+    )
+
+
+# --- The mentor's pages -----------------------------------------------------------------------
+
+
+@dataclass
+class MentorRow:
+    statement: Statement
+    can_edit: bool
+    can_submit: bool
+    why_not: str = ""
+    findings: list[BreachFinding] = field(default_factory=list)
+
+
+@login_required
+@require_GET
+def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = request.user
+    review = review_for(user, review_id, can_open_input_page)
+    pair = candidate_mentor_pair(user, review)
+    agreement = active_agreement(pair) if pair is not None else None
+    gates = {kind: agreement_gate(pair, kind, agreement=agreement) for kind in Statement.Kind}
+    phrases = program_phrases(review.program_id)
+    rows = []
+    statements = (
+        Statement.objects.visible_to(user)
+        .filter(review=review, pair__mentor=user)
+        .with_active_agreement()
+        .select_related("review", "pair", "pair__mentee")
+    )
+    for statement in statements:
+        editable = can_edit_statement(user, statement)
+        rows.append(
+            MentorRow(
+                statement=statement,
+                can_edit=editable,
+                can_submit=can_submit_for_consent(user, statement),
+                why_not="" if editable else _why_not_editable(statement),
+                findings=(
+                    find_breaches(statement.text, phrases)
+                    if statement.state == Statement.State.DRAFT
+                    else []
+                ),
+            )
+        )
+    return render(
+        request,
+        "promotions/mentor_input.html",
+        {
+            "nav": "reviews",
+            "review": review,
+            "pair": pair,
+            "panel": panel_of(review),
+            "rows": rows,
+            "kinds": [(kind, gates[kind]) for kind in Statement.Kind],
+            "may_write": can_give_input(user, review),
+            "guideline": review.program.current_guideline(),
+            "any_findings": any(row.findings for row in rows),
+        },
+    )
+
+
+def _after_save(request: HttpRequest, statement: Statement, form: StatementForm) -> HttpResponse:
+    """Optionally send for consent, then back to the mentor's page."""
+    if form.wants_consent:
+        try:
+            statement_submit(statement_id=statement.pk, mentor=request.user, request=request)
+        except BreachError as exc:
+            messages.error(request, f"Your draft was saved. {exc.messages[0]}")
+        except ValidationError as exc:
+            messages.warning(
+                request, "Your draft was saved but not sent. " + " ".join(exc.messages)
+            )
+        else:
+            messages.success(
+                request,
+                f"Saved and sent to {statement.pair.mentee} for consent. The panel sees it only "
+                "if they consent.",
+            )
+    else:
+        messages.success(request, "Your draft was saved. Only you can see it.")
+    return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
+
+
+def _statement_form_page(request, *, review, pair, kind, form, statement=None) -> HttpResponse:
+    if form.is_bound and not form.is_valid():
+        messages.error(request, "Your statement was not saved. Please correct it below.")
+    return render(
+        request,
+        "promotions/statement_form.html",
+        {
+            "nav": "reviews",
+            "review": review,
+            "pair": pair,
+            "kind": Statement.Kind(kind),
+            "form": form,
+            "statement": statement,
+            "panel": panel_of(review),
+            "guideline": review.program.current_guideline(),
+            "findings": (
+                find_breaches(statement.text, program_phrases(review.program_id))
+                if statement is not None and statement.state == Statement.State.DRAFT
+                else []
+            ),
+        },
+    )
+
+
+@login_required
+@sensitive_post_parameters("text", "facts")
+@require_http_methods(["GET", "POST"])
+def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
+    if kind not in Statement.Kind.values:
+        raise Http404
+    review = review_for(request.user, review_id, can_open_input_page)
+    pair = candidate_mentor_pair(request.user, review)
+    gate = agreement_gate(pair, kind) if pair is not None else Gate(False, "")
+    if not can_give_input(request.user, review) or not gate.allowed:
+        messages.error(request, gate.reason or "This review takes no more input.")
+        return redirect(review.input_url())
+    suggestions = engagement_sentences(pair) if kind == Statement.Kind.ENGAGEMENT else None
+    form = StatementForm(request.POST or None, kind=kind, suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = statement_create(
+                review_id=review.pk,
+                mentor=request.user,
+                kind=kind,
+                text=form.cleaned_data["statement"],
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+            return redirect(review.input_url())
+        return _after_save(request, statement, form)
+    return _statement_form_page(request, review=review, pair=pair, kind=kind, form=form)
+
+
+@login_required
+@sensitive_post_parameters("text", "facts")
+@require_http_methods(["GET", "POST"])
+def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = statement_for(request.user, statement_id, is_author)
+    review = statement.review
+    if not can_edit_statement(request.user, statement):
+        messages.error(request, _why_not_editable(statement))
+        return redirect(f"{review.input_url()}#statement-{statement.pk}")
+    suggestions = (
+        engagement_sentences(statement.pair)
+        if statement.kind == Statement.Kind.ENGAGEMENT
+        else None
+    )
+    form = StatementForm(
+        request.POST or None,
+        kind=statement.kind,
+        suggestions=suggestions,
+        initial={"text": statement.text},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            statement = statement_edit(
+                statement_id=statement.pk, mentor=request.user, text=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            _error(request, exc)
+            return redirect(f"{review.input_url()}#statement-{statement.pk}")
+        return _after_save(request, statement, form)
+    return _statement_form_page(
+        request, review=review, pair=statement.pair, kind=statement.kind, form=form,
+        statement=statement,
+    )  # fmt: skip
+
+
+@login_required
+@require_POST
+def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = statement_for(request.user, statement_id, is_author)
+    try:
+        statement_submit(statement_id=statement.pk, mentor=request.user, request=request)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            f"Sent to {statement.pair.mentee} for consent. The panel sees it only if they consent.",
+        )
+    return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
+
+
+# --- The mentee's consent page ----------------------------------------------------------------
+
+
+@dataclass
+class ConsentRow:
+    statement: Statement
+    sha256: str
+    can_consent: bool
+    can_decline: bool
+    can_withdraw: bool
+    blocked_reason: str = ""
+
+
+@login_required
+@require_GET
+def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    user = request.user
+    review = review_for(user, review_id, can_open_consent_page)
+    statements = (
+        Statement.objects.visible_to(user)
+        .filter(review=review, pair__mentee=user)
+        .with_active_agreement()
+        .select_related("review", "pair", "pair__mentor")
+        .prefetch_related(
+            Prefetch("views", queryset=StatementView.objects.select_related("viewer"))
+        )
+    )
+    rows = []
+    for statement in statements:
+        may_consent = can_grant_consent(user, statement)
+        blocked = ""
+        if statement.state == Statement.State.AWAITING_CONSENT and not may_consent:
+            blocked = _why_not_editable(statement)
+        rows.append(
+            ConsentRow(
+                statement=statement,
+                sha256=text_sha256(statement.text),
+                can_consent=may_consent,
+                can_decline=can_decline(user, statement),
+                can_withdraw=can_withdraw(user, statement),
+                blocked_reason=blocked,
+            )
+        )
+    return render(
+        request,
+        "promotions/consent.html",
+        {
+            "nav": "reviews",
+            "review": review,
+            "panel": panel_of(review),
+            "rows": rows,
+            "decline_form": DeclineForm(),
+        },
+    )
+
+
+def _back_to_consent(statement: Statement) -> HttpResponse:
+    return redirect(f"{statement.review.consent_url()}#statement-{statement.pk}")
+
+
+@login_required
+@require_POST
+def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = statement_for(request.user, statement_id, is_subject)
+    form = ConsentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Consent was not recorded. Reload the page and try again.")
+        return _back_to_consent(statement)
+    try:
+        consent_grant(
+            statement_id=statement.pk,
+            mentee=request.user,
+            text_sha256_seen=form.cleaned_data["text_sha256"],
+            request=request,
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            "You consented. The panel can now read this statement. You can withdraw consent "
+            "while the review is not closed.",
+        )
+    return _back_to_consent(statement)
+
+
+@login_required
+@sensitive_post_parameters("reason")
+@require_POST
+def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = statement_for(request.user, statement_id, is_subject)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Nothing was declined: " + " ".join(form.errors["reason"]))
+        return _back_to_consent(statement)
+    try:
+        consent_decline(
+            statement_id=statement.pk,
+            mentee=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+        )
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "You declined. The panel will not see this statement.")
+    return _back_to_consent(statement)
+
+
+@login_required
+@require_POST
+def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    statement = statement_for(request.user, statement_id, is_subject)
+    try:
+        consent_withdraw(statement_id=statement.pk, mentee=request.user, request=request)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, "You withdrew consent. The panel no longer sees this statement.")
+    return _back_to_consent(statement)
+
+
+# --- The supervisor's page --------------------------------------------------------------------
+
+
+@login_required
+@sensitive_post_parameters("text")
+@require_http_methods(["GET", "POST"])
+def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for(request.user, review_id, is_supervisor)
+    may_write = can_write_assessment(request.user, review)
+    form = AssessmentForm(request.POST or None, initial={"text": review.supervisor_assessment})
+    if request.method == "POST":
+        if not may_write:
+            messages.error(request, "The review is closed: the assessment can no longer change.")
+            return redirect(review.assessment_url())
+        if form.is_valid():
+            try:
+                assessment_write(
+                    review_id=review.pk, supervisor=request.user, text=form.cleaned_data["text"]
+                )
+            except ValidationError as exc:
+                _error(request, exc)
+            else:
+                messages.success(request, "Your assessment was saved. The panel can read it.")
+            return redirect(review.assessment_url())
+        messages.error(request, "The assessment was not saved. Please correct it below.")
+    return render(
+        request,
+        "promotions/assessment.html",
+        {
+            "nav": "reviews",
+            "review": review,
+            "panel": panel_of(review),
+            "form": form if may_write else None,
+        },
+    )
