@@ -2,7 +2,8 @@
 
 * maria-carol: an active agreement, signed by both, allowing promotion participation,
   advocacy and engagement statements;
-* dan-mary: proposed terms signed by Mary, awaiting Dan's signature;
+* dan-mary: proposed terms signed by Mary, awaiting Dan's signature (their answers differ on
+  one statement, so the comparison has a topic);
 * omar-lena: mid-questionnaire (Omar submitted, Lena has not answered).
 
 Everything goes through the real services, so the texts and hashes are what signing makes.
@@ -77,7 +78,13 @@ def seed(base: DemoBase) -> None:
     _sign(agreement, users["carol"])
 
     dan_mary = base.pairs["dan-mary"]
-    _answer(dan_mary, users["dan"])
+    engagement = asked_questions(dan_mary).filter(maps_to_term="allows_engagement").first()
+    dan_unsure = (
+        {engagement.pk: (Answer.Value.UNSURE, "Is saying how often we met really fine?")}
+        if engagement
+        else {}
+    )
+    _answer(dan_mary, users["dan"], dan_unsure)
     _answer(dan_mary, users["mary"])
     agreement = _propose(dan_mary, users["mary"], **open_terms)
     _sign(agreement, users["mary"])

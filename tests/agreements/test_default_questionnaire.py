@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from agreements.defaults import DEFAULT_QUESTIONS
@@ -68,3 +71,13 @@ def test_program_admins_have_exactly_the_agreement_permissions_they_need():
         "view_agreement",
         "view_signature",
     }
+
+
+def test_data_migration_adds_the_defaults_to_programs_without_questions():
+    migration = importlib.import_module("agreements.migrations.0003_default_questionnaire")
+    bare, configured = ProgramFactory(), ProgramFactory()
+    Question.objects.filter(program=bare).delete()
+    Question.objects.filter(program=configured).exclude(order=10).delete()
+    migration.add_defaults(apps, schema_editor=None)
+    assert Question.objects.filter(program=bare).count() == len(DEFAULT_QUESTIONS)
+    assert Question.objects.filter(program=configured).count() == 1  # left as configured

@@ -7,6 +7,7 @@ import pytest
 import agreements.demo
 import mentorship.demo
 from agreements.models import Agreement, Answer, QuestionnaireSubmission, Signature
+from agreements.selectors import answer_comparison
 from agreements.verification import verify_agreements
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +25,9 @@ def test_seed_twice_gives_the_three_demo_states():
     assert maria_carol.allows_statement_kind("engagement")
     assert maria_carol.guideline == base.guideline
     assert maria_carol.signatures.count() == 2
+
+    topics = [r for r in answer_comparison(pairs["dan-mary"], users["dan"]) if r.on_agenda]
+    assert len(topics) == 1
 
     dan_mary = Agreement.objects.get(pair=pairs["dan-mary"])
     assert dan_mary.status == Agreement.Status.AWAITING_SIGNATURES
