@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission
+from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
 from mentorship.selectors import AttentionItem
 
@@ -73,10 +74,9 @@ def answer_comparison(pair: Pair, viewer: User) -> list[ComparisonRow] | None:
     The hiding rule lives in Answer.objects.visible_to: the partner's answers come back only
     once both have submitted, so this cannot leak them early.
     """
-    answers = list(Answer.objects.visible_to(viewer).filter(pair=pair).select_related("question"))
-    partner = pair.other_member(viewer)
-    if not any(a.respondent_id == partner.pk for a in answers):
+    if not both_submitted(pair):
         return None
+    answers = list(Answer.objects.visible_to(viewer).filter(pair=pair).select_related("question"))
     by_key = {(a.question_id, a.respondent_id): a for a in answers}
     questions = {a.question_id: a.question for a in answers}
     for question in asked_questions(pair):
