@@ -30,7 +30,6 @@ from promotions import notifications
 from promotions.breach import BreachFinding, find_breaches
 from promotions.models import (
     BreachPhrase,
-    PanelSeat,
     PromotionReview,
     Statement,
     StatementView,
@@ -433,7 +432,6 @@ def statements_withdraw_for_agreement(
 # --- The panel page's access record ---------------------------------------------------------
 
 
-@transaction.atomic
 def statements_record_shown(
     *,
     review: PromotionReview,
@@ -441,9 +439,17 @@ def statements_record_shown(
     statements: Sequence[Statement],
     request: HttpRequest | None = None,
 ) -> None:
-    """One StatementView per statement shown and one STATEMENTS_SHOWN audit event."""
-    if not statements:
-        return
+    """One StatementView per statement shown and one STATEMENTS_SHOWN audit event.
+
+    Showing nothing records nothing and touches the database not at all, so the panel page
+    runs the same queries whatever unshared input exists.
+    """
+    if statements:
+        _record_shown(review=review, viewer=viewer, statements=statements, request=request)
+
+
+@transaction.atomic
+def _record_shown(*, review, viewer, statements, request) -> None:
     now = timezone.now()
     StatementView.objects.bulk_create(
         StatementView(statement=s, viewer=viewer, viewed_at=now, text_sha256=text_sha256(s.text))
@@ -460,7 +466,3 @@ def statements_record_shown(
             "sha256": [text_sha256(s.text) for s in statements],
         },
     )
-
-
-def panel_member_ids(review: PromotionReview) -> list[int]:
-    return list(PanelSeat.objects.filter(review=review).values_list("user_id", flat=True))

@@ -13,13 +13,14 @@ from promotions.services import BreachError, statement_submit
 from tests.factories import BreachPhraseFactory
 
 CAROL_ACCEPTABLE = (
-    "Carol and I weren’t able to meet as frequently as we had hoped. She didn’t complete the "
-    "project we had begun work on during our mentoring relationship, so I am not able to offer "
-    "a reliable picture of how Carol might lead the new project team."
+    "Carol and I weren\u2019t able to meet as frequently as we had hoped. "
+    "She didn\u2019t complete the project we had begun work on during our mentoring "
+    "relationship, so I am not able to "
+    "offer a reliable picture of how Carol might lead the new project team."
 )
 CAROL_BREACH = (
     "Carol was completely disorganized and unprofessional about how she approached her project "
-    "and I don’t see that she has the skills sets you are looking for."
+    "and I don\u2019t see that she has the skills sets you are looking for."
 )
 
 
@@ -44,7 +45,7 @@ def test_the_source_documents_breach_sentence_is_blocked_with_every_phrase():
         ("I think she is not ready to lead.", "not ready to lead"),
         ("not ready, to lead", "not ready, to lead"),
         ("the skill set you are looking for", "skill set you are looking for"),
-        ("the skillsets you’re looking for", "skillsets you’re looking for"),
+        ("the skillsets you\u2019re looking for", "skillsets you\u2019re looking for"),
     ],
 )
 def test_phrases_match_case_insensitively_and_tolerate_punctuation(text, found):
@@ -108,7 +109,8 @@ def test_the_mentor_sees_the_words_why_and_the_guideline_examples(world, client)
 
     body = page.content.decode()
     assert "It was not sent" in body
-    assert "“disorganized”" in body and "“unprofessional”" in body
+    assert "\u201cdisorganized\u201d" in body
+    assert "\u201cunprofessional\u201d" in body
     assert "supervisor&#x27;s performance assessment" in body  # the why
     assert "I&#x27;ve seen a lot of growth in Mary over the past year." in body  # acceptable
     assert "Carol was completely disorganized and unprofessional." in body  # breach example
