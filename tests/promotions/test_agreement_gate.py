@@ -57,7 +57,11 @@ def test_with_terms_allowing_both_kinds_the_mentor_may_write_both(world, client)
         ),
         ({"allows_advocacy": False}, ["advocacy"], "does not allow advocacy statements"),
         ({"allows_engagement": False}, ["engagement"], "does not allow engagement statements"),
-        ({"status": Agreement.Status.ENDED}, ["advocacy", "engagement"], "no active signed agreement"),
+        (
+            {"status": Agreement.Status.ENDED},
+            ["advocacy", "engagement"],
+            "no active signed agreement",
+        ),
     ],
 )
 def test_the_page_says_why_and_offers_the_way_forward(world, client, terms, blocked, reason):
@@ -160,9 +164,7 @@ def test_ending_the_agreement_withdraws_shared_input_in_open_reviews(
 
 
 def test_closed_reviews_keep_their_shared_input(world):
-    closed = PromotionReviewFactory(
-        program=world.program, candidate=world.mentee, status="closed"
-    )
+    closed = PromotionReviewFactory(program=world.program, candidate=world.mentee, status="closed")
     kept = SharedStatementFactory(pair=world.pair, review=closed)
     withdrawn = world.statement("shared")
 
@@ -208,9 +210,13 @@ def test_the_cascade_rolls_back_with_the_agreement(world):
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom), transaction.atomic():
-        close_agreement(world.agreement, status=Agreement.Status.ENDED)
-        raise Boom
+    def end_then_fail():
+        with transaction.atomic():
+            close_agreement(world.agreement, status=Agreement.Status.ENDED)
+            raise Boom
+
+    with pytest.raises(Boom):
+        end_then_fail()
 
     statement.refresh_from_db()
     world.agreement.refresh_from_db()

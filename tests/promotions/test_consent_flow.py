@@ -24,7 +24,10 @@ def test_a_statement_travels_from_draft_to_the_panel(world, client):
     client.force_login(world.mentor)
     response = client.post(
         reverse("promotions:statement_new", args=[world.review.pk, "advocacy"]),
-        {"text": "Carol has grown into a calm, clear leader of our study group.", "action": "Save draft"},
+        {
+            "text": "Carol has grown into a calm, clear leader of our study group.",
+            "action": "Save draft",
+        },
     )
     assert response.status_code == HTTPStatus.FOUND
     statement = Statement.objects.get()
