@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -45,7 +46,7 @@ def run_together(*calls: Callable[[], object]) -> list[object]:
         try:
             barrier.wait()
             outcomes[index] = call()
-        except Exception as exc:  # noqa: BLE001 - the outcome is what we check
+        except Exception as exc:  # the outcome is what we check
             outcomes[index] = exc
         finally:
             connection.close()
@@ -68,10 +69,10 @@ def test_consent_and_withdrawal_racing(world):
         seen = text_sha256(statement.text)
 
         grant, withdraw = run_together(
-            lambda s=statement: consent_grant(
-                statement_id=s.pk, mentee=world.mentee, text_sha256_seen=seen
+            partial(
+                consent_grant, statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=seen
             ),
-            lambda s=statement: consent_withdraw(statement_id=s.pk, mentee=world.mentee),
+            partial(consent_withdraw, statement_id=statement.pk, mentee=world.mentee),
         )
 
         statement.refresh_from_db()
@@ -91,14 +92,10 @@ def test_a_double_consent_records_one_consent(world):
         statement = world.statement("awaiting_consent")
         seen = text_sha256(statement.text)
 
-        outcomes = run_together(
-            *[
-                lambda s=statement: consent_grant(
-                    statement_id=s.pk, mentee=world.mentee, text_sha256_seen=seen
-                )
-            ]
-            * 2
+        grant = partial(
+            consent_grant, statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=seen
         )
+        outcomes = run_together(grant, grant)
 
         assert sorted(type(o).__name__ for o in outcomes) == ["Statement", "ValidationError"]
         statement.refresh_from_db()
@@ -113,12 +110,10 @@ def test_an_edit_racing_a_consent_never_leaves_consent_on_other_text(world):
         new_text = f"Rewritten while the mentee was reading ({n})."
 
         grant, edit = run_together(
-            lambda s=statement: consent_grant(
-                statement_id=s.pk, mentee=world.mentee, text_sha256_seen=seen
+            partial(
+                consent_grant, statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=seen
             ),
-            lambda s=statement: statement_edit(
-                statement_id=s.pk, mentor=world.mentor, text=new_text
-            ),
+            partial(statement_edit, statement_id=statement.pk, mentor=world.mentor, text=new_text),
         )
 
         statement.refresh_from_db()
@@ -135,7 +130,9 @@ def test_a_consent_racing_the_end_of_the_agreement_never_stays_shared(world):
     seen = text_sha256(statement.text)
 
     grant, _ = run_together(
-        lambda: consent_grant(statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=seen),
+        partial(
+            consent_grant, statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=seen
+        ),
         lambda: close_agreement(
             Agreement.objects.get(pk=world.agreement.pk), status=Agreement.Status.ENDED
         ),
@@ -154,10 +151,8 @@ def test_a_consent_racing_the_end_of_the_agreement_never_stays_shared(world):
 def test_a_double_submit_sends_once(world):
     statement = world.statement("draft")
 
-    outcomes = run_together(
-        lambda: statement_submit(statement_id=statement.pk, mentor=world.mentor),
-        lambda: statement_submit(statement_id=statement.pk, mentor=world.mentor),
-    )
+    submit = partial(statement_submit, statement_id=statement.pk, mentor=world.mentor)
+    outcomes = run_together(submit, submit)
 
     assert sorted(type(o).__name__ for o in outcomes) == ["Statement", "ValidationError"]
     assert events(statement, Action.CONSENT_REQUESTED) == 1
