@@ -165,4 +165,11 @@ def seed() -> DemoBase:
 
 def seed_all() -> DemoBase:
     """The base, then each app's own demo data on top of it."""
-    return seed()
+    # Imported here because those apps import DemoBase from this module.
+    from agreements import demo as agreements_demo
+    from promotions import demo as promotions_demo
+
+    base = seed()
+    agreements_demo.seed(base)
+    promotions_demo.seed(base)
+    return base

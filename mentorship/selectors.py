@@ -6,7 +6,7 @@ import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, User
@@ -36,17 +36,16 @@ def pair_engagement(pair: Pair, *, today: datetime.date | None = None) -> Engage
         held=Count("id", filter=held),
         missed=Count("id", filter=Q(status=Meeting.Status.MISSED)),
         minutes=Sum("duration_minutes", filter=held),
+        first=Min("held_on", filter=held),
+        last=Max("held_on", filter=held),
     )
-    held_dates = Meeting.objects.filter(pair=pair).held().order_by("held_on")
-    first = held_dates.values_list("held_on", flat=True).first()
-    last = held_dates.reverse().values_list("held_on", flat=True).first()
     return Engagement(
         planned=pair.planned_meetings(today),
         held=figures["held"],
         missed=figures["missed"],
         minutes_held=figures["minutes"] or 0,
-        first_meeting=first,
-        last_meeting=last,
+        first_meeting=figures["first"],
+        last_meeting=figures["last"],
     )
 
 

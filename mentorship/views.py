@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
 from mentorship.forms import MeetingForm
@@ -36,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "as_mentor": as_mentor,
             "as_mentee": as_mentee,
             "attention": attention_for(request.user),
+            "nav": "mentoring",
         },
     )
 
@@ -67,6 +69,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "meetings": meetings.select_related("recorded_by"),
             "engagement": pair_engagement(pair),
             "form": form if may_log else None,
+            "nav": "mentoring",
         },
     )
 
@@ -80,3 +83,8 @@ def health(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed static name is only known once collectstatic has run.
+    return redirect(static("favicon.svg"), permanent=True)

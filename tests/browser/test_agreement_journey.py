@@ -2,48 +2,30 @@
 
 Checks what only a browser sees: no Content-Security-Policy violations or other console
 errors on any agreements page, and no serious accessibility violations (axe-core).
-Uses the browser fixtures of tests/browser; skips when Chromium is absent (unless
-REQUIRE_BROWSER is set, like tests/browser).
 """
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from agreements.models import Agreement
 from agreements.selectors import asked_questions
-from tests.browser.conftest import (  # noqa: F401 - fixtures are found by name
-    CHROMIUM,
-    PASSWORD,
-    _http_cookies,
-    browser,
-    visit,
-)
+from tests.browser.conftest import PASSWORD, axe_violations
+from tests.factories import PairFactory, PublishedGuidelineFactory, UserFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason=f"Chromium not found at {CHROMIUM} and REQUIRE_BROWSER unset",
-    ),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def axe_violations(page) -> list[str]:
-    """Serious and critical axe-core violations inside <main>, the part these pages own (the
-    shared header and footer come from base.html and are checked by its own tests)."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context={"include": [["main"]]})
-    return [
-        f"{v['id']} ({v['impact']}): {[', '.join(n['target']) for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
+@pytest.fixture
+def pair():
+    pair = PairFactory(
+        mentor=UserFactory(username="mentor", full_name="Maria Lopez"),
+        mentee=UserFactory(username="mentee", full_name="Carol Chen"),
+    )
+    PublishedGuidelineFactory(program=pair.program, version=1)
+    return pair
 
 
 def answer_questionnaire(person, pair) -> None:
@@ -69,7 +51,7 @@ def sign(person, agreement, full_name: str) -> None:
     page.wait_for_load_state()
 
 
-def test_pair_agrees_and_signs_in_the_browser(visit, pair):  # noqa: F811
+def test_pair_agrees_and_signs_in_the_browser(visit, pair):
     mentor, mentee = visit("mentor"), visit("mentee")
     mentor.login(pair.mentor.username)
     mentee.login(pair.mentee.username)
