@@ -11,6 +11,10 @@ from promotions.models import Statement
 TEXT_MAX = 4000
 
 
+class SecondarySubmit(Submit):
+    field_classes = "btn btn-outline-primary"
+
+
 class StatementForm(forms.Form):
     """The mentor's text; for engagement statements, plus facts from the meeting log."""
 
@@ -45,7 +49,7 @@ class StatementForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("action", "Save draft", css_class="btn-outline-primary"))
+        self.helper.add_input(SecondarySubmit("action", "Save draft"))
         self.helper.add_input(Submit("action", "Save and ask for consent"))
 
     def clean(self):
