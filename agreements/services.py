@@ -24,6 +24,7 @@ from agreements.selectors import asked_questions
 from agreements.signals import agreement_closed
 from mentorship.audit import Action, audit_record, client_ip
 from mentorship.models import Guideline, Pair, User
+from mentorship.reauth import reauthenticate
 
 
 def _locked_pair(pair_id: int, user: User) -> Pair:
@@ -204,7 +205,6 @@ def names_match(typed: str, full_name: str) -> bool:
     return bool(canonical(typed)) and canonical(typed) == canonical(full_name)
 
 
-@transaction.atomic
 def agreement_sign(
     *,
     agreement_id: int,
@@ -215,7 +215,35 @@ def agreement_sign(
     request: HttpRequest | None = None,
     user_agent: str = "",
 ) -> Signature:
-    """Sign the exact text shown (identified by its hash), re-authenticating with the password.
+    """Re-authenticate, then sign (see _agreement_sign_locked).
+
+    The password is checked before the signing transaction opens, so that login throttling
+    keeps its record of a wrong password (inside the transaction it would be rolled back with
+    the refusal).
+    """
+    if not reauthenticate(user=signer, password=password, request=request):
+        raise ValidationError("That password is not correct. Nothing was signed.")
+    return _agreement_sign_locked(
+        agreement_id=agreement_id,
+        signer=signer,
+        typed_name=typed_name,
+        text_sha256=text_sha256,
+        request=request,
+        user_agent=user_agent,
+    )
+
+
+@transaction.atomic
+def _agreement_sign_locked(
+    *,
+    agreement_id: int,
+    signer: User,
+    typed_name: str,
+    text_sha256: str,
+    request: HttpRequest | None = None,
+    user_agent: str = "",
+) -> Signature:
+    """Sign the exact text shown (identified by its hash); the signer is already re-authenticated.
 
     The agreement row is locked first, so a double-click, two tabs, or both members signing
     at the same moment queue up here: the second signer sees the first signature and
@@ -244,8 +272,6 @@ def agreement_sign(
             f"Type your full name exactly as it is on your account ({signer.get_full_name()}). "
             "Nothing was signed."
         )
-    if not signer.check_password(password):
-        raise ValidationError("That password is not correct. Nothing was signed.")
     try:
         with transaction.atomic():
             signature = Signature.objects.create(

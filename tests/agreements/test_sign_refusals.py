@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.urls import reverse
 
 from agreements.models import Signature
@@ -76,4 +77,23 @@ def test_service_refuses_a_wrong_password(proposal):
             password="wrong",
             text_sha256=proposal.text_sha256,
         )
+    assert not Signature.objects.exists()
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_repeated_wrong_passwords_lock_signing_out(client, proposal):
+    mentee = proposal.pair.mentee
+    client.force_login(mentee)
+    url = reverse("agreements:sign", args=[proposal.pk])
+    data = {
+        "text_sha256": proposal.text_sha256,
+        "acknowledge": "on",
+        "typed_name": mentee.full_name,
+    }
+    for _ in range(3):
+        refused = client.post(url, {**data, "password": "guess"})
+        assert "That password is not correct" in refused.content.decode()
+    # Locked out now, even with the right password: a stolen session cannot keep guessing.
+    response = client.post(url, {**data, "password": PASSWORD})
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert not Signature.objects.exists()
