@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -36,20 +36,15 @@ from agreements.services import (
     questionnaire_answer,
 )
 from agreements.verification import agreement_problems
+from mentorship.access import get_visible_or_404, pair_for
 from mentorship.models import Pair
 
 
-def pair_for(user, pair_id: int) -> Pair:
-    """The pair if the user is one of its members; 404 for everyone else."""
-    return get_object_or_404(
-        Pair.objects.visible_to(user).select_related("program", "mentor", "mentee"), pk=pair_id
-    )
-
-
-def agreement_for(user, agreement_id: int) -> Agreement:
-    """The agreement if the user is one of its pair's members; 404 for everyone else."""
-    return get_object_or_404(
-        Agreement.objects.visible_to(user).select_related(
+def agreement_for(request, agreement_id: int) -> Agreement:
+    """The agreement if the user is one of its pair's members; an audited 404 otherwise."""
+    return get_visible_or_404(
+        request,
+        Agreement.objects.visible_to(request.user).select_related(
             "pair__program", "pair__mentor", "pair__mentee", "guideline", "ended_by", "proposed_by"
         ),
         pk=agreement_id,
@@ -71,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     flow = pair_flow(pair, request.user)
     return render(
         request,
@@ -84,7 +79,7 @@ def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     questions = list(asked_questions(pair))
     mine = own_answers(pair, request.user)
     may_answer = can_answer_questionnaire(request.user, pair)
@@ -126,7 +121,7 @@ def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def compare(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     rows = answer_comparison(pair, request.user)
     return render(
         request,
@@ -146,7 +141,7 @@ def compare(request: HttpRequest, pair_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     flow = pair_flow(pair, request.user)
     may_propose = can_propose_terms(request.user, pair)
     form = TermsForm(initial=terms_prefill(pair, request.user))
@@ -206,14 +201,14 @@ def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=No
 @login_required
 @require_GET
 def detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    return _render_detail(request, agreement_for(request.user, agreement_id))
+    return _render_detail(request, agreement_for(request, agreement_id))
 
 
 @sensitive_post_parameters("password")
 @login_required
 @require_POST
 def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = agreement_for(request.user, agreement_id)
+    agreement = agreement_for(request, agreement_id)
     form = SignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Not signed. Please check the fields below.")
@@ -239,7 +234,7 @@ def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
                 "typed_name": form.cleaned_data["typed_name"],
             }
         )
-        return _render_detail(request, agreement_for(request.user, agreement_id), sign_form=form)
+        return _render_detail(request, agreement_for(request, agreement_id), sign_form=form)
     agreement.refresh_from_db()
     if agreement.is_active:
         messages.success(
@@ -255,7 +250,7 @@ def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def end(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = agreement_for(request.user, agreement_id)
+    agreement = agreement_for(request, agreement_id)
     form = EndForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The agreement was not ended: give a reason.")
@@ -275,7 +270,7 @@ def end(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def print_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = agreement_for(request.user, agreement_id)
+    agreement = agreement_for(request, agreement_id)
     if not can_print_agreement(request.user, agreement):
         raise Http404("Only a signed agreement has a printable copy.")
     return render(
@@ -293,7 +288,7 @@ def print_view(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def verify(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    agreement = agreement_for(request.user, agreement_id)
+    agreement = agreement_for(request, agreement_id)
     return render(
         request,
         "agreements/verify.html",
@@ -304,7 +299,7 @@ def verify(request: HttpRequest, agreement_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def history(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     return render(
         request,
         "agreements/history.html",

@@ -7,22 +7,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_http_methods
 
+from mentorship.access import pair_for
 from mentorship.forms import MeetingForm
 from mentorship.models import Meeting, Pair
 from mentorship.permissions import can_log_meeting
 from mentorship.selectors import attention_for, pair_engagement
 from mentorship.services import meeting_record
-
-
-def pair_for(user, pair_id: int) -> Pair:
-    """The pair if the user is one of its members; 404 for everyone else."""
-    return get_object_or_404(
-        Pair.objects.visible_to(user).select_related("program", "mentor", "mentee"), pk=pair_id
-    )
 
 
 @login_required
@@ -45,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
-    pair = pair_for(request.user, pair_id)
+    pair = pair_for(request, pair_id)
     may_log = can_log_meeting(request.user, pair)
     form = MeetingForm()
     if request.method == "POST":

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.models import Meeting, Pair
+from mentorship.models import AuditEvent, Meeting, Pair
 from tests.factories import (
     MeetingFactory,
     PairFactory,
@@ -142,3 +142,14 @@ def test_pair_page_query_budget(client, pair, django_assert_max_num_queries):
     with django_assert_max_num_queries(13):
         response = client.get(pair.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
+
+
+def test_denied_access_is_audited_without_revealing_anything(client, pair):
+    outsider = UserFactory()
+    client.force_login(outsider)
+    client.get(pair.get_absolute_url())
+    client.get(reverse("mentorship:pair", args=[pair.pk + 1000]))  # missing: nothing to record
+    event = AuditEvent.objects.get(action="access.denied")
+    assert event.actor == outsider
+    assert (event.target_type, event.target_id) == ("mentorship.pair", str(pair.pk))
+    assert event.payload == {"method": "GET", "path": pair.get_absolute_url()}
