@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import transaction
 
 from agreements.models import Agreement
 from agreements.signals import agreement_closed
 from mentorship.models import Pair, Program, User
+from mentorship.permissions import PROGRAM_ADMINS_GROUP
 from promotions.models import PromotionReview, Statement
 from tests.factories import (
     ActiveAgreementFactory,
@@ -69,6 +71,9 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
+    # Migrations create the group; a transactional test's flush (tests/*/test_concurren*) does not
+    # bring it back, so make sure it is there.
+    Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
     program = ProgramFactory(name="Leadership Mentoring")
     PublishedGuidelineFactory(
         program=program,

@@ -27,12 +27,7 @@ from promotions.services import (
 )
 from tests.promotions.conftest import close_agreement
 
-# serialized_rollback: each test starts with the rows migrations create (the "Program admins"
-# group), which a transactional test's flush would otherwise have removed.
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 4
 
