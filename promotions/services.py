@@ -94,17 +94,27 @@ def _locked_statement(statement_id: int) -> Statement:
     )
 
 
-def _refusal(user: User, statement: Statement, role, message: str) -> Exception:
-    """PermissionDenied for the wrong person; a ValidationError that says why for the right one."""
+def _refusal(
+    user: User,
+    statement: Statement,
+    *,
+    role,
+    states: Iterable[str] | None,
+    message: str,
+    needs_terms: bool,
+) -> Exception:
+    """Why a predicate said no: PermissionDenied for the wrong person, otherwise a
+    ValidationError that names the reason (closed review, wrong state, or the terms)."""
     if not role(user, statement):
         return PermissionDenied()
     if statement.review.is_closed:
         return ValidationError("The review is closed: its statements can no longer change.")
-    gate = agreement_gate(statement.pair, statement.kind)
-    if statement.state in (Statement.State.DRAFT, Statement.State.AWAITING_CONSENT) and (
-        not gate.allowed
-    ):
-        return ValidationError(gate.reason)
+    if states is not None and statement.state not in states:
+        return ValidationError(message)
+    if needs_terms:
+        gate = agreement_gate(statement.pair, statement.kind)
+        if not gate.allowed:
+            return ValidationError(gate.reason)
     return ValidationError(message)
 
 
@@ -235,7 +245,10 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
     if not can_edit_statement(mentor, statement):
-        raise _refusal(mentor, statement, is_author, "This statement cannot be edited now.")
+        raise _refusal(
+            mentor, statement, role=is_author, states=None, needs_terms=True,
+            message="This statement cannot be edited now.",
+        )  # fmt: skip
     text = text.strip()
     if text == statement.text:
         return statement
@@ -274,7 +287,10 @@ def statement_submit(
     """Send a draft to the mentee for consent, unless the breach guard flags it."""
     statement = _locked_statement(statement_id)
     if not can_submit_for_consent(mentor, statement):
-        raise _refusal(mentor, statement, is_author, "Only a draft can be sent for consent.")
+        raise _refusal(
+            mentor, statement, role=is_author, states=[Statement.State.DRAFT], needs_terms=True,
+            message="Only a draft can be sent for consent.",
+        )  # fmt: skip
     _lock_terms(statement.pair, statement.kind)
     findings = statement_breaches(statement)
     if findings:
@@ -308,7 +324,10 @@ def consent_grant(
     """Share the statement with the panel. Consent covers the text the mentee was shown."""
     statement = _locked_statement(statement_id)
     if not can_grant_consent(mentee, statement):
-        raise _refusal(mentee, statement, is_subject, "This statement is not awaiting consent.")
+        raise _refusal(
+            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
+            needs_terms=True, message="This statement is not awaiting consent.",
+        )  # fmt: skip
     current = text_sha256(statement.text)
     if text_sha256_seen != current:
         raise ValidationError(
@@ -338,7 +357,10 @@ def consent_decline(
 ) -> Statement:
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
-        raise _refusal(mentee, statement, is_subject, "This statement is not awaiting consent.")
+        raise _refusal(
+            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
+            needs_terms=False, message="This statement is not awaiting consent.",
+        )  # fmt: skip
     statement.state = Statement.State.DECLINED
     statement.declined_at = timezone.now()
     statement.decline_reason = reason.strip()
@@ -365,7 +387,10 @@ def consent_withdraw(
 ) -> Statement:
     statement = _locked_statement(statement_id)
     if not can_withdraw(mentee, statement):
-        raise _refusal(mentee, statement, is_subject, "Only a shared statement can be withdrawn.")
+        raise _refusal(
+            mentee, statement, role=is_subject, states=[Statement.State.SHARED],
+            needs_terms=False, message="Only a shared statement can be withdrawn.",
+        )  # fmt: skip
     _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE)
     audit_record(
         actor=mentee,
