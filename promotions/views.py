@@ -29,7 +29,6 @@ from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
 from promotions.models import PromotionReview, Statement, StatementView, text_sha256
 from promotions.permissions import (
-    Gate,
     active_agreement,
     agreement_gate,
     can_decline,
@@ -298,7 +297,7 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
         raise Http404
     review = review_for(request.user, review_id, can_open_input_page)
     pair = candidate_mentor_pair(request.user, review)
-    gate = agreement_gate(pair, kind) if pair is not None else Gate(False, "")
+    gate = agreement_gate(pair, kind)
     if not can_give_input(request.user, review) or not gate.allowed:
         messages.error(request, gate.reason or "This review takes no more input.")
         return redirect(review.input_url())
