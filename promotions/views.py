@@ -19,10 +19,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship.access import get_visible_or_404
+from mentorship.audit import Action, audit_record
 from mentorship.models import User
 from promotions.breach import BreachFinding, find_breaches
 from promotions.engagement import engagement_sentences
@@ -65,29 +67,45 @@ NOTHING_SHARED = "No mentor input is available for this review."
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def review_for(user: User, review_id: int, page_predicate) -> PromotionReview:
-    """The review if the user is involved in it and this page is theirs; 404 otherwise."""
-    review = get_object_or_404(
-        PromotionReview.objects.visible_to(user).select_related(
+def _denied(request: HttpRequest, obj) -> Http404:
+    """The same 404 as for a missing object, with the attempt recorded (mentorship.access)."""
+    audit_record(
+        actor=request.user,
+        action=Action.ACCESS_DENIED,
+        target=obj,
+        request=request,
+        payload={"method": request.method, "path": request.path},
+    )
+    return Http404(f"No {obj._meta.verbose_name} found.")
+
+
+def review_for(request: HttpRequest, review_id: int, page_predicate) -> PromotionReview:
+    """The review if the user is involved in it and this page is theirs; an audited 404
+    otherwise, the same whether the review is missing, hidden, or not this person's page."""
+    review = get_visible_or_404(
+        request,
+        PromotionReview.objects.visible_to(request.user).select_related(
             "program", "candidate", "supervisor"
         ),
         pk=review_id,
     )
-    if not page_predicate(user, review):
-        raise Http404
+    if not page_predicate(request.user, review):
+        raise _denied(request, review)
     return review
 
 
-def statement_for(user: User, statement_id: int, page_predicate) -> Statement:
-    """The statement if the user may read it and act on it from this page; 404 otherwise."""
-    statement = get_object_or_404(
-        Statement.objects.visible_to(user).select_related(
+def statement_for(request: HttpRequest, statement_id: int, page_predicate) -> Statement:
+    """The statement if the user may read it and act on it from this page; an audited 404
+    otherwise."""
+    statement = get_visible_or_404(
+        request,
+        Statement.objects.visible_to(request.user).select_related(
             "review", "review__candidate", "review__program", "pair", "pair__mentor", "pair__mentee"
         ),
         pk=statement_id,
     )
-    if not page_predicate(user, statement):
-        raise Http404
+    if not page_predicate(request.user, statement):
+        raise _denied(request, statement)
     return statement
 
 
@@ -159,7 +177,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(request.user, review_id, can_view_panel_page)
+    review = review_for(request, review_id, can_view_panel_page)
     statements = list(
         Statement.objects.visible_to(request.user)
         .for_panel(review)
@@ -199,7 +217,7 @@ class MentorRow:
 @require_GET
 def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
     user = request.user
-    review = review_for(user, review_id, can_open_input_page)
+    review = review_for(request, review_id, can_open_input_page)
     pair = candidate_mentor_pair(user, review)
     agreement = active_agreement(pair) if pair is not None else None
     gates = {kind: agreement_gate(pair, kind, agreement=agreement) for kind in Statement.Kind}
@@ -295,7 +313,7 @@ def _statement_form_page(request, *, review, pair, kind, form, statement=None) -
 def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
     if kind not in Statement.Kind.values:
         raise Http404
-    review = review_for(request.user, review_id, can_open_input_page)
+    review = review_for(request, review_id, can_open_input_page)
     pair = candidate_mentor_pair(request.user, review)
     gate = agreement_gate(pair, kind)
     if not can_give_input(request.user, review) or not gate.allowed:
@@ -322,7 +340,7 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
 @sensitive_post_parameters("text", "facts")
 @require_http_methods(["GET", "POST"])
 def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request.user, statement_id, is_author)
+    statement = statement_for(request, statement_id, is_author)
     review = statement.review
     if not can_edit_statement(request.user, statement):
         messages.error(request, _why_not_editable(statement))
@@ -356,7 +374,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
 @login_required
 @require_POST
 def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request.user, statement_id, is_author)
+    statement = statement_for(request, statement_id, is_author)
     try:
         statement_submit(statement_id=statement.pk, mentor=request.user, request=request)
     except ValidationError as exc:
@@ -386,7 +404,7 @@ class ConsentRow:
 @require_GET
 def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
     user = request.user
-    review = review_for(user, review_id, can_open_consent_page)
+    review = review_for(request, review_id, can_open_consent_page)
     statements = (
         Statement.objects.visible_to(user)
         .filter(review=review, pair__mentee=user)
@@ -432,7 +450,7 @@ def _back_to_consent(statement: Statement) -> HttpResponse:
 @login_required
 @require_POST
 def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request.user, statement_id, is_subject)
+    statement = statement_for(request, statement_id, is_subject)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Consent was not recorded. Reload the page and try again.")
@@ -459,7 +477,7 @@ def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpRespo
 @sensitive_post_parameters("reason")
 @require_POST
 def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request.user, statement_id, is_subject)
+    statement = statement_for(request, statement_id, is_subject)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was declined: " + " ".join(form.errors["reason"]))
@@ -481,7 +499,7 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
 @login_required
 @require_POST
 def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request.user, statement_id, is_subject)
+    statement = statement_for(request, statement_id, is_subject)
     try:
         consent_withdraw(statement_id=statement.pk, mentee=request.user, request=request)
     except ValidationError as exc:
@@ -498,7 +516,7 @@ def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResp
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = review_for(request.user, review_id, is_supervisor)
+    review = review_for(request, review_id, is_supervisor)
     may_write = can_write_assessment(request.user, review)
     form = AssessmentForm(request.POST or None, initial={"text": review.supervisor_assessment})
     if request.method == "POST":

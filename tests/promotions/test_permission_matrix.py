@@ -13,6 +13,8 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from mentorship.audit import Action
+from mentorship.models import AuditEvent
 from promotions.models import Statement, text_sha256
 
 pytestmark = pytest.mark.django_db
@@ -181,3 +183,29 @@ def test_anonymous_visitors_are_sent_to_log_in(world, client):
     assert response.status_code == HTTPStatus.FOUND
     assert "/accounts/login/" in response["Location"]
     assert Statement.objects.visible_to(statement.pair.mentor).exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [("outsider", "review"), ("supervisor", "review"), ("panel_member", "consent")],
+)
+def test_a_refused_page_leaves_an_access_denied_event(world, client, role, page):
+    client.force_login(world.person(role))
+    response = client.get(reverse(f"promotions:{page}", args=[world.review.pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert event.actor == world.person(role)
+    assert (event.target_type, event.target_id) == (
+        "promotions.promotionreview",
+        str(world.review.pk),
+    )
+
+
+def test_probing_a_hidden_statement_leaves_an_access_denied_event(world, client):
+    statement = world.statement("draft")
+    client.force_login(world.mentee)  # a draft is the mentor's alone
+    response = client.get(reverse("promotions:statement_edit", args=[statement.pk]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    assert event.target_id == str(statement.pk)
+    assert statement.text not in str(event.payload)
