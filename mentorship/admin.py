@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from mentorship.audit import audit_events_visible_to
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
 from mentorship.services import guideline_new_draft, guideline_publish
@@ -236,6 +237,9 @@ class AuditEventAdmin(admin.ModelAdmin):
         "prev_hash", "hash",
     ]  # fmt: skip
     fields = readonly_fields
+
+    def get_queryset(self, request):
+        return audit_events_visible_to(request.user).select_related("actor")
 
     def has_add_permission(self, request) -> bool:
         return False

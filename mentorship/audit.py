@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from mentorship.models import AuditChainHead, AuditEvent, User
+from mentorship.permissions import is_program_admin
 
 
 class Action:
@@ -22,14 +25,38 @@ class Action:
     AGREEMENT_ACTIVATED = "agreement.activated"
     AGREEMENT_ENDED = "agreement.ended"
     AGREEMENT_SUPERSEDED = "agreement.superseded"
+    STATEMENT_REVISED = "statement.revised"
     CONSENT_REQUESTED = "statement.consent_requested"
     CONSENT_GRANTED = "statement.consent_granted"
     CONSENT_DECLINED = "statement.consent_declined"
     CONSENT_WITHDRAWN = "statement.consent_withdrawn"
     REVIEW_STATUS_CHANGED = "review.status_changed"
+    ASSESSMENT_WRITTEN = "review.assessment_written"
     PANEL_CHANGED = "review.panel_changed"
     STATEMENTS_SHOWN = "review.statements_shown"
     ACCESS_DENIED = "access.denied"
+
+
+# Apps register what a user must not see of the trail even as a program admin, e.g. promotions
+# hides the events of statements in reviews whose panel the user sits on.
+AuditExclusion = Callable[[User], Q]
+_exclusions: list[AuditExclusion] = []
+
+
+def register_audit_exclusion(exclusion: AuditExclusion) -> AuditExclusion:
+    if exclusion not in _exclusions:
+        _exclusions.append(exclusion)
+    return exclusion
+
+
+def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
+    """The trail as the admin site shows it to this user: states, ids and dates only."""
+    if not is_program_admin(user):
+        return AuditEvent.objects.none()
+    events = AuditEvent.objects.all()
+    for exclusion in _exclusions:
+        events = events.exclude(exclusion(user))
+    return events
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import rules
 
-PROGRAM_ADMINS_GROUP = "Program admins"
+from mentorship.roles import PROGRAM_ADMINS_GROUP
 
 
 @rules.predicate

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import rules
+from django.db.models import Q
 
 from mentorship.models import Pair
 
@@ -172,3 +173,12 @@ rules.add_perm("promotions.grant_consent", can_grant_consent)
 rules.add_perm("promotions.decline_consent", can_decline)
 rules.add_perm("promotions.withdraw_consent", can_withdraw)
 rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
+
+
+def audit_hidden_from(user) -> Q:
+    """Audit events a user must not see even as a program admin: those about statements of a
+    review whose panel they sit on (no state or date of unshared input reaches the panel)."""
+    from promotions.models import Statement
+
+    statement_ids = Statement.objects.filter(review__seats__user=user).values_list("pk", flat=True)
+    return Q(target_type="promotions.statement", target_id__in=[str(pk) for pk in statement_ids])

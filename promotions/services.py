@@ -51,8 +51,6 @@ from promotions.permissions import (
 )
 
 # Audit actions of this app that mentorship.audit.Action does not name.
-STATEMENT_REVISED = "statement.revised"
-ASSESSMENT_WRITTEN = "review.assessment_written"
 
 REVIEW_TRANSITIONS = {
     PromotionReview.Status.OPEN: {PromotionReview.Status.DECIDING, PromotionReview.Status.CLOSED},
@@ -213,7 +211,7 @@ def assessment_write(*, review_id: int, supervisor: User, text: str) -> Promotio
     review.save(update_fields=["supervisor_assessment", "assessment_written_at"])
     audit_record(
         actor=supervisor,
-        action=ASSESSMENT_WRITTEN,
+        action=Action.ASSESSMENT_WRITTEN,
         target=review,
         payload={"review": review.pk, "sha256": text_sha256(text) if text else ""},
     )
@@ -267,7 +265,7 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     statement.save()
     audit_record(
         actor=mentor,
-        action=STATEMENT_REVISED,
+        action=Action.STATEMENT_REVISED,
         target=statement,
         payload={
             "statement": statement.pk,
