@@ -14,6 +14,18 @@ from mentorship.audit import Action, audit_record
 from mentorship.models import Pair
 
 
+def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
+    """Record a refused access to an existing object; return the 404 to raise."""
+    audit_record(
+        actor=request.user,
+        action=Action.ACCESS_DENIED,
+        target=model(pk=pk),
+        request=request,
+        payload={"method": request.method, "path": request.path},
+    )
+    return Http404(f"No {model._meta.verbose_name} found.")
+
+
 def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model:
     model = queryset.model
     try:
@@ -21,13 +33,7 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model
     except (model.DoesNotExist, ValueError, TypeError):
         pass
     if model._base_manager.filter(pk=pk).exists():
-        audit_record(
-            actor=request.user,
-            action=Action.ACCESS_DENIED,
-            target=model(pk=pk),
-            request=request,
-            payload={"method": request.method, "path": request.path},
-        )
+        raise denied(request, model, pk)
     raise Http404(f"No {model._meta.verbose_name} found.")
 
 

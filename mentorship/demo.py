@@ -145,7 +145,7 @@ def seed_pairs(users: dict[str, User], program: Program) -> dict[str, Pair]:
 def _seed_meetings(pair: Pair, days_ago: int) -> None:
     today = timezone.localdate()
     for n, offset in enumerate(range(days_ago - 3, 0, -pair.cadence_days * 2)):
-        missed = n % 4 == 3
+        missed = n % 4 == 1
         Meeting.objects.create(
             pair=pair,
             held_on=today - datetime.timedelta(days=offset),

@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from mentorship.access import pair_for
@@ -36,6 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@sensitive_post_parameters("notes")
 @login_required
 @require_http_methods(["GET", "POST"])
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:

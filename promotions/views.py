@@ -23,8 +23,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.access import get_visible_or_404
-from mentorship.audit import Action, audit_record
+from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
 from promotions.breach import BreachFinding, find_breaches
 from promotions.engagement import engagement_sentences
@@ -67,18 +66,6 @@ NOTHING_SHARED = "No mentor input is available for this review."
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def _denied(request: HttpRequest, obj) -> Http404:
-    """The same 404 as for a missing object, with the attempt recorded (mentorship.access)."""
-    audit_record(
-        actor=request.user,
-        action=Action.ACCESS_DENIED,
-        target=obj,
-        request=request,
-        payload={"method": request.method, "path": request.path},
-    )
-    return Http404(f"No {obj._meta.verbose_name} found.")
-
-
 def review_for(request: HttpRequest, review_id: int, page_predicate) -> PromotionReview:
     """The review if the user is involved in it and this page is theirs; an audited 404
     otherwise, the same whether the review is missing, hidden, or not this person's page."""
@@ -90,7 +77,7 @@ def review_for(request: HttpRequest, review_id: int, page_predicate) -> Promotio
         pk=review_id,
     )
     if not page_predicate(request.user, review):
-        raise _denied(request, review)
+        raise denied(request, PromotionReview, review.pk)
     return review
 
 
@@ -105,7 +92,7 @@ def statement_for(request: HttpRequest, statement_id: int, page_predicate) -> St
         pk=statement_id,
     )
     if not page_predicate(request.user, statement):
-        raise _denied(request, statement)
+        raise denied(request, Statement, statement.pk)
     return statement
 
 
