@@ -29,7 +29,7 @@ class UserAdmin(DjangoUserAdmin):
     ordering = ["full_name", "username"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        ("Person", {"fields": ["full_name", "email"]}),
+        ("Person", {"fields": ["full_name", "email", "time_zone"]}),
         (
             "Access",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},

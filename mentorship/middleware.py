@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+import zoneinfo
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 SESSION_STARTED = "_session_started"
@@ -37,6 +39,25 @@ class SessionLifetimeMiddleware:
                 return redirect_to_login(request.get_full_path())
             if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+class UserTimeZoneMiddleware:
+    """Show dates and times in the signed-in user's own time zone."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        zone = getattr(user, "time_zone", "") if user is not None else ""
+        if zone:
+            try:
+                timezone.activate(zoneinfo.ZoneInfo(zone))
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                timezone.deactivate()
+        else:
+            timezone.deactivate()
         return self.get_response(request)
 
 

@@ -7,6 +7,7 @@ objects live in services.py.
 from __future__ import annotations
 
 import datetime
+from zoneinfo import available_timezones
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
@@ -23,6 +24,11 @@ class User(AbstractUser):
     """A person. The full name is how they are shown everywhere."""
 
     full_name = models.CharField(max_length=200)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="IANA time zone for showing dates, e.g. Europe/Berlin. Blank: the site's.",
+    )
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -37,6 +43,11 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return self.get_full_name().split()[0]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.time_zone and self.time_zone not in available_timezones():
+            raise ValidationError({"time_zone": "Not a known time zone."})
 
 
 class Program(models.Model):

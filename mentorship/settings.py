@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "mentorship.middleware.SessionLifetimeMiddleware",
+    "mentorship.middleware.UserTimeZoneMiddleware",
     "mentorship.middleware.NoStoreForAuthenticatedMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",
