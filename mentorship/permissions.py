@@ -37,3 +37,6 @@ can_log_meeting = is_pair_member & is_pair_active
 
 rules.add_perm("mentorship.open_pair", can_open_pair)
 rules.add_perm("mentorship.log_meeting", can_log_meeting)
+# Templates ask `perms.mentorship.view_program_dashboard` to show the link.
+can_view_program_dashboard = is_program_admin
+rules.add_perm("mentorship.view_program_dashboard", can_view_program_dashboard)

@@ -7,6 +7,8 @@ mentorship_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("pairs/<int:pair_id>/", views.pair_detail, name="pair"),
     path("health/", views.health, name="health"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("programs/dashboard/", views.program_dashboard, name="program_dashboard"),
 ]
 
 urlpatterns = [

@@ -1,21 +1,24 @@
-"""Participant pages: the "My mentoring" dashboard and the pair page."""
+"""Participant pages: the "My mentoring" dashboard, the pair page and the user's preferences;
+the program dashboard for program admins."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from mentorship.access import pair_for
-from mentorship.forms import MeetingForm
+from mentorship.forms import MeetingForm, PreferencesForm
 from mentorship.models import Meeting, Pair
-from mentorship.permissions import can_log_meeting
+from mentorship.permissions import can_log_meeting, can_view_program_dashboard
+from mentorship.program_dashboard import program_health
 from mentorship.selectors import attention_for, pair_engagement
 from mentorship.services import meeting_record
 
@@ -84,3 +87,33 @@ def health(request: HttpRequest) -> JsonResponse:
 def favicon(request: HttpRequest) -> HttpResponse:
     # Resolved per request: the hashed static name is only known once collectstatic has run.
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """The user's own settings: the time zone every date is shown in."""
+    form = PreferencesForm(
+        request.POST or None, instance=request.user, site_zone=settings.TIME_ZONE
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            zone = form.cleaned_data["time_zone"] or f"the site's time zone ({settings.TIME_ZONE})"
+            messages.success(request, f"Saved. Dates and times are now shown in {zone}.")
+            return redirect("mentorship:preferences")
+        messages.error(request, "Your preferences were not saved. Please correct the field below.")
+    return render(request, "mentorship/preferences.html", {"form": form, "nav": "preferences"})
+
+
+@login_required
+@require_GET
+def program_dashboard(request: HttpRequest) -> HttpResponse:
+    """Program admins' view of every program's health. Counts only; 404 for everyone else."""
+    if not can_view_program_dashboard(request.user):
+        raise Http404("No page here.")
+    return render(
+        request,
+        "mentorship/program_dashboard.html",
+        {"dashboard": program_health(viewer=request.user), "nav": "program_dashboard"},
+    )

@@ -1,0 +1,432 @@
+"""The program dashboard: "is our program healthy?" in counts, for program admins only.
+
+Counts, shares and states only. Never an answer, a comment, a meeting note or a statement's
+text, and never who answered what: the mismatch topics are, per question, how many pairs gave
+two different submitted answers.
+
+Silence says nothing: no count, date or state of unshared statements may reach a panel member
+by any path. A program admin who sits on a review's panel (or is its candidate) therefore gets
+statement counts without that review's statements, and the page says so.
+
+Every figure comes from a fixed set of queries, whatever the number of programs, pairs,
+answers or statements (see `program_health` for the list).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from mentorship.models import Meeting, Pair, Program, User
+
+# Thresholds behind the plain-language verdict. Named so the page can state them.
+AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement
+MEETING_TARGET = 75  # percent of planned meetings held by active pairs
+AT_RISK_BELOW = 50  # either share under this: at risk
+BEHIND_SHARE = 0.5  # an active pair that held under half its planned meetings is behind
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One row of a chart and of the table beside it."""
+
+    key: str
+    label: str
+    value: int
+    tone: str = "neutral"  # css class suffix: neutral, good, warn, bad, muted
+
+
+@dataclass
+class Chart:
+    """A horizontal bar chart drawn as inline SVG by the template, with a table beside it."""
+
+    slug: str
+    title: str
+    bars: list[Bar]
+    heading: str = "Item"  # the table's first column
+    unit: str = ""
+    empty: str = "Nothing to show yet."
+
+    ROW = 34  # SVG user units per bar: a label line and a bar
+    WIDTH = 320
+    BAR_SPACE = 260  # the rest of the width holds the value
+
+    @property
+    def total(self) -> int:
+        return sum(bar.value for bar in self.bars)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(bar.value for bar in self.bars)
+
+    @property
+    def height(self) -> int:
+        return self.ROW * len(self.bars)
+
+    def rows(self) -> list[dict]:
+        """Geometry for the template: bar widths scaled to the largest value."""
+        largest = max((bar.value for bar in self.bars), default=0) or 1
+        rows = []
+        for index, bar in enumerate(self.bars):
+            width = round(self.BAR_SPACE * bar.value / largest, 1)
+            top = index * self.ROW
+            rows.append(
+                {
+                    "bar": bar,
+                    "label_y": top + 12,
+                    "bar_y": top + 16,
+                    "width": max(width, 1.5 if bar.value else 0),
+                    "value_x": max(width, 0) + 6,
+                    "value_y": top + 28,
+                }
+            )
+        return rows
+
+    @property
+    def summary(self) -> str:
+        """The chart in one sentence, for the SVG's <desc>."""
+        if self.is_empty:
+            return self.empty
+        return "; ".join(f"{bar.label}: {bar.value}{self.unit}" for bar in self.bars) + "."
+
+
+@dataclass(frozen=True)
+class Verdict:
+    key: str  # healthy, attention, at_risk, not_started
+    label: str
+    reasons: tuple[str, ...]
+
+
+@dataclass
+class ProgramHealth:
+    program_id: int
+    name: str
+    pairs_by_status: dict[str, int] = field(default_factory=dict)
+    active_pairs: int = 0
+    active_with_agreement: int = 0
+    meetings_planned: int = 0
+    meetings_held: int = 0
+    pairs_behind: int = 0
+    pairs_compared: int = 0
+    mismatch_topics: list[tuple[str, int]] = field(default_factory=list)
+    reviews_by_status: dict[str, int] = field(default_factory=dict)
+    statements_by_state: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def pairs_total(self) -> int:
+        return sum(self.pairs_by_status.values())
+
+    @property
+    def agreement_share(self) -> int | None:
+        if not self.active_pairs:
+            return None
+        return round(100 * self.active_with_agreement / self.active_pairs)
+
+    @property
+    def meeting_share(self) -> int | None:
+        if not self.meetings_planned:
+            return None
+        return round(100 * self.meetings_held / self.meetings_planned)
+
+    @property
+    def reviews_total(self) -> int:
+        return sum(self.reviews_by_status.values())
+
+    @property
+    def verdict(self) -> Verdict:
+        if not self.active_pairs:
+            return Verdict(
+                "not_started",
+                "Not started",
+                ("No pair is active yet: create pairs and set them to active in the admin site.",),
+            )
+        reasons = []
+        agreement, meetings = self.agreement_share, self.meeting_share
+        unsigned = self.active_pairs - self.active_with_agreement
+        if unsigned:
+            pairs = "pair" if self.active_pairs == 1 else "pairs"
+            verb = "has" if unsigned == 1 else "have"
+            reasons.append(
+                f"{unsigned} of {self.active_pairs} active {pairs} {verb} no signed "
+                "confidentiality agreement yet."
+            )
+        if meetings is not None and meetings < MEETING_TARGET:
+            reasons.append(
+                f"Active pairs held {self.meetings_held} of {self.meetings_planned} planned "
+                f"meetings ({meetings}%; the aim is {MEETING_TARGET}%)."
+            )
+        if self.pairs_behind:
+            reasons.append(
+                f"{self.pairs_behind} active pair{'s' if self.pairs_behind != 1 else ''} met less "
+                "than half as often as planned."
+            )
+        at_risk = (agreement is not None and agreement < AT_RISK_BELOW) or (
+            meetings is not None and meetings < AT_RISK_BELOW
+        )
+        if at_risk:
+            return Verdict("at_risk", "At risk", tuple(reasons))
+        needs_attention = (
+            (agreement is not None and agreement < AGREEMENT_TARGET)
+            or (meetings is not None and meetings < MEETING_TARGET)
+            or self.pairs_behind
+        )
+        if needs_attention:
+            return Verdict("attention", "Needs attention", tuple(reasons))
+        good = ["Every active pair has a signed agreement."] if not unsigned else []
+        if meetings is not None:
+            good.append(f"Pairs held {meetings}% of their planned meetings.")
+        return Verdict("healthy", "Healthy", tuple(reasons or good))
+
+    # --- Charts ---------------------------------------------------------------------------
+
+    def pairs_chart(self) -> Chart:
+        tones = {"active": "good", "proposed": "neutral", "completed": "muted", "ended": "muted"}
+        return Chart(
+            slug=f"pairs-{self.program_id}",
+            title="Pairs by status",
+            heading="Status",
+            bars=[
+                Bar(status, label, self.pairs_by_status.get(status, 0), tones[status])
+                for status, label in Pair.Status.choices
+            ],
+            empty="No pairs yet.",
+        )
+
+    def agreements_chart(self) -> Chart:
+        return Chart(
+            slug=f"agreements-{self.program_id}",
+            title="Active pairs with a signed agreement",
+            heading="Pairs",
+            bars=[
+                Bar("active", "Active pairs", self.active_pairs, "neutral"),
+                Bar(
+                    "signed",
+                    "With an active (signed) agreement",
+                    self.active_with_agreement,
+                    _tone(self.agreement_share, AGREEMENT_TARGET),
+                ),
+            ],
+            empty="No active pairs yet.",
+        )
+
+    def meetings_chart(self) -> Chart:
+        return Chart(
+            slug=f"meetings-{self.program_id}",
+            title="Meetings held against planned (active pairs)",
+            heading="Meetings",
+            bars=[
+                Bar("planned", "Planned so far", self.meetings_planned, "neutral"),
+                Bar("held", "Held", self.meetings_held, _tone(self.meeting_share, MEETING_TARGET)),
+            ],
+            empty="No meetings planned yet.",
+        )
+
+    def mismatch_chart(self) -> Chart:
+        return Chart(
+            slug=f"mismatch-{self.program_id}",
+            title="Questionnaire topics pairs answered differently",
+            heading="Statement",
+            bars=[
+                Bar(str(index), text, count, "warn")
+                for index, (text, count) in enumerate(self.mismatch_topics, start=1)
+            ],
+            empty="No pair has answered a statement differently yet.",
+        )
+
+    def reviews_chart(self) -> Chart:
+        from promotions.models import PromotionReview
+
+        return Chart(
+            slug=f"reviews-{self.program_id}",
+            title="Promotion reviews by status",
+            heading="Status",
+            bars=[
+                Bar(status, label, self.reviews_by_status.get(status, 0), "neutral")
+                for status, label in PromotionReview.Status.choices
+            ],
+            empty="No promotion reviews yet.",
+        )
+
+    def statements_chart(self) -> Chart:
+        from promotions.models import Statement
+
+        tones = {"shared": "good", "declined": "muted", "withdrawn": "muted"}
+        return Chart(
+            slug=f"statements-{self.program_id}",
+            title="Mentor statements by state",
+            heading="State",
+            bars=[
+                Bar(state, label, self.statements_by_state.get(state, 0), tones.get(state, "info"))
+                for state, label in Statement.State.choices
+            ],
+            empty="No mentor statements yet.",
+        )
+
+    def charts(self) -> list[Chart]:
+        return [
+            self.pairs_chart(),
+            self.agreements_chart(),
+            self.meetings_chart(),
+            self.mismatch_chart(),
+            self.reviews_chart(),
+            self.statements_chart(),
+        ]
+
+
+def _tone(share: int | None, target: int) -> str:
+    if share is None:
+        return "neutral"
+    if share < AT_RISK_BELOW:
+        return "bad"
+    return "good" if share >= target else "warn"
+
+
+@dataclass
+class Dashboard:
+    programs: list[ProgramHealth]
+    hidden_reviews: int  # reviews whose statements are left out of this viewer's counts
+
+    @property
+    def verdict_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for program in self.programs:
+            counts[program.verdict.key] += 1
+        return counts
+
+    @property
+    def headline(self) -> str:
+        if not self.programs:
+            return "There are no programs yet. Create one in the admin site to get started."
+        counts = self.verdict_counts
+        total = len(self.programs)
+        phrases = {
+            "healthy": ("is healthy", "are healthy"),
+            "attention": ("needs attention", "need attention"),
+            "at_risk": ("is at risk", "are at risk"),
+            "not_started": ("has not started", "have not started"),
+        }
+        parts = [f"{n} {phrases[key][n != 1]}" for key in phrases if (n := counts.get(key))]
+        programs = "program" if total == 1 else "programs"
+        return f"Of {total} {programs}: " + ", ".join(parts) + "."
+
+
+def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:
+    """Every program's figures for one viewer, in six queries:
+
+    1. the programs;
+    2. every pair with its held-meeting count, whether it has an active agreement and whether
+       each member submitted the questionnaire (subqueries, one row per pair, ids/dates only);
+    3. per question, the pairs whose mentor's and mentee's submitted answers differ;
+    4. reviews per program and status, with how many of them this viewer sits on or is the
+       candidate of;
+    5. statements per program and state, leaving out the reviews counted as hidden in 4.
+    """
+    from agreements.models import Agreement, Answer, QuestionnaireSubmission
+    from promotions.models import PanelSeat, PromotionReview, Statement
+
+    today = today or timezone.localdate()
+    programs = {
+        p.pk: ProgramHealth(program_id=p.pk, name=p.name)
+        for p in Program.objects.order_by("name").only("pk", "name")
+    }
+
+    def submitted(member: str):
+        return Exists(
+            QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"), respondent=OuterRef(member))
+        )
+
+    held = (
+        Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
+        .order_by()
+        .values("pair")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    pairs = Pair.objects.order_by().annotate(
+        held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
+        signed=Exists(Agreement.objects.active().filter(pair=OuterRef("pk"))),
+        mentor_submitted=submitted("mentor"),
+        mentee_submitted=submitted("mentee"),
+    )
+    for row in pairs.values(
+        "program_id", "status", "started_on", "ended_on", "cadence_days", "held", "signed",
+        "mentor_submitted", "mentee_submitted",
+    ):  # fmt: skip
+        health = programs.get(row["program_id"])
+        if health is None:
+            continue
+        health.pairs_by_status[row["status"]] = health.pairs_by_status.get(row["status"], 0) + 1
+        if row["mentor_submitted"] and row["mentee_submitted"]:
+            health.pairs_compared += 1
+        if row["status"] != Pair.Status.ACTIVE:
+            continue
+        health.active_pairs += 1
+        health.active_with_agreement += bool(row["signed"])
+        planned = Pair(
+            started_on=row["started_on"], ended_on=row["ended_on"], cadence_days=row["cadence_days"]
+        ).planned_meetings(today)
+        health.meetings_planned += planned
+        health.meetings_held += row["held"]
+        if planned >= 2 and row["held"] < BEHIND_SHARE * planned:
+            health.pairs_behind += 1
+
+    def member_submitted(member: str):
+        return Exists(
+            QuestionnaireSubmission.objects.filter(
+                pair=OuterRef("pair"), respondent=OuterRef(f"pair__{member}")
+            )
+        )
+
+    mentee_value = Answer.objects.filter(
+        pair=OuterRef("pair"), question=OuterRef("question"), respondent=OuterRef("pair__mentee")
+    ).values("value")[:1]
+    differing = (
+        Answer.objects.filter(respondent=F("pair__mentor"))
+        .filter(member_submitted("mentor"), member_submitted("mentee"))
+        .annotate(mentee_value=Subquery(mentee_value))
+        .filter(mentee_value__isnull=False)
+        .exclude(value=F("mentee_value"))
+        .order_by()
+        .values("question_id", "question__text", "question__program_id", "question__order")
+        .annotate(pairs=Count("pair_id", distinct=True))
+        .order_by("-pairs", "question__order", "question_id")
+    )
+    for row in differing:
+        health = programs.get(row["question__program_id"])
+        if health is not None:
+            health.mismatch_topics.append((row["question__text"], row["pairs"]))
+
+    # Reviews this viewer must learn nothing unshared about: on the panel, or the candidate.
+    hidden = PromotionReview.objects.filter(
+        Q(Exists(PanelSeat.objects.filter(review=OuterRef("pk"), user=viewer)))
+        | Q(candidate=viewer)
+    ).values("pk")
+    hidden_reviews = 0
+    reviews = (
+        PromotionReview.objects.order_by()
+        .values("program_id", "status")
+        .annotate(n=Count("pk"), hidden=Count("pk", filter=Q(pk__in=hidden)))
+    )
+    for row in reviews:
+        hidden_reviews += row["hidden"]
+        health = programs.get(row["program_id"])
+        if health is not None:
+            health.reviews_by_status[row["status"]] = row["n"]
+
+    statements = (
+        Statement.objects.exclude(review__in=hidden)
+        .order_by()
+        .values("review__program_id", "state")
+        .annotate(n=Count("pk"))
+    )
+    for row in statements:
+        health = programs.get(row["review__program_id"])
+        if health is not None:
+            health.statements_by_state[row["state"]] = row["n"]
+
+    return Dashboard(programs=list(programs.values()), hidden_reviews=hidden_reviews)

@@ -1,0 +1,301 @@
+"""The program dashboard: program admins see their programs' health in counts; nobody else
+sees the page; nothing confidential and nothing unshared reaches a panel member through it."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import Answer, QuestionnaireSubmission
+from mentorship.models import Pair
+from mentorship.program_dashboard import program_health
+from promotions.models import Statement
+from tests.factories import (
+    ActiveAgreementFactory,
+    AnswerFactory,
+    AwaitingConsentStatementFactory,
+    DeclinedStatementFactory,
+    MeetingFactory,
+    PairFactory,
+    PanelSeatFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    PromotionReviewFactory,
+    QuestionFactory,
+    QuestionnaireSubmissionFactory,
+    SharedStatementFactory,
+    StatementFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("mentorship:program_dashboard")
+NOTE = "Only my mentee knows this secret note."
+COMMENT = "A private comment about our confidentiality."
+DECLINE = "I would rather speak for myself, privately."
+
+
+@pytest.fixture
+def program_admin():
+    return ProgramAdminFactory(username="hana", full_name="Hana Okafor")
+
+
+def started(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def answered(pair, question, mentor_value: str, mentee_value: str, *, submit: bool = True):
+    AnswerFactory(pair=pair, question=question, respondent=pair.mentor, value=mentor_value)
+    AnswerFactory(
+        pair=pair, question=question, respondent=pair.mentee, value=mentee_value, comment=COMMENT
+    )
+    if submit:
+        for person in (pair.mentor, pair.mentee):
+            if not QuestionnaireSubmission.objects.filter(pair=pair, respondent=person).exists():
+                QuestionnaireSubmissionFactory(pair=pair, respondent=person)
+
+
+def health_of(program, viewer):
+    return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
+
+
+# --- Who may open it --------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_log_in(client):
+    response = client.get(URL)
+    assert response.status_code == HTTPStatus.FOUND
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        pytest.param(lambda: UserFactory(), id="participant"),
+        pytest.param(lambda: UserFactory(is_staff=True), id="staff-not-program-admin"),
+    ],
+)
+def test_everyone_but_program_admins_gets_404(client, persona):
+    client.force_login(persona())
+    assert client.get(URL).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_program_admin_and_superuser_open_it(client, program_admin):
+    ProgramFactory(name="Leadership Mentoring")
+    for person in (program_admin, UserFactory(is_staff=True, is_superuser=True)):
+        client.force_login(person)
+        response = client.get(URL)
+        assert response.status_code == HTTPStatus.OK
+        assert "Leadership Mentoring" in response.content.decode()
+
+
+def test_linked_from_the_admin_index_and_the_site_navigation(client, program_admin):
+    client.force_login(program_admin)
+    assert URL in client.get(reverse("admin:index")).content.decode()
+    assert URL in client.get(reverse("mentorship:dashboard")).content.decode()
+
+
+def test_participants_see_no_link(client):
+    client.force_login(UserFactory())
+    assert URL not in client.get(reverse("mentorship:dashboard")).content.decode()
+
+
+def test_empty_state_says_what_to_do(client, program_admin):
+    client.force_login(program_admin)
+    body = client.get(URL).content.decode()
+    assert "There are no programs yet." in body
+    assert reverse("admin:mentorship_program_add") in body
+
+
+# --- The figures ------------------------------------------------------------------------------
+
+
+def test_pairs_agreements_and_meetings(program_admin):
+    program = ProgramFactory()
+    signed = PairFactory(program=program, started_on=started(27))  # 2 planned (fortnightly)
+    ActiveAgreementFactory(pair=signed)
+    MeetingFactory(pair=signed, held_on=started(20))
+    MeetingFactory(pair=signed, held_on=started(6))
+    unsigned = PairFactory(program=program, started_on=started(27))  # 2 planned, none held
+    MeetingFactory(pair=unsigned, status="missed", held_on=started(3))
+    PairFactory(program=program, status=Pair.Status.PROPOSED, started_on=None)
+    PairFactory(program=program, status=Pair.Status.ENDED, ended_on=started(1))
+    PairFactory()  # another program
+
+    health = health_of(program, program_admin)
+
+    assert health.pairs_by_status == {"active": 2, "proposed": 1, "ended": 1}
+    assert (health.active_pairs, health.active_with_agreement, health.agreement_share) == (2, 1, 50)
+    assert (health.meetings_planned, health.meetings_held, health.meeting_share) == (4, 2, 50)
+    assert health.pairs_behind == 1
+    assert health.verdict.key == "attention"
+    assert "1 of 2 active pairs has no signed confidentiality agreement yet." in (
+        health.verdict.reasons
+    )
+
+
+@pytest.mark.parametrize(
+    ("signed", "held", "verdict"),
+    [(2, 4, "healthy"), (1, 4, "attention"), (0, 4, "at_risk"), (2, 1, "at_risk")],
+)
+def test_plain_language_verdict(program_admin, signed, held, verdict):
+    program = ProgramFactory()
+    pairs = [PairFactory(program=program, started_on=started(27)) for _ in range(2)]
+    for pair in pairs[:signed]:
+        ActiveAgreementFactory(pair=pair)
+    for index in range(held):
+        MeetingFactory(pair=pairs[index % 2], held_on=started(index + 1))
+    assert health_of(program, program_admin).verdict.key == verdict
+
+
+def test_a_program_without_active_pairs_has_not_started(program_admin):
+    program = ProgramFactory()
+    assert health_of(program, program_admin).verdict.key == "not_started"
+
+
+def test_mismatch_topics_count_pairs_whose_submitted_answers_differ(program_admin):
+    program = ProgramFactory()
+    growth = QuestionFactory(program=program, text="The mentor may speak about growth.")
+    performance = QuestionFactory(program=program, text="The mentor may comment on performance.")
+    agree, disagree, unsure = Answer.Value.AGREE, Answer.Value.DISAGREE, Answer.Value.UNSURE
+    first, second, third, unsubmitted = (PairFactory(program=program) for _ in range(4))
+    answered(first, growth, agree, disagree)
+    answered(first, performance, disagree, disagree)
+    answered(second, growth, agree, unsure)
+    answered(second, performance, disagree, agree)
+    answered(third, growth, agree, agree)
+    answered(unsubmitted, growth, agree, disagree, submit=False)  # not compared yet
+
+    health = health_of(program, program_admin)
+
+    assert health.mismatch_topics == [
+        ("The mentor may speak about growth.", 2),
+        ("The mentor may comment on performance.", 1),
+    ]
+    assert health.pairs_compared == 3
+
+
+def test_reviews_by_status_and_statements_by_state(program_admin):
+    program = ProgramFactory()
+    pair = PairFactory(program=program)
+    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    PromotionReviewFactory(program=program, status="deciding")
+    PromotionReviewFactory(program=program, status="closed")
+    StatementFactory(pair=pair, review=review)
+    AwaitingConsentStatementFactory(pair=pair, review=review, kind="engagement")
+    SharedStatementFactory(pair=pair, review=review, kind="advocacy", text="Shared words.")
+
+    health = health_of(program, program_admin)
+
+    assert health.reviews_by_status == {"open": 1, "deciding": 1, "closed": 1}
+    assert health.statements_by_state == {"draft": 1, "awaiting_consent": 1, "shared": 1}
+
+
+# --- Silence says nothing ---------------------------------------------------------------------
+
+
+def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_admin):
+    program = ProgramFactory()
+    pair = PairFactory(program=program)
+    seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    PanelSeatFactory(review=seated, user=program_admin)
+    StatementFactory(pair=pair, review=seated)
+    DeclinedStatementFactory(pair=pair, review=seated, kind="engagement")
+    other_pair = PairFactory(program=program)
+    other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
+    StatementFactory(pair=other_pair, review=other)
+
+    health = health_of(program, program_admin)
+    assert health.statements_by_state == {"draft": 1}
+    assert health.reviews_by_status == {"open": 2}  # a review's status is the panel's to know
+
+    client.force_login(program_admin)
+    body = client.get(URL).content.decode()
+    assert "You sit on the panel of, or are the candidate in, 1 review." in body
+    assert "Declined" in body  # the chart lists every state, at zero here
+    colleague = ProgramAdminFactory(username="ines")
+    assert health_of(program, colleague).statements_by_state == {"draft": 2, "declined": 1}
+
+
+def test_a_candidate_gets_no_counts_about_their_own_review(program_admin):
+    program = ProgramFactory()
+    pair = PairFactory(program=program, mentee=program_admin)
+    review = PromotionReviewFactory(program=program, candidate=program_admin)
+    StatementFactory(pair=pair, review=review)
+    dashboard = program_health(viewer=program_admin)
+    assert dashboard.hidden_reviews == 1
+    assert health_of(program, program_admin).statements_by_state == {}
+
+
+def test_no_confidential_text_on_the_page(client, program_admin):
+    program = ProgramFactory()
+    question = QuestionFactory(program=program)
+    pair = PairFactory(program=program)
+    answered(pair, question, Answer.Value.AGREE, Answer.Value.DISAGREE)
+    MeetingFactory(pair=pair, notes=NOTE)
+    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    statement = DeclinedStatementFactory(pair=pair, review=review, decline_reason=DECLINE)
+    client.force_login(program_admin)
+    body = client.get(URL).content.decode()
+    for secret in (NOTE, COMMENT, DECLINE, statement.text):
+        assert secret not in body
+    # Nor who: the pair's members are not named on the page.
+    assert str(pair.mentor) not in body
+    assert str(pair.mentee) not in body
+
+
+# --- The page: accessible charts, no inline style, constant queries ---------------------------
+
+
+def test_charts_are_images_with_a_title_and_a_table(client, program_admin):
+    program = ProgramFactory(name="Leadership Mentoring")
+    PairFactory(program=program)
+    client.force_login(program_admin)
+    body = client.get(URL).content.decode()
+    assert 'role="img"' in body
+    assert re.search(
+        r'<svg [^>]*role="img"[^>]*>\s*<title id="pairs-\d+-title">Pairs by status', body
+    )
+    assert "<table" in body
+    assert "style=" not in body
+    assert "<script" not in body.split("</head>", 1)[1]
+
+
+def build_program(size: int) -> None:
+    program = ProgramFactory()
+    question = QuestionFactory(program=program)
+    for index in range(size):
+        pair = PairFactory(program=program, started_on=started(30))
+        ActiveAgreementFactory(pair=pair)
+        MeetingFactory(pair=pair)
+        answered(pair, question, Answer.Value.AGREE, Answer.Value.DISAGREE)
+        review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+        StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
+        if index % 2:
+            PanelSeatFactory(review=review)
+
+
+def dashboard_queries(client, django_assert_num_queries) -> None:
+    client.get(URL)  # the first request after logging in also writes the session
+    # 1 session, 2 user, 3 the Program admins group check (the view's predicate), then the
+    # dashboard's own: 4 programs, 5 pairs (with held meetings, active agreement and
+    # submissions as subqueries), 6 differing answers per question, 7 reviews by status (with
+    # the viewer's hidden ones), 8 statements by state; 9 the navigation's dashboard link check.
+    with django_assert_num_queries(9):
+        response = client.get(URL)
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_query_count_does_not_grow_with_the_data(client, django_assert_num_queries):
+    client.force_login(ProgramAdminFactory())
+    build_program(1)
+    dashboard_queries(client, django_assert_num_queries)
+    build_program(6)
+    build_program(3)
+    dashboard_queries(client, django_assert_num_queries)
