@@ -55,6 +55,9 @@ class SignatureInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("signer")
+
 
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyMixin, admin.ModelAdmin):

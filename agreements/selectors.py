@@ -3,12 +3,13 @@ the dashboard's attention items. Everything reads through the scoped querysets."
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.urls import reverse
 
-from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission
+from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
 from mentorship.selectors import AttentionItem
@@ -157,20 +158,86 @@ class Flow:
 
 def pair_flow(pair: Pair, viewer: User) -> Flow:
     """One place that decides the step, the viewer's next action and what the partner owes."""
+    return pair_flows([pair], viewer)[0]
+
+
+def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
+    """The flows of many pairs in four queries whatever their number: questionnaire
+    submissions, open and active agreements, the open proposals' signers, and the programs'
+    current guidelines."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    pair_ids = [pair.pk for pair in pairs]
+    submitted: dict[int, set[int]] = defaultdict(set)
+    for pair_id, respondent_id in QuestionnaireSubmission.objects.filter(
+        pair_id__in=pair_ids
+    ).values_list("pair_id", "respondent_id"):
+        submitted[pair_id].add(respondent_id)
+    agreements: dict[int, list[Agreement]] = defaultdict(list)
+    for agreement in (
+        Agreement.objects.visible_to(viewer)
+        .filter(
+            pair_id__in=pair_ids, status__in=[Agreement.Status.ACTIVE, *Agreement.OPEN_STATUSES]
+        )
+        .select_related("guideline")
+    ):
+        agreements[agreement.pair_id].append(agreement)
+    proposals = {
+        pair_id: next((a for a in found if a.is_open and a.canonical_text), None)
+        for pair_id, found in agreements.items()
+    }
+    signers: dict[int, set[int]] = defaultdict(set)
+    open_ids = [a.pk for a in proposals.values() if a is not None]
+    if open_ids:
+        for agreement_id, signer_id in Signature.objects.filter(
+            agreement_id__in=open_ids
+        ).values_list("agreement_id", "signer_id"):
+            signers[agreement_id].add(signer_id)
+    guidelines = current_guidelines({pair.program_id for pair in pairs})
+    return [
+        _flow(
+            pair,
+            viewer,
+            submitted=submitted[pair.pk],
+            agreements=agreements[pair.pk],
+            proposal=proposals.get(pair.pk),
+            signers=signers,
+            guideline=guidelines.get(pair.program_id),
+        )
+        for pair in pairs
+    ]
+
+
+def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
+    """Each program's latest published guideline, in one query."""
+    latest: dict[int, Guideline] = {}
+    for guideline in (
+        Guideline.objects.published()
+        .filter(program_id__in=set(program_ids))
+        .order_by("program_id", "-version")
+    ):
+        latest.setdefault(guideline.program_id, guideline)
+    return latest
+
+
+def _flow(
+    pair: Pair,
+    viewer: User,
+    *,
+    submitted: set[int],
+    agreements: list[Agreement],
+    proposal: Agreement | None,
+    signers: dict[int, set[int]],
+    guideline: Guideline | None,
+) -> Flow:
     partner = pair.other_member(viewer)
-    submitted = set(
-        QuestionnaireSubmission.objects.filter(pair=pair).values_list("respondent_id", flat=True)
-    )
-    agreements = Agreement.objects.visible_to(viewer).filter(
-        pair=pair, status__in=[Agreement.Status.ACTIVE, *Agreement.OPEN_STATUSES]
-    )
     active = next((a for a in agreements if a.is_active), None)
-    proposal = next((a for a in agreements if a.is_open and a.canonical_text), None)
     flow = Flow(
         pair=pair,
         viewer=viewer,
         partner=partner,
-        guideline=pair.program.current_guideline(),
+        guideline=guideline,
         i_submitted=viewer.pk in submitted,
         partner_submitted=partner.pk in submitted,
         active=active,
@@ -178,9 +245,8 @@ def pair_flow(pair: Pair, viewer: User) -> Flow:
     )
     pair_url = reverse("agreements:pair", args=[pair.pk])
     if proposal is not None:
-        signers = set(proposal.signatures.values_list("signer_id", flat=True))
-        flow.signed_by_me = viewer.pk in signers
-        flow.signed_by_partner = partner.pk in signers
+        flow.signed_by_me = viewer.pk in signers[proposal.pk]
+        flow.signed_by_partner = partner.pk in signers[proposal.pk]
     if proposal is not None:
         flow.step = "sign"
         url = reverse("agreements:detail", args=[proposal.pk])
@@ -239,8 +305,7 @@ def agreement_history(pair: Pair, viewer: User) -> list[Agreement]:
 def agreement_attention(user: User) -> Iterable[AttentionItem]:
     """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge."""
     pairs = Pair.objects.visible_to(user).active().select_related("program", "mentor", "mentee")
-    for pair in pairs:
-        flow = pair_flow(pair, user)
+    for flow in pair_flows(pairs, user):
         if not flow.next_action:
             continue
         if flow.step == "active":

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -80,11 +80,14 @@ class ProgramAdmin(admin.ModelAdmin):
     inlines = [GuidelineVersionInline]
 
     def get_queryset(self, request):
+        # The current version comes with the row, not one query per program.
+        latest = Guideline.objects.published().filter(program=OuterRef("pk")).order_by("-version")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                active_pair_count=Count("pairs", filter=Q(pairs__status="active"), distinct=True)
+                active_pair_count=Count("pairs", filter=Q(pairs__status="active"), distinct=True),
+                current_version_number=Subquery(latest.values("version")[:1]),
             )
         )
 
@@ -92,10 +95,10 @@ class ProgramAdmin(admin.ModelAdmin):
     def active_pairs(self, program: Program) -> int:
         return program.active_pair_count
 
-    @admin.display(description="Current guideline")
+    @admin.display(description="Current guideline", ordering="current_version_number")
     def current_version(self, program: Program) -> str:
-        guideline = program.current_guideline()
-        return f"v{guideline.version}" if guideline else "none published"
+        version = program.current_version_number
+        return f"v{version}" if version else "none published"
 
 
 @admin.register(Guideline)

@@ -31,6 +31,9 @@ class PanelSeatInline(admin.TabularInline):
     verbose_name = "panel member"
     verbose_name_plural = "Panel (leadership users who read the review)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
 
 class PromotionReviewForm(forms.ModelForm):
     class Meta:
