@@ -24,6 +24,7 @@ from mentorship.services import meeting_record
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     pairs = Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee")
     as_mentor = [p for p in pairs if p.mentor_id == request.user.pk]
