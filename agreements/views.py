@@ -27,6 +27,7 @@ from agreements.selectors import (
     asked_questions,
     own_answers,
     pair_flow,
+    pair_flows,
     terms_prefill,
 )
 from agreements.services import (
@@ -38,6 +39,9 @@ from agreements.services import (
 from agreements.verification import agreement_problems
 from mentorship.access import get_visible_or_404, pair_for
 from mentorship.models import Pair
+from mentorship.selectors import page_of
+
+PAIRS_PER_PAGE = 20
 
 
 def agreement_for(request, agreement_id: int) -> Agreement:
@@ -58,9 +62,16 @@ def _errors(exc: ValidationError) -> str:
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    pairs = Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee")
-    flows = [pair_flow(pair, request.user) for pair in pairs]
-    return render(request, "agreements/index.html", {"flows": flows, "nav": "agreements"})
+    pairs = (
+        Pair.objects.visible_to(request.user)
+        .select_related("program", "mentor", "mentee")
+        .order_by(*Pair._meta.ordering, "pk")
+    )
+    page = page_of(request, pairs, per_page=PAIRS_PER_PAGE)
+    flows = pair_flows(page.items, request.user)
+    return render(
+        request, "agreements/index.html", {"flows": flows, "page": page, "nav": "agreements"}
+    )
 
 
 @login_required

@@ -1,12 +1,13 @@
-"""Read-side helpers: the engagement summary and the dashboard's "needs your attention" list."""
+"""Read-side helpers: the engagement summary, the dashboard's "needs your attention" list, and
+paging for lists that grow without bound."""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, User
@@ -95,3 +96,66 @@ def overdue_meetings(user: User) -> Iterable[AttentionItem]:
                 url=pair.get_absolute_url() + "#meetings",
                 action="Log a meeting",
             )
+
+
+# --- Pagination -----------------------------------------------------------------------------
+
+
+@dataclass
+class PageOf:
+    """One page of a list that can grow without bound, without a COUNT query: one extra row is
+    fetched to know whether a next page exists. Iterates like the list of its items."""
+
+    items: list
+    number: int
+    has_next: bool
+    previous_url: str = ""
+    next_url: str = ""
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+
+def page_of(
+    request, items: Sequence | QuerySet, *, per_page: int = 20, param: str = "page",
+    anchor: str = "",
+) -> PageOf:  # fmt: skip
+    """Page `?<param>=N` of `items` (a queryset is sliced in SQL: one query, no COUNT)."""
+    try:
+        number = max(1, int(request.GET.get(param, 1)))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * per_page
+    rows = list(items[start : start + per_page + 1])
+
+    def url(n: int) -> str:
+        query = request.GET.copy()
+        if n == 1:
+            query.pop(param, None)
+        else:
+            query[param] = str(n)
+        encoded = query.urlencode()
+        return f"{request.path}{'?' + encoded if encoded else ''}{anchor}"
+
+    has_next = len(rows) > per_page
+    return PageOf(
+        items=rows[:per_page],
+        number=number,
+        has_next=has_next,
+        previous_url=url(number - 1) if number > 1 else "",
+        next_url=url(number + 1) if has_next else "",
+    )

@@ -19,23 +19,32 @@ from mentorship.forms import MeetingForm, PreferencesForm
 from mentorship.models import Meeting, Pair
 from mentorship.permissions import can_log_meeting, can_view_program_dashboard
 from mentorship.program_dashboard import program_health
-from mentorship.selectors import attention_for, pair_engagement
+from mentorship.selectors import attention_for, page_of, pair_engagement
 from mentorship.services import meeting_record
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    pairs = Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee")
-    as_mentor = [p for p in pairs if p.mentor_id == request.user.pk]
-    as_mentee = [p for p in pairs if p.mentee_id == request.user.pk]
+    # Every list here grows with the user's history, so each is paged (no COUNT queries).
+    pairs = (
+        Pair.objects.visible_to(request.user)
+        .select_related("program", "mentor", "mentee")
+        .order_by(*Pair._meta.ordering, "pk")
+    )
     return render(
         request,
         "mentorship/dashboard.html",
         {
-            "as_mentor": as_mentor,
-            "as_mentee": as_mentee,
-            "attention": attention_for(request.user),
+            "as_mentor": page_of(
+                request, pairs.filter(mentor=request.user), per_page=20, param="as_mentor"
+            ),
+            "as_mentee": page_of(
+                request, pairs.filter(mentee=request.user), per_page=20, param="as_mentee"
+            ),
+            "attention": page_of(
+                request, attention_for(request.user), per_page=20, param="attention"
+            ),
             "nav": "mentoring",
         },
     )

@@ -11,13 +11,14 @@ page's predicate; anyone else gets 404, never a hint that the object exists.
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
+from mentorship.selectors import page_of
 from promotions.breach import BreachFinding, find_breaches
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
@@ -61,6 +63,7 @@ from promotions.services import (
 )
 
 NOTHING_SHARED = "No mentor input is available for this review."
+REVIEWS_PER_PAGE = 20
 
 
 # --- Access helpers ---------------------------------------------------------------------------
@@ -117,12 +120,17 @@ def _why_not_editable(statement: Statement) -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    reviews = list(
+    # A panel member sits on more reviews every year: one page of them, newest first, grouped
+    # by the viewer's role below.
+    page = page_of(
+        request,
         PromotionReview.objects.visible_to(user)
         .with_viewer_roles(user)
         .select_related("program", "candidate", "supervisor")
-        .order_by("-created_at", "-pk")
+        .order_by("-created_at", "-pk"),
+        per_page=REVIEWS_PER_PAGE,
     )
+    reviews = page.items
     mine = Statement.objects.visible_to(user).filter(review__in=[r.pk for r in reviews])
     my_input = Counter(
         (row["review"], row["state"])
@@ -152,7 +160,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "as_mentor": as_mentor,
             "as_candidate": [(r, awaiting_me[r.pk]) for r in reviews if r.candidate_id == user.pk],
             "as_supervisor": [r for r in reviews if r.supervisor_id == user.pk],
-            "involved": bool(reviews),
+            "involved": bool(reviews) or page.has_previous,
+            "page": page,
         },
     )
 
@@ -377,6 +386,17 @@ def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpRespon
 # --- The mentee's consent page ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Who was shown a statement: how often, first and last. One line per panel member, however
+    often they opened the panel page (every opening is recorded in StatementView)."""
+
+    viewer: str
+    times: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
 @dataclass
 class ConsentRow:
     statement: Statement
@@ -385,6 +405,28 @@ class ConsentRow:
     can_decline: bool
     can_withdraw: bool
     blocked_reason: str = ""
+    shown_to: list[Shown] = field(default_factory=list)
+
+
+def shown_to(statement_ids: list[int]) -> dict[int, list[Shown]]:
+    """Each statement's showings grouped by viewer, most recent first, in one query."""
+    shown: dict[int, list[Shown]] = defaultdict(list)
+    rows = (
+        StatementView.objects.filter(statement_id__in=statement_ids)
+        .values("statement_id", "viewer_id", "viewer__full_name", "viewer__username")
+        .annotate(times=Count("pk"), first=Min("viewed_at"), last=Max("viewed_at"))
+        .order_by("statement_id", "-last", "viewer_id")
+    )
+    for row in rows:
+        shown[row["statement_id"]].append(
+            Shown(
+                viewer=row["viewer__full_name"] or row["viewer__username"],
+                times=row["times"],
+                first=row["first"],
+                last=row["last"],
+            )
+        )
+    return shown
 
 
 @login_required
@@ -397,10 +439,9 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
         .filter(review=review, pair__mentee=user)
         .with_active_agreement()
         .select_related("review", "pair", "pair__mentor")
-        .prefetch_related(
-            Prefetch("views", queryset=StatementView.objects.select_related("viewer"))
-        )
     )
+    statements = list(statements)
+    shown = shown_to([s.pk for s in statements])
     rows = []
     for statement in statements:
         may_consent = can_grant_consent(user, statement)
@@ -415,6 +456,7 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
                 can_decline=can_decline(user, statement),
                 can_withdraw=can_withdraw(user, statement),
                 blocked_reason=blocked,
+                shown_to=shown[statement.pk],
             )
         )
     return render(
