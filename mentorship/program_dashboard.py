@@ -310,9 +310,11 @@ class Dashboard:
             "at_risk": ("is at risk", "are at risk"),
             "not_started": ("has not started", "have not started"),
         }
+        if total == 1:
+            only = self.programs[0]
+            return f"{only.name} {phrases[only.verdict.key][0]}."
         parts = [f"{n} {phrases[key][n != 1]}" for key in phrases if (n := counts.get(key))]
-        programs = "program" if total == 1 else "programs"
-        return f"Of {total} {programs}: " + ", ".join(parts) + "."
+        return f"Of {total} programs, " + ", ".join(parts) + "."
 
 
 def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:

@@ -49,8 +49,11 @@ class StatementForm(forms.Form):
             )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(SecondarySubmit("action", "Save draft"))
-        self.helper.add_input(Submit("action", "Save and ask for consent"))
+        # Both buttons share the name "action"; distinct ids keep the page valid HTML.
+        self.helper.add_input(SecondarySubmit("action", "Save draft", css_id="submit-save-draft"))
+        self.helper.add_input(
+            Submit("action", "Save and ask for consent", css_id="submit-ask-consent")
+        )
 
     def clean(self):
         cleaned = super().clean()
