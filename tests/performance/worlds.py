@@ -1,0 +1,186 @@
+"""A cast whose own lists grow: every page is measured at size n and again at 10 n.
+
+At size n, for the same people:
+- maria mentors n active pairs (carol's is the first), each with an active agreement and an
+  open review of the mentee with lee on its panel and sam as supervisor;
+- maria and carol amended their agreement n times (history of n signed agreements, made
+  through the real services) and logged 3 n meetings;
+- carol's review has n statements in every state from maria, its panel grows by one member
+  per step, and each member was shown every shared statement;
+- carol is the candidate in n - 1 more reviews, each with a statement awaiting her consent;
+- everyone else: a seed_scale batch of 40 users per step (pairs, agreements, reviews,
+  statements and audit events in proportion).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from agreements.models import Agreement, Answer
+from agreements.selectors import asked_questions
+from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
+from mentorship import scale
+from mentorship.models import Meeting, Pair, Program, User
+from mentorship.roles import PROGRAM_ADMINS_GROUP
+from promotions.models import PromotionReview, Statement, StatementView, text_sha256
+from tests.factories import (
+    ActiveAgreementFactory,
+    AwaitingConsentStatementFactory,
+    DeclinedStatementFactory,
+    PairFactory,
+    PanelSeatFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    PromotionReviewFactory,
+    PublishedGuidelineFactory,
+    SharedStatementFactory,
+    StatementFactory,
+    UserFactory,
+    WithdrawnStatementFactory,
+)
+
+PASSWORD = "pw"  # UserFactory's
+BACKGROUND_USERS_PER_STEP = 40
+STATE_FACTORIES = (
+    StatementFactory,
+    AwaitingConsentStatementFactory,
+    SharedStatementFactory,
+    DeclinedStatementFactory,
+    WithdrawnStatementFactory,
+)
+
+
+@dataclass
+class Cast:
+    program: Program
+    maria: User  # mentor
+    carol: User  # mentee and candidate
+    lee: User  # panel member
+    sam: User  # supervisor
+    hana: User  # program admin
+    root: User  # superuser
+    pair: Pair
+    review: PromotionReview
+    size: int = 0
+
+    @property
+    def agreement(self) -> Agreement:
+        return Agreement.objects.active_for(self.pair)
+
+    def statement(self, state: str) -> Statement:
+        return Statement.objects.filter(review=self.review, state=state).order_by("pk").first()
+
+
+def build_cast() -> Cast:
+    """The people and carol's pair (questionnaire submitted) and review; no lists yet."""
+    Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
+    program = ProgramFactory(name="Leadership Mentoring")
+    PublishedGuidelineFactory(program=program, version=1)
+    maria = UserFactory(username="maria", full_name="Maria Lopez")
+    carol = UserFactory(username="carol", full_name="Carol Chen")
+    sam = UserFactory(username="sam", full_name="Sam Reyes")
+    lee = UserFactory(username="lee", full_name="Lee Park")
+    pair = PairFactory(
+        program=program,
+        mentor=maria,
+        mentee=carol,
+        started_on=timezone.localdate() - datetime.timedelta(days=400),
+    )
+    for person in (maria, carol):
+        answers = {
+            q.pk: (q.guideline_answer or Answer.Value.AGREE, "") for q in asked_questions(pair)
+        }
+        questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=True)
+    review = PromotionReviewFactory(
+        program=program, candidate=carol, supervisor=sam, target_role="Team lead"
+    )
+    PanelSeatFactory(review=review, user=lee)
+    return Cast(
+        program=program,
+        maria=maria,
+        carol=carol,
+        lee=lee,
+        sam=sam,
+        hana=ProgramAdminFactory(username="hana", full_name="Hana Okafor"),
+        root=UserFactory(username="root", full_name="Ada Admin", is_staff=True, is_superuser=True),
+        pair=pair,
+        review=review,
+    )
+
+
+def _amend(cast: Cast, n: int) -> None:
+    """One more signed agreement for carol's pair (the first one for n == 0)."""
+    agreement = agreement_propose(
+        pair_id=cast.pair.pk,
+        by=cast.maria,
+        confidentiality_scope=Agreement.Scope.AGREED_EXCEPTIONS,
+        allows_promotion_participation=True,
+        allows_advocacy=True,
+        allows_engagement=True,
+        exceptions=f"Amendment {n}.",
+    )
+    for person in (cast.maria, cast.carol):
+        agreement_sign(
+            agreement_id=agreement.pk,
+            signer=person,
+            typed_name=person.full_name,
+            password=PASSWORD,
+            text_sha256=agreement.text_sha256,
+        )
+
+
+def grow(cast: Cast, to: int) -> Cast:
+    """Add the items for steps cast.size .. to - 1 (see the module docstring)."""
+    today = timezone.localdate()
+    meetings = []
+    for n in range(cast.size, to):
+        _amend(cast, n)
+        for k in range(3):
+            meetings.append(
+                Meeting(
+                    pair=cast.pair,
+                    held_on=today - datetime.timedelta(days=14 * (3 * n + k) + 1),
+                    duration_minutes=45,
+                    status=Meeting.Status.HELD if k else Meeting.Status.MISSED,
+                    notes=f"Notes {n}.{k}",
+                    recorded_by=cast.maria,
+                )
+            )
+        if n:
+            mentee = UserFactory(username=f"mentee{n}", full_name=f"Mentee Number{n}")
+            pair = PairFactory(program=cast.program, mentor=cast.maria, mentee=mentee)
+            ActiveAgreementFactory(pair=pair)
+            meetings.append(
+                Meeting(pair=pair, held_on=today, duration_minutes=30, recorded_by=cast.maria)
+            )
+            review = PromotionReviewFactory(
+                program=cast.program, candidate=mentee, supervisor=cast.sam, target_role="Lead"
+            )
+            PanelSeatFactory(review=review, user=cast.lee)
+            other = PromotionReviewFactory(
+                program=cast.program, candidate=cast.carol, supervisor=cast.sam, target_role="Head"
+            )
+            AwaitingConsentStatementFactory(pair=cast.pair, review=other)
+        for factory in STATE_FACTORIES:
+            factory(pair=cast.pair, review=cast.review, text=f"Growth I saw, step {n}.")
+        member = cast.lee if n == 0 else UserFactory(username=f"panel{n}")
+        if n:
+            PanelSeatFactory(review=cast.review, user=member)
+    Meeting.objects.bulk_create(meetings)
+    shared = Statement.objects.filter(review=cast.review, consented_at__isnull=False)
+    seats = list(cast.review.seats.select_related("user"))
+    StatementView.objects.bulk_create(
+        StatementView(
+            statement=s, viewer=seat.user, viewed_at=timezone.now(), text_sha256=text_sha256(s.text)
+        )
+        for s in shared
+        for seat in seats
+        if not StatementView.objects.filter(statement=s, viewer=seat.user).exists()
+    )
+    scale.seed(BACKGROUND_USERS_PER_STEP * (to - cast.size))
+    cast.size = to
+    return cast
