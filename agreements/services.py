@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from agreements import notifications
 from agreements.canonical import build_canonical_text, normalize_text, sha256_hex
@@ -37,6 +38,7 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
     )
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def questionnaire_save(
     *, pair_id: int, respondent: User, answers: dict[int, tuple[str, str]]
@@ -95,6 +97,7 @@ def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubm
     return submission
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 def questionnaire_answer(
     *, pair_id: int, respondent: User, answers: dict[int, tuple[str, str]], submit: bool
 ) -> bool:
@@ -123,6 +126,7 @@ def _validate_terms(
         )
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def agreement_propose(
     *,
@@ -342,6 +346,7 @@ def _activate(agreement: Agreement, *, by: User, request: HttpRequest | None) ->
         agreement_closed.send(sender=Agreement, agreement=previous, successor=agreement)
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def agreement_end(
     *, agreement_id: int, by: User, reason: str, request: HttpRequest | None = None

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from mentorship.audit import Action, audit_record
 from mentorship.models import Guideline, Meeting, Pair, Program, User
@@ -63,6 +64,7 @@ def guideline_new_draft(*, source: Guideline, by: User) -> Guideline:
     )
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 def meeting_record(
     *,
     pair: Pair,

@@ -22,6 +22,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from agreements.models import Agreement
 from mentorship.audit import Action, audit_record
@@ -195,6 +196,7 @@ def review_panel_changed(
         notifications.panel_seat_added(review=review, member=member)
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def assessment_write(*, review_id: int, supervisor: User, text: str) -> PromotionReview:
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
@@ -221,6 +223,7 @@ def assessment_write(*, review_id: int, supervisor: User, text: str) -> Promotio
 # --- Statements: the mentor ----------------------------------------------------------------
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> Statement:
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
@@ -238,6 +241,7 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
     return statement
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
@@ -349,6 +353,7 @@ def consent_grant(
     return statement
 
 
+@sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def consent_decline(
     *, statement_id: int, mentee: User, reason: str = "", request: HttpRequest | None = None
