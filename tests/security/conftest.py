@@ -30,6 +30,7 @@ import pytest
 from django.core import mail
 from django.db import transaction
 from django.test import TestCase
+from django.test.signals import template_rendered
 from django.utils import timezone
 
 from agreements.models import Agreement, Answer, Question
@@ -119,6 +120,7 @@ class World:
     meetings: list[Meeting]
     markers: dict[str, Marker] = field(default_factory=dict)
     emails: list = field(default_factory=list)
+    email_templates: set[str] = field(default_factory=set)
 
     # Roles -------------------------------------------------------------------------------
 
@@ -205,9 +207,19 @@ def _statement(review, mentor, text, *, steps=(), mentee=None, reason="") -> Sta
 def build_world() -> World:
     """Everything, through the services; notifications are sent as each step commits."""
     mail.outbox = []
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        world = _build_world()
+    rendered: list[str] = []
+
+    def record(sender, template, context, **kwargs) -> None:
+        rendered.append(template.name)
+
+    template_rendered.connect(record, dispatch_uid="security-world")
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            world = _build_world()
+    finally:
+        template_rendered.disconnect(dispatch_uid="security-world")
     world.emails = list(mail.outbox)
+    world.email_templates = {name for name in rendered if name and name.startswith("emails/")}
     return world
 
 

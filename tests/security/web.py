@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -155,3 +156,73 @@ def walk_urlconf() -> Iterable[tuple[str, str]]:
                     yield "/" + route, route
 
     yield from walk(get_resolver(), [], "")
+
+
+class _FormParser(HTMLParser):
+    """The fields of every <form> on a page, as a browser would submit them (no buttons)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form: dict | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self._form = {"id": attrs.get("id", ""), "action": attrs.get("action"), "data": {}}
+            self.forms.append(self._form)
+            return
+        if self._form is None:
+            return
+        data = self._form["data"]
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                data.setdefault(name, [])
+                return
+            data.setdefault(name, []).append(attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            data[self._select].append(attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            data[name] = [""]
+
+    def handle_data(self, text):
+        if self._form is not None and self._textarea:
+            self._form["data"][self._textarea][0] += text
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            if self._form is not None and self._textarea:
+                value = self._form["data"][self._textarea][0]
+                # A browser drops the one newline that follows <textarea>.
+                self._form["data"][self._textarea][0] = value.removeprefix("\n")
+            self._textarea = None
+
+
+def page_forms(response: HttpResponse) -> list[dict]:
+    parser = _FormParser()
+    parser.feed(response.content.decode())
+    return parser.forms
+
+
+def form_data(response: HttpResponse, form_id: str | None = None) -> dict[str, list[str]]:
+    """The values a browser would submit from the page's form (by id, or its largest form)."""
+    forms = page_forms(response)
+    if form_id is not None:
+        (form,) = [f for f in forms if f["id"] == form_id]
+    else:
+        form = max(forms, key=lambda f: len(f["data"]))
+    return {name: list(values) for name, values in form["data"].items()}

@@ -1,0 +1,436 @@
+"""Canary leak scan: a unique marker in every confidential field, then every page as everyone.
+
+The world (conftest.py) plants two-word markers ("Canary07DeclineReason Sentinel07DeclineReason")
+in assumption answers (their comments), meeting notes, statement texts in every state, the
+decline reason, supervisor assessments and agreement exceptions (hence canonical texts) and the
+end reason. Each marker names its readers, from docs/domain.md's permission table.
+
+Then, as every person of the world and as an anonymous visitor, this fetches every URL of the
+URLconf with every real object id, every admin page (index, apps, each model's changelist, add
+page, searches for each marker and for a word of it, each object's change, history and delete
+pages, the autocomplete endpoints), after admin actions have written the admin log; and it reads
+every email the services sent, the admin log, and the error pages. A marker anywhere a person
+may not read it fails the test, and so does a marker none of its readers ever saw (the scan
+would be looking in the wrong place).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import re
+import sys
+from collections import defaultdict
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.core.signals import got_request_exception
+from django.db import DatabaseError, connection
+from django.test import TestCase, override_settings
+from django.urls import reverse
+from django.views.debug import get_exception_reporter_class
+
+from agreements.models import Agreement
+from agreements.selectors import asked_questions
+from mentorship.models import Guideline, Pair
+from promotions.models import PromotionReview, Statement
+from tests.security.conftest import STATS, World
+from tests.security.web import browser, form_data, walk_urlconf
+
+pytestmark = pytest.mark.django_db
+
+MARKER = re.compile(r"(?:canary|sentinel)(\d\d)", re.IGNORECASE)
+AUTOCOMPLETE_FIELDS = [
+    ("mentorship", "pair", "mentor"),
+    ("mentorship", "pair", "mentee"),
+    ("promotions", "promotionreview", "candidate"),
+    ("promotions", "promotionreview", "supervisor"),
+    ("promotions", "panelseat", "user"),
+]
+
+
+def markers_in(text: str, world: World) -> set[str]:
+    """Labels of the markers any part of which occurs in the text."""
+    by_number = {m.text.split()[0][6:8]: m.label for m in world.markers.values()}
+    return {by_number.get(n, f"unknown marker {n}") for n in MARKER.findall(text)}
+
+
+def forbidden_for(reader: str, found: set[str], world: World) -> set[str]:
+    return {label for label in found if reader not in world.markers[label].readers}
+
+
+def without_echo(body: str, path: str) -> tuple[str, bool]:
+    """The page without the reader's own search term echoed back (search box, ?next=...)."""
+    terms = [v for _k, v in parse_qsl(urlsplit(path).query) if MARKER.search(v)]
+    if terms:
+        # Decoded, so the term is found however it was echoed: escaped, quoted, quoted twice.
+        body = html.unescape(unquote_plus(unquote_plus(body)))
+        for term in terms:
+            body = body.replace(term, "")
+    return body, bool(terms)
+
+
+def no_results(response) -> bool:
+    """A search or autocomplete for a marker finds nothing (not even a row without the text)."""
+    if response.status_code != HTTPStatus.OK:
+        return True
+    if response["Content-Type"].startswith("application/json"):
+        return response.json()["results"] == []
+    counts = re.findall(r"(\d+) results? \(", response.content.decode())
+    return counts in ([], ["0"])
+
+
+# --- What to fetch ----------------------------------------------------------------------------
+
+
+def url_values(world: World) -> dict[str, list]:
+    """Every real value of every URL parameter of the site."""
+    return {
+        "pair_id": [p.pk for p in Pair.objects.all()],
+        "agreement_id": [a.pk for a in Agreement.objects.all()],
+        "statement_id": [s.pk for s in Statement.objects.all()],
+        "review_id": [r.pk for r in PromotionReview.objects.all()],
+        "kind": [*Statement.Kind.values],
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
+    }
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def site_paths(world: World) -> list[str]:
+    """Every URL of the URLconf outside the admin, with every combination of real ids."""
+    values = url_values(world)
+    paths = []
+    for key, route in walk_urlconf():
+        if key.startswith("admin:"):
+            continue
+        names = PARAM.findall(route)
+        missing = [n for n in names if n not in values]
+        assert not missing, f"{key}: no values for {missing}; add them to url_values()"
+        for combo in itertools.product(*(values[n] for n in names)):
+            path = route
+            for value in combo:
+                path = PARAM.sub(str(value), path, count=1)
+            paths.append("/" + path)
+    return paths
+
+
+def admin_paths(world: World) -> list[str]:
+    paths = [reverse("admin:index"), reverse("admin:password_change")]
+    words = [w for m in world.markers.values() for w in (m.text, m.words[0])]
+    for model, model_admin in admin.site._registry.items():
+        app, name = model._meta.app_label, model._meta.model_name
+        paths.append(reverse("admin:app_list", args=[app]))
+        changelist = reverse(f"admin:{app}_{name}_changelist")
+        paths += [changelist, reverse(f"admin:{app}_{name}_add")]
+        if model_admin.search_fields:
+            paths += [f"{changelist}?{urlencode({'q': word})}" for word in words]
+        for pk in model._base_manager.values_list("pk", flat=True):
+            for page in ("change", "history", "delete"):
+                paths.append(reverse(f"admin:{app}_{name}_{page}", args=[pk]))
+    autocomplete = reverse("admin:autocomplete")
+    for app, model, field in AUTOCOMPLETE_FIELDS:
+        for term in ["", *(m.words[0] for m in world.markers.values())]:
+            query = {"app_label": app, "model_name": model, "field_name": field, "term": term}
+            paths.append(f"{autocomplete}?{urlencode(query)}")
+    return paths
+
+
+def admin_submit(client, path: str, changes: dict, *, form_id: str | None = None, **extra):
+    """Submit an admin form the way a browser does: its current values, with some changed."""
+    data = form_data(client.get(path), form_id)
+    data.update({k: v if isinstance(v, list) else [v] for k, v in changes.items()})
+    data.update(extra)
+    response = client.post(path, data)
+    assert response.status_code == HTTPStatus.FOUND, response.content.decode()[-3000:]
+    return response
+
+
+@pytest.fixture(scope="module")
+def scanned_world(world: World, django_db_blocker) -> World:
+    """The world after admin work that writes the admin log (and sends its emails)."""
+    mail.outbox = []
+    with django_db_blocker.unblock(), TestCase.captureOnCommitCallbacks(execute=True):
+        hana = browser(world.users["hana"], enforce_csrf_checks=False)
+        ada = browser(world.users["ada"], enforce_csrf_checks=False)
+        pair = world.pairs["agreed"]
+        review = world.reviews["open"]
+        admin_submit(
+            hana, reverse("admin:mentorship_pair_change", args=[pair.pk]), {"cadence_days": "7"}
+        )
+        admin_submit(
+            hana,
+            reverse("admin:promotions_promotionreview_change", args=[review.pk]),
+            {"target_role": "Team lead (EU)"},
+        )
+        admin_submit(
+            hana,
+            reverse("admin:mentorship_program_change", args=[world.program.pk]),
+            {"description": "Confidential mentoring, consented advocacy."},
+        )
+        admin_submit(
+            hana,
+            reverse("admin:promotions_breachphrase_add"),
+            {"program": str(world.program.pk), "phrase": "no team spirit", "explanation": "No."},
+        )
+        changelist = reverse("admin:mentorship_guideline_changelist")
+        response = hana.post(
+            changelist,
+            {"action": "publish_drafts", "_selected_action": [world.draft_guideline.pk]},
+        )
+        assert response.status_code == HTTPStatus.FOUND
+        assert Guideline.objects.get(pk=world.draft_guideline.pk).version == 2
+        otto = world.users["otto"]
+        admin_submit(
+            ada,
+            reverse("admin:mentorship_user_change", args=[otto.pk]),
+            {"email": "otto.outsider@example.com"},
+        )
+    world.emails += mail.outbox  # sent as the admin's transactions committed
+    assert LogEntry.objects.count() >= 5
+    return world
+
+
+PEOPLE = [
+    "",  # anonymous
+    "otto", "maria", "carol", "dana", "erik", "lee", "olga", "sam", "quinn", "uma", "hana", "ada",
+]  # fmt: skip
+
+
+# --- The scan ---------------------------------------------------------------------------------
+
+SEEN: dict[str, set[str]] = defaultdict(set)  # marker label -> who saw it (allowed readers)
+SCANNED: set[str] = set()  # whose scan has run
+
+
+@pytest.mark.parametrize("username", PEOPLE, ids=[p or "anonymous" for p in PEOPLE])
+def test_nobody_reads_a_marker_they_may_not(scanned_world: World, username: str):
+    world = scanned_world
+    user = world.users[username] if username else None
+    client = browser(user, enforce_csrf_checks=False)
+    leaks = []
+    paths = site_paths(world) + admin_paths(world)
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, path
+        body = response.content.decode(errors="replace") + response.get("Location", "")
+        body, searched = without_echo(body, path)
+        if searched:
+            assert no_results(response), f"a search for a marker found something: {path}"
+        found = markers_in(body, world)
+        for label in found - forbidden_for(username, found, world):
+            SEEN[label].add(username)
+        leaks += [(path, label) for label in sorted(forbidden_for(username, found, world))]
+    STATS["canary pages scanned"] += len(paths)
+    SCANNED.add(username)
+    assert leaks == [], f"{username or 'anonymous'} read: {leaks}"
+
+
+def test_every_marker_was_seen_by_a_reader(scanned_world: World):
+    """Runs after the scan: proves it looked where the confidential text is shown."""
+    if not SCANNED:
+        pytest.skip("run with the scan (the whole module)")
+    STATS["canary markers planted"] = len(scanned_world.markers)
+    unseen = sorted(
+        label
+        for label, marker in scanned_world.markers.items()
+        if marker.readers & SCANNED and not SEEN[label]
+    )
+    assert unseen == [], f"markers none of their readers saw anywhere: {unseen}"
+
+
+def test_no_email_carries_a_marker(scanned_world: World):
+    world = scanned_world
+    assert len(world.emails) >= 10
+    leaks = []
+    for message in world.emails:
+        parts = [message.subject, message.body]
+        parts += [content for content, _mime in getattr(message, "alternatives", [])]
+        for label in markers_in("\n".join(parts), world):
+            leaks.append((message.to, message.subject, label))
+    STATS["canary emails read"] += len(world.emails)
+    assert leaks == []
+
+
+def test_every_notification_was_sent_and_read(scanned_world: World):
+    templates = {
+        f"emails/{p.parent.name}/{p.name}"
+        for p in Path(settings.BASE_DIR, "templates", "emails").glob("*/*.txt")
+    }
+    sent = set(scanned_world.email_templates)
+    # The guideline review request went out from the admin's publish action in this module.
+    sent.add("emails/agreements/guideline_review.txt")
+    assert any("Guideline version 2" in m.subject for m in scanned_world.emails)
+    missing = templates - sent - {"emails/promotions/withdrawn_by_agreement.txt"}
+    assert missing == set(), missing
+
+
+def test_the_withdrawal_email_carries_no_marker(
+    scanned_world: World, django_capture_on_commit_callbacks
+):
+    """Ending the agreement withdraws the shared statement and tells both (no text, no reason)."""
+    world = scanned_world
+    carol = browser(world.users["carol"], enforce_csrf_checks=False)
+    reason = "Canary99EndedByView Sentinel99EndedByView"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = carol.post(
+            reverse("agreements:end", args=[world.agreements["active"].pk]), {"reason": reason}
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    withdrawn = [m for m in mail.outbox if "withdrawn" in m.subject]
+    assert len(withdrawn) == 2
+    for message in mail.outbox:
+        text = message.subject + message.body
+        assert not MARKER.search(text), message.subject
+
+
+def test_the_admin_log_carries_no_marker(scanned_world: World):
+    entries = list(LogEntry.objects.all())
+    assert entries
+    for entry in entries:
+        text = f"{entry.object_repr} {entry.change_message} {entry.get_change_message()}"
+        assert not markers_in(text, scanned_world), entry
+
+
+# --- Error pages ------------------------------------------------------------------------------
+
+
+def test_error_pages_show_no_marker(scanned_world: World, monkeypatch):
+    world = scanned_world
+    lee = browser(world.users["lee"])
+    maria = browser(world.users["maria"], enforce_csrf_checks=False)
+    review = world.reviews["open"]
+    pages = {
+        "404 missing": lee.get("/no/such/page/"),
+        "404 hidden": lee.get(
+            reverse("promotions:statement_edit", args=[world.statements["draft"].pk])
+        ),
+        "403": maria.post(
+            reverse("mentorship:pair", args=[world.pairs["ended"].pk]),
+            {"held_on": "2020-01-01", "duration_minutes": "5", "status": "held", "notes": "x"},
+        ),
+        "400": lee.get("/", HTTP_HOST="evil.example"),
+    }
+
+    def explode(*, statements, **kwargs):
+        raise RuntimeError(" ".join(s.text for s in statements))  # the worst case: text in it
+
+    monkeypatch.setattr("promotions.views.statements_record_shown", explode)
+    pages["500"] = lee.get(reverse("promotions:review", args=[review.pk]))
+
+    assert {name: r.status_code for name, r in pages.items()} == {
+        "404 missing": 404, "404 hidden": 404, "403": 403, "400": 400, "500": 500,
+    }  # fmt: skip
+    for name, response in pages.items():
+        assert not markers_in(response.content.decode(), world), name
+    STATS["canary pages scanned"] += len(pages)
+
+
+# Views that take confidential text, and the form that carries a fresh marker to them.
+CONFIDENTIAL_POSTS = {
+    "statement text": (
+        "maria",
+        lambda w: reverse("promotions:statement_edit", args=[w.statements["draft"].pk]),
+        lambda w, m: {"text": m, "action": "Save draft"},
+    ),
+    "new statement": (
+        "maria",
+        lambda w: reverse("promotions:statement_new", args=[w.reviews["open"].pk, "advocacy"]),
+        lambda w, m: {"text": m, "action": "Save draft"},
+    ),
+    "assessment": (
+        "sam",
+        lambda w: reverse("promotions:assessment", args=[w.reviews["open"].pk]),
+        lambda w, m: {"text": m},
+    ),
+    "decline reason": (
+        "carol",
+        lambda w: reverse(
+            "promotions:statement_decline", args=[w.statements["awaiting_consent"].pk]
+        ),
+        lambda w, m: {"reason": m},
+    ),
+    "meeting notes": (
+        "maria",
+        lambda w: reverse("mentorship:pair", args=[w.pairs["agreed"].pk]),
+        lambda w, m: {
+            "held_on": "2024-01-02",
+            "duration_minutes": "30",
+            "status": "held",
+            "notes": m,
+        },
+    ),
+    "end reason": (
+        "maria",
+        lambda w: reverse("agreements:end", args=[w.agreements["active"].pk]),
+        lambda w, m: {"reason": m},
+    ),
+    "exceptions": (
+        "maria",
+        lambda w: reverse("agreements:terms", args=[w.pairs["agreed"].pk]),
+        lambda w, m: {
+            "confidentiality_scope": "agreed_exceptions",
+            "allows_promotion_participation": "on",
+            "exceptions": m,
+        },
+    ),
+    "answer comment": (
+        "dana",
+        lambda w: reverse("agreements:questionnaire", args=[w.pairs["fresh"].pk]),
+        lambda w, m: {
+            key: value
+            for q in asked_questions(w.pairs["fresh"])
+            for key, value in ((f"q_{q.pk}", "agree"), (f"c_{q.pk}", m))
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("field", list(CONFIDENTIAL_POSTS))
+@override_settings(ADMINS=[("Operations", "ops@example.com")])
+def test_a_crash_while_saving_confidential_text_reports_none_of_it(scanned_world, field):
+    """The 500 page, and the error report emailed to ADMINS, when the database fails while
+    saving confidential text: neither may carry the text (POST data, exception, local variables)."""
+    world = scanned_world
+    username, path_of, data_of = CONFIDENTIAL_POSTS[field]
+    marker = "Canary98CrashText Sentinel98CrashText"
+    client = browser(world.users[username], enforce_csrf_checks=False)
+
+    def fail_writes(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE")) and "session" not in sql:
+            raise DatabaseError("simulated failure: the database went away")
+        return execute(sql, params, many, context)
+
+    html_reports = []
+
+    def html_report(sender, request, **kwargs):
+        # What AdminEmailHandler(include_html=True) attaches, and DEBUG=True would show.
+        reporter = get_exception_reporter_class(request)(request, *sys.exc_info(), is_email=True)
+        html_reports.append(reporter.get_traceback_html())
+
+    mail.outbox = []
+    got_request_exception.connect(html_report)
+    try:
+        with connection.execute_wrapper(fail_writes):
+            response = client.post(path_of(world), data_of(world, marker))
+    finally:
+        got_request_exception.disconnect(html_report)
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR, field
+    assert "Canary98" not in response.content.decode()
+    reports = [m for m in mail.outbox if m.to == ["ops@example.com"]]
+    assert len(reports) == 1
+    report = reports[0].body + "".join(c for c, _ in getattr(reports[0], "alternatives", []))
+    assert "simulated failure" in report
+    assert "Canary98" not in report, field
+    assert len(html_reports) == 1
+    assert "simulated failure" in html_reports[0]
+    leaked = [m.start() for m in re.finditer("Canary98", html_reports[0])]
+    assert leaked == [], html_reports[0][leaked[0] - 1500 : leaked[0] + 200] if leaked else ""
