@@ -6,9 +6,20 @@ states, dates, the guideline version and who signed when.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 
 from agreements.models import Agreement, Question, Signature
+
+
+class QuestionListForm(forms.ModelForm):
+    """The list's editable cells, each named after its statement for screen readers."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        text = self.instance.text
+        self.fields["order"].widget.attrs["aria-label"] = f"Order of “{text}”"
+        self.fields["is_active"].widget.attrs["aria-label"] = f"Ask “{text}”"
 
 
 @admin.register(Question)
@@ -23,6 +34,9 @@ class QuestionAdmin(admin.ModelAdmin):
         "program", "order", "text", "guideline_answer", "guideline_note", "maps_to_term",
         "is_active",
     ]  # fmt: skip
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # Once someone answered it, rewording would change what their answer means:

@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from mentorship.admin_widgets import ValidAutocompleteMixin
 from mentorship.audit import audit_events_visible_to
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
@@ -204,7 +205,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Pair)
-class PairAdmin(admin.ModelAdmin):
+class PairAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     list_display = [
         "__str__",
         "program",

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from mentorship.admin_widgets import ValidAutocompleteMixin
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
 from promotions.services import (
     REVIEW_TRANSITIONS,
@@ -22,7 +23,7 @@ from promotions.services import (
 )
 
 
-class PanelSeatInline(admin.TabularInline):
+class PanelSeatInline(ValidAutocompleteMixin, admin.TabularInline):
     model = PanelSeat
     fields = ["user", "added_at"]
     readonly_fields = ["added_at"]
@@ -49,7 +50,7 @@ class PromotionReviewForm(forms.ModelForm):
 
 
 @admin.register(PromotionReview)
-class PromotionReviewAdmin(admin.ModelAdmin):
+class PromotionReviewAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     form = PromotionReviewForm
     list_display = [
         "__str__", "program", "status", "supervisor", "panel_size", "assessment_written_at",
