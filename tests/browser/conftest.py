@@ -8,6 +8,9 @@ checked with the Nu Html Checker (`html_errors`): the bytes the browser got, POS
 error pages included. The checker (npm's vnu-jar, run by the machine's Java) starts once per
 session as a local HTTP service, so all pages go through one Java process. Without Java or the
 jar the check skips with its reason, unless REQUIRE_BROWSER is set, when it fails.
+
+While working on the pages, UI_SURVEY=1 turns `Visitor.check` and `html_errors` into reports
+(printed with -s) instead of failures, to see every problem of a journey in one run.
 """
 
 from __future__ import annotations
