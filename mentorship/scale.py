@@ -844,3 +844,46 @@ def analyze(tables: Iterable[str] = ()) -> None:
             return
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+
+
+@dataclass(frozen=True)
+class Personas:
+    """The people the benches and the EXPLAIN checks act as, picked from a seeded batch: the
+    candidate of an open review with shared input, their mentor, a panel member, the
+    supervisor and the batch's program admin."""
+
+    mentor: User
+    mentee: User
+    panel_member: User
+    supervisor: User
+    program_admin: User
+    pair: Pair
+    review: PromotionReview
+    agreement: Agreement
+
+
+def personas(batch: int | None = None) -> Personas:
+    batch = batch if batch is not None else min(existing_batches())
+    statement = (
+        Statement.objects.filter(
+            state=Statement.State.SHARED,
+            review__status=PromotionReview.Status.OPEN,
+            review__candidate__username__startswith=f"scale{batch}-",
+        )
+        .select_related("review__candidate", "review__supervisor", "pair__mentor")
+        .order_by("review_id", "pk")
+        .first()
+    )
+    if statement is None:
+        raise LookupError(f"Batch {batch} has no open review with shared input; seed more users.")
+    review = statement.review
+    return Personas(
+        mentor=statement.pair.mentor,
+        mentee=review.candidate,
+        panel_member=review.seats.select_related("user").order_by("pk").first().user,
+        supervisor=review.supervisor,
+        program_admin=User.objects.get(username=f"scale{batch}-admin"),
+        pair=statement.pair,
+        review=review,
+        agreement=Agreement.objects.active_for(statement.pair),
+    )
