@@ -10,6 +10,7 @@ select2 box while nothing is chosen.)
 from __future__ import annotations
 
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 
 PLACEHOLDER = "Type a name to search"
 
@@ -21,6 +22,9 @@ class ValidAutocompleteSelect(AutocompleteSelect):
         return attrs
 
     def optgroups(self, name, value, attr=None):
+        # A posted value that is not a key at all (a tampered form) would crash Django's lookup
+        # of the chosen option with a 500; show it as nothing chosen, the form says "invalid".
+        value = [v for v in value if self._is_key(v)]
         groups = [
             (group, [o for o in options if o["value"] != ""], index)
             for group, options, index in super().optgroups(name, value, attr)
@@ -28,6 +32,17 @@ class ValidAutocompleteSelect(AutocompleteSelect):
         chosen = any(str(v) not in ("", "None") for v in value)
         empty = self.create_option(name, "", PLACEHOLDER, not chosen, 0)
         return [(None, [empty], 0), *((g, o, i) for g, o, i in groups if o)]
+
+    def _is_key(self, value) -> bool:
+        remote = self.field.remote_field
+        key_field = remote.model._meta.get_field(
+            getattr(remote, "field_name", None) or remote.model._meta.pk.attname
+        )
+        try:
+            key_field.run_validators(key_field.to_python(value))  # type, then the column's range
+        except ValidationError:
+            return False
+        return True
 
 
 class ValidAutocompleteMixin:
