@@ -1,0 +1,242 @@
+"""Drive the key pages of a running server with wrk, as logged-in users, and compare each page
+with the baseline page (bench/urls.py) measured in the same run.
+
+Run through bench/run.sh, which starts gunicorn on the scale database first. By hand:
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=... .venv/bin/python -m bench.load \
+        --base-url http://127.0.0.1:8100 --duration 20 --connections 4
+
+Each persona logs in through the real login form (password scale.PASSWORD); wrk then sends
+that session cookie. Every page is checked to answer 200 with the cookie before it is measured,
+and a run with any non-2xx/3xx answer is reported as failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import http.cookiejar
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import urllib.parse
+import urllib.request
+from dataclasses import asdict, dataclass
+
+TARGET_RATIO = 0.5
+TARGET_P99_MS = 100.0
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+@dataclass
+class Result:
+    page: str
+    url: str
+    user: str
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int
+    ratio: float = 0.0
+
+    @property
+    def meets_target(self) -> bool:
+        return self.ratio >= TARGET_RATIO and self.p99_ms < TARGET_P99_MS and not self.errors
+
+
+def login(base_url: str, username: str, password: str) -> str:
+    """Log in through the login form; return the Cookie header for wrk."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login_url = f"{base_url}/accounts/login/"
+    page = opener.open(login_url, timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    request = urllib.request.Request(  # noqa: S310 - http(s) base URL given by the operator
+        login_url, data=body, headers={"Referer": login_url}
+    )
+    opener.open(request, timeout=30).read()
+    cookies = {cookie.name: cookie.value for cookie in jar}
+    if "sessionid" not in cookies:
+        raise SystemExit(f"Login failed for {username}: no session cookie.")
+    return "; ".join(f"{name}={value}" for name, value in cookies.items())
+
+
+def check(base_url: str, path: str, cookie: str) -> None:
+    """The page answers 200 to this session (not a redirect to the login page)."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(base_url + path, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        status = opener.open(request, timeout=60).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != 200:
+        raise SystemExit(f"{path} answered {status} for this session; fix that before measuring.")
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int) -> dict:
+    output = subprocess.run(  # noqa: S603 - our own arguments, no shell
+        [
+            shutil.which("wrk"),
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{duration}s",
+            "--latency",
+            "--timeout",
+            "10s",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": _ms(percentiles["50"]),
+        "p99_ms": _ms(percentiles["99"]),
+        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+        "raw": output,
+    }
+
+
+def pages() -> list[tuple[str, str, str]]:
+    """(page, username, path) for the baseline and the key pages, from the scale data set."""
+    import django
+
+    django.setup()
+    from django.urls import reverse
+
+    from mentorship.scale import personas
+    from promotions.models import PromotionReview, Statement
+
+    who = personas()
+    # The panel page records every showing, so hammering one review piles up thousands of
+    # showings no real review gets; the consent page (which lists them) is measured on the
+    # personas' review and the panel page on the next open review with shared input.
+    other = (
+        Statement.objects.filter(
+            state=Statement.State.SHARED, review__status=PromotionReview.Status.OPEN
+        )
+        .exclude(review=who.review)
+        .select_related("review")
+        .order_by("review_id")
+        .first()
+        .review
+    )
+    panel_member = other.seats.select_related("user").order_by("pk").first().user
+    return [
+        ("baseline (trivial page)", who.mentor.username, reverse("bench-baseline")),
+        ("mentor dashboard", who.mentor.username, reverse("mentorship:dashboard")),
+        ("pair page", who.mentor.username, reverse("mentorship:pair", args=[who.pair.pk])),
+        (
+            "agreement page",
+            who.mentor.username,
+            reverse("agreements:detail", args=[who.agreement.pk]),
+        ),
+        ("consent page", who.mentee.username, reverse("promotions:consent", args=[who.review.pk])),
+        (
+            "leadership review page",
+            panel_member.username,
+            reverse("promotions:review", args=[other.pk]),
+        ),
+        ("program dashboard", who.program_admin.username, reverse("mentorship:program_dashboard")),
+    ]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-url", default="http://127.0.0.1:8100")
+    parser.add_argument("--duration", type=int, default=20, help="seconds per page")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds per page, not measured")
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--only", help="measure only pages whose name contains this")
+    args = parser.parse_args(argv)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk")
+    plan = pages()  # sets Django up
+    from mentorship.scale import PASSWORD
+
+    cookies: dict[str, str] = {}
+    results: list[Result] = []
+    for page, username, path in plan:
+        if args.only and args.only not in page and not page.startswith("baseline"):
+            continue
+        if username not in cookies:
+            cookies[username] = login(args.base_url, username, PASSWORD)
+        cookie = cookies[username]
+        check(args.base_url, path, cookie)
+        url = args.base_url + path
+        options = {"connections": args.connections, "threads": args.threads}
+        wrk(url, cookie, duration=args.warmup, **options)
+        run = wrk(url, cookie, duration=args.duration, **options)
+        result = Result(
+            page=page,
+            url=path,
+            user=username,
+            **{k: run[k] for k in ("requests_per_s", "p50_ms", "p99_ms", "requests", "errors")},
+        )
+        if run["socket_errors"]:
+            print(f"  {page}: socket errors {run['socket_errors']}", file=sys.stderr)
+        results.append(result)
+        print(
+            f"  {page:<26} {result.requests_per_s:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
+            f"p99 {result.p99_ms:7.1f} ms",
+            flush=True,
+        )
+    baseline = results[0].requests_per_s
+    for result in results:
+        result.ratio = result.requests_per_s / baseline if baseline else 0.0
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.node()}, {os.cpu_count()} CPUs, {platform.platform()}"
+    print(
+        f"\nLoad bench, {when} on {machine}\nwrk -t{args.threads} -c{args.connections} "
+        f"-d{args.duration}s per page (after {args.warmup}s warm-up), against {args.base_url}\n"
+    )
+    print("| page | requests/s | p50 (ms) | p99 (ms) | ratio to baseline | target |")
+    print("|---|---:|---:|---:|---:|---|")
+    for r in results:
+        verdict = "baseline" if r is results[0] else ("met" if r.meets_target else "MISSED")
+        print(
+            f"| {r.page} | {r.requests_per_s:.1f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.ratio:.2f} | {verdict} |"
+        )
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(
+                {"when": when, "machine": machine, "args": vars(args),
+                 "results": [asdict(r) for r in results]},
+                handle, indent=2,
+            )  # fmt: skip
+    missed = [r for r in results[1:] if not r.meets_target]
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    sys.exit(main(sys.argv[1:]))
