@@ -17,7 +17,10 @@ also hold one of the roles above.
 
 from __future__ import annotations
 
-from django.db import models
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection, models
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import SHA256
 
@@ -139,3 +142,61 @@ class PromotionReviewQuerySet(models.QuerySet):
 
     def not_closed(self):
         return self.exclude(status="closed")
+
+
+@dataclass(frozen=True)
+class Shown:
+    """Who was shown a statement: how often, first and last. One line per viewer, however often
+    they opened the panel page (every opening is recorded in a StatementView row)."""
+
+    statement_id: int
+    viewer: str
+    times: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+def showings_by_viewer(statement_ids: list[int]) -> dict[int, list[Shown]]:
+    """Each statement's showings grouped by viewer, most recent first, in one query.
+
+    Grouped before the viewers' names are joined, so the database counts over the
+    (statement, viewer, viewed_at) index alone: every opening of the panel page adds rows, and
+    a join before grouping would look up the viewer once per row. (The ORM can only group after
+    joining, hence the SQL.)
+    """
+    from mentorship.models import User
+    from promotions.models import StatementView
+
+    shown: dict[int, list[Shown]] = {}
+    if not statement_ids:
+        return shown
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(statement_ids))
+    sql = f"""
+        SELECT g.statement_id, u.{quote("full_name")}, u.{quote("username")},
+               g.times, g.first_shown, g.last_shown
+        FROM (
+            SELECT statement_id, viewer_id, COUNT(*) AS times,
+                   MIN(viewed_at) AS first_shown, MAX(viewed_at) AS last_shown
+            FROM {quote(StatementView._meta.db_table)}
+            WHERE statement_id IN ({placeholders})
+            GROUP BY statement_id, viewer_id
+        ) g
+        JOIN {quote(User._meta.db_table)} u ON u.id = g.viewer_id
+        ORDER BY g.statement_id, g.last_shown DESC, g.viewer_id
+    """  # noqa: S608 - table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, statement_ids)
+        rows = cursor.fetchall()
+    for statement_id, full_name, username, times, first, last in rows:
+        shown.setdefault(statement_id, []).append(
+            Shown(statement_id, full_name or username, times, _aware(first), _aware(last))
+        )
+    return shown
+
+
+def _aware(value) -> datetime.datetime:
+    """SQLite returns MIN/MAX of a datetime column as naive UTC text; PostgreSQL as aware."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=datetime.UTC)

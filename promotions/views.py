@@ -11,14 +11,12 @@ page's predicate; anyone else gets 404, never a hint that the object exists.
 
 from __future__ import annotations
 
-import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
@@ -30,7 +28,7 @@ from mentorship.selectors import page_of
 from promotions.breach import BreachFinding, find_breaches
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
-from promotions.models import PromotionReview, Statement, StatementView, text_sha256
+from promotions.models import PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
@@ -49,6 +47,7 @@ from promotions.permissions import (
     is_subject,
     is_supervisor,
 )
+from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
     BreachError,
     assessment_write,
@@ -386,17 +385,6 @@ def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpRespon
 # --- The mentee's consent page ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Shown:
-    """Who was shown a statement: how often, first and last. One line per panel member, however
-    often they opened the panel page (every opening is recorded in StatementView)."""
-
-    viewer: str
-    times: int
-    first: datetime.datetime
-    last: datetime.datetime
-
-
 @dataclass
 class ConsentRow:
     statement: Statement
@@ -406,27 +394,6 @@ class ConsentRow:
     can_withdraw: bool
     blocked_reason: str = ""
     shown_to: list[Shown] = field(default_factory=list)
-
-
-def shown_to(statement_ids: list[int]) -> dict[int, list[Shown]]:
-    """Each statement's showings grouped by viewer, most recent first, in one query."""
-    shown: dict[int, list[Shown]] = defaultdict(list)
-    rows = (
-        StatementView.objects.filter(statement_id__in=statement_ids)
-        .values("statement_id", "viewer_id", "viewer__full_name", "viewer__username")
-        .annotate(times=Count("pk"), first=Min("viewed_at"), last=Max("viewed_at"))
-        .order_by("statement_id", "-last", "viewer_id")
-    )
-    for row in rows:
-        shown[row["statement_id"]].append(
-            Shown(
-                viewer=row["viewer__full_name"] or row["viewer__username"],
-                times=row["times"],
-                first=row["first"],
-                last=row["last"],
-            )
-        )
-    return shown
 
 
 @login_required
@@ -441,7 +408,7 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
         .select_related("review", "pair", "pair__mentor")
     )
     statements = list(statements)
-    shown = shown_to([s.pk for s in statements])
+    shown = showings_by_viewer([s.pk for s in statements])
     rows = []
     for statement in statements:
         may_consent = can_grant_consent(user, statement)
@@ -456,7 +423,7 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
                 can_decline=can_decline(user, statement),
                 can_withdraw=can_withdraw(user, statement),
                 blocked_reason=blocked,
-                shown_to=shown[statement.pk],
+                shown_to=shown.get(statement.pk, []),
             )
         )
     return render(
