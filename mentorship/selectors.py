@@ -130,13 +130,17 @@ class PageOf:
         return self.has_previous or self.has_next
 
 
+MAX_PAGE = 100_000
+
+
 def page_of(
     request, items: Sequence | QuerySet, *, per_page: int = 20, param: str = "page",
     anchor: str = "",
 ) -> PageOf:  # fmt: skip
     """Page `?<param>=N` of `items` (a queryset is sliced in SQL: one query, no COUNT)."""
     try:
-        number = max(1, int(request.GET.get(param, 1)))
+        # Clamped: a huge number would become an OFFSET the database refuses (a 500).
+        number = min(max(1, int(request.GET.get(param, 1))), MAX_PAGE)
     except (TypeError, ValueError):
         number = 1
     start = (number - 1) * per_page
