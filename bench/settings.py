@@ -25,3 +25,11 @@ STATIC_ROOT = os.environ.get("BENCH_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 # failed logins, which the bench does not make.
 
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]  # noqa: F405
+
+if os.environ.get("BENCH_PLAIN_STATIC"):
+    # Static files from the finders, no collectstatic (tests/performance/test_scale_out.py).
+    STORAGES = {
+        **STORAGES,  # noqa: F405
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    WHITENOISE_USE_FINDERS = True
