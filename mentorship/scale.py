@@ -732,10 +732,13 @@ class Seeder:
         if not self.review_list:
             self.statement_list = []
             return
+        reviews = len(self.review_list)
         for n in range(self.plan.statements):
-            review = self.review_list[n % len(self.review_list)]
+            review = self.review_list[n % reviews]
             pair = self.review_pair[review.pk]
-            statements.append(self._statement(review, pair, states[n % len(states)], n))
+            # Each review's statements go round the states (n // reviews counts them per review).
+            state = states[(n // reviews) % len(states)]
+            statements.append(self._statement(review, pair, state, n))
         self.statement_list = self._insert("statements", Statement, statements)
         for s in self.statement_list:
             payload = {"statement": s.pk, "review": s.review_id}

@@ -75,3 +75,10 @@ def test_refuses_a_second_run_and_appends_on_request():
     assert "Batch 2 loaded" in output
     assert User.objects.filter(username__startswith="scale2-").count() == 41
     assert audit_verify() is None
+
+
+def test_every_review_has_statements_in_every_state():
+    seed("--users", "500", "--force")
+    for review in PromotionReview.objects.all():
+        states = set(review.statements.values_list("state", flat=True))
+        assert states == set(Statement.State.values), review.pk
