@@ -333,10 +333,10 @@ def nu_checker():
     if not VNU_JAR.exists():
         missing.append(f"{VNU_JAR} is missing (run `npm ci`)")
     if missing:
-        reason = "Nu Html Checker unavailable: " + "; ".join(missing)
+        reason = "the Nu Html Checker is unavailable: " + "; ".join(missing)
         if os.environ.get("REQUIRE_BROWSER"):
-            pytest.fail(f"REQUIRE_BROWSER is set but the {reason}")
-        pytest.skip(f"{reason}, and REQUIRE_BROWSER unset")
+            pytest.fail(f"REQUIRE_BROWSER is set but {reason}")
+        pytest.skip(f"HTML not validated: {reason}, and REQUIRE_BROWSER unset")
     checker = NuChecker(VNU_JAR)
     yield checker
     checker.close()
