@@ -7,12 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
-from mentorship.selectors import AttentionItem
+from mentorship.selectors import AttentionItem, PageOf, page_of
 
 STEPS = [
     ("questionnaire", "Questionnaire"),
@@ -288,18 +290,21 @@ def _flow(
     return flow
 
 
-def agreement_history(pair: Pair, viewer: User) -> list[Agreement]:
-    """Every agreement of the pair, newest first, numbered from the first (1)."""
-    history = list(
+def agreement_history(pair: Pair, viewer: User):
+    """Every agreement of the pair, newest first, each numbered from the first (1) by the
+    database, so that one page of a long history can be read on its own."""
+    return (
         Agreement.objects.visible_to(viewer)
         .filter(pair=pair)
         .select_related("guideline", "ended_by")
         .prefetch_related("signatures__signer")
-        .order_by("created_at", "id")
+        .annotate(number=Window(RowNumber(), order_by=[F("created_at").asc(), F("id").asc()]))
+        .order_by("-created_at", "-id")
     )
-    for number, agreement in enumerate(history, start=1):
-        agreement.number = number
-    return list(reversed(history))
+
+
+def agreement_history_page(request, pair: Pair, viewer: User, *, per_page: int = 20) -> PageOf:
+    return page_of(request, agreement_history(pair, viewer), per_page=per_page, param="history")
 
 
 def agreement_attention(user: User) -> Iterable[AttentionItem]:

@@ -22,7 +22,7 @@ from agreements.permissions import (
     can_sign_agreement,
 )
 from agreements.selectors import (
-    agreement_history,
+    agreement_history_page,
     answer_comparison,
     asked_questions,
     own_answers,
@@ -82,7 +82,11 @@ def pair_page(request: HttpRequest, pair_id: int) -> HttpResponse:
     return render(
         request,
         "agreements/pair.html",
-        {"pair": pair, "flow": flow, "history": agreement_history(pair, request.user)},
+        {
+            "pair": pair,
+            "flow": flow,
+            "history": agreement_history_page(request, pair, request.user),
+        },
     )
 
 
@@ -316,7 +320,7 @@ def history(request: HttpRequest, pair_id: int) -> HttpResponse:
         "agreements/history.html",
         {
             "pair": pair,
-            "history": agreement_history(pair, request.user),
+            "history": agreement_history_page(request, pair, request.user),
             "pair_url": reverse("agreements:pair", args=[pair.pk]),
         },
     )

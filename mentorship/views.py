@@ -22,6 +22,8 @@ from mentorship.program_dashboard import program_health
 from mentorship.selectors import attention_for, page_of, pair_engagement
 from mentorship.services import meeting_record
 
+MEETINGS_PER_PAGE = 20
+
 
 @login_required
 @require_GET
@@ -75,7 +77,13 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "role": pair.role_of(request.user),
             "other": pair.other_member(request.user),
             "guideline": pair.program.current_guideline(),
-            "meetings": meetings.select_related("recorded_by"),
+            "meetings": page_of(
+                request,
+                meetings.select_related("recorded_by").order_by(*Meeting._meta.ordering, "pk"),
+                per_page=MEETINGS_PER_PAGE,
+                param="meetings",
+                anchor="#meetings",
+            ),
             "engagement": pair_engagement(pair),
             "form": form if may_log else None,
             "nav": "mentoring",

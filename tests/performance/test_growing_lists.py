@@ -10,9 +10,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements.models import Agreement
 from promotions.querysets import showings_by_viewer
 from tests.factories import (
     ActiveAgreementFactory,
+    AgreementFactory,
+    MeetingFactory,
     PairFactory,
     PanelSeatFactory,
     PromotionReviewFactory,
@@ -80,3 +83,30 @@ def test_the_reviews_index_pages_the_reviews(client):
     assert "?page=2" in page
     later = client.get(reverse("promotions:index"), {"page": "2"}).content.decode()
     assert later.count("Read the review") == 1
+
+
+def test_the_pair_page_pages_the_meeting_log(client):
+    pair = PairFactory()
+    MeetingFactory.create_batch(21, pair=pair)
+    client.force_login(pair.mentor)
+    first = client.get(pair.get_absolute_url()).content.decode()
+    assert first.count('class="list-group-item"') >= 20
+    assert "?meetings=2#meetings" in first
+    later = client.get(pair.get_absolute_url(), {"meetings": "2"}).content.decode()
+    assert "No meetings logged yet" not in later
+    assert "?meetings=2" not in later  # no further page
+
+
+def test_the_agreement_history_is_paged_and_numbered_from_the_first(client):
+    pair = PairFactory()
+    AgreementFactory.create_batch(21, pair=pair, status=Agreement.Status.VOID)
+    client.force_login(pair.mentee)
+    url = reverse("agreements:history", args=[pair.pk])
+    first = client.get(url).content.decode()
+    assert ">#21</a>" in first
+    assert ">#2</a>" in first
+    assert ">#1</a>" not in first
+    assert "?history=2" in first
+    later = client.get(url, {"history": "2"}).content.decode()
+    assert ">#1</a>" in later
+    assert ">#2</a>" not in later
