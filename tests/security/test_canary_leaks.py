@@ -17,7 +17,6 @@ would be looking in the wrong place).
 from __future__ import annotations
 
 import html
-import itertools
 import re
 import sys
 from collections import defaultdict
@@ -31,17 +30,15 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.signals import got_request_exception
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.views.debug import get_exception_reporter_class
 
-from agreements.models import Agreement
 from agreements.selectors import asked_questions
-from mentorship.models import Guideline, Pair
-from promotions.models import PromotionReview, Statement
+from mentorship.models import Guideline
 from tests.security.conftest import STATS, World
-from tests.security.web import browser, form_data, walk_urlconf
+from tests.security.web import browser, form_data, site_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -87,40 +84,6 @@ def no_results(response) -> bool:
 
 
 # --- What to fetch ----------------------------------------------------------------------------
-
-
-def url_values(world: World) -> dict[str, list]:
-    """Every real value of every URL parameter of the site."""
-    return {
-        "pair_id": [p.pk for p in Pair.objects.all()],
-        "agreement_id": [a.pk for a in Agreement.objects.all()],
-        "statement_id": [s.pk for s in Statement.objects.all()],
-        "review_id": [r.pk for r in PromotionReview.objects.all()],
-        "kind": [*Statement.Kind.values],
-        "uidb64": ["MQ"],
-        "token": ["set-password"],
-    }
-
-
-PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
-
-
-def site_paths(world: World) -> list[str]:
-    """Every URL of the URLconf outside the admin, with every combination of real ids."""
-    values = url_values(world)
-    paths = []
-    for key, route in walk_urlconf():
-        if key.startswith("admin:"):
-            continue
-        names = PARAM.findall(route)
-        missing = [n for n in names if n not in values]
-        assert not missing, f"{key}: no values for {missing}; add them to url_values()"
-        for combo in itertools.product(*(values[n] for n in names)):
-            path = route
-            for value in combo:
-                path = PARAM.sub(str(value), path, count=1)
-            paths.append("/" + path)
-    return paths
 
 
 def admin_paths(world: World) -> list[str]:
@@ -231,6 +194,30 @@ def test_nobody_reads_a_marker_they_may_not(scanned_world: World, username: str)
         leaks += [(path, label) for label in sorted(forbidden_for(username, found, world))]
     STATS["canary pages scanned"] += len(paths)
     SCANNED.add(username)
+    assert leaks == [], f"{username or 'anonymous'} read: {leaks}"
+
+
+@pytest.mark.parametrize("username", PEOPLE, ids=[p or "anonymous" for p in PEOPLE])
+def test_no_answer_to_a_post_echoes_a_marker(scanned_world: World, username: str):
+    """Forms' error echoes and messages: every URL posted to (empty, so invalid where a form is
+    expected) with every real id, and the page a redirect leads to, as everyone. Each post is
+    rolled back."""
+    world = scanned_world
+    user = world.users[username] if username else None
+    client = browser(user, enforce_csrf_checks=False)
+    leaks = []
+    paths = [p for p in site_paths(world) if "logout" not in p]
+    for path in paths:
+        savepoint = transaction.savepoint()
+        response = client.post(path, {})
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, path
+        body = response.content.decode(errors="replace")
+        if response.status_code == HTTPStatus.FOUND:
+            body += client.get(response["Location"]).content.decode(errors="replace")
+        transaction.savepoint_rollback(savepoint)
+        found = markers_in(body, world)
+        leaks += [(path, label) for label in sorted(forbidden_for(username, found, world))]
+    STATS["canary pages scanned"] += len(paths)
     assert leaks == [], f"{username or 'anonymous'} read: {leaks}"
 
 

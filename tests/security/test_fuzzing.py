@@ -37,7 +37,7 @@ from promotions.breach import find_breaches
 from promotions.models import PromotionReview, Statement, text_sha256
 from promotions.services import program_phrases
 from tests.security.conftest import STATS, World
-from tests.security.web import STATE_MODELS, browser, form_data, perform
+from tests.security.web import STATE_MODELS, browser, form_data, perform, site_paths
 
 pytestmark = pytest.mark.django_db
 
@@ -654,21 +654,50 @@ XFAIL_NUL_ON_POSTGRES = (
 )
 
 
-@pytest.mark.parametrize("url", ["mentorship:dashboard", "agreements:index", "promotions:index"])
+PAGE_PARAMS = ["page", "as_mentor", "as_mentee", "attention", "meetings", "history", "next"]
+
+
 @pytest.mark.parametrize("page", ["0", "-3", "2", "abc", "1e5", "\x00", "99999999999999999999"])
-def test_hostile_page_numbers(world, clients, url, page):
-    """Paged lists (mentorship.selectors.page_of) with any page number."""
-    params = {"as_mentor": page, "as_mentee": page, "attention": page, "page": page}
-    with rolled_back():
-        response = clients["maria"].get(reverse(url), params)
-    huge = page == "99999999999999999999"
-    if huge and response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
-        pytest.xfail(
-            "Known: page_of() in mentorship/selectors.py turns a huge page number into an "
-            "OFFSET the database cannot take (OverflowError on SQLite, DataError on "
-            "PostgreSQL): 500. Clamp the number there (owned by the performance engineer)."
-        )
-    assert response.status_code == HTTPStatus.OK
+def test_hostile_page_numbers(world, clients, page):
+    """Every paged list (mentorship.selectors.page_of) with any page number."""
+    pair = world.pairs["agreed"]
+    pages = [
+        reverse("mentorship:dashboard"),
+        reverse("agreements:index"),
+        reverse("promotions:index"),
+        reverse("mentorship:pair", args=[pair.pk]),
+        reverse("agreements:pair", args=[pair.pk]),
+        reverse("agreements:history", args=[pair.pk]),
+    ]
+    for path in pages:
+        with rolled_back():
+            response = clients["maria"].get(path, dict.fromkeys(PAGE_PARAMS, page))
+        assert response.status_code == HTTPStatus.OK, path
+        STATS["fuzz cases run"] += 1
+
+
+def test_hostile_query_strings_on_every_page(world, clients):
+    """Any page of the site (every URL of the URLconf, real ids) with any query string."""
+    paths = site_paths(world)
+
+    @settings(FUZZ, max_examples=EXAMPLES * 3)
+    @given(
+        path=st.sampled_from(paths),
+        who=st.sampled_from(["maria", "carol", "lee", "sam", "hana", ""]),
+        params=st.dictionaries(
+            st.one_of(st.sampled_from(PAGE_PARAMS), st.text(min_size=1, max_size=10)),
+            st.one_of(hostile_text, numbers),
+            max_size=4,
+        ),
+    )
+    def run(path, who, params):
+        STATS["fuzz cases run"] += 1
+        with rolled_back():
+            response = clients[who].get(path, params)
+        assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR, (path, params)
+        assert_escaped(response.content, params, path)
+
+    run()
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ rendered forms, outcome classification and database snapshots."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -226,3 +227,37 @@ def form_data(response: HttpResponse, form_id: str | None = None) -> dict[str, l
     else:
         form = max(forms, key=lambda f: len(f["data"]))
     return {name: list(values) for name, values in form["data"].items()}
+
+
+def url_values(world) -> dict[str, list]:
+    """Every real value of every URL parameter of the site."""
+    return {
+        "pair_id": [p.pk for p in Pair.objects.all()],
+        "agreement_id": [a.pk for a in Agreement.objects.all()],
+        "statement_id": [s.pk for s in Statement.objects.all()],
+        "review_id": [r.pk for r in PromotionReview.objects.all()],
+        "kind": [*Statement.Kind.values],
+        "uidb64": ["MQ"],
+        "token": ["set-password"],
+    }
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def site_paths(world) -> list[str]:
+    """Every URL of the URLconf outside the admin, with every combination of real ids."""
+    values = url_values(world)
+    paths = []
+    for key, route in walk_urlconf():
+        if key.startswith("admin:"):
+            continue
+        names = PARAM.findall(route)
+        missing = [n for n in names if n not in values]
+        assert not missing, f"{key}: no values for {missing}; add them to url_values()"
+        for combo in itertools.product(*(values[n] for n in names)):
+            path = route
+            for value in combo:
+                path = PARAM.sub(str(value), path, count=1)
+            paths.append("/" + path)
+    return paths
