@@ -112,12 +112,15 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int)
     percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
+    timeouts = re.search(r"timeout (\d+)", socket_errors.group(1)) if socket_errors else None
+    # No latency figures when nothing completed within --timeout: report those as infinite.
     return {
         "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": _ms(percentiles["50"]),
-        "p99_ms": _ms(percentiles["99"]),
+        "p50_ms": _ms(percentiles["50"]) if "50" in percentiles else float("inf"),
+        "p99_ms": _ms(percentiles["99"]) if "99" in percentiles else float("inf"),
         "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "errors": int(errors.group(1)) if errors else 0,
+        "errors": (int(errors.group(1)) if errors else 0)
+        + (int(timeouts.group(1)) if timeouts else 0),
         "socket_errors": socket_errors.group(1) if socket_errors else "",
         "raw": output,
     }
