@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
@@ -40,6 +41,27 @@ class SessionLifetimeMiddleware:
             if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+class RefuseNulMiddleware:
+    """Answer 400 to a NUL character in the path or the query string.
+
+    PostgreSQL text cannot hold NUL; without this, a NUL in an admin filter or autocomplete
+    term reached the database driver and became a 500. Submitted forms are left to the forms,
+    which refuse NUL field by field with a message and keep what the user typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or _has_nul(request.GET):
+            raise SuspiciousOperation("NUL character in the request")
+        return self.get_response(request)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in data.getlist(key)) for key in data)
 
 
 class UserTimeZoneMiddleware:

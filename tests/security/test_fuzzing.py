@@ -24,7 +24,7 @@ from http import HTTPStatus
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
@@ -629,29 +629,11 @@ NUL_QUERIES = [
 
 @pytest.mark.parametrize(("who", "url", "params"), NUL_QUERIES)
 def test_nul_in_query_strings(world, clients, who, url, params):
-    """A NUL in a query string is refused, never a server error.
-
-    PostgreSQL rejects NUL in text (psycopg2 raises ValueError when the admin filters or
-    autocompletes with it), so on PostgreSQL the admin's list filters and autocomplete answer
-    500 today. The fix belongs before any view: see xfail_nul_on_postgres below.
-    """
+    """A NUL in a query string is refused with 400 (PostgreSQL text cannot hold NUL; the admin's
+    list filters and autocomplete used to pass it to the driver: a 500)."""
     with rolled_back():
         response = clients[who].get(reverse(url), params)
-    if (
-        connection.vendor == "postgresql"
-        and url != "login"
-        and "q" not in params
-        and response.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR
-    ):
-        pytest.xfail(XFAIL_NUL_ON_POSTGRES)
-    assert response.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
-
-
-XFAIL_NUL_ON_POSTGRES = (
-    "Known: a NUL in an admin list filter or autocomplete term reaches PostgreSQL (ValueError, "
-    "500). Needs a request guard in mentorship/middleware.py (400 for NUL in GET/POST), owned by "
-    "the lead."
-)
+    assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
 PAGE_PARAMS = ["page", "as_mentor", "as_mentee", "attention", "meetings", "history", "next"]
