@@ -109,7 +109,7 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, threads: int)
         text=True,
         check=True,
     ).stdout
-    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    percentiles = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     socket_errors = re.search(r"Socket errors: (.*)$", output, re.MULTILINE)
     timeouts = re.search(r"timeout (\d+)", socket_errors.group(1)) if socket_errors else None
@@ -206,6 +206,8 @@ def main(argv: list[str]) -> int:
         )
         if run["socket_errors"]:
             print(f"  {page}: socket errors {run['socket_errors']}", file=sys.stderr)
+        if run["p99_ms"] == float("inf"):
+            print(run["raw"], file=sys.stderr)
         results.append(result)
         print(
             f"  {page:<26} {result.requests_per_s:8.1f} req/s  p50 {result.p50_ms:7.1f} ms  "
