@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint migrate seed clean
+.PHONY: run test lint migrate seed bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# By hand, not in CI: load benchmark on PostgreSQL with the scale data (docs/performance.md).
+bench: $(STAMP)
+	bench/run.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
