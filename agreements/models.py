@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from mentorship.models import Guideline, Pair, Program, PublishedRecordError
+from mentorship.models import AppendOnlyModel, Guideline, Pair, Program, PublishedRecordError
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -256,7 +256,7 @@ class SignatureQuerySet(models.QuerySet):
         raise PublishedRecordError("Signatures are never deleted.")
 
 
-class Signature(models.Model):
+class Signature(AppendOnlyModel):
     """One member's signature on the exact canonical text of one agreement."""
 
     class Role(models.TextChoices):
@@ -299,14 +299,6 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"Signature #{self.pk} ({self.get_role_display()})"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PublishedRecordError("Signatures never change.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublishedRecordError("Signatures are never deleted.")
 
 
 class Question(models.Model):

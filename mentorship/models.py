@@ -302,6 +302,22 @@ class Meeting(models.Model):
         return f"Meeting on {self.held_on:%Y-%m-%d} ({self.get_status_display()})"
 
 
+class AppendOnlyModel(models.Model):
+    """A record written once and never changed or deleted: refused here, and on PostgreSQL
+    by each subclass's Protect trigger as well."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            raise PublishedRecordError(f"{self._meta.verbose_name_plural} are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PublishedRecordError(f"{self._meta.verbose_name_plural} are append-only.")
+
+
 class AuditChainHead(models.Model):
     """A single row locked by every audit writer so that the hash chain never forks."""
 
@@ -311,7 +327,7 @@ class AuditChainHead(models.Model):
         return "audit chain head"
 
 
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     """An append-only, hash-chained record of a sensitive act. Never confidential text."""
 
     occurred_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -341,11 +357,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PublishedRecordError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublishedRecordError("Audit events are append-only.")

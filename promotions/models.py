@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from mentorship.models import Pair, Program, PublishedRecordError, User
+from mentorship.models import AppendOnlyModel, Pair, Program, User
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
 
 
@@ -292,7 +292,7 @@ class Statement(models.Model):
         return self.review.is_closed
 
 
-class StatementView(models.Model):
+class StatementView(AppendOnlyModel):
     """One showing of a shared statement to a panel member. Append-only."""
 
     statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="views")
@@ -318,11 +318,3 @@ class StatementView(models.Model):
 
     def __str__(self) -> str:
         return f"Statement #{self.statement_id} shown to {self.viewer_id}"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PublishedRecordError("Access records are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublishedRecordError("Access records are append-only.")
