@@ -307,8 +307,9 @@ def agreement_history_page(request, pair: Pair, viewer: User, *, per_page: int =
     return page_of(request, agreement_history(pair, viewer), per_page=per_page, param="history")
 
 
-def agreement_attention(user: User) -> Iterable[AttentionItem]:
-    """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge."""
+def agreement_attention(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge.
+    (Decided per active pair, which a user has few of; Attention stops reading at `limit`.)"""
     pairs = Pair.objects.visible_to(user).active().select_related("program", "mentor", "mentee")
     for flow in pair_flows(pairs, user):
         if not flow.next_action:

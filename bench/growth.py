@@ -87,7 +87,8 @@ def operations(p) -> dict[str, Callable[[], Callable[[], object]]]:
         "consent (grant)": lambda: consent,
         "review page (panel, GET)": lambda: page(p.panel_member, review_url),
         "dashboard (mentor, GET)": lambda: page(p.mentor, reverse("mentorship:dashboard")),
-        "dashboard attention items (mentor)": lambda: lambda: attention_for(p.mentor),
+        # The first page of the list, as the dashboard reads it (20 shown + 1 to know of a next).
+        "dashboard attention items (mentor)": lambda: lambda: attention_for(p.mentor)[0:21],
         "consent page (mentee, GET)": lambda: page(p.mentee, consent_url),
         "pair page (mentor, GET)": lambda: page(
             p.mentor, reverse("mentorship:pair", args=[p.pair.pk])

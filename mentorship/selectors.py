@@ -4,8 +4,9 @@ paging for lists that grow without bound."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
@@ -57,7 +58,9 @@ class AttentionItem:
     action: str = "Open"
 
 
-AttentionProvider = Callable[[User], Iterable[AttentionItem]]
+# A provider yields what needs the user's attention, at most `limit` items (None: all of them),
+# so a page of the list costs what the page shows, not the user's whole history.
+AttentionProvider = Callable[[User, int | None], Iterable[AttentionItem]]
 _providers: list[AttentionProvider] = []
 
 
@@ -68,16 +71,39 @@ def register_attention(provider: AttentionProvider) -> AttentionProvider:
     return provider
 
 
-def attention_for(user: User) -> list[AttentionItem]:
-    items: list[AttentionItem] = []
-    for provider in _providers:
-        items.extend(provider(user))
-    return items
+class Attention:
+    """The user's attention items from every provider in turn, fetched only as far as asked:
+    `attention[0:21]` asks each provider for no more than the items still missing."""
+
+    def __init__(self, user: User):
+        self.user = user
+
+    def _items(self, limit: int | None) -> Iterator[AttentionItem]:
+        for provider in _providers:
+            if limit is not None and limit <= 0:
+                return
+            items = list(islice(provider(self.user, limit), limit))
+            yield from items
+            if limit is not None:
+                limit -= len(items)
+
+    def __iter__(self) -> Iterator[AttentionItem]:
+        return self._items(None)
+
+    def __getitem__(self, key: slice) -> list[AttentionItem]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("Attention supports only slices without a step.")
+        return list(islice(self._items(key.stop), key.start, key.stop))
+
+
+def attention_for(user: User) -> Attention:
+    return Attention(user)
 
 
 @register_attention
-def overdue_meetings(user: User) -> Iterable[AttentionItem]:
-    """Active pairs with no held meeting within twice their planned cadence."""
+def overdue_meetings(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """Active pairs with no held meeting within twice their planned cadence. (The user's
+    active pairs are few; Attention stops reading once it has `limit` items.)"""
     today = timezone.localdate()
     pairs = (
         Pair.objects.visible_to(user)

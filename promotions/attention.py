@@ -15,15 +15,16 @@ from promotions.models import PromotionReview, Statement
 SENT_BACK_DAYS = 14
 
 
-def consents_awaiting(user: User) -> Iterable[AttentionItem]:
-    """Statements about the user that wait for their consent."""
+def consents_awaiting(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """Statements about the user that wait for their consent, oldest request first."""
     statements = (
         Statement.objects.visible_to(user)
         .filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT)
         .exclude(review__status=PromotionReview.Status.CLOSED)
         .select_related("review", "pair__mentor")
+        .order_by("updated_at", "pk")
     )
-    for statement in statements:
+    for statement in statements[:limit]:
         yield AttentionItem(
             message=(
                 f"{statement.pair.mentor} asks for your consent to share "
@@ -35,7 +36,7 @@ def consents_awaiting(user: User) -> Iterable[AttentionItem]:
         )
 
 
-def input_invitations(user: User) -> Iterable[AttentionItem]:
+def input_invitations(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Open reviews of the user's mentee for which the user has written nothing yet."""
     if not user.is_authenticated:
         return
@@ -48,8 +49,9 @@ def input_invitations(user: User) -> Iterable[AttentionItem]:
         .filter(Exists(mentoring))
         .exclude(Exists(written))
         .select_related("candidate")
+        .order_by("created_at", "pk")
     )
-    for review in reviews:
+    for review in reviews[:limit]:
         yield AttentionItem(
             message=(
                 f"{review.candidate} is being reviewed for {review.target_role}: you are invited "
@@ -60,8 +62,9 @@ def input_invitations(user: User) -> Iterable[AttentionItem]:
         )
 
 
-def statements_sent_back(user: User) -> Iterable[AttentionItem]:
-    """The user's statements declined or withdrawn recently, in reviews not closed."""
+def statements_sent_back(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """The user's statements declined or withdrawn recently, in reviews not closed, latest
+    first."""
     since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
     statements = (
         Statement.objects.visible_to(user)
@@ -71,8 +74,9 @@ def statements_sent_back(user: User) -> Iterable[AttentionItem]:
         )
         .exclude(review__status=PromotionReview.Status.CLOSED)
         .select_related("review", "pair__mentee")
+        .order_by("-updated_at", "-pk")
     )
-    for statement in statements:
+    for statement in statements[:limit]:
         kind = statement.get_kind_display().lower()
         if statement.state == Statement.State.DECLINED:
             what = f"{statement.pair.mentee} declined to share your {kind} statement"

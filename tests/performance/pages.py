@@ -33,7 +33,8 @@ FLOW = "flow: submissions, open+active agreements (+guideline), current guidelin
 DASHBOARD = (
     f"{SESSION}, pairs as mentor (one page), pairs as mentee (one page); attention: overdue "
     "meetings (pairs + last meeting), agreements (active pairs, then the flows' submissions, "
-    "agreements, guidelines), consents awaiting, input invitations, statements sent back"
+    "agreements, guidelines), consents awaiting, input invitations, statements sent back (a "
+    "provider is not asked once the first page of attention is full)"
 )
 REVIEWS_INDEX = (
     f"{SESSION}, one page of reviews with the viewer's roles, the viewer's input per "

@@ -1,4 +1,5 @@
-"""Every page's query count stays the same when the data grows tenfold, and within its budget.
+"""Every page's query count does not grow when the data grows tenfold, and stays within its
+budget.
 
 For each page the same viewer is measured twice: with a cast of size 3 (see worlds.py: their
 pairs, agreements, meetings, reviews, statements, showings, plus a seed_scale batch around
@@ -31,7 +32,9 @@ def _check(page: Page, scaled, django_assert_max_num_queries) -> None:
     assert response.status_code == HTTPStatus.OK, page.name
     assert small.status == HTTPStatus.OK, page.name
     assert not small.repeated, f"N+1 at size {SMALL}: {small.repeated}"
-    assert len(large) == small.queries, (
+    # Not more at ten times the data. (Fewer is allowed: the dashboard's attention list stops
+    # asking further providers once its first page is full, which more data makes likelier.)
+    assert len(large) <= small.queries, (
         f"{page.name}: {small.queries} queries at size {SMALL}, {len(large)} at {LARGE} "
         f"({page.queries})"
     )
