@@ -302,9 +302,22 @@ class Meeting(models.Model):
         return f"Meeting on {self.held_on:%Y-%m-%d} ({self.get_status_display()})"
 
 
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk writes bypass save() and delete(), so they are refused here too: on SQLite nothing
+    else would stop them (PostgreSQL's triggers would)."""
+
+    def update(self, **kwargs):
+        raise PublishedRecordError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+    def delete(self):
+        raise PublishedRecordError(f"{self.model._meta.verbose_name_plural} are append-only.")
+
+
 class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted: refused here, and on PostgreSQL
-    by each subclass's Protect trigger as well."""
+    """A record written once and never changed or deleted: refused here (rows and querysets),
+    and on PostgreSQL by each subclass's Protect trigger as well."""
+
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         abstract = True

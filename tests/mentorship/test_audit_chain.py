@@ -51,10 +51,20 @@ def test_events_refuse_save_and_delete():
 @pytest.mark.postgres
 def test_database_refuses_update_and_delete():
     event = audit_record(actor=None, action="test.one")
+    # _base_manager is a plain manager: past the model's own refusal, down to the trigger.
     with pytest.raises(InternalError), transaction.atomic():
+        AuditEvent._base_manager.filter(pk=event.pk).update(action="forged")
+    with pytest.raises(InternalError), transaction.atomic():
+        AuditEvent._base_manager.filter(pk=event.pk).delete()
+
+
+def test_bulk_update_and_delete_are_refused_by_the_model():
+    event = audit_record(actor=None, action="test.one")
+    with pytest.raises(PublishedRecordError):
         AuditEvent.objects.filter(pk=event.pk).update(action="forged")
-    with pytest.raises(InternalError), transaction.atomic():
-        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(PublishedRecordError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.get(pk=event.pk).action == "test.one"
 
 
 def test_verify_audit_command_reports_intact_chain(capsys):

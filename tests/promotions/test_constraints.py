@@ -85,10 +85,20 @@ def test_access_records_are_append_only(world):
         view.delete()
 
 
+def test_access_records_refuse_bulk_update_and_delete(world):
+    view = StatementViewFactory(statement=world.statement("shared"), viewer=UserFactory())
+    with pytest.raises(PublishedRecordError):
+        StatementView.objects.filter(pk=view.pk).update(viewed_at=NOW)
+    with pytest.raises(PublishedRecordError):
+        StatementView.objects.all().delete()
+    assert StatementView.objects.get(pk=view.pk).viewed_at == view.viewed_at
+
+
 @pytest.mark.postgres
 def test_access_records_are_append_only_in_the_database(world):
     view = StatementViewFactory(statement=world.statement("shared"), viewer=UserFactory())
+    # _base_manager is a plain manager: past the model's own refusal, down to the trigger.
     with pytest.raises(Exception, match="statement_view_append_only"), transaction.atomic():
-        StatementView.objects.filter(pk=view.pk).update(viewed_at=NOW)
+        StatementView._base_manager.filter(pk=view.pk).update(viewed_at=NOW)
     with pytest.raises(Exception, match="statement_view_append_only"), transaction.atomic():
-        StatementView.objects.filter(pk=view.pk).delete()
+        StatementView._base_manager.filter(pk=view.pk).delete()
