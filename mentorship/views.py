@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from mentorship.access import pair_for
 from mentorship.forms import MeetingForm, PreferencesForm
@@ -91,6 +91,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     )
 
 
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """For load balancers: 200 when the database answers, 503 when it does not."""
     try:

@@ -23,3 +23,13 @@ def test_health_reports_unreachable_database(client):
         response = client.get(reverse("mentorship:health"))
     assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
     assert response.json()["database"] == "unreachable"
+
+
+def test_health_answers_head_for_load_balancers(client):
+    assert client.head(reverse("mentorship:health")).status_code == HTTPStatus.OK
+
+
+def test_health_refuses_writes(client):
+    response = client.post(reverse("mentorship:health"))
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert response["Allow"] == "GET, HEAD"
