@@ -1,5 +1,6 @@
-"""Where a page's time goes: Python CPU (of which template rendering), and the database's
-planning and execution time, per request of each page the load bench drives.
+"""Where a page's time goes: Python CPU (of which template rendering, including the queries
+template tags run), and the database's planning and execution time, per request of each page
+the load bench drives.
 
     DJANGO_SETTINGS_MODULE=bench.settings \
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/mentorship_scale \
