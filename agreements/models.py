@@ -355,23 +355,30 @@ class Question(models.Model):
 
 class AnswerQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Your own answers always; your partner's only once both of you have submitted."""
+        """Your own answers always; your partner's only once both of you have submitted.
+
+        Two id lists, each found through an index from the user: the answers they gave
+        (by respondent), and the answers in the pairs they belong to and have submitted for
+        whose author has submitted too (by pair, from the user's submissions). An OR of the
+        two cannot use an index: PostgreSQL then reads every answer.
+        """
         if not user.is_authenticated:
             return self.none()
-        viewer_submitted = QuestionnaireSubmission.objects.filter(
-            pair=OuterRef("pair"), respondent=user
+        answers = self.model._base_manager.order_by()
+        own = answers.filter(respondent=user)
+        submitted_as_member = QuestionnaireSubmission.objects.filter(respondent=user).filter(
+            Q(pair__mentor=user) | Q(pair__mentee=user)
         )
-        respondent_submitted = QuestionnaireSubmission.objects.filter(
+        author_submitted = QuestionnaireSubmission.objects.filter(
             pair=OuterRef("pair"), respondent=OuterRef("respondent")
         )
-        return self.filter(
-            Q(respondent=user)
-            | (
-                (Q(pair__mentor=user) | Q(pair__mentee=user))
-                & Exists(viewer_submitted)
-                & Exists(respondent_submitted)
-            )
+        exchanged = answers.filter(
+            Exists(author_submitted), pair__in=submitted_as_member.values("pair_id")
         )
+        # UNION ALL: an answer in both lists (your own, once you submitted) is still one row
+        # of the outer query, which only asks whether its id is in the list.
+        ids = own.values("pk").union(exchanged.values("pk"), all=True)
+        return self.filter(pk__in=ids)
 
 
 class Answer(models.Model):

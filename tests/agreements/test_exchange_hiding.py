@@ -105,3 +105,53 @@ def test_submitted_answers_are_locked(client, pair):
     with pytest.raises(ValidationError):
         answer_all(pair, pair.mentor)
     assert QuestionnaireSubmission.objects.filter(pair=pair, respondent=pair.mentor).count() == 1
+
+
+def test_visible_to_is_the_rule_for_every_submission_state(mentor, outsider):
+    """One person in pairs at every stage of the exchange: the queryset returns exactly the
+    answers the rule allows (own always; a partner's once both submitted), chained either way."""
+    from tests.factories import AnswerFactory, PairFactory, QuestionnaireSubmissionFactory
+
+    both = PairFactory(mentor=mentor)
+    only_mentor = PairFactory(mentor=mentor)
+    only_partner = PairFactory(mentee=mentor)
+    neither = PairFactory(mentor=mentor)
+    strangers = PairFactory()
+    submitted = {
+        (both, both.mentor),
+        (both, both.mentee),
+        (only_mentor, only_mentor.mentor),
+        (only_partner, only_partner.mentor),
+        (strangers, strangers.mentor),
+        (strangers, strangers.mentee),
+        (both, outsider),  # cannot happen through the services; membership still decides
+    }
+    for pair in (both, only_mentor, only_partner, neither, strangers):
+        for person in (pair.mentor, pair.mentee):
+            AnswerFactory.create_batch(2, pair=pair, respondent=person)
+    for pair, person in submitted:
+        QuestionnaireSubmissionFactory(pair=pair, respondent=person)
+
+    def allowed(viewer, answer) -> bool:
+        pair = answer.pair
+        return answer.respondent_id == viewer.pk or (
+            viewer.pk in (pair.mentor_id, pair.mentee_id)
+            and (pair, viewer) in submitted
+            and (pair, answer.respondent) in submitted
+        )
+
+    everyone = list(Answer.objects.select_related("pair", "respondent"))
+    viewers = {mentor, outsider, *(p.mentee for p in (both, only_mentor, neither, strangers))}
+    viewers.add(only_partner.mentor)
+    for viewer in viewers:
+        expected = {a.pk for a in everyone if allowed(viewer, a)}
+        assert set(Answer.objects.visible_to(viewer).values_list("pk", flat=True)) == expected
+        for pair in (both, only_mentor, only_partner, strangers):
+            in_pair = {a.pk for a in everyone if a.pair_id == pair.pk and a.pk in expected}
+            scoped_then_filtered = Answer.objects.visible_to(viewer).filter(pair=pair)
+            filtered_then_scoped = Answer.objects.filter(pair=pair).visible_to(viewer)
+            assert {a.pk for a in scoped_then_filtered} == in_pair
+            assert {a.pk for a in filtered_then_scoped} == in_pair
+    # The mentor sees: own 8, both partners' 2 in `both`; nothing of the others' partners.
+    assert Answer.objects.visible_to(mentor).count() == 10
+    assert not Answer.objects.visible_to(outsider).exists()

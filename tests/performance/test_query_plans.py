@@ -53,13 +53,9 @@ def test_every_scoped_read_uses_indexes(personas):
     assert report(plans) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Answer.visible_to (agreements/models.py) is an OR over the pair's members and two "
-    "EXISTS: on its own it scans every answer. Every caller filters by pair first, and those "
-    "plans use the (pair, respondent, question) index; the fix is in docs/performance.md.",
-)
 def test_answers_visible_to_a_user_use_indexes(personas):
+    # On its own, with no pair to narrow it: the user's answers by respondent, the exchanged
+    # ones by the pairs the user submitted for (agreements/models.py, AnswerQuerySet).
     plans = [plan for plan in read_plans(personas) if plan.source.startswith("Answer.")]
     assert report(plans) == []
 
