@@ -52,6 +52,7 @@ def questionnaire_save(
     if not can_answer_questionnaire(respondent, pair):
         raise ValidationError("Your answers are already submitted and can no longer change.")
     asked = set(asked_questions(pair).values_list("pk", flat=True))
+    rows = []
     for question_id, (value, comment) in answers.items():
         if question_id not in asked:
             raise ValidationError("That question is not part of this questionnaire.")
@@ -59,12 +60,24 @@ def questionnaire_save(
             continue
         if value not in Answer.Value.values:
             raise ValidationError("Answer with agree, disagree or unsure.")
-        Answer.objects.update_or_create(
-            pair=pair,
-            respondent=respondent,
-            question_id=question_id,
-            defaults={"value": value, "comment": normalize_text(comment)},
+        rows.append(
+            Answer(
+                pair=pair,
+                respondent=respondent,
+                question_id=question_id,
+                value=value,
+                comment=normalize_text(comment),
+            )
         )
+    # One INSERT ... ON CONFLICT for the whole questionnaire instead of a SELECT and a write
+    # per question: a new answer is inserted, a changed one overwrites the row the unique
+    # constraint (pair, respondent, question) finds. updated_at is set by auto_now on both.
+    Answer.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["pair", "respondent", "question"],
+        update_fields=["value", "comment", "updated_at"],
+    )
 
 
 @transaction.atomic
