@@ -8,8 +8,9 @@ Silence says nothing: no count, date or state of unshared statements may reach a
 by any path. A program admin who sits on a review's panel (or is its candidate) therefore gets
 statement counts without that review's statements, and the page says so.
 
-Every figure comes from a fixed set of queries, whatever the number of programs, pairs,
-answers or statements (see `program_health` for the list).
+Every figure is counted by the database in a fixed set of aggregate queries (see
+`program_health`): the page never loads pairs, answers or statements row by row, so its memory
+does not grow with the company and its time grows only with what the database has to count.
 """
 
 from __future__ import annotations
@@ -18,8 +19,24 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, Program, User
@@ -317,29 +334,77 @@ class Dashboard:
         return f"Of {total} programs, " + ", ".join(parts) + "."
 
 
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (end minus start) as an integer; NULL if either is NULL.
+
+    Written per database because date arithmetic differs: PostgreSQL subtracts dates into an
+    integer number of days, SQLite stores dates as ISO text and counts days with julianday().
+    """
+
+    arity = 2
+    output_field = IntegerField()
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_postgresql(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+def planned_meetings(today: datetime.date) -> Case:
+    """Pair.planned_meetings(today) as a SQL expression on a Pair queryset: the meetings the
+    cadence plans from the start date until today (or the end date); 0 without a start date
+    or before it."""
+    elapsed = DaysBetween(
+        Coalesce("ended_on", Value(today, output_field=DateField())), "started_on"
+    )
+    per_cadence = ExpressionWrapper(elapsed / F("cadence_days") + 1, output_field=IntegerField())
+    return Case(
+        # No start date: elapsed is NULL, no branch matches, the default applies.
+        When(GreaterThanOrEqual(elapsed, 0), then=per_cadence),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
+
 def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:
-    """Every program's figures for one viewer, in six queries:
+    """Every program's figures for one viewer. The database does the counting, in five queries
+    whose answers have one row per program and status (or question), whatever the number of
+    pairs, meetings, answers or statements:
 
     1. the programs;
-    2. every pair with its held-meeting count, whether it has an active agreement and whether
-       each member submitted the questionnaire (subqueries, one row per pair, ids/dates only);
+    2. pairs per program and status, with the active pairs' agreement and meeting figures and
+       how many pairs both submitted the questionnaire;
     3. per question, the pairs whose mentor's and mentee's submitted answers differ;
-    4. reviews per program and status, with how many of them this viewer sits on or is the
-       candidate of;
+    4. reviews per program and status, with how many of them this viewer sits on the panel of
+       or is the candidate in;
     5. statements per program and state, leaving out the reviews counted as hidden in 4.
     """
     from agreements.models import Agreement, Answer, QuestionnaireSubmission
     from promotions.models import PanelSeat, PromotionReview, Statement
 
     today = today or timezone.localdate()
+
     programs = {
         p.pk: ProgramHealth(program_id=p.pk, name=p.name)
         for p in Program.objects.order_by("name").only("pk", "name")
     }
 
-    def submitted(member: str):
-        return Exists(
-            QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"), respondent=OuterRef(member))
+    def submitted(member: str) -> Q:
+        # An uncorrelated IN: the database hashes the submitted pairs once instead of looking
+        # each pair up.
+        return Q(
+            pk__in=QuestionnaireSubmission.objects.filter(respondent=F(f"pair__{member}")).values(
+                "pair_id"
+            )
         )
 
     held = (
@@ -349,53 +414,58 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
         .annotate(n=Count("pk"))
         .values("n")
     )
-    pairs = Pair.objects.order_by().annotate(
-        held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
-        signed=Exists(Agreement.objects.active().filter(pair=OuterRef("pk"))),
-        mentor_submitted=submitted("mentor"),
-        mentee_submitted=submitted("mentee"),
+    active = Q(status=Pair.Status.ACTIVE)
+    pairs = (
+        Pair.objects.order_by()
+        .alias(
+            held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
+            planned=planned_meetings(today),
+        )
+        .values("program_id", "status")
+        .annotate(
+            n=Count("pk"),
+            compared=Count("pk", filter=submitted("mentor") & submitted("mentee")),
+            signed=Count(
+                "pk",
+                filter=active & Q(pk__in=Agreement.objects.active().values("pair_id")),
+            ),
+            planned_total=Sum("planned", filter=active),
+            held_total=Sum("held", filter=active),
+            behind=Count(
+                "pk", filter=active & Q(planned__gte=2, held__lt=F("planned") * BEHIND_SHARE)
+            ),
+        )
     )
-    for row in pairs.values(
-        "program_id", "status", "started_on", "ended_on", "cadence_days", "held", "signed",
-        "mentor_submitted", "mentee_submitted",
-    ):  # fmt: skip
+    for row in pairs:
         health = programs.get(row["program_id"])
         if health is None:
             continue
-        health.pairs_by_status[row["status"]] = health.pairs_by_status.get(row["status"], 0) + 1
-        if row["mentor_submitted"] and row["mentee_submitted"]:
-            health.pairs_compared += 1
-        if row["status"] != Pair.Status.ACTIVE:
-            continue
-        health.active_pairs += 1
-        health.active_with_agreement += bool(row["signed"])
-        planned = Pair(
-            started_on=row["started_on"], ended_on=row["ended_on"], cadence_days=row["cadence_days"]
-        ).planned_meetings(today)
-        health.meetings_planned += planned
-        health.meetings_held += row["held"]
-        if planned >= 2 and row["held"] < BEHIND_SHARE * planned:
-            health.pairs_behind += 1
+        health.pairs_by_status[row["status"]] = row["n"]
+        health.pairs_compared += row["compared"]
+        if row["status"] == Pair.Status.ACTIVE:
+            health.active_pairs = row["n"]
+            health.active_with_agreement = row["signed"]
+            health.meetings_planned = row["planned_total"] or 0
+            health.meetings_held = row["held_total"] or 0
+            health.pairs_behind = row["behind"]
 
-    def member_submitted(member: str):
+    def member_submitted(member: str) -> Exists:
         return Exists(
             QuestionnaireSubmission.objects.filter(
                 pair=OuterRef("pair"), respondent=OuterRef(f"pair__{member}")
             )
         )
 
-    mentee_value = Answer.objects.filter(
+    mentee_differs = Answer.objects.filter(
         pair=OuterRef("pair"), question=OuterRef("question"), respondent=OuterRef("pair__mentee")
-    ).values("value")[:1]
+    ).exclude(value=OuterRef("value"))
     differing = (
         Answer.objects.filter(respondent=F("pair__mentor"))
-        .filter(member_submitted("mentor"), member_submitted("mentee"))
-        .annotate(mentee_value=Subquery(mentee_value))
-        .filter(mentee_value__isnull=False)
-        .exclude(value=F("mentee_value"))
+        .filter(member_submitted("mentor"), member_submitted("mentee"), Exists(mentee_differs))
         .order_by()
         .values("question_id", "question__text", "question__program_id", "question__order")
-        .annotate(pairs=Count("pair_id", distinct=True))
+        # One mentor answer per pair and question (a unique constraint): rows are pairs.
+        .annotate(pairs=Count("pk"))
         .order_by("-pairs", "question__order", "question_id")
     )
     for row in differing:

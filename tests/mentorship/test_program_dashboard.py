@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agreements.models import Answer, QuestionnaireSubmission
 from mentorship.models import Pair
-from mentorship.program_dashboard import program_health
+from mentorship.program_dashboard import planned_meetings, program_health
 from promotions.models import Statement
 from tests.factories import (
     ActiveAgreementFactory,
@@ -197,6 +197,58 @@ def test_reviews_by_status_and_statements_by_state(program_admin):
     assert health.statements_by_state == {"draft": 1, "awaiting_consent": 1, "shared": 1}
 
 
+def test_planned_meetings_are_counted_in_sql_as_the_pair_counts_them():
+    # The dashboard counts planned meetings in the database (date arithmetic differs between
+    # PostgreSQL and SQLite); Pair.planned_meetings is the rule it must follow.
+    today = datetime.date(2025, 3, 15)
+    day = datetime.timedelta(days=1)
+    weekly, fortnightly, monthly = (
+        Pair.Cadence.WEEKLY,
+        Pair.Cadence.FORTNIGHTLY,
+        Pair.Cadence.MONTHLY,
+    )
+    cases = [
+        (None, None, fortnightly),  # not started: 0
+        (today, None, weekly),  # starts today: the first meeting is planned
+        (today - 6 * day, None, weekly),
+        (today - 7 * day, None, weekly),
+        (today - 27 * day, None, fortnightly),
+        (today - 28 * day, None, fortnightly),
+        (today - 400 * day, None, monthly),
+        (today + 3 * day, None, weekly),  # starts in the future: 0
+        (today - 90 * day, today - 30 * day, weekly),  # ended: counted until the end date
+        (today - 10 * day, today - 20 * day, weekly),  # ended before it started: 0
+    ]
+    pairs = [
+        PairFactory(started_on=start, ended_on=end, cadence_days=cadence)
+        for start, end, cadence in cases
+    ]
+    in_sql = dict(
+        Pair.objects.filter(pk__in=[pair.pk for pair in pairs])
+        .annotate(planned=planned_meetings(today))
+        .values_list("pk", "planned")
+    )
+    assert in_sql == {pair.pk: pair.planned_meetings(today) for pair in pairs}
+    assert sorted(in_sql.values()) == [0, 0, 0, 1, 1, 2, 2, 3, 9, 15]
+
+
+def test_a_pair_is_behind_below_half_of_at_least_two_planned_meetings(program_admin):
+    program = ProgramFactory()
+    # Four planned (fortnightly, 42 days): two held is half, not behind; one held is behind.
+    on_track = PairFactory(program=program, started_on=started(42))
+    behind = PairFactory(program=program, started_on=started(42))
+    for day in (40, 20):
+        MeetingFactory(pair=on_track, held_on=started(day))
+    MeetingFactory(pair=behind, held_on=started(30))
+    MeetingFactory(pair=behind, held_on=started(10), status="missed")
+    # One planned (started today): never behind, whatever was held.
+    PairFactory(program=program, started_on=started(0))
+
+    health = health_of(program, program_admin)
+
+    assert (health.meetings_planned, health.meetings_held, health.pairs_behind) == (9, 3, 1)
+
+
 # --- Silence says nothing ---------------------------------------------------------------------
 
 
@@ -284,9 +336,10 @@ def build_program(size: int) -> None:
 def dashboard_queries(client, django_assert_num_queries) -> None:
     client.get(URL)  # the first request after logging in also writes the session
     # 1 session, 2 user, 3 the Program admins group check (the view's predicate), then the
-    # dashboard's own: 4 programs, 5 pairs (with held meetings, active agreement and
-    # submissions as subqueries), 6 differing answers per question, 7 reviews by status (with
-    # the viewer's hidden ones), 8 statements by state; 9 the navigation's dashboard link check.
+    # dashboard's own, each counted by the database: 4 programs, 5 pairs per program and status
+    # (with agreement, meeting and questionnaire figures), 6 differing answers per question,
+    # 7 reviews per status (with the viewer's hidden ones), 8 statements per state; 9 the
+    # navigation's dashboard link check.
     with django_assert_num_queries(9):
         response = client.get(URL)
     assert response.status_code == HTTPStatus.OK

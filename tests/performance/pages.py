@@ -207,8 +207,9 @@ PARTICIPANT_PAGES = [
         "hana",
         lambda c: reverse("mentorship:program_dashboard"),
         9,
-        f"{SESSION}, program-admin check (groups), programs, pairs with their meeting and "
-        "agreement figures, differing answers per question, reviews per status, statements "
+        f"{SESSION}, program-admin check (groups), programs, pairs counted per program and "
+        "status (with the agreement, meeting and questionnaire figures), differing answers "
+        "counted per question, reviews per status (with the viewer's hidden ones), statements "
         "per state, the navigation's group check",
     ),
 ]
