@@ -5,6 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+# The N+1 detector wraps every test-client request of the whole suite (its autouse fixture).
+# Registered here once; tests/performance/conftest.py imports the same fixture, and pytest
+# resolves one name to one fixture, so a request there is still checked once.
+pytest_plugins = ["tests.performance.nplusone"]
+
 
 @pytest.fixture
 def on_postgres() -> bool:

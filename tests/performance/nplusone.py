@@ -5,9 +5,8 @@ A loop that fetches a related row per item shows up as one shape repeated with e
 so with four or more items on a page it is caught here, whatever the page's total query count.
 The same lookup repeated with the same literals is a fixed cost (duplication), not a loop.
 
-Active for every test in tests/performance (see its conftest.py). For the whole suite:
-`pytest -p tests.performance.nplusone`, or `pytest_plugins = ["tests.performance.nplusone"]`
-in tests/conftest.py.
+Active for every test of the suite: tests/conftest.py registers this module as a plugin
+(`pytest_plugins`), so its autouse fixture wraps the test client everywhere.
 """
 
 from __future__ import annotations
