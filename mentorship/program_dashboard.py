@@ -9,16 +9,21 @@ by any path. A program admin who sits on a review's panel (or is its candidate) 
 statement counts without that review's statements, and the page says so.
 
 Every figure is counted by the database in a fixed set of aggregate queries (see
-`program_health`): the page never loads pairs, answers or statements row by row, so its memory
-does not grow with the company and its time grows only with what the database has to count.
+`count_figures`): the page never loads pairs, answers or statements row by row, so its memory
+does not grow with the company. Counting still reads every pair, answer and statement (about a
+second at 50,000 users), so the figures are kept for a short while in a shared cache
+(`program_health`): a DatabaseCache, so every app instance serves the same figures, and the page
+shows when they were counted.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import caches
 from django.db.models import (
     Case,
     Count,
@@ -307,6 +312,19 @@ def _tone(share: int | None, target: int) -> str:
 class Dashboard:
     programs: list[ProgramHealth]
     hidden_reviews: int  # reviews whose statements are left out of this viewer's counts
+    counted_at: datetime.datetime  # the page says "figures as of" this time
+    key: str  # the figures' cache key (see figures_key)
+
+    @property
+    def rendering_key(self) -> str:
+        """Names this one counting. The page caches its charts (thirty inline SVGs and tables,
+        most of its rendering time) under it, so they always show these figures."""
+        return f"{self.key}@{self.counted_at.isoformat()}"
+
+    @property
+    def max_age(self) -> int | None:
+        """Seconds the figures, and their rendering, are kept."""
+        return caches[FIGURES_CACHE].default_timeout
 
     @property
     def verdict_counts(self) -> dict[str, int]:
@@ -375,24 +393,67 @@ def planned_meetings(today: datetime.date) -> Case:
     )
 
 
+# The alias in settings.CACHES: a DatabaseCache, so every app instance reads the same figures;
+# its table is created by migration mentorship 0004, and its TIMEOUT is how old figures may be.
+FIGURES_CACHE = "program_dashboard"
+# Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
+# never unpickles figures another version stored.
+FIGURES_FORMAT = 1
+
+
 def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:
-    """Every program's figures for one viewer. The database does the counting, in five queries
-    whose answers have one row per program and status (or question), whatever the number of
-    pairs, meetings, answers or statements:
+    """Every program's figures for one viewer, counted at most FIGURES_CACHE's TIMEOUT ago.
+
+    Viewers who must learn nothing about the same reviews (most program admins: none) share
+    one entry; a viewer on a panel or a candidate gets an entry of their own, counted without
+    their reviews' statements, so no count of unshared input reaches them from anyone's entry.
+    The date is part of the key: planned meetings are counted until today.
+    """
+    today = today or timezone.localdate()
+    hidden = hidden_review_ids(viewer)
+    cache = caches[FIGURES_CACHE]
+    key = figures_key(hidden=hidden, today=today)
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = count_figures(hidden=hidden, today=today, key=key)
+        cache.set(key, dashboard)
+    return dashboard
+
+
+def hidden_review_ids(viewer: User) -> frozenset[int]:
+    """The reviews this viewer must learn nothing unshared about: on the panel, or the
+    candidate."""
+    from promotions.models import PanelSeat, PromotionReview
+
+    seats = PanelSeat.objects.filter(user=viewer).order_by().values_list("review_id", flat=True)
+    candidacies = (
+        PromotionReview.objects.filter(candidate=viewer).order_by().values_list("pk", flat=True)
+    )
+    return frozenset(seats.union(candidacies))
+
+
+def figures_key(*, hidden: frozenset[int], today: datetime.date) -> str:
+    reviews = ",".join(str(pk) for pk in sorted(hidden))
+    digest = hashlib.sha256(reviews.encode()).hexdigest()
+    return f"figures:v{FIGURES_FORMAT}:{today.isoformat()}:hidden:{digest}"
+
+
+def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> Dashboard:
+    """Every program's figures, leaving out the statements of the `hidden` reviews. The
+    database does the counting, in five queries whose answers have one row per program and
+    status (or question), whatever the number of pairs, meetings, answers or statements:
 
     1. the programs;
     2. pairs per program and status, with the active pairs' agreement and meeting figures and
        how many pairs both submitted the questionnaire;
     3. per question, the pairs whose mentor's and mentee's submitted answers differ;
-    4. reviews per program and status, with how many of them this viewer sits on the panel of
-       or is the candidate in;
-    5. statements per program and state, leaving out the reviews counted as hidden in 4.
+    4. reviews per program and status;
+    5. statements per program and state, leaving out the hidden reviews.
     """
     from agreements.models import Agreement, Answer, QuestionnaireSubmission
-    from promotions.models import PanelSeat, PromotionReview, Statement
+    from promotions.models import PromotionReview, Statement
 
-    today = today or timezone.localdate()
-
+    counted_at = timezone.now()
     programs = {
         p.pk: ProgramHealth(program_id=p.pk, name=p.name)
         for p in Program.objects.order_by("name").only("pk", "name")
@@ -473,25 +534,16 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
         if health is not None:
             health.mismatch_topics.append((row["question__text"], row["pairs"]))
 
-    # Reviews this viewer must learn nothing unshared about: on the panel, or the candidate.
-    hidden = PromotionReview.objects.filter(
-        Q(Exists(PanelSeat.objects.filter(review=OuterRef("pk"), user=viewer)))
-        | Q(candidate=viewer)
-    ).values("pk")
-    hidden_reviews = 0
     reviews = (
-        PromotionReview.objects.order_by()
-        .values("program_id", "status")
-        .annotate(n=Count("pk"), hidden=Count("pk", filter=Q(pk__in=hidden)))
+        PromotionReview.objects.order_by().values("program_id", "status").annotate(n=Count("pk"))
     )
     for row in reviews:
-        hidden_reviews += row["hidden"]
         health = programs.get(row["program_id"])
         if health is not None:
             health.reviews_by_status[row["status"]] = row["n"]
 
     statements = (
-        Statement.objects.exclude(review__in=hidden)
+        Statement.objects.exclude(review_id__in=hidden)
         .order_by()
         .values("review__program_id", "state")
         .annotate(n=Count("pk"))
@@ -501,4 +553,9 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
         if health is not None:
             health.statements_by_state[row["state"]] = row["n"]
 
-    return Dashboard(programs=list(programs.values()), hidden_reviews=hidden_reviews)
+    return Dashboard(
+        programs=list(programs.values()),
+        hidden_reviews=len(hidden),
+        counted_at=counted_at,
+        key=key,
+    )

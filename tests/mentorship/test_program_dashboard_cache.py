@@ -1,0 +1,153 @@
+"""The program dashboard's figures are counted once and then served from a cache every app
+instance shares (a DatabaseCache), for viewers who must learn nothing about the same reviews;
+the page says when they were counted.
+
+Elsewhere the tests run with the cache switched off (settings_test), so that each test sees the
+figures of its own data; here it is the deployed one: a DatabaseCache on the migrated table.
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+import mentorship.settings
+from mentorship.program_dashboard import (
+    FIGURES_CACHE,
+    figures_key,
+    hidden_review_ids,
+    program_health,
+)
+from promotions.models import Statement
+from tests.factories import (
+    PairFactory,
+    PanelSeatFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    PromotionReviewFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("mentorship:program_dashboard")
+TABLE = "mentorship_program_dashboard_cache"  # created by migration mentorship 0004
+DATABASE_CACHE = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    FIGURES_CACHE: {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": TABLE,
+        "TIMEOUT": 300,
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def database_cache():
+    # Entries live in the test's transaction and are rolled back with it.
+    with override_settings(CACHES=DATABASE_CACHE):
+        yield caches[FIGURES_CACHE]
+
+
+def statements_of(dashboard, program) -> dict[str, int]:
+    return next(p for p in dashboard.programs if p.program_id == program.pk).statements_by_state
+
+
+def test_the_deployment_settings_put_the_figures_in_the_migrated_table():
+    # Several app instances must read the same figures: a cache in the database they share,
+    # never one in each process's memory.
+    configured = mentorship.settings.CACHES[FIGURES_CACHE]
+    assert configured["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+    assert configured["LOCATION"] == TABLE
+    assert TABLE in connection.introspection.table_names()
+
+
+def test_counted_once_then_served_from_the_cache(client, django_assert_num_queries):
+    program = ProgramFactory(name="Leadership Mentoring")
+    PairFactory(program=program)
+    first, second = ProgramAdminFactory(), ProgramAdminFactory()
+    client.force_login(first)
+    client.get(URL)  # counts, and stamps the session
+    PairFactory(program=program)  # not on the page until the figures are counted again
+
+    client.force_login(second)
+    client.get(reverse("mentorship:health"))  # the first request after logging in writes
+    # 1 session, 2 user, 3 the program-admin check, 4 the viewer's panel seats and candidacies,
+    # 5 the cached figures, 6 their cached charts; 7 the navigation's dashboard link check.
+    # Nothing is counted, no chart is drawn.
+    with django_assert_num_queries(7):
+        response = client.get(URL)
+
+    assert response.status_code == HTTPStatus.OK
+    assert program_health(viewer=second).programs[0].pairs_total == 1
+
+
+def test_the_page_says_when_the_figures_were_counted(client, database_cache):
+    ProgramFactory()
+    viewer = ProgramAdminFactory(time_zone="Asia/Tokyo")
+    tokyo = zoneinfo.ZoneInfo("Asia/Tokyo")
+    with timezone.override(tokyo):  # as the page does for this viewer: today is Tokyo's
+        today = timezone.localdate()
+        dashboard = program_health(viewer=viewer)
+    # Counted earlier today, at 06:05 in the viewer's time zone.
+    dashboard.counted_at = datetime.datetime.combine(today, datetime.time(6, 5), tzinfo=tokyo)
+    database_cache.set(figures_key(hidden=frozenset(), today=today), dashboard)
+
+    client.force_login(viewer)
+    body = client.get(URL).content.decode()
+
+    assert "Figures as of <time datetime=" in body
+    assert ">06:05</time> (Asia/Tokyo)." in body
+
+
+def test_a_panel_member_never_reads_the_figures_counted_for_others(client):
+    program = ProgramFactory()
+    pair = PairFactory(program=program)
+    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
+    colleague, seated = ProgramAdminFactory(), ProgramAdminFactory()
+    PanelSeatFactory(review=review, user=seated)
+
+    # The colleague's figures, counted first and cached, include the panel's unshared draft...
+    assert statements_of(program_health(viewer=colleague), program) == {"draft": 1}
+    # ...the panel member's are counted for them, without it...
+    assert statements_of(program_health(viewer=seated), program) == {}
+    # ...and each keeps their own while both are cached.
+    assert statements_of(program_health(viewer=colleague), program) == {"draft": 1}
+    client.force_login(seated)
+    body = client.get(URL).content.decode()
+    assert "You sit on the panel of, or are the candidate in, 1 review." in body
+
+
+def test_viewers_who_must_not_learn_about_the_same_reviews_share_one_entry():
+    program = ProgramFactory()
+    review = PromotionReviewFactory(program=program)
+    first, second, other = ProgramAdminFactory(), ProgramAdminFactory(), ProgramAdminFactory()
+    for person in (first, second):
+        PanelSeatFactory(review=review, user=person)
+    assert hidden_review_ids(first) == hidden_review_ids(second) == {review.pk}
+    assert hidden_review_ids(other) == frozenset()
+
+    def key(person):
+        return figures_key(hidden=hidden_review_ids(person), today=datetime.date(2025, 3, 15))
+
+    assert key(first) == key(second) != key(other)
+
+
+def test_figures_are_counted_again_on_a_new_day(database_cache):
+    # Planned meetings are counted until today: yesterday's figures are not today's.
+    viewer = ProgramAdminFactory()
+    today = timezone.localdate()
+    yesterday = today - datetime.timedelta(days=1)
+    program_health(viewer=viewer, today=yesterday)
+    assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is None
+    program_health(viewer=viewer, today=today)
+    assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is not None
