@@ -119,6 +119,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the writer lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
+# Nothing the app serves depends on the default (per-process) cache. The program dashboard
+# keeps its figures (counted from every pair, answer and statement) for TIMEOUT seconds,
+# shared by every app instance: a cache in the database, whose table migration mentorship
+# 0004 creates. The page shows how old the figures are.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "program_dashboard": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mentorship_program_dashboard_cache",
+        "TIMEOUT": env_int("DJANGO_PROGRAM_DASHBOARD_MAX_AGE", 300),
+    },
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = [

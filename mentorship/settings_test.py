@@ -11,7 +11,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from mentorship.settings import *  # noqa: F403
-from mentorship.settings import STORAGES
+from mentorship.settings import CACHES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Login throttling is tested on its own (tests/mentorship/test_login_throttling.py), where it is
@@ -26,3 +26,6 @@ SITE_URL = "http://testserver"
 # Serve static files from the apps and static/ directly, so no collectstatic is needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Each test sees the figures of its own data: the program dashboard's cache is off here, and
+# tested as deployed in tests/mentorship/test_program_dashboard_cache.py.
+CACHES = {**CACHES, "program_dashboard": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
