@@ -1,5 +1,6 @@
-"""Performance tests: the N+1 detector wraps every test-client request here, and `scaled` holds
-the cast measured at size SMALL and then grown to LARGE = 10 x SMALL for the same people."""
+"""Performance tests: the N+1 detector (registered for the whole suite in tests/conftest.py)
+wraps every test-client request here too, and `scaled` holds the cast measured at size SMALL
+and then grown to LARGE = 10 x SMALL for the same people."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from tests.performance.nplusone import no_n_plus_one  # noqa: F401 - autouse fixture
 from tests.performance.pages import PAGES, Measurement, logged_in, measure
 from tests.performance.worlds import Cast, build_cast, grow
 
