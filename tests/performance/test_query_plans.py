@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench.plans import Plan, explain, page_plans, read_plans
 from mentorship import scale
+from promotions.models import Statement, StatementView
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -65,3 +67,29 @@ def test_the_check_sees_a_sequential_scan(personas):
     assert Plan("probe", "", explain("SELECT * FROM promotions_statement")).seq_scans == {
         "promotions_statement"
     }
+
+
+def test_the_consent_page_of_a_much_viewed_review_uses_indexes(personas):
+    # A review whose panel opened it many times: the showings' groups are many rows to the
+    # planner, which once hashed the whole user table to name their viewers
+    # (promotions/querysets.py, showings_by_viewer).
+    statements = list(
+        Statement.objects.filter(
+            review=personas.review, pair__mentee=personas.mentee, state="shared"
+        )
+    )
+    viewers = [seat.user for seat in personas.review.seats.select_related("user")]
+    assert statements
+    assert viewers
+    now = timezone.now()
+    StatementView.objects.bulk_create(
+        StatementView(statement=statement, viewer=viewer, viewed_at=now, text_sha256="0" * 64)
+        for _ in range(60)
+        for statement in statements
+        for viewer in viewers
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE promotions_statementview")
+    plans = [plan for plan in page_plans(personas) if plan.source == "consent page"]
+    assert any("promotions_statementview" in plan.sql for plan in plans)
+    assert report(plans) == []

@@ -11,7 +11,7 @@ from django.urls import reverse
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
 from promotions.models import Statement, text_sha256
-from tests.factories import StatementViewFactory
+from tests.factories import StatementViewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,6 +183,17 @@ def test_transparency_lists_every_showing(world, client):
     page = client.get(world.review.consent_url()).content.decode()
     assert page.count("<li>Lee Park, ") == 1
     assert page.count("<li>Sam Reyes, ") == 1
+
+
+def test_a_viewer_without_a_full_name_is_named_by_username(world, client):
+    statement = world.statement("shared")
+    viewer = UserFactory(username="panel.guest", full_name="")
+    StatementViewFactory(statement=statement, viewer=viewer)
+    StatementViewFactory(statement=statement, viewer=viewer)
+    client.force_login(world.mentee)
+    page = client.get(world.review.consent_url()).content.decode()
+    assert page.count("<li>panel.guest, ") == 1
+    assert "(shown 2 times since" in page
 
 
 def test_a_second_consent_click_answers_with_a_message(world, client):
