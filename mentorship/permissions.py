@@ -17,7 +17,13 @@ def is_program_admin(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.is_staff and user.groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
+    if not user.is_staff:
+        return False
+    # Asked more than once per request (the view, then the navigation). The user object lives
+    # for one request, so the answer is kept on it, as Django's ModelBackend keeps permissions.
+    if not hasattr(user, "_program_admin_cache"):
+        user._program_admin_cache = user.groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
+    return user._program_admin_cache
 
 
 @rules.predicate

@@ -206,12 +206,12 @@ PARTICIPANT_PAGES = [
         "program dashboard",
         "hana",
         lambda c: reverse("mentorship:program_dashboard"),
-        10,
+        9,
         f"{SESSION}, program-admin check (groups), the viewer's panel seats and candidacies, "
         "then (the figures cache is off in tests) programs, pairs counted per program and "
         "status (with the agreement, meeting and questionnaire figures), differing answers "
-        "counted per question, reviews per status, statements per state; the navigation's "
-        "group check",
+        "counted per question, reviews per status, statements per state (the navigation's "
+        "group check is answered from the user object)",
     ),
 ]
 
