@@ -50,7 +50,9 @@ def repeated_selects(queries: list[dict], limit: int = REPEAT_LIMIT) -> list[tup
     runs: Counter[str] = Counter()
     variants: dict[str, set[str]] = {}
     for query in queries:
-        sql = query["sql"]
+        # None when the statement never reached the database (a simulated failure, on
+        # PostgreSQL): nothing ran, so nothing repeated.
+        sql = query["sql"] or ""
         if not sql.lstrip().upper().startswith("SELECT"):
             continue
         shape = normalize(sql)

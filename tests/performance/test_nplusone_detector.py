@@ -72,3 +72,9 @@ def test_page_of_fetches_one_extra_row_instead_of_counting():
     assert junk.number == 1
     assert not junk
     assert not junk.has_other_pages
+
+
+def test_a_statement_that_never_ran_is_not_counted():
+    # PostgreSQL's debug cursor logs sql=None for a statement that failed before running.
+    queries = [{"sql": None}] + [{"sql": "SELECT * FROM t WHERE id = " + str(n)} for n in range(3)]  # noqa: S608
+    assert repeated_selects(queries) == []
