@@ -248,14 +248,6 @@ RETURN NEW;
         return self.is_active and current is not None and self.guideline_id != current.pk
 
 
-class SignatureQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise PublishedRecordError("Signatures never change.")
-
-    def delete(self):
-        raise PublishedRecordError("Signatures are never deleted.")
-
-
 class Signature(AppendOnlyModel):
     """One member's signature on the exact canonical text of one agreement."""
 
@@ -273,8 +265,6 @@ class Signature(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     text_sha256 = models.CharField("SHA-256 of the signed text", max_length=64)
-
-    objects = SignatureQuerySet.as_manager()
 
     class Meta:
         ordering = ["signed_at", "id"]
