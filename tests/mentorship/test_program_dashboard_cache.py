@@ -14,12 +14,13 @@ from http import HTTPStatus
 
 import pytest
 from django.core.cache import caches
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
 import mentorship.settings
+from mentorship import program_dashboard
 from mentorship.program_dashboard import (
     FIGURES_CACHE,
     figures_key,
@@ -97,15 +98,15 @@ def test_the_page_says_when_the_figures_were_counted(client, database_cache):
     with timezone.override(tokyo):  # as the page does for this viewer: today is Tokyo's
         today = timezone.localdate()
         dashboard = program_health(viewer=viewer)
-    # Counted earlier today, at 06:05 in the viewer's time zone.
-    dashboard.counted_at = datetime.datetime.combine(today, datetime.time(6, 5), tzinfo=tokyo)
+    # Counted a minute ago (not yet old), shown in the viewer's time zone.
+    dashboard.counted_at = timezone.now() - datetime.timedelta(minutes=1)  # in UTC
     database_cache.set(figures_key(hidden=frozenset(), today=today), dashboard)
 
     client.force_login(viewer)
     body = client.get(URL).content.decode()
 
     assert "Figures as of <time datetime=" in body
-    assert ">06:05</time> (Asia/Tokyo)." in body
+    assert f">{dashboard.counted_at.astimezone(tokyo):%H:%M}</time> (Asia/Tokyo)." in body
 
 
 def test_a_panel_member_never_reads_the_figures_counted_for_others(client):
@@ -151,3 +152,86 @@ def test_figures_are_counted_again_on_a_new_day(database_cache):
     assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is None
     program_health(viewer=viewer, today=today)
     assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is not None
+
+
+# --- Counting again when the figures grow old -----------------------------------------------
+
+
+def _old_figures(viewer, cache) -> tuple[str, object]:
+    """Figures counted just over the cache's max age ago, still kept, as they are found."""
+    dashboard = program_health(viewer=viewer)
+    dashboard.counted_at -= datetime.timedelta(seconds=cache.default_timeout + 1)
+    cache.set(dashboard.key, dashboard)
+    return dashboard.key, dashboard.counted_at
+
+
+def _no_counting(**kwargs):
+    raise AssertionError("counted the figures")
+
+
+def test_old_figures_are_shown_while_another_request_counts_them_again(database_cache, monkeypatch):
+    viewer = ProgramAdminFactory()
+    key, counted_at = _old_figures(viewer, database_cache)
+    database_cache.add(f"{key}:counting", timezone.now())  # another request is counting
+    monkeypatch.setattr(program_dashboard, "count_figures", _no_counting)
+
+    assert program_health(viewer=viewer).counted_at == counted_at
+
+
+def test_old_figures_are_counted_again_by_one_request_which_then_frees_the_lock(database_cache):
+    program = ProgramFactory()
+    viewer = ProgramAdminFactory()
+    key, counted_at = _old_figures(viewer, database_cache)
+    PairFactory(program=program)
+
+    dashboard = program_health(viewer=viewer)
+
+    assert dashboard.counted_at > counted_at
+    assert dashboard.programs[0].pairs_total == 1
+    assert database_cache.get(key).counted_at == dashboard.counted_at
+    assert database_cache.get(f"{key}:counting") is None
+
+
+def test_a_failed_count_frees_the_lock(database_cache, monkeypatch):
+    viewer = ProgramAdminFactory()
+    key, _ = _old_figures(viewer, database_cache)
+
+    def failing(**kwargs):
+        raise DatabaseError("the count was cancelled")
+
+    monkeypatch.setattr(program_dashboard, "count_figures", failing)
+    with pytest.raises(DatabaseError):
+        program_health(viewer=viewer)
+    assert database_cache.get(f"{key}:counting") is None
+
+
+def test_with_no_figures_yet_a_request_waits_for_the_one_counting(database_cache, monkeypatch):
+    viewer = ProgramAdminFactory()
+    counted = program_health(viewer=viewer)
+    database_cache.delete(counted.key)
+    database_cache.add(f"{counted.key}:counting", timezone.now())
+    waited = []
+
+    def other_request_finishes(seconds):
+        waited.append(seconds)
+        database_cache.set(counted.key, counted)
+
+    monkeypatch.setattr(program_dashboard.time, "sleep", other_request_finishes)
+    monkeypatch.setattr(program_dashboard, "count_figures", _no_counting)
+
+    assert program_health(viewer=viewer).counted_at == counted.counted_at
+    assert waited == [program_dashboard.FIRST_COUNT_POLL_SECONDS]
+
+
+def test_a_request_that_waits_in_vain_counts_the_figures_itself(database_cache, monkeypatch):
+    ProgramFactory()
+    viewer = ProgramAdminFactory()
+    key = figures_key(hidden=frozenset(), today=timezone.localdate())
+    database_cache.add(f"{key}:counting", timezone.now())  # a request that died counting
+    monkeypatch.setattr(program_dashboard, "FIRST_COUNT_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(program_dashboard, "FIRST_COUNT_POLL_SECONDS", 0.01)
+
+    dashboard = program_health(viewer=viewer)
+
+    assert len(dashboard.programs) == 1
+    assert database_cache.get(key) is not None
