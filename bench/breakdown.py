@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     rows = []
     with transaction.atomic():
         for page, username, path in plan:
-            if args.only and args.only not in page and not page.startswith("baseline"):
+            if args.only and args.only not in page and not page.startswith(("baseline", "site layout")):
                 continue
             client = Client()
             client.force_login(User.objects.get(username=username))

@@ -153,6 +153,7 @@ def pages() -> list[tuple[str, str, str]]:
     panel_member = other.seats.select_related("user").order_by("pk").first().user
     return [
         ("baseline (trivial page)", who.mentor.username, reverse("bench-baseline")),
+        ("site layout, empty page", who.mentor.username, reverse("bench-layout")),
         ("mentor dashboard", who.mentor.username, reverse("mentorship:dashboard")),
         ("pair page", who.mentor.username, reverse("mentorship:pair", args=[who.pair.pk])),
         (
@@ -188,7 +189,7 @@ def main(argv: list[str]) -> int:
     cookies: dict[str, str] = {}
     results: list[Result] = []
     for page, username, path in plan:
-        if args.only and args.only not in page and not page.startswith("baseline"):
+        if args.only and args.only not in page and not page.startswith(("baseline", "site layout")):
             continue
         if username not in cookies:
             cookies[username] = login(args.base_url, username, PASSWORD)
@@ -226,7 +227,12 @@ def main(argv: list[str]) -> int:
     print("| page | requests/s | p50 (ms) | p99 (ms) | ratio to baseline | target |")
     print("|---|---:|---:|---:|---:|---|")
     for r in results:
-        verdict = "baseline" if r is results[0] else ("met" if r.meets_target else "MISSED")
+        if r is results[0]:
+            verdict = "baseline"
+        elif r.url.startswith("/bench/"):
+            verdict = "reference"
+        else:
+            verdict = "met" if r.meets_target else "MISSED"
         print(
             f"| {r.page} | {r.requests_per_s:.1f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
             f"{r.ratio:.2f} | {verdict} |"
@@ -238,7 +244,7 @@ def main(argv: list[str]) -> int:
                  "results": [asdict(r) for r in results]},
                 handle, indent=2,
             )  # fmt: skip
-    missed = [r for r in results[1:] if not r.meets_target]
+    missed = [r for r in results[1:] if not r.meets_target and not r.url.startswith("/bench/")]
     return 1 if missed else 0
 
 

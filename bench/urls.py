@@ -14,4 +14,15 @@ def baseline(request):
     return render(request, "bench/baseline.html")
 
 
-urlpatterns = [path("bench/baseline/", baseline, name="bench-baseline"), *site_urlpatterns]
+@login_required
+def layout(request):
+    """The site's layout (navigation, footer, static files) around one line of content: what
+    every real page pays before its own queries. Measured beside the pages, not a baseline."""
+    return render(request, "bench/layout.html")
+
+
+urlpatterns = [
+    path("bench/baseline/", baseline, name="bench-baseline"),
+    path("bench/layout/", layout, name="bench-layout"),
+    *site_urlpatterns,
+]
