@@ -69,7 +69,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--only", help="only pages whose name contains this")
     args = parser.parse_args(argv)
 
-    from bench.load import pages  # sets Django up
+    from bench.load import REFERENCES, pages  # sets Django up
 
     plan = pages()
     from django.db import connection, transaction
@@ -83,7 +83,7 @@ def main(argv: list[str]) -> int:
     rows = []
     with transaction.atomic():
         for page, username, path in plan:
-            if args.only and args.only not in page and not page.startswith(("baseline", "site layout")):
+            if args.only and args.only not in page and not page.startswith(REFERENCES):
                 continue
             client = Client()
             client.force_login(User.objects.get(username=username))
