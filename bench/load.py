@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 100.0
 # Measured in every run, whatever --only says: the baseline and the empty page in the layout.
-REFERENCES = ("baseline", "site layout")
+REFERENCES = ("baseline", "site layout", "mentor dashboard from")
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -156,6 +156,11 @@ def pages() -> list[tuple[str, str, str]]:
     return [
         ("baseline (trivial page)", who.mentor.username, reverse("bench-baseline")),
         ("site layout, empty page", who.mentor.username, reverse("bench-layout")),
+        (
+            "mentor dashboard from a per-person cache (not built)",
+            who.mentor.username,
+            reverse("bench-cached-dashboard"),
+        ),
         ("mentor dashboard", who.mentor.username, reverse("mentorship:dashboard")),
         ("pair page", who.mentor.username, reverse("mentorship:pair", args=[who.pair.pk])),
         (
