@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 TARGET_RATIO = 0.5
 TARGET_P99_MS = 100.0
 # Measured in every run, whatever --only says: the baseline and the empty page in the layout.
-REFERENCES = ("baseline", "site layout", "mentor dashboard from")
+REFERENCES = ("baseline", "site layout", "mentor dashboard from", "leadership review page's")
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
@@ -173,6 +173,11 @@ def pages() -> list[tuple[str, str, str]]:
             "leadership review page",
             panel_member.username,
             reverse("promotions:review", args=[other.pk]),
+        ),
+        (
+            "leadership review page's writes alone",
+            panel_member.username,
+            reverse("bench-panel-writes", args=[other.pk]),
         ),
         ("program dashboard", who.program_admin.username, reverse("mentorship:program_dashboard")),
     ]

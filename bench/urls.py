@@ -1,6 +1,9 @@
 """The site's URLs plus the bench's reference pages, all through the same middleware:
-/bench/baseline/ (a trivial page), /bench/layout/ (an empty page in the site's layout) and
-/bench/cached-dashboard/ (the mentor dashboard as a per-person page cache would serve it)."""
+/bench/baseline/ (a trivial page), /bench/layout/ (an empty page in the site's layout),
+/bench/cached-dashboard/ (the mentor dashboard as a per-person page cache would serve it) and
+/bench/panel-writes/<review>/ (only the records the panel page must write on every request)."""
+
+from functools import cache
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import caches
@@ -10,6 +13,8 @@ from django.urls import path
 
 from mentorship.urls import urlpatterns as site_urlpatterns
 from mentorship.views import dashboard
+from promotions.models import PromotionReview, Statement
+from promotions.services import statements_record_shown
 
 
 @login_required
@@ -43,9 +48,33 @@ def cached_dashboard(request):
     return HttpResponse(body)
 
 
+@cache
+def _shown(user_id: int, review_id: int) -> tuple[PromotionReview, list[Statement]]:
+    """What the panel page shows this member, read once per process (bench only)."""
+    review = PromotionReview.objects.get(pk=review_id)
+    statements = Statement.objects.filter(
+        pk__in=Statement.objects.for_panel(review).values("pk")
+    ).order_by("consented_at", "pk")
+    return review, list(statements)
+
+
+@login_required
+def panel_writes(request, review_id: int):
+    """The floor of the leadership review page: the domain requires a showing per shared
+    statement and an audit event on every request (docs/domain.md); this writes exactly those,
+    for the statements the page would show, and renders the trivial template. No permission
+    check: a bench measurement of the writes, never served by the app."""
+    review, statements = _shown(request.user.pk, review_id)
+    statements_record_shown(
+        review=review, viewer=request.user, statements=statements, request=request
+    )
+    return render(request, "bench/baseline.html")
+
+
 urlpatterns = [
     path("bench/baseline/", baseline, name="bench-baseline"),
     path("bench/layout/", layout, name="bench-layout"),
     path("bench/cached-dashboard/", cached_dashboard, name="bench-cached-dashboard"),
+    path("bench/panel-writes/<int:review_id>/", panel_writes, name="bench-panel-writes"),
     *site_urlpatterns,
 ]
