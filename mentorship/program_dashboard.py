@@ -431,7 +431,8 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
     if dashboard is not None and not _is_old(dashboard, max_age):
         return dashboard
     lock = f"{key}:counting"
-    if not cache.add(lock, timezone.now(), timeout=RECOUNT_LOCK_SECONDS):
+    holds_lock = cache.add(lock, timezone.now(), timeout=RECOUNT_LOCK_SECONDS)
+    if not holds_lock:
         if dashboard is not None:
             return dashboard
         dashboard = _wait_for(cache, key)
@@ -441,7 +442,10 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
         dashboard = count_figures(hidden=hidden, today=today, key=key)
         cache.set(key, dashboard, timeout=None if max_age is None else 2 * max_age)
     finally:
-        cache.delete(lock)
+        # Only the request that took the lock frees it: one that waited in vain and counted
+        # too must leave the lock of the request still counting.
+        if holds_lock:
+            cache.delete(lock)
     return dashboard
 
 

@@ -227,7 +227,7 @@ def test_a_request_that_waits_in_vain_counts_the_figures_itself(database_cache, 
     ProgramFactory()
     viewer = ProgramAdminFactory()
     key = figures_key(hidden=frozenset(), today=timezone.localdate())
-    database_cache.add(f"{key}:counting", timezone.now())  # a request that died counting
+    database_cache.add(f"{key}:counting", "request A")  # still counting, or died counting
     monkeypatch.setattr(program_dashboard, "FIRST_COUNT_WAIT_SECONDS", 0.05)
     monkeypatch.setattr(program_dashboard, "FIRST_COUNT_POLL_SECONDS", 0.01)
 
@@ -235,3 +235,6 @@ def test_a_request_that_waits_in_vain_counts_the_figures_itself(database_cache, 
 
     assert len(dashboard.programs) == 1
     assert database_cache.get(key) is not None
+    # The lock is request A's to free (or to expire): freeing it would let a third request
+    # count again while A still counts.
+    assert database_cache.get(f"{key}:counting") == "request A"
