@@ -135,11 +135,12 @@ def index(request: HttpRequest) -> HttpResponse:
         (row["review"], row["state"])
         for row in mine.filter(pair__mentor=user).values("review", "state")
     )
+    # As on the dashboard: a closed review's statements can no longer be consented to.
     awaiting_me = Counter(
         row["review"]
-        for row in mine.filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT).values(
-            "review"
-        )
+        for row in mine.filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT)
+        .exclude(review__status=PromotionReview.Status.CLOSED)
+        .values("review")
     )
     as_mentor = []
     for review in reviews:

@@ -7,8 +7,10 @@ from http import HTTPStatus
 import pytest
 from django.template import Context, Template
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorship.selectors import attention_for
+from promotions.models import PromotionReview
 from tests.factories import PairFactory, PromotionReviewFactory
 from tests.promotions.conftest import without_csrf
 
@@ -140,3 +142,20 @@ def test_the_card_is_empty_for_others_closed_reviews_and_other_programs(world):
     other = PairFactory(mentee=world.mentee)  # another program
     PromotionReviewFactory(candidate=world.mentee)  # a review in yet another program
     assert render_card(other, other.mentor).strip() == ""
+
+
+def test_a_closed_review_asks_the_candidate_for_nothing(world, client):
+    # Consent cannot be given once a review is closed, so neither the list of reviews nor the
+    # dashboard may ask for it.
+    world.statement("awaiting_consent")
+    world.review.status = PromotionReview.Status.CLOSED
+    world.review.closed_at = timezone.now()
+    world.review.save(update_fields=["status", "closed_at"])
+
+    mentee = index(client, world.mentee)
+
+    assert world.review.consent_url() in mentee
+    assert "awaiting your consent" not in mentee
+    assert "Read and decide" not in mentee
+    assert "See mentor input" in mentee
+    assert not [item for item in attention_for(world.mentee) if "consent" in item.message]
