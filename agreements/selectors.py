@@ -310,7 +310,12 @@ def agreement_history_page(request, pair: Pair, viewer: User, *, per_page: int =
 def agreement_attention(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge.
     (Decided per active pair, which a user has few of; Attention stops reading at `limit`.)"""
-    pairs = Pair.objects.visible_to(user).active().select_related("program", "mentor", "mentee")
+    pairs = (
+        Pair.objects.visible_to(user)
+        .active()
+        .select_related("program", "mentor", "mentee")
+        .order_by(*Pair._meta.ordering, "pk")  # a total order: the list is paged by recomputing
+    )
     for flow in pair_flows(pairs, user):
         if not flow.next_action:
             continue

@@ -112,6 +112,9 @@ def overdue_meetings(user: User, limit: int | None = None) -> Iterable[Attention
         .annotate(
             last_held=Max("meetings__held_on", filter=Q(meetings__status=Meeting.Status.HELD))
         )
+        # The model's ordering has ties (same names); the attention list is paged by
+        # recomputing it, so its order must be total.
+        .order_by(*Pair._meta.ordering, "pk")
     )
     for pair in pairs:
         since = pair.last_held or pair.started_on

@@ -59,3 +59,28 @@ def test_only_slices_are_supported(providers):
         attention_for(user=None)[0]
     with pytest.raises(TypeError):
         attention_for(user=None)[0:10:2]
+
+
+@pytest.mark.django_db
+def test_pairs_are_read_in_a_total_order():
+    """Each page of the list is found by computing the list again: rows that tie on the
+    model's ordering (same program, same names) must still come in one order, by id last."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mentorship.models import Pair
+    from tests.factories import PairFactory, UserFactory
+
+    mentor = UserFactory(full_name="Sam Lee")
+    first = PairFactory(mentor=mentor, mentee=UserFactory(full_name="Alex Kim"))
+    PairFactory(program=first.program, mentor=mentor, mentee=UserFactory(full_name="Alex Kim"))
+    assert Pair.objects.filter(mentor=mentor).count() == 2
+
+    with CaptureQueriesContext(connection) as queries:
+        list(attention_for(mentor))
+
+    pair_reads = [q["sql"] for q in queries if q["sql"].startswith('SELECT "mentorship_pair"')]
+    assert pair_reads, "no provider read the pairs"
+    for sql in pair_reads:
+        order_by = sql.rsplit("ORDER BY", 1)[1]
+        assert '"mentorship_pair"."id" ASC' in order_by, sql
