@@ -14,7 +14,7 @@ Life of an agreement (workflows live in services.py):
 * Each member signs (Signature) the exact text; the second signature activates the agreement
   and supersedes the pair's previously active one (an amendment).
 * A signed agreement's terms, text and hash never change, and signatures never change or go
-  away: refused by save()/delete() here and, on PostgreSQL, by triggers.
+  away: refused by save()/delete() here and, on PostgreSQL, by triggers (TRUNCATE included).
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from mentorship.models import AppendOnlyModel, Guideline, Pair, Program, PublishedRecordError
+from mentorship.models import (
+    AppendOnlyModel,
+    Guideline,
+    Pair,
+    Program,
+    PublishedRecordError,
+    RefuseTruncate,
+)
 
 
 class AgreementQuerySet(models.QuerySet):
@@ -187,6 +194,8 @@ END IF;
 RETURN NEW;
 """,
             ),
+            # TRUNCATE cannot tell signed agreements from drafts: it is refused outright.
+            RefuseTruncate(name="agreement_no_truncate"),
         ]
 
     def __str__(self) -> str:
@@ -284,7 +293,8 @@ class Signature(AppendOnlyModel):
             pgtrigger.Protect(
                 name="signature_is_immutable",
                 operation=pgtrigger.Update | pgtrigger.Delete,
-            )
+            ),
+            RefuseTruncate(name="signature_no_truncate"),
         ]
 
     def __str__(self) -> str:

@@ -313,9 +313,26 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise PublishedRecordError(f"{self.model._meta.verbose_name_plural} are append-only.")
 
 
+class RefuseTruncate(pgtrigger.Trigger):
+    """PostgreSQL: refuse TRUNCATE of an append-only table.
+
+    TRUNCATE empties a table in one statement without touching rows, so the row-level Protect
+    triggers never fire for it; this statement-level BEFORE TRUNCATE trigger does, also when the
+    table is reached by another table's TRUNCATE ... CASCADE. (pgtrigger.Protect cannot say
+    this: at statement level it becomes an AFTER trigger reading transition tables, which
+    TRUNCATE does not have.) `manage.py flush` ignores exactly these triggers
+    (mentorship/management/commands/flush.py).
+    """
+
+    when = pgtrigger.Before
+    operation = pgtrigger.Truncate
+    level = pgtrigger.Statement
+    func = "RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;"
+
+
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or deleted: refused here (rows and querysets),
-    and on PostgreSQL by each subclass's Protect trigger as well."""
+    and on PostgreSQL by each subclass's Protect and RefuseTruncate triggers as well."""
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -365,7 +382,8 @@ class AuditEvent(AppendOnlyModel):
             pgtrigger.Protect(
                 name="audit_event_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
-            )
+            ),
+            RefuseTruncate(name="audit_event_no_truncate"),
         ]
 
     def __str__(self) -> str:

@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from mentorship.models import AppendOnlyModel, Pair, Program, User
+from mentorship.models import AppendOnlyModel, Pair, Program, RefuseTruncate, User
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
 
 
@@ -313,7 +313,8 @@ class StatementView(AppendOnlyModel):
             pgtrigger.Protect(
                 name="statement_view_append_only",
                 operation=pgtrigger.Update | pgtrigger.Delete,
-            )
+            ),
+            RefuseTruncate(name="statement_view_no_truncate"),
         ]
 
     def __str__(self) -> str:

@@ -1,18 +1,22 @@
 """On PostgreSQL the database itself refuses to rewrite history, whatever the application does:
 bulk ORM updates and deletes and raw SQL against committed rows of signed agreements, signatures,
-audit events, access records (StatementView) and published guidelines all fail, and the audit
-chain still verifies afterwards. (The model-level refusals are in test_immutability.py and in
+audit events, access records (StatementView) and published guidelines all fail, TRUNCATE of the
+append-only tables fails too (only `manage.py flush` may empty them), and the audit chain still
+verifies afterwards. (The model-level refusals are in test_immutability.py and in
 tests/agreements/test_immutability.py; this adds the tables and paths those do not cover.)
 """
 
 from __future__ import annotations
 
+import pgtrigger
 import pytest
+from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
-from agreements.models import Agreement
+from agreements.models import Agreement, Signature
 from mentorship.audit import audit_verify
+from mentorship.management.commands.flush import truncate_trigger_uris
 from mentorship.models import AuditEvent, Guideline
 from promotions.models import StatementView
 from tests.security.conftest import STATS, build_world
@@ -99,29 +103,84 @@ def test_bulk_orm_and_raw_sql_cannot_rewrite_history(committed):
     assert audit_verify() is None
 
 
+def row_counts() -> dict[str, int]:
+    models = (AuditEvent, Signature, StatementView, Agreement)
+    counts = {model._meta.db_table: model._base_manager.count() for model in models}
+    assert set(counts) == set(APPEND_ONLY_TABLES)
+    return counts
+
+
+def truncates() -> list[str]:
+    """Each table on its own, with and without CASCADE, and reached by another table's CASCADE
+    (every pair's agreements and signatures; every user's audit events and showings)."""
+    return [
+        *(f"TRUNCATE {table}" for table in APPEND_ONLY_TABLES),
+        *(f"TRUNCATE {table} CASCADE" for table in APPEND_ONLY_TABLES),
+        "TRUNCATE mentorship_pair CASCADE",
+        "TRUNCATE mentorship_user CASCADE",
+    ]
+
+
+def truncate_guarded_tables() -> set[str]:
+    """Tables with an enabled BEFORE TRUNCATE trigger (pg_trigger.tgtype: 2 BEFORE, 32 TRUNCATE)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE t.tgtype & 34 = 34 AND t.tgenabled <> 'D' AND NOT t.tgisinternal"
+        )
+        return {table for (table,) in cursor.fetchall()}
+
+
+REFUSED_BY = (
+    "pgtrigger: Cannot truncate",  # RefuseTruncate
+    "cannot truncate a table referenced in a foreign key constraint",
+)
+
+
 def test_truncate_cannot_wipe_an_append_only_table(committed):
-    """Row triggers do not fire on TRUNCATE: PostgreSQL needs a statement-level BEFORE TRUNCATE
-    trigger on each append-only table (models/migrations, not this suite's files)."""
-    wiped = []
-    for table in APPEND_ONLY_TABLES:
+    """Row triggers do not fire on TRUNCATE; each table's statement-level BEFORE TRUNCATE trigger
+    (mentorship.models.RefuseTruncate) does, also when another table's CASCADE reaches it."""
+    # Each table has its own trigger (a CASCADE from agreements would also stop at signatures).
+    assert truncate_guarded_tables() == set(APPEND_ONLY_TABLES)
+    before, rows = fingerprint(), row_counts()
+    assert all(rows.values()), rows
+    wiped, not_by_trigger = [], []
+    for sql in truncates():
         try:
             with transaction.atomic(), connection.cursor() as cursor:
-                cursor.execute(f"TRUNCATE {table} CASCADE")
-                wiped.append(table)
+                cursor.execute(sql)
+                wiped.append(sql)
                 raise _Undo
         except _Undo:
             pass
-        except DatabaseError:
-            pass
+        except DatabaseError as refused:
+            # PostgreSQL refuses a bare TRUNCATE of a table others reference (agreements) on
+            # the foreign key before any trigger; CASCADE gets past that, so there only a
+            # trigger can refuse.
+            if not str(refused).startswith(REFUSED_BY):
+                not_by_trigger.append((sql, str(refused)))
         STATS["immutability attempts"] += 1
+    assert not wiped, f"TRUNCATE went through: {wiped}"
+    assert not not_by_trigger
+    assert row_counts() == rows
+    assert fingerprint() == before
     assert audit_verify() is None
-    if wiped:
-        pytest.xfail(
-            f"Known: TRUNCATE empties {', '.join(wiped)} (row-level Protect triggers do not "
-            "fire on TRUNCATE). Needs pgtrigger.Protect(operation=pgtrigger.Truncate, "
-            "level=pgtrigger.Statement) on AuditEvent, Signature, StatementView and Agreement "
-            "(models.py + migrations), and an app database role that does not own the tables."
-        )
+
+
+def test_flush_still_empties_the_append_only_tables(committed):
+    """`manage.py flush` (also run by transactional tests between tests) ignores the TRUNCATE
+    triggers for its own TRUNCATE only: afterwards they refuse again."""
+    assert all(row_counts().values())
+    call_command("flush", interactive=False, verbosity=0)
+    assert row_counts() == dict.fromkeys(APPEND_ONLY_TABLES, 0)
+    assert not any(pgtrigger.is_ignored(uri) for uri in truncate_trigger_uris())
+    for table in APPEND_ONLY_TABLES:
+        with (
+            pytest.raises(DatabaseError, match="Cannot truncate"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(f"TRUNCATE {table} CASCADE")
 
 
 class _Undo(Exception):
