@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -127,8 +128,32 @@ def audit_record(
     return event
 
 
-def audit_verify() -> AuditEvent | None:
-    """Walk the chain oldest first; return the first event that does not match, else None."""
+@dataclass(frozen=True)
+class ChainBreak:
+    """Where the audit chain stops proving itself."""
+
+    event: AuditEvent | None  # the first event that does not match; None: events are missing
+    reason: str
+
+    def __str__(self) -> str:
+        if self.event is None:
+            return self.reason
+        return (
+            f"event #{self.event.pk} ({self.event.action}, "
+            f"{self.event.occurred_at:%Y-%m-%d %H:%M:%S}): {self.reason}"
+        )
+
+
+def audit_verify() -> ChainBreak | None:
+    """Walk the chain oldest first; return where it breaks, else None.
+
+    Each event must hash its content onto its predecessor's hash, and the chain head's last
+    hash, read before the walk, must be among the events walked: events removed from the end
+    of the chain leave every remaining link intact, so only the head shows they are gone.
+    (Events appended during the walk come after that hash and are checked like the rest.)
+    """
+    head_hash = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    reached_head = not head_hash
     prev_hash = ""
     for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
         expected = event_digest(
@@ -142,6 +167,13 @@ def audit_verify() -> AuditEvent | None:
             payload=event.payload,
         )
         if event.prev_hash != prev_hash or event.hash != expected:
-            return event
+            return ChainBreak(event, "its hash does not match its content or its predecessor")
+        reached_head = reached_head or event.hash == head_hash
         prev_hash = event.hash
+    if not reached_head:
+        return ChainBreak(
+            None,
+            "the chain ends before the last event recorded in its head: events were removed "
+            "from its end",
+        )
     return None

@@ -37,7 +37,7 @@ def test_tampering_is_found():
         cursor.execute(
             "UPDATE mentorship_auditevent SET action = 'test.forged' WHERE id = %s", [tampered.pk]
         )
-    assert audit_verify() == tampered
+    assert audit_verify().event == tampered
 
 
 def test_events_refuse_save_and_delete():
@@ -83,5 +83,38 @@ def test_verify_audit_command_names_the_first_broken_event():
         cursor.execute(
             "UPDATE mentorship_auditevent SET payload = %s WHERE id = %s", ['{"x": 1}', broken.pk]
         )
-    with pytest.raises(CommandError, match=f"broken at event #{broken.pk}"):
+    with pytest.raises(CommandError, match=f"broken: event #{broken.pk} "):
         call_command("verify_audit")
+
+
+def _remove_events(*events: AuditEvent) -> None:
+    """As a database user who switched the append-only trigger off."""
+    with pgtrigger.ignore("mentorship.AuditEvent:audit_event_append_only"):
+        AuditEvent._base_manager.filter(pk__in=[e.pk for e in events])._raw_delete("default")
+
+
+def test_events_removed_from_the_end_are_found():
+    # Every remaining link still matches; only the chain head remembers the last event.
+    actor = UserFactory()
+    audit_record(actor=actor, action="test.one")
+    audit_record(actor=actor, action="test.two")
+    last = audit_record(actor=actor, action="test.three")
+    _remove_events(last)
+
+    broken = audit_verify()
+
+    assert broken is not None
+    assert broken.event is None
+    assert "removed from its end" in broken.reason
+    with pytest.raises(CommandError, match="events were removed from its end"):
+        call_command("verify_audit")
+
+
+def test_an_emptied_trail_is_found():
+    events = [audit_record(actor=None, action=f"test.{n}") for n in range(3)]
+    _remove_events(*events)
+    assert audit_verify() is not None
+
+
+def test_a_trail_that_was_never_written_is_intact():
+    assert audit_verify() is None

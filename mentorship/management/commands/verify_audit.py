@@ -1,4 +1,5 @@
-"""Walk the audit hash chain; exit non-zero naming the first event that does not match."""
+"""Walk the audit hash chain; exit non-zero saying where it breaks: the first event that does not
+match, or events missing from its end."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -12,11 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = audit_verify()
         if broken is not None:
-            raise CommandError(
-                f"Audit chain broken at event #{broken.pk} ({broken.action}, "
-                f"{broken.occurred_at:%Y-%m-%d %H:%M:%S}): its hash does not match its content "
-                "or its predecessor."
-            )
+            raise CommandError(f"Audit chain broken: {broken}.")
         self.stdout.write(
             self.style.SUCCESS(f"Audit chain intact: {AuditEvent.objects.count()} events.")
         )
