@@ -23,8 +23,21 @@ from promotions.services import (
 )
 
 
+class PanelFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        # The review here carries the status the same form is saving: closing a review and
+        # changing its panel in one save would change the panel of a closed review.
+        if self.instance.is_closed and self.has_changed():
+            raise ValidationError(
+                "A closed review's panel cannot change. Save the panel change first, then close "
+                "the review."
+            )
+
+
 class PanelSeatInline(ValidAutocompleteMixin, admin.TabularInline):
     model = PanelSeat
+    formset = PanelFormSet
     fields = ["user", "added_at"]
     readonly_fields = ["added_at"]
     autocomplete_fields = ["user"]
