@@ -15,6 +15,7 @@ from django.db.models import Count
 
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
+from promotions.permissions import statements_hidden_from
 from promotions.services import (
     REVIEW_TRANSITIONS,
     review_change_status,
@@ -180,14 +181,8 @@ class StatementAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        # Nothing about unshared input may reach a panel member, and a mentee's drafts are not
-        # theirs to know about: hide those statements from the people concerned.
-        return (
-            super()
-            .get_queryset(request)
-            .exclude(review__seats__user=request.user)
-            .exclude(pair__mentee=request.user)
-        )
+        hidden = statements_hidden_from(request.user).values("pk")
+        return super().get_queryset(request).exclude(pk__in=hidden)
 
     @admin.display(description="Mentor", ordering="pair__mentor__full_name")
     def mentor(self, statement: Statement) -> str:

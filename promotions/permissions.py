@@ -175,10 +175,18 @@ rules.add_perm("promotions.withdraw_consent", can_withdraw)
 rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
 
 
-def audit_hidden_from(user) -> Q:
-    """Audit events a user must not see even as a program admin: those about statements of a
-    review whose panel they sit on (no state or date of unshared input reaches the panel)."""
+def statements_hidden_from(user):
+    """Statements a user must learn nothing about even as a program admin (the admin's list of
+    statements, the audit log): those of a review whose panel they sit on, since no state or
+    date of unshared input reaches the panel, and those about themselves, since a mentee's
+    drafts are not theirs to know about."""
     from promotions.models import Statement
 
-    statement_ids = Statement.objects.filter(review__seats__user=user).values_list("pk", flat=True)
+    return Statement.objects.filter(Q(review__seats__user=user) | Q(pair__mentee=user))
+
+
+def audit_hidden_from(user) -> Q:
+    """Audit events a user must not see even as a program admin: those about the statements
+    hidden from them (statements_hidden_from)."""
+    statement_ids = statements_hidden_from(user).values_list("pk", flat=True).distinct()
     return Q(target_type="promotions.statement", target_id__in=[str(pk) for pk in statement_ids])

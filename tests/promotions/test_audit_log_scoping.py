@@ -1,4 +1,5 @@
-"""A program admin who sits on a panel cannot read that review's statement events in the trail."""
+"""A program admin who sits on a panel, or is the mentee a statement is about, cannot read
+those statements' events in the trail."""
 
 from __future__ import annotations
 
@@ -35,6 +36,25 @@ def test_panel_member_admin_does_not_see_their_reviews_statement_events(client):
     response = client.get(reverse("admin:mentorship_auditevent_changelist"))
     assert response.status_code == HTTPStatus.OK
     assert response.context["cl"].result_count == 1
+
+
+def test_a_program_admin_does_not_see_events_of_statements_about_themselves(client):
+    # A mentee's drafts are not theirs to know about: not even that one was written or revised.
+    admin_as_mentee = ProgramAdminFactory()
+    review = PromotionReviewFactory(candidate=admin_as_mentee)
+    about_them = StatementFactory(review=review, pair__mentee=admin_as_mentee)
+    elsewhere = StatementFactory()
+    audit_record(actor=None, action=Action.STATEMENT_REVISED, target=about_them)
+    audit_record(actor=None, action=Action.STATEMENT_REVISED, target=elsewhere)
+
+    visible = audit_events_visible_to(admin_as_mentee)
+    assert list(visible.values_list("target_id", flat=True)) == [str(elsewhere.pk)]
+
+    client.force_login(admin_as_mentee)
+    changelist = client.get(reverse("admin:mentorship_auditevent_changelist"))
+    assert changelist.context["cl"].result_count == 1
+    statements = client.get(reverse("admin:promotions_statement_changelist"))
+    assert statements.context["cl"].result_count == 1
 
 
 def test_other_program_admins_see_both(client):
