@@ -27,7 +27,13 @@ def send_notification(*, to: User, subject: str, template: str, context: dict) -
 
 
 def notify_on_commit(*, to: User, subject: str, template: str, context: dict) -> None:
-    """Queue the email to go out only if the surrounding transaction commits."""
+    """Queue the email to go out only if the surrounding transaction commits.
+
+    Robust: by then the act it reports is saved, so a mail server that fails must not turn it
+    into an error page (the user would retry an act already done). Django logs the failure
+    (logger django.db.backends.base) and the request goes on.
+    """
     transaction.on_commit(
-        lambda: send_notification(to=to, subject=subject, template=template, context=context)
+        lambda: send_notification(to=to, subject=subject, template=template, context=context),
+        robust=True,
     )
