@@ -395,13 +395,22 @@ class ConsentRow:
     can_withdraw: bool
     blocked_reason: str = ""
     shown_to: list[Shown] = field(default_factory=list)
+    decline_form: DeclineForm | None = None  # a refused decline, shown with what was typed
 
 
 @login_required
 @require_GET
 def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
+    return _render_consent(request, review_for(request, review_id, can_open_consent_page))
+
+
+def _render_consent(
+    request: HttpRequest,
+    review: PromotionReview,
+    *,
+    refused_decline: tuple[int, DeclineForm] | None = None,
+) -> HttpResponse:
     user = request.user
-    review = review_for(request, review_id, can_open_consent_page)
     statements = (
         Statement.objects.visible_to(user)
         .filter(review=review, pair__mentee=user)
@@ -425,6 +434,11 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
                 can_withdraw=can_withdraw(user, statement),
                 blocked_reason=blocked,
                 shown_to=shown.get(statement.pk, []),
+                decline_form=(
+                    refused_decline[1]
+                    if refused_decline and refused_decline[0] == statement.pk
+                    else None
+                ),
             )
         )
     return render(
@@ -477,8 +491,10 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
     statement = statement_for(request, statement_id, is_subject)
     form = DeclineForm(request.POST)
     if not form.is_valid():
+        # The page again, with the reason as typed: a redirect would lose it.
         messages.error(request, "Nothing was declined: " + " ".join(form.errors["reason"]))
-        return _back_to_consent(statement)
+        review = review_for(request, statement.review_id, can_open_consent_page)
+        return _render_consent(request, review, refused_decline=(statement.pk, form))
     try:
         consent_decline(
             statement_id=statement.pk,
