@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import time
 import zoneinfo
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
@@ -36,11 +41,35 @@ class SessionLifetimeMiddleware:
             too_old = now - started > settings.SESSION_COOKIE_AGE
             if idle or too_old:
                 logout(request)
-                messages.info(request, "Your session ended. Please log in again.")
-                return redirect_to_login(request.get_full_path())
+                return _after_session_end(request)
             if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
                 request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
+
+
+def _after_session_end(request) -> HttpResponse:
+    """To the login page, and back to where the user was. A page they asked for is asked for
+    again after login; a form they sent is not: it cannot be sent again by a redirect (its
+    target may answer only POST, like logout), so they go back to the page they sent it from,
+    and are told it was not saved."""
+    if request.method in ("GET", "HEAD"):
+        messages.info(request, "Your session ended. Please log in again.")
+        return redirect_to_login(request.get_full_path())
+    if request.path == reverse("logout"):
+        messages.info(request, "Your session had already ended: you are logged out.")
+        return redirect(settings.LOGOUT_REDIRECT_URL)
+    messages.warning(
+        request, "Your session ended before you sent that, so it was not saved. Please log in "
+        "and send it again."
+    )  # fmt: skip
+    came_from = urlsplit(request.META.get("HTTP_REFERER", ""))
+    back = urlunsplit(("", "", came_from.path, came_from.query, ""))
+    allowed = url_has_allowed_host_and_scheme(
+        request.META.get("HTTP_REFERER", ""),
+        allowed_hosts={request.get_host()},
+        require_https=request.is_secure(),
+    )
+    return redirect_to_login(back if allowed and came_from.path.startswith("/") else "/")
 
 
 class RefuseNulMiddleware:
