@@ -229,6 +229,13 @@ class PairAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
     view_on_site = False
     fields = ["program", "mentor", "mentee", "cadence_days", "status", "started_on", "ended_on"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The people of a pair never change (Pair.clean/save): other people form a new pair.
+        # Picked with the autocomplete on the add form only.
+        if obj is not None:
+            return [*super().get_readonly_fields(request, obj), "program", "mentor", "mentee"]
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):

@@ -183,8 +183,32 @@ class Guideline(models.Model):
         return self._lines(self.breach_examples)
 
 
+PAIR_MEMBERS_FIXED = (
+    "A pair's program, mentor and mentee never change once it exists: its notes, answers, "
+    "agreements and statements belong to those two people. Create a new pair instead."
+)
+# Field names and column names: update() accepts either.
+PAIR_MEMBER_FIELDS = ("program", "mentor", "mentee", "program_id", "mentor_id", "mentee_id")
+
+
+class PairMembersFixedQuerySet(PairQuerySet):
+    """Bulk writes bypass save(), so a member change is refused here too: on SQLite nothing else
+    would stop it (PostgreSQL's trigger would). bulk_update() goes through update() as well."""
+
+    def update(self, **kwargs):
+        if any(name in kwargs for name in PAIR_MEMBER_FIELDS):
+            raise PublishedRecordError(PAIR_MEMBERS_FIXED)
+        return super().update(**kwargs)
+
+
 class Pair(models.Model):
-    """A mentor and a mentee in one program."""
+    """A mentor and a mentee in one program.
+
+    Program, mentor and mentee are fixed once the pair is saved (refused by clean(), save(),
+    update() and, on PostgreSQL, a trigger): everything the pair holds was shared by or signed
+    by those two people, so a change of people would hand it to someone else. Other people
+    form a new pair.
+    """
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -208,10 +232,22 @@ class Pair(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PairQuerySet.as_manager()
+    objects = PairMembersFixedQuerySet.as_manager()
 
     class Meta:
         ordering = ["program", "mentor__full_name", "mentee__full_name"]
+        triggers = [
+            pgtrigger.Trigger(
+                name="pair_members_are_fixed",
+                when=pgtrigger.Before,
+                operation=pgtrigger.Update,
+                condition=pgtrigger.AnyChange("program", "mentor", "mentee"),
+                func=(
+                    "RAISE EXCEPTION 'pair % keeps its program, mentor and mentee; "
+                    "create a new pair', OLD.id;"
+                ),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(mentor=F("mentee")), name="pair_mentor_is_not_mentee"
@@ -238,12 +274,29 @@ class Pair(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor} mentoring {self.mentee} ({self.program})"
 
+    def save(self, *args, **kwargs) -> None:
+        if self._changes_members():
+            raise PublishedRecordError(PAIR_MEMBERS_FIXED)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("mentorship:pair", args=[self.pk])
 
     def clean(self) -> None:
         if self.mentor_id and self.mentor_id == self.mentee_id:
             raise ValidationError("Mentor and mentee must be different people.")
+        if self._changes_members():
+            raise ValidationError(PAIR_MEMBERS_FIXED, code="pair_members_fixed")
+
+    def _changes_members(self) -> bool:
+        # Compared with the stored row, not with what this object was loaded as: a copy built
+        # by hand with an existing pk would otherwise pass.
+        if self.pk is None:
+            return False
+        stored = (
+            Pair.objects.filter(pk=self.pk).values_list("program_id", "mentor_id", "mentee_id")
+        ).first()
+        return stored is not None and stored != (self.program_id, self.mentor_id, self.mentee_id)
 
     def role_of(self, user) -> str | None:
         if user.pk == self.mentor_id:
