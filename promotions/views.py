@@ -397,6 +397,13 @@ class ConsentRow:
     shown_to: list[Shown] = field(default_factory=list)
     decline_form: DeclineForm | None = None  # a refused decline, shown with what was typed
 
+    @property
+    def typed_reason(self) -> str:
+        """The refused reason as typed, less any NUL (never typed by a person, never valid)."""
+        if self.decline_form is None:
+            return ""
+        return self.decline_form.data.get("reason", "").replace("\x00", "")
+
 
 @login_required
 @require_GET

@@ -743,13 +743,16 @@ def test_nul_characters_are_refused_by_every_text_field(world, clients):
 
 
 def test_decline_reason_with_nul_is_refused(world, clients):
-    """The decline form redirects with a message; the NUL reason is never saved."""
+    """The consent page comes back with a message and the reason as typed, less the NUL; the
+    reason is never saved."""
     statement = world.statements["awaiting_consent"]
     with rolled_back():
         response = clients["carol"].post(
             reverse("promotions:statement_decline", args=[statement.pk]), {"reason": "no\x00"}
         )
-        assert response.status_code == HTTPStatus.FOUND
+        assert response.status_code == HTTPStatus.OK
+        assert b"Null characters are not allowed." in response.content
+        assert b"\x00" not in response.content
         statement.refresh_from_db()
         assert statement.state == Statement.State.AWAITING_CONSENT
 
