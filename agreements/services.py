@@ -157,7 +157,13 @@ def agreement_propose(
     Terms never change after this: proposing different terms voids the open proposal (its
     signatures stay, unchanged) and starts a fresh one. Made under the program's current
     guideline, which is how a pair re-acknowledges a newly published version.
+
+    Proposing exactly the text already awaiting signatures changes nothing and returns that
+    proposal: a double click, or the form sent again with the back button, must not void a
+    text the partner may already have signed.
     """
+    # The pair lock queues two proposals for the same pair (a double click), so the second
+    # finds the first one's proposal below and returns it instead of voiding it.
     pair = _locked_pair(pair_id, by)
     if not can_propose_terms(by, pair):
         raise PermissionDenied
@@ -190,6 +196,17 @@ def agreement_propose(
             "These are exactly the terms of your active agreement under the same guideline "
             "version; there is nothing new to sign."
         )
+    already_proposed = (
+        Agreement.objects.filter(
+            pair=pair,
+            status=Agreement.Status.AWAITING_SIGNATURES,
+            text_sha256=agreement.text_sha256,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if already_proposed is not None:
+        return already_proposed
     agreement.full_clean()
     agreement.save()
     for old in (

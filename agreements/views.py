@@ -172,11 +172,30 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
             except ValidationError as exc:
                 messages.error(request, f"The terms were not proposed: {_errors(exc)}")
             else:
-                messages.success(
-                    request,
-                    f"Terms proposed. Read the text below and sign it; {flow.partner} has been "
-                    "asked to do the same.",
-                )
+                # Terms already awaiting signatures come back unchanged (a double click, the
+                # back button): say so, and who has signed, instead of "proposed" again.
+                signers = set(agreement.signatures.values_list("signer_id", flat=True))
+                if request.user.pk in signers:
+                    message = (
+                        "These terms are already proposed and you have signed them; nothing "
+                        f"changed. {flow.partner} has not signed yet."
+                    )
+                elif signers:
+                    message = (
+                        f"These terms are already proposed and {flow.partner} has signed them; "
+                        "nothing changed. Read the text below and sign it."
+                    )
+                elif agreement.proposed_by_id != request.user.pk:
+                    message = (
+                        f"{flow.partner} already proposed these terms; nothing changed. Read the "
+                        "text below and sign it."
+                    )
+                else:
+                    message = (
+                        f"Terms proposed. Read the text below and sign it; {flow.partner} has "
+                        "been asked to do the same."
+                    )
+                messages.success(request, message)
                 return redirect("agreements:detail", agreement_id=agreement.pk)
         else:
             messages.error(request, "The terms were not proposed. Please check the fields below.")
