@@ -226,6 +226,13 @@ def assessment_write(*, review_id: int, supervisor: User, text: str) -> Promotio
 @sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> Statement:
+    """Save a new draft; the same text still a draft or awaiting consent is returned instead.
+
+    The same form posted twice (a double click, the back button) must not leave two identical
+    statements, nor ask the mentee twice: the view sends for consent only a draft.
+    """
+    # The review lock (the one statement changes take) queues two posts of the same form, so
+    # the second finds the first one's statement below.
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
     if not can_give_input(mentor, review):
         if review.is_closed and candidate_mentor_pair(mentor, review):
@@ -235,7 +242,22 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
     gate = agreement_gate(pair, kind)
     if not gate.allowed:
         raise ValidationError(gate.reason)
-    statement = Statement(review=review, pair=pair, kind=kind, text=text.strip())
+    text = text.strip()
+    already_saved = (
+        Statement.objects.filter(
+            review=review,
+            pair=pair,
+            kind=kind,
+            text=text,
+            state__in=[Statement.State.DRAFT, Statement.State.AWAITING_CONSENT],
+        )
+        .select_related("review", "pair", "pair__mentor", "pair__mentee")
+        .order_by("pk")
+        .first()
+    )
+    if already_saved is not None:
+        return already_saved
+    statement = Statement(review=review, pair=pair, kind=kind, text=text)
     statement.full_clean()
     statement.save()
     return statement

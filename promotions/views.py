@@ -328,6 +328,15 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
         except ValidationError as exc:
             _error(request, exc)
             return redirect(review.input_url())
+        if statement.state == Statement.State.AWAITING_CONSENT:
+            # statement_create returned the same text already sent (a double click, the back
+            # button); a new statement is always a draft. Nothing is saved or sent again.
+            messages.info(
+                request,
+                f"You already sent this statement to {statement.pair.mentee} for consent; it "
+                "was not saved or sent again.",
+            )
+            return redirect(f"{review.input_url()}#statement-{statement.pk}")
         return _after_save(request, statement, form)
     return _statement_form_page(request, review=review, pair=pair, kind=kind, form=form)
 

@@ -1,0 +1,221 @@
+"""Posting the same new statement twice (a double click, the back button) leaves one statement
+and asks the mentee once. Different text, another kind, or a statement already decided on
+still make a new statement, and the usual refusals still come first."""
+
+from __future__ import annotations
+
+import threading
+from functools import partial
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.urls import reverse
+
+from mentorship.audit import Action
+from mentorship.models import AuditEvent
+from promotions.models import Statement
+from promotions.services import statement_create
+from tests.factories import PromotionReviewFactory
+
+TEXT = "I have seen a lot of growth in Carol."
+ASK = "Save and ask for consent"
+DRAFT = "Save draft"
+
+
+def post_new(client, world, *, text=TEXT, action=ASK, kind="advocacy"):
+    url = reverse("promotions:statement_new", args=[world.review.pk, kind])
+    return client.post(url, {"text": text, "action": action})
+
+
+def flash(response) -> str:
+    """The message this response added (earlier, unread ones are still queued before it)."""
+    return [str(m) for m in get_messages(response.wsgi_request)][-1]
+
+
+def consent_requests() -> int:
+    return AuditEvent.objects.filter(action=Action.CONSENT_REQUESTED).count()
+
+
+def create(world, text=TEXT, kind="advocacy") -> Statement:
+    return statement_create(review_id=world.review.pk, mentor=world.mentor, kind=kind, text=text)
+
+
+@pytest.mark.django_db
+def test_a_double_click_on_save_and_ask_makes_one_statement_and_one_request(
+    world, client, django_capture_on_commit_callbacks
+):
+    client.force_login(world.mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post_new(client, world)
+        second = post_new(client, world)
+
+    statement = Statement.objects.get()
+    assert statement.state == Statement.State.AWAITING_CONSENT
+    assert consent_requests() == 1
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([world.mentee.email], "Your mentor asks for your consent")
+    ]
+    anchor = f"{world.review.input_url()}#statement-{statement.pk}"
+    assert (first.status_code, first.url) == (HTTPStatus.FOUND, anchor)
+    assert (second.status_code, second.url) == (HTTPStatus.FOUND, anchor)
+    assert flash(second) == (
+        "You already sent this statement to Carol Chen for consent; it was not saved or sent again."
+    )
+
+
+@pytest.mark.django_db
+def test_saving_the_same_draft_twice_keeps_one_draft(world, client):
+    client.force_login(world.mentor)
+    post_new(client, world, action=DRAFT)
+    second = post_new(client, world, action=DRAFT)
+
+    statement = Statement.objects.get()
+    assert statement.state == Statement.State.DRAFT
+    assert flash(second) == "Your draft was saved. Only you can see it."
+
+
+@pytest.mark.django_db
+def test_a_saved_draft_posted_again_with_ask_is_sent_once(world, client):
+    client.force_login(world.mentor)
+    post_new(client, world, action=DRAFT)
+    second = post_new(client, world, action=ASK)
+    third = post_new(client, world, action=ASK)
+
+    statement = Statement.objects.get()
+    assert statement.state == Statement.State.AWAITING_CONSENT
+    assert consent_requests() == 1
+    assert flash(second).startswith("Saved and sent to Carol Chen for consent.")
+    assert flash(third).startswith("You already sent this statement")
+
+
+@pytest.mark.django_db
+def test_the_same_text_already_sent_is_not_saved_again_as_a_draft(world, client):
+    client.force_login(world.mentor)
+    post_new(client, world, action=ASK)
+    again = post_new(client, world, action=DRAFT)
+
+    statement = Statement.objects.get()
+    assert statement.state == Statement.State.AWAITING_CONSENT
+    assert flash(again).startswith("You already sent this statement")
+
+
+@pytest.mark.django_db
+def test_a_flagged_statement_posted_twice_stays_one_unsent_draft(world, client):
+    client.force_login(world.mentor)
+    text = "Carol was completely disorganized and unprofessional."
+    post_new(client, world, text=text)
+    second = post_new(client, world, text=text)
+
+    statement = Statement.objects.get()
+    assert statement.state == Statement.State.DRAFT
+    assert consent_requests() == 0
+    assert flash(second).startswith("Your draft was saved. It was not sent")
+
+
+@pytest.mark.django_db
+def test_different_text_makes_a_new_statement(world, client):
+    client.force_login(world.mentor)
+    post_new(client, world)
+    post_new(client, world, text=TEXT + " She now leads the weekly planning.")
+
+    assert Statement.objects.count() == 2
+    assert consent_requests() == 2
+
+
+@pytest.mark.django_db
+def test_the_same_text_of_another_kind_is_another_statement(world):
+    advocacy = create(world, kind="advocacy")
+    engagement = create(world, kind="engagement")
+    assert advocacy.pk != engagement.pk
+    assert Statement.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_surrounding_spaces_do_not_make_a_new_statement(world):
+    assert create(world, text=f"  {TEXT}\n").pk == create(world).pk
+    assert Statement.objects.count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", ["shared", "declined", "withdrawn"])
+def test_the_same_text_as_a_decided_statement_is_a_new_draft(world, state):
+    decided = world.statement(state, kind="advocacy", text=TEXT)
+    statement = create(world)
+    assert statement.pk != decided.pk
+    assert statement.state == Statement.State.DRAFT
+    decided.refresh_from_db()
+    assert decided.state == state
+
+
+@pytest.mark.django_db
+def test_the_same_text_in_another_review_is_another_statement(world):
+    other = PromotionReviewFactory(program=world.program, candidate=world.mentee)
+    here = create(world)
+    there = statement_create(review_id=other.pk, mentor=world.mentor, kind="advocacy", text=TEXT)
+    assert here.pk != there.pk
+
+
+@pytest.mark.django_db
+def test_someone_else_posting_the_same_text_is_refused_not_given_the_statement(world):
+    create(world)
+    with pytest.raises(PermissionDenied):
+        statement_create(
+            review_id=world.review.pk, mentor=world.panel_member, kind="advocacy", text=TEXT
+        )
+
+
+@pytest.mark.django_db
+def test_a_closed_review_refuses_the_same_text_too(world):
+    draft = create(world)
+    world.review.status = "closed"
+    world.review.closed_at = draft.created_at
+    world.review.save()
+    with pytest.raises(ValidationError, match="The review is closed"):
+        create(world)
+
+
+@pytest.mark.django_db
+def test_terms_that_no_longer_allow_it_refuse_the_same_text_too(world):
+    create(world)
+    world.agreement.allows_advocacy = False
+    world.agreement.save()
+    with pytest.raises(ValidationError, match="does not allow advocacy statements"):
+        create(world)
+
+
+def run_together(*calls) -> list[object]:
+    """Run the calls in parallel threads, each in its own connection; return each outcome."""
+    start = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def run(index: int, call) -> None:
+        try:
+            start.wait()
+            outcomes[index] = call()
+        except Exception as exc:  # the outcome is what we check
+            outcomes[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_statement_posted_twice_at_once_is_saved_once(world):
+    for round_ in range(3):
+        text = f"{TEXT} Round {round_}."
+        outcomes = run_together(*[partial(create, world, text=text)] * 3)
+
+        assert all(isinstance(o, Statement) for o in outcomes), outcomes
+        assert len({o.pk for o in outcomes}) == 1
+        assert Statement.objects.filter(text=text).count() == 1
