@@ -354,6 +354,17 @@ class Meeting(models.Model):
         # No notes here: __str__ reaches the admin log and error pages.
         return f"Meeting on {self.held_on:%Y-%m-%d} ({self.get_status_display()})"
 
+    def clean(self) -> None:
+        super().clean()
+        # Held meetings are counted against the meetings planned since the pair started, and
+        # those counts become facts a mentor may offer a promotion panel.
+        started_on = self.pair.started_on if self.pair_id else None
+        if self.held_on and started_on and self.held_on < started_on:
+            raise ValidationError(
+                {"held_on": f"Your pair started on {started_on:%d %B %Y}: a meeting cannot be "
+                 "logged for an earlier date."}
+            )  # fmt: skip
+
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Bulk writes bypass save() and delete(), so they are refused here too: on SQLite nothing

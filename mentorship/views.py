@@ -62,7 +62,9 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
-        form = MeetingForm(request.POST)
+        # The pair on the instance lets the model's rules (dates within the pair's time) speak
+        # as form errors beside the fields.
+        form = MeetingForm(request.POST, instance=Meeting(pair=pair))
         if form.is_valid():
             meeting_record(pair=pair, by=request.user, **form.cleaned_data)
             messages.success(request, "The meeting was added to your log.")

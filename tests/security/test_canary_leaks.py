@@ -349,7 +349,7 @@ CONFIDENTIAL_POSTS = {
         "maria",
         lambda w: reverse("mentorship:pair", args=[w.pairs["agreed"].pk]),
         lambda w, m: {
-            "held_on": "2024-01-02",
+            "held_on": w.pairs["agreed"].started_on.isoformat(),
             "duration_minutes": "30",
             "status": "held",
             "notes": m,

@@ -720,7 +720,8 @@ def test_nul_characters_are_refused_by_every_text_field(world, clients):
     review, pair = world.reviews["open"], world.pairs["agreed"]
     posts = [
         ("maria", reverse("mentorship:pair", args=[pair.pk]), {
-            "held_on": "2024-01-02", "duration_minutes": "30", "status": "held", "notes": nul,
+            "held_on": pair.started_on.isoformat(), "duration_minutes": "30", "status": "held",
+            "notes": nul,
         }),
         ("maria", reverse("promotions:statement_new", args=[review.pk, "advocacy"]),
          {"text": nul, "action": "Save draft"}),
