@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from agreements.models import Agreement, Answer, Question
+from agreements.services import COMMENT_NEEDS_ANSWER
 
 
 class QuestionnaireForm(forms.Form):
@@ -32,6 +33,14 @@ class QuestionnaireForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=existing.comment if existing else "",
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        for question in self.questions:
+            # A comment is kept with its answer; without one it would be dropped unseen.
+            if cleaned.get(f"c_{question.pk}") and not cleaned.get(f"q_{question.pk}"):
+                self.add_error(f"q_{question.pk}", COMMENT_NEEDS_ANSWER)
+        return cleaned
 
     def rows(self):
         """(question, answer field, comment field) for the template."""

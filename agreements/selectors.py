@@ -42,10 +42,15 @@ class ComparisonRow:
     mentee: Answer | None
 
     @property
+    def not_answered(self) -> bool:
+        """One of the two has no answer: the statement was added to the questionnaire after
+        they submitted, or retired before the other one answered. Nothing to compare, but
+        something to talk about."""
+        return self.mentor is None or self.mentee is None
+
+    @property
     def mismatch(self) -> bool:
-        mentor = self.mentor.value if self.mentor else None
-        mentee = self.mentee.value if self.mentee else None
-        return mentor != mentee
+        return not self.not_answered and self.mentor.value != self.mentee.value
 
     @property
     def unsure(self) -> bool:
@@ -68,7 +73,7 @@ class ComparisonRow:
 
     @property
     def on_agenda(self) -> bool:
-        return self.mismatch or self.contradicts or self.unsure
+        return self.mismatch or self.contradicts or self.unsure or self.not_answered
 
 
 def answer_comparison(pair: Pair, viewer: User) -> list[ComparisonRow] | None:
@@ -113,7 +118,7 @@ def terms_prefill(pair: Pair, viewer: User) -> dict:
     initial: dict = {}
     for row in answer_comparison(pair, viewer) or []:
         term = row.question.maps_to_term
-        if not term or row.mentor is None or row.mismatch or row.unsure:
+        if not term or row.not_answered or row.mismatch or row.unsure:
             continue
         initial[term] = row.mentor.value == Answer.Value.AGREE
     allows_any = any(initial.get(t) for t in Question.Term.values)

@@ -38,6 +38,9 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
     )
 
 
+COMMENT_NEEDS_ANSWER = "Pick an answer to keep your comment: a comment is saved with its answer."
+
+
 @sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def questionnaire_save(
@@ -57,6 +60,8 @@ def questionnaire_save(
         if question_id not in asked:
             raise ValidationError("That question is not part of this questionnaire.")
         if not value:
+            if normalize_text(comment):
+                raise ValidationError(COMMENT_NEEDS_ANSWER)
             continue
         if value not in Answer.Value.values:
             raise ValidationError("Answer with agree, disagree or unsure.")
