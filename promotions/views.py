@@ -265,9 +265,16 @@ def _after_save(request: HttpRequest, statement: Statement, form: StatementForm)
         except BreachError as exc:
             messages.error(request, f"Your draft was saved. {exc.messages[0]}")
         except ValidationError as exc:
-            messages.warning(
-                request, "Your draft was saved but not sent. " + " ".join(exc.messages)
-            )
+            statement.refresh_from_db(fields=["state"])
+            if statement.state == Statement.State.AWAITING_CONSENT:
+                # The same form sent twice at once: the other request sent it first.
+                messages.info(
+                    request, f"Already sent to {statement.pair.mentee} for consent; not sent again."
+                )
+            else:
+                messages.warning(
+                    request, "Your draft was saved but not sent. " + " ".join(exc.messages)
+                )
         else:
             messages.success(
                 request,

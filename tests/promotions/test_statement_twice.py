@@ -10,6 +10,8 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
@@ -17,8 +19,10 @@ from django.urls import reverse
 
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
+from promotions import views
+from promotions.forms import StatementForm
 from promotions.models import Statement
-from promotions.services import statement_create
+from promotions.services import statement_create, statement_submit
 from tests.factories import PromotionReviewFactory
 
 TEXT = "I have seen a lot of growth in Carol."
@@ -219,3 +223,25 @@ def test_the_same_statement_posted_twice_at_once_is_saved_once(world):
         assert all(isinstance(o, Statement) for o in outcomes), outcomes
         assert len({o.pk for o in outcomes}) == 1
         assert Statement.objects.filter(text=text).count() == 1
+
+
+@pytest.mark.django_db
+def test_the_request_that_loses_the_race_says_it_was_already_sent(world, rf, monkeypatch):
+    """Between one request's save and its send, a second request finds the draft and sends it
+    first; the first one's send is then refused, and it must say so truthfully."""
+    statement = create(world)
+    statement_submit(statement_id=statement.pk, mentor=world.mentor)  # the winner's send
+    stale = Statement.objects.get(pk=statement.pk)
+    stale.state = Statement.State.DRAFT  # what the loser read before the winner sent it
+    request = rf.post("/", {"text": TEXT, "action": ASK})
+    request.user, request.session = world.mentor, SessionStore()
+    request._messages = FallbackStorage(request)
+    form = StatementForm({"text": TEXT, "action": ASK}, kind="advocacy")
+    assert form.is_valid()
+
+    views._after_save(request, stale, form)
+
+    assert [str(m) for m in request._messages] == [
+        f"Already sent to {world.mentee} for consent; not sent again."
+    ]
+    assert consent_requests() == 1
