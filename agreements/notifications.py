@@ -63,6 +63,21 @@ def agreement_ended(*, agreement: Agreement, by: User) -> None:
     )
 
 
+def proposal_withdrawn(*, agreement: Agreement, by: User) -> None:
+    """The proposer withdrew the terms, or the partner declined them."""
+    declined = agreement.proposed_by_id != by.pk
+    notify_on_commit(
+        to=agreement.pair.other_member(by),
+        subject=(
+            f"{by} declined the proposed confidentiality agreement terms"
+            if declined
+            else f"{by} withdrew the proposed confidentiality agreement terms"
+        ),
+        template="emails/agreements/proposal_withdrawn.txt",
+        context={"actor": str(by), "declined": declined, "url": _agreement_url(agreement)},
+    )
+
+
 def guideline_review(*, agreement: Agreement, guideline: Guideline) -> None:
     for member in (agreement.pair.mentor, agreement.pair.mentee):
         notify_on_commit(

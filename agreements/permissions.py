@@ -75,6 +75,9 @@ can_sign_agreement = (
     is_agreement_member & agreement_awaiting_signatures & agreement_pair_active & has_not_signed
 )
 can_end_agreement = is_agreement_member & agreement_is_active
+# Either member may take open terms off the table (the proposer withdraws them, the partner
+# declines them), also once the pair has ended: nothing can come into force by it.
+can_withdraw_proposal = is_agreement_member & agreement_awaiting_signatures
 can_print_agreement = is_agreement_member & agreement_is_signed
 
 rules.add_perm("agreements.answer_questionnaire", can_answer_questionnaire)
@@ -82,4 +85,5 @@ rules.add_perm("agreements.compare_answers", can_compare_answers)
 rules.add_perm("agreements.propose_terms", can_propose_terms)
 rules.add_perm("agreements.sign_agreement", can_sign_agreement)
 rules.add_perm("agreements.end_agreement", can_end_agreement)
+rules.add_perm("agreements.withdraw_proposal", can_withdraw_proposal)
 rules.add_perm("agreements.print_agreement", can_print_agreement)

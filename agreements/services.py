@@ -20,6 +20,7 @@ from agreements.permissions import (
     can_end_agreement,
     can_propose_terms,
     can_sign_agreement,
+    can_withdraw_proposal,
 )
 from agreements.selectors import asked_questions
 from agreements.signals import agreement_closed
@@ -386,7 +387,25 @@ def _activate(agreement: Agreement, *, by: User, request: HttpRequest | None) ->
 def agreement_end(
     *, agreement_id: int, by: User, reason: str, request: HttpRequest | None = None
 ) -> Agreement:
-    """Either member ends an active agreement, with a reason only the pair sees."""
+    """Either member ends an active agreement, with a reason only the pair sees.
+
+    Terms proposed on the pair and not yet signed by both become void in the same
+    transaction: an amendment of an agreement that no longer exists must not come into force
+    by a signature given later, nor keep the flow and the dashboard asking both to sign it.
+    """
+    pair_id = (
+        Agreement.objects.visible_to(by).values_list("pair_id", flat=True).get(pk=agreement_id)
+    )
+    # Locks in the order the other agreement services take them: the pair (proposing and
+    # withdrawing queue here), then the open proposals, then the active agreement. Signing
+    # locks the proposal before the active agreement it supersedes, so taking the active one
+    # first here could deadlock with a second signature given at the same moment.
+    _locked_pair(pair_id, by)
+    open_proposals = list(
+        Agreement.objects.select_for_update().filter(
+            pair_id=pair_id, status__in=Agreement.OPEN_STATUSES
+        )
+    )
     agreement = (
         Agreement.objects.visible_to(by)
         .select_for_update(of=("self",))
@@ -410,9 +429,76 @@ def agreement_end(
         request=request,
         payload={"from": "active", "to": agreement.status},
     )
+    for proposal in open_proposals:
+        # Nobody withdrew or declined it: ended_by stays empty.
+        _void(proposal, by=by, request=request, why="agreement_ended", ended=agreement.pk)
     agreement_closed.send(sender=Agreement, agreement=agreement, successor=None)
     notifications.agreement_ended(agreement=agreement, by=by)
     return agreement
+
+
+@transaction.atomic
+def proposal_withdraw(
+    *, agreement_id: int, by: User, request: HttpRequest | None = None
+) -> Agreement:
+    """Either member takes terms awaiting signatures off the table: the proposer withdraws
+    them, the partner declines them. They become void like terms replaced by new ones (the
+    signatures given stay on record and never take effect); the active agreement, if any,
+    stays as it is."""
+    pair_id = (
+        Agreement.objects.visible_to(by).values_list("pair_id", flat=True).get(pk=agreement_id)
+    )
+    # The pair lock queues this behind a proposal or an end on the same pair; the row lock
+    # behind a signature, so terms are either signed by both or void, never both.
+    _locked_pair(pair_id, by)
+    proposal = (
+        Agreement.objects.visible_to(by)
+        .select_for_update(of=("self",))
+        .select_related("pair")
+        .get(pk=agreement_id)
+    )
+    if not can_withdraw_proposal(by, proposal):
+        if proposal.status == Agreement.Status.VOID:
+            raise ValidationError(
+                "Nothing changed: these terms are already void (withdrawn, declined or replaced)."
+            )
+        if proposal.status in (
+            Agreement.Status.ACTIVE,
+            Agreement.Status.SUPERSEDED,
+            Agreement.Status.ENDED,
+        ):
+            raise ValidationError(
+                "Nothing changed: both of you signed these terms, so they are no longer a "
+                "proposal. To change them, propose new terms; to stop, end the agreement."
+            )
+        raise ValidationError("Nothing changed: these terms are not awaiting signatures.")
+    why = "withdrawn" if proposal.proposed_by_id == by.pk else "declined"
+    # ended_by records who took the terms off the table, for the agreement page.
+    proposal.ended_by = by
+    _void(proposal, by=by, request=request, why=why)
+    notifications.proposal_withdrawn(agreement=proposal, by=by)
+    return proposal
+
+
+def _void(
+    proposal: Agreement,
+    *,
+    by: User,
+    request: HttpRequest | None,
+    why: str,
+    ended: int | None = None,
+) -> None:
+    """Close open terms without a successor (agreement_propose voids with one)."""
+    previous = proposal.status
+    proposal.status = Agreement.Status.VOID
+    proposal.closed_at = timezone.now()
+    proposal.save()
+    payload = {"from": previous, "to": proposal.status, "why": why}
+    if ended is not None:
+        payload["ended"] = ended
+    audit_record(
+        actor=by, action=Action.AGREEMENT_VOIDED, target=proposal, request=request, payload=payload
+    )
 
 
 def guideline_review_request(*, guideline: Guideline) -> int:

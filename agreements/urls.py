@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:agreement_id>/", views.detail, name="detail"),
     path("<int:agreement_id>/sign/", views.sign, name="sign"),
     path("<int:agreement_id>/end/", views.end, name="end"),
+    path("<int:agreement_id>/withdraw/", views.withdraw, name="withdraw"),
     path("<int:agreement_id>/print/", views.print_view, name="print"),
     path("<int:agreement_id>/verify/", views.verify, name="verify"),
 ]

@@ -20,6 +20,7 @@ from agreements.permissions import (
     can_print_agreement,
     can_propose_terms,
     can_sign_agreement,
+    can_withdraw_proposal,
 )
 from agreements.selectors import (
     agreement_history_page,
@@ -34,6 +35,7 @@ from agreements.services import (
     agreement_end,
     agreement_propose,
     agreement_sign,
+    proposal_withdraw,
     questionnaire_answer,
 )
 from agreements.verification import agreement_problems
@@ -227,6 +229,8 @@ def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=No
             "end_form": end_form if may_end else None,
             "needs_review": agreement.needs_guideline_review(flow.guideline),
             "may_print": can_print_agreement(request.user, agreement),
+            "may_withdraw": can_withdraw_proposal(request.user, agreement),
+            "is_proposer": agreement.proposed_by_id == request.user.pk,
         },
         status=status,
     )
@@ -298,6 +302,25 @@ def end(request: HttpRequest, agreement_id: int) -> HttpResponse:
         messages.error(request, _errors(exc))
         return _render_detail(request, agreement, end_form=form)
     messages.success(request, "The agreement has ended. Your partner has been told.")
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """The proposer withdraws open terms, or the partner declines them."""
+    agreement = agreement_for(request, agreement_id)
+    try:
+        proposal_withdraw(agreement_id=agreement.pk, by=request.user, request=request)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+        return redirect("agreements:detail", agreement_id=agreement.pk)
+    done = "withdrew" if agreement.proposed_by_id == request.user.pk else "declined"
+    partner = agreement.pair.other_member(request.user)
+    message = f"You {done} the proposed terms; they are void. {partner} has been told."
+    if Agreement.objects.active_for(agreement.pair) is not None:
+        message += " Your active agreement stays as it is."
+    messages.success(request, message)
     return redirect("agreements:detail", agreement_id=agreement.pk)
 
 

@@ -26,6 +26,9 @@ class Action:
     AGREEMENT_ACTIVATED = "agreement.activated"
     AGREEMENT_ENDED = "agreement.ended"
     AGREEMENT_SUPERSEDED = "agreement.superseded"
+    # A proposal taken off the table before both signed: withdrawn by its proposer, declined
+    # by the partner, or voided because the agreement it would have amended was ended.
+    AGREEMENT_VOIDED = "agreement.voided"
     STATEMENT_REVISED = "statement.revised"
     CONSENT_REQUESTED = "statement.consent_requested"
     CONSENT_GRANTED = "statement.consent_granted"

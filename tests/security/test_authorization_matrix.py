@@ -263,7 +263,7 @@ def target(world: World, cell: Cell):
 
 
 PAIR_PAGES = ("pair", "questionnaire", "compare", "terms", "history")
-AGREEMENT_PAGES = ("detail", "sign", "end", "print", "verify")
+AGREEMENT_PAGES = ("detail", "sign", "end", "withdraw", "print", "verify")
 REVIEW_PAGES = ("review", "assessment", "input", "consent")
 
 

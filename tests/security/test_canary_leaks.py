@@ -256,7 +256,12 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
     # The guideline review request went out from the admin's publish action in this module.
     sent.add("emails/agreements/guideline_review.txt")
     assert any("Guideline version 2" in m.subject for m in scanned_world.emails)
-    missing = templates - sent - {"emails/promotions/withdrawn_by_agreement.txt"}
+    # Sent by acts that would change the world's states, each read by its own test below.
+    read_below = {
+        "emails/promotions/withdrawn_by_agreement.txt",
+        "emails/agreements/proposal_withdrawn.txt",
+    }
+    missing = templates - sent - read_below
     assert missing == set(), missing
 
 
@@ -277,6 +282,24 @@ def test_the_withdrawal_email_carries_no_marker(
     for message in mail.outbox:
         text = message.subject + message.body
         assert not MARKER.search(text), message.subject
+
+
+def test_the_declined_terms_email_carries_no_marker(
+    scanned_world: World, django_capture_on_commit_callbacks
+):
+    """Declining the open proposal (its exceptions, hence its text, carry a marker) tells the
+    proposer who declined and where to look, nothing of the terms."""
+    world = scanned_world
+    carol = browser(world.users["carol"], enforce_csrf_checks=False)
+    proposal = world.agreements["awaiting_signatures"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = carol.post(reverse("agreements:withdraw", args=[proposal.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    (message,) = mail.outbox
+    assert message.to == [world.users["maria"].email]
+    assert message.subject == "Carol Chen declined the proposed confidentiality agreement terms"
+    assert not MARKER.search(message.subject + message.body)
+    assert proposal.text_sha256 not in message.body
 
 
 def test_the_admin_log_carries_no_marker(scanned_world: World):

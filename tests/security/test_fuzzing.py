@@ -503,6 +503,7 @@ ACTIONS: dict[str, Callable[[object], set[int]]] = {
     "agreements:terms": lambda p: {p.mentor_id, p.mentee_id},
     "agreements:sign": lambda a: {a.pair.mentor_id, a.pair.mentee_id},
     "agreements:end": lambda a: {a.pair.mentor_id, a.pair.mentee_id},
+    "agreements:withdraw": lambda a: {a.pair.mentor_id, a.pair.mentee_id},
     "promotions:statement_edit": lambda s: {s.pair.mentor_id},
     "promotions:statement_submit": lambda s: {s.pair.mentor_id},
     "promotions:statement_consent": lambda s: {s.pair.mentee_id},
@@ -521,6 +522,7 @@ OBJECTS = {
     "agreements:terms": Pair,
     "agreements:sign": Agreement,
     "agreements:end": Agreement,
+    "agreements:withdraw": Agreement,
     "promotions:assessment": PromotionReview,
     "promotions:statement_new": PromotionReview,
 }
