@@ -59,7 +59,7 @@ class Agreement(models.Model):
         ACTIVE = "active", "Active"
         SUPERSEDED = "superseded", "Superseded"
         ENDED = "ended", "Ended"
-        VOID = "void", "Void (replaced before both signed)"
+        VOID = "void", "Void (never in force)"
 
     class Scope(models.TextChoices):
         STRICT = "strict", "Everything we discuss stays between us"

@@ -108,6 +108,6 @@ def test_history_lists_every_version_with_its_state(client, active_agreement):
     response = client.get(reverse("agreements:history", args=[pair.pk]))
     assert [a.pk for a in response.context["history"]] == [current.pk, void.pk, active_agreement.pk]
     body = response.content.decode()
-    assert "Void (replaced before both signed)" in body
+    assert "Void (never in force)" in body
     assert "Awaiting signatures" in body
     assert "Active" in body
