@@ -9,7 +9,6 @@ and never take effect; the pair's active agreement, if any, stays as it is.
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from http import HTTPStatus
 
@@ -17,7 +16,6 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from agreements.models import Agreement, Signature
@@ -26,6 +24,7 @@ from agreements.services import agreement_end, proposal_withdraw
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
 from tests.agreements.conftest import propose, sign
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -337,28 +336,6 @@ def test_the_end_form_says_open_terms_become_void(amendment, active_agreement, c
 
 
 # --- Races (PostgreSQL) -----------------------------------------------------------------------
-
-
-def run_together(*calls) -> list[object]:
-    """Run the calls in parallel threads, each in its own connection; return each outcome."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome is what we check
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -4,7 +4,6 @@ signature the partner put on it). Different terms still replace the open proposa
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from http import HTTPStatus
 
@@ -12,13 +11,13 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core import mail
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from agreements.models import Agreement, Signature
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
 from tests.agreements.conftest import OPEN_TERMS, propose, sign
+from tests.concurrency import run_together
 from tests.factories import PublishedGuidelineFactory
 
 FORM = {
@@ -197,28 +196,6 @@ def test_the_same_terms_from_someone_outside_the_pair_are_still_refused(answered
     response = post_terms(client, answered)
     assert response.status_code == HTTPStatus.NOT_FOUND
     assert statuses(answered) == [(proposal.pk, Agreement.Status.AWAITING_SIGNATURES)]
-
-
-def run_together(*calls) -> list[object]:
-    """Run the calls in parallel threads, each in its own connection; return each outcome."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome is what we check
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.postgres

@@ -7,13 +7,10 @@ for the other and then decides on what the other committed.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from agreements.models import Agreement
 from mentorship.audit import Action
@@ -25,33 +22,12 @@ from promotions.services import (
     statement_edit,
     statement_submit,
 )
+from tests.concurrency import run_together
 from tests.promotions.conftest import close_agreement
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 ROUNDS = 4
-
-
-def run_together(*calls: Callable[[], object]) -> list[object]:
-    """Run the calls in parallel threads; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome is what we check
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def events(statement: Statement, action: str) -> int:

@@ -4,7 +4,6 @@ still make a new statement, and the usual refusals still come first."""
 
 from __future__ import annotations
 
-import threading
 from functools import partial
 from http import HTTPStatus
 
@@ -14,7 +13,6 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.urls import reverse
 
 from mentorship.audit import Action
@@ -23,6 +21,7 @@ from promotions import views
 from promotions.forms import StatementForm
 from promotions.models import Statement
 from promotions.services import statement_create, statement_submit
+from tests.concurrency import run_together
 from tests.factories import PromotionReviewFactory
 
 TEXT = "I have seen a lot of growth in Carol."
@@ -189,28 +188,6 @@ def test_terms_that_no_longer_allow_it_refuse_the_same_text_too(world):
     world.agreement.save()
     with pytest.raises(ValidationError, match="does not allow advocacy statements"):
         create(world)
-
-
-def run_together(*calls) -> list[object]:
-    """Run the calls in parallel threads, each in its own connection; return each outcome."""
-    start = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call) -> None:
-        try:
-            start.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome is what we check
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 @pytest.mark.postgres

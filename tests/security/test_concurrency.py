@@ -10,13 +10,12 @@ act exactly once: no duplicate signature, no lost consent, no forked audit chain
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -27,6 +26,7 @@ from mentorship.audit import Action, audit_record, audit_verify
 from mentorship.models import AuditEvent, User
 from promotions.models import Statement, text_sha256
 from promotions.services import consent_grant, statement_create, statement_submit
+from tests.concurrency import run_together as race
 from tests.security.conftest import OPEN_TERMS, PASSWORD, STATS, World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -47,23 +47,7 @@ def session(user: User) -> Client:
 
 def run_together(*calls: Callable[[], object]) -> list[object]:
     """Start the calls at the same moment in threads; each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    outcomes: list[object] = [None] * len(calls)
-
-    def run(index: int, call: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = call()
-        except Exception as exc:  # the outcome is what the test checks
-            outcomes[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    outcomes = race(*calls, timeout=60)
     STATS["race rounds run"] += 1
     return outcomes
 
