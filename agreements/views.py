@@ -318,7 +318,7 @@ def withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
     done = "withdrew" if agreement.proposed_by_id == request.user.pk else "declined"
     partner = agreement.pair.other_member(request.user)
     message = f"You {done} the proposed terms; they are void. {partner} has been told."
-    if Agreement.objects.active_for(agreement.pair) is not None:
+    if Agreement.objects.visible_to(request.user).active_for(agreement.pair) is not None:
         message += " Your active agreement stays as it is."
     messages.success(request, message)
     return redirect("agreements:detail", agreement_id=agreement.pk)
