@@ -21,6 +21,7 @@ from mentorship.audit import audit_events_visible_to
 from mentorship.models import Meeting, Pair
 from mentorship.scale import Personas
 from promotions.models import PromotionReview, Statement
+from promotions.permissions import hidden_statement_ids
 
 # Tables that grow with the company: a sequential scan of any of them is a finding.
 BIG_TABLES = {
@@ -90,7 +91,8 @@ def page_urls(p: Personas) -> list[tuple[str, object, str]]:
 
 
 def scoped_reads(p: Personas) -> list[tuple[str, QuerySet]]:
-    """Every visible_to, for each kind of viewer, on its own (no page's extra filter)."""
+    """Every visible_to, and the admin's hidden statements, for each kind of viewer, on its own
+    (no page's extra filter)."""
     reads = []
     for who in ("mentor", "mentee", "panel_member", "supervisor"):
         user = getattr(p, who)
@@ -101,6 +103,8 @@ def scoped_reads(p: Personas) -> list[tuple[str, QuerySet]]:
             (f"Answer.visible_to({who})", Answer.objects.visible_to(user)),
             (f"Statement.visible_to({who})", Statement.objects.visible_to(user)),
             (f"PromotionReview.visible_to({who})", PromotionReview.objects.visible_to(user)),
+            # What the admin's statement list and audit log leave out for this person.
+            (f"hidden_statement_ids({who})", hidden_statement_ids(user)),
         ]
     return reads
 

@@ -15,7 +15,7 @@ from django.db.models import Count
 
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
-from promotions.permissions import statements_hidden_from
+from promotions.permissions import hidden_statement_ids
 from promotions.services import (
     REVIEW_TRANSITIONS,
     review_change_status,
@@ -181,8 +181,7 @@ class StatementAdmin(admin.ModelAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        hidden = statements_hidden_from(request.user).values("pk")
-        return super().get_queryset(request).exclude(pk__in=hidden)
+        return super().get_queryset(request).exclude(pk__in=hidden_statement_ids(request.user))
 
     @admin.display(description="Mentor", ordering="pair__mentor__full_name")
     def mentor(self, statement: Statement) -> str:

@@ -175,18 +175,26 @@ rules.add_perm("promotions.withdraw_consent", can_withdraw)
 rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
 
 
-def statements_hidden_from(user):
-    """Statements a user must learn nothing about even as a program admin (the admin's list of
-    statements, the audit log): those of a review whose panel they sit on, since no state or
-    date of unshared input reaches the panel, and those about themselves, since a mentee's
-    drafts are not theirs to know about."""
+def hidden_statement_ids(user):
+    """Ids of the statements a user must learn nothing about even as a program admin (the
+    admin's list of statements, the audit log): those of a review whose panel they sit on,
+    since no state or date of unshared input reaches the panel, and those about themselves,
+    since a mentee's drafts are not theirs to know about.
+
+    One id list per role, each found through an index from the user, as in
+    StatementQuerySet.visible_to: an OR of the two conditions makes PostgreSQL read every
+    statement (115 ms at 100,000 statements).
+    """
     from promotions.models import Statement
 
-    return Statement.objects.filter(Q(review__seats__user=user) | Q(pair__mentee=user))
+    statements = Statement._base_manager.order_by()
+    on_panel = statements.filter(review__seats__user=user).values_list("pk", flat=True)
+    about_them = statements.filter(pair__mentee=user).values_list("pk", flat=True)
+    return on_panel.union(about_them, all=True)
 
 
 def audit_hidden_from(user) -> Q:
     """Audit events a user must not see even as a program admin: those about the statements
-    hidden from them (statements_hidden_from)."""
-    statement_ids = statements_hidden_from(user).values_list("pk", flat=True).distinct()
-    return Q(target_type="promotions.statement", target_id__in=[str(pk) for pk in statement_ids])
+    hidden from them (hidden_statement_ids)."""
+    statement_ids = {str(pk) for pk in hidden_statement_ids(user)}
+    return Q(target_type="promotions.statement", target_id__in=sorted(statement_ids))
