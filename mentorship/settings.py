@@ -219,8 +219,12 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: five failures for one username from one address lock it for 15 minutes.
+# Login throttling: five failures for one username from one address lock it for 15 minutes,
+# and so do twenty failures from one address across all usernames (password spraying). A
+# successful login clears its own failures, so an office behind one NAT does not add up typos.
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+AXES_HANDLER = "mentorship.login_throttle.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
