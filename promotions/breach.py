@@ -1,80 +1,805 @@
 """The breach guard: does a mentor statement evaluate the mentee as an employee?
 
 Mentor input is advocacy (growth and readiness seen as mentor) or facts about the mentoring
-relationship. Judging the person's work ("disorganized", "unprofessional", "lacks the skills")
-is a performance review, which is the supervisor's role, and breaches the relationship.
+relationship. Judging the person's work, skills, conduct or readiness, or ranking them against
+peers, is a performance review: the supervisor's and leadership's role. A negative verdict harms
+the mentee, so it is blocked; a positive job-performance verdict is cautioned, so the mentor is
+asked to speak to what they saw instead.
 
-`find_breaches` is a pure function: text plus phrases in, findings out. Phrases match
-case-insensitively on word boundaries; any run of spaces or punctuation between the words of a
-phrase matches any other ("lacks the  skills", "lacks-the skills"), and curly quotes match
-straight ones. A word written with "(s)" also matches its plural: "skill(s) set(s)" matches
-"skill set", "skills sets".
+`assess` is a pure, local function (no network, no model): text in, verdict and findings out.
+
+1. Normalise, keeping each character's offset in the original text: NFKC, accents dropped,
+   format characters (zero-width spaces and joiners, soft hyphens, bidi marks) removed,
+   homoglyphs mapped to Latin letters (the Unicode confusables table, via the
+   confusable-homoglyphs package). Words written apart ("un-professional", "dis organized",
+   "s l o p p y") or with digits ("unpr0fessional") are rejoined when the whole is a word the
+   guard knows.
+2. Split into sentences and clauses; stem every word, so inflections match.
+3. Find evaluative words and patterns (breach_lexicon.py), and for each decide whom it is about
+   (the nearest person before it in its clause: the mentee, the mentor, or someone else, such as
+   "a colleague with performance issues"), whether it is negated or hedged ("not a strong
+   performer", "I'm not sure she is ready"), and its frame: the mentee's own feelings ("she told
+   me she felt disorganized"), a past left behind ("she no longer believes she lacks the skills"),
+   or readiness grounded in the mentoring ("from what I have seen in our sessions").
+4. A predicative adjective the lexicon does not know is weighed with VADER's valence lexicon,
+   so "her code is atrocious" is caught as well as the listed words.
+
+Program phrases (BreachPhrase rows) are matched on the normalised text and always block.
+`find_breaches` keeps the old callers working: it returns the blocking findings only.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-PERFORMANCE_REVIEW = (
-    "This judges how the person works as an employee. That is the supervisor's performance "
-    "assessment, not mentor input."
-)
-READINESS_VERDICT = (
-    "This is a verdict on the person's fitness for the role. A mentor speaks to growth seen in "
-    "mentoring, or says they cannot offer a reliable picture; the verdict is leadership's."
-)
-SKILLS_VERDICT = (
-    "This assesses the person's job skills against the role. Limit your input to what you saw "
-    "as their mentor."
-)
+from promotions import breach_lexicon as lex
+from promotions.breach_lexicon import words
 
-# (phrase, explanation). Programs add their own in the admin site (BreachPhrase).
-BUILTIN_PHRASES: tuple[tuple[str, str], ...] = (
-    ("disorganized", PERFORMANCE_REVIEW),
-    ("disorganised", PERFORMANCE_REVIEW),
-    ("unprofessional", PERFORMANCE_REVIEW),
-    ("incompetent", PERFORMANCE_REVIEW),
-    ("lazy", PERFORMANCE_REVIEW),
-    ("poor performer(s)", PERFORMANCE_REVIEW),
-    ("low performer(s)", PERFORMANCE_REVIEW),
-    ("underperformer(s)", PERFORMANCE_REVIEW),
-    ("underperforming", PERFORMANCE_REVIEW),
-    ("poor performance", PERFORMANCE_REVIEW),
-    ("performance issue(s)", PERFORMANCE_REVIEW),
-    ("performance problem(s)", PERFORMANCE_REVIEW),
-    ("missed deadline(s)", PERFORMANCE_REVIEW),
-    ("not ready to lead", READINESS_VERDICT),
-    ("not ready for promotion", READINESS_VERDICT),
-    ("not promotable", READINESS_VERDICT),
-    ("not leadership material", READINESS_VERDICT),
-    ("lack(s) the skill(s)", SKILLS_VERDICT),
-    ("lacking the skill(s)", SKILLS_VERDICT),
-    ("lack(s) the experience", SKILLS_VERDICT),
-    ("doesn't have the skill(s)", SKILLS_VERDICT),
-    ("does not have the skill(s)", SKILLS_VERDICT),
-    ("skill(s) set(s) you are looking for", SKILLS_VERDICT),
-    ("skillset(s) you are looking for", SKILLS_VERDICT),
-    ("skill(s) set(s) you're looking for", SKILLS_VERDICT),
-    ("skillset(s) you're looking for", SKILLS_VERDICT),
-)
+BLOCK = "block"
+CAUTION = "caution"
+PASS = "pass"  # noqa: S105 - a verdict, not a password
 
-_WORD = re.compile(r"[^\W_]+(?:\(s\))?")
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_VERDICT_RANK = {PASS: 0, CAUTION: 1, BLOCK: 2}
 
 
 @dataclass(frozen=True)
-class BreachFinding:
-    found: str  # the words as they appear in the statement
-    phrase: str  # the phrase that matched
+class Span:
+    start: int  # offsets in the original text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    verdict: str  # "block" or "caution"
+    category: str
+    sentence: str  # as written in the original text
+    sentence_start: int
+    words: tuple[Span, ...]  # the words that triggered it, as written
     explanation: str
+    reframe: str
+    phrase: str  # the lexicon entry or program phrase
     source: str  # "built-in" or "program"
+
+    @property
+    def found(self) -> str:
+        return ", ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    text: str
+    verdict: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def blocks(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.verdict == BLOCK)
+
+    @property
+    def cautions(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.verdict == CAUTION)
+
+
+# --- Normalisation ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _confusables() -> dict[str, str]:
+    """Non-ASCII characters that look like one ASCII letter or digit, mapped to it."""
+    from confusable_homoglyphs.utils import load
+
+    table: dict[str, str] = {}
+    for char, entries in load("confusables.json").items():
+        if len(char) != 1 or char.isascii():
+            continue
+        for entry in entries:
+            target = entry["c"]
+            if len(target) == 1 and target.isascii() and (target.isalnum() or target == "'"):
+                table[char] = target
+                break
+    return table
+
+
+_QUOTES = {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "`": "'"}
+_DASHES = dict.fromkeys("\u2010\u2011\u2012\u2212", "-")
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold(char: str) -> str:
+    """One original character as the guard reads it ("" when it is invisible)."""
+    if char.isascii():
+        return char
+    if char in _QUOTES:
+        return _QUOTES[char]
+    if char in _DASHES:
+        return _DASHES[char]
+    if unicodedata.category(char) == "Cf":  # zero-width space/joiner, soft hyphen, bidi marks
+        return ""
+    out = []
+    for c in unicodedata.normalize("NFKC", char):
+        if c.isascii():
+            out.append(c)
+            continue
+        c = _confusables().get(c, c)
+        if not c.isascii():
+            decomposed = unicodedata.normalize("NFKD", c)
+            stripped = "".join(d for d in decomposed if not unicodedata.combining(d))
+            c = stripped if stripped.isascii() and stripped else c
+        out.append(c)
+    return "".join(out)
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """The text as the guard reads it, and for each of its characters the original offset."""
+    if text.isascii():
+        return text, list(range(len(text)))
+    chars: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        folded = _fold(char)
+        for c in folded:
+            chars.append(c)
+            origin.append(i)
+    return "".join(chars), origin
+
+
+# --- Stemming --------------------------------------------------------------------------------
+
+_IRREGULAR = {
+    "is": "be", "was": "be", "were": "be", "are": "be", "been": "be", "being": "be",
+    "am": "be", "'s": "be", "has": "have", "had": "have", "having": "have", "did": "do",
+    "does": "do", "done": "do", "doing": "do", "made": "make", "fell": "fall", "fallen": "fall",
+    "felt": "feel", "thought": "think", "told": "tell", "said": "say", "saw": "see",
+    "seen": "see", "built": "build", "led": "lead", "took": "take", "taken": "take",
+    "went": "go", "gone": "go", "got": "get", "ran": "run", "met": "meet", "lost": "lose",
+    "found": "find", "kept": "keep", "left": "leave", "came": "come", "became": "become",
+    "won't": "will", "can't": "can", "cannot": "can", "learnt": "learn", "grew": "grow",
+    "grown": "grow", "knew": "know", "known": "know", "brought": "bring", "began": "begin",
+    "begun": "begin", "wrote": "write", "written": "write", "gave": "give", "given": "give",
+    "shown": "show", "chose": "choose", "chosen": "choose", "better": "better", "best": "best",
+    "worse": "worse", "worst": "worst", "less": "less", "least": "least", "needs": "need",
+    "lacks": "lack", "lacking": "lack", "lacked": "lack",
+}  # fmt: skip
+_UNDOUBLE = re.compile(r"([bdgmnprt])\1$")
+_BRITISH = re.compile(r"(?<=.{3})is(e|ed|es|ing|ation|ations)$")
+
+
+@functools.lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """A small suffix stripper: all inflections of a word share one stem."""
+    word = word.lower()
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if len(word) <= 3:
+        return word
+    word = _BRITISH.sub(r"iz\1", word)
+    for suffix, repl in (("ies", "y"), ("ied", "y")):
+        if word.endswith(suffix) and len(word) > 4:
+            return word[: -len(suffix)] + repl
+    for suffix in ("ing", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            base = _UNDOUBLE.sub(r"\1", base)
+            return base[:-1] if base.endswith("e") and len(base) > 3 else base
+    if (word.endswith("es") and word[-3] in "sxz") or word.endswith(("ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 3:
+        word = word[:-1]
+    return word
+
+
+# --- Tokens, sentences, clauses -----------------------------------------------------------
+
+_TOKEN = re.compile(r"[A-Za-z0-9@$]+(?:'[A-Za-z]+)?|[,;:()]|(?<=\s)-(?=\s)|--|[\u2013\u2014]")
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bMrs)(?<!\bvs)(?<!\be\.g)(?<!\bi\.e)"
+    r"[.!?]+[\"')]*(?=\s|$)|\n\s*\n?"
+)
+_LEET = str.maketrans("013457@$", "oieastas")
+_CONTRACTIONS = {"n't": "not", "'m": "be", "'re": "be", "'ve": "have", "'d": "would", "'ll": "will"}
+_IS_BEFORE = frozenset(words("she he it that there what who here this"))
+_BOUNDARY = "|"
+# Sentence-opening words that are not names.
+_NOT_NAMES = frozenset(
+    words("""the this that these those her his she he they their i we our my in on at from as over
+    when early honestly frankly compared among since after before it promoting still otherwise
+    until based a an and but so if while although though during throughout last next what how
+    mr ms dr yes no not overall also then however again sadly unfortunately candidly truly
+    clearly personally here there one two three four five six seven eight nine ten""")
+)
+_CLAUSE_CONJ = frozenset(words("but while although though whereas because however"))
+
+
+@dataclass
+class _Token:
+    stem: str
+    word: str  # lower-cased, as read
+    start: int  # offsets in the normalised text
+    end: int
+    name: bool = False
+
+
+@functools.cache
+def _vocabulary() -> frozenset[str]:
+    """Stems of single words the lexicon knows: split words are rejoined only into these."""
+    words: set[str] = {w for w, *_ in lex.TRAITS}
+    for pattern, *_ in lex.PATTERNS:
+        for element in pattern.split():
+            words.update(a for a in element.lstrip("?").split("|") if a.isalpha())
+    words |= lex.WORK_NOUNS | lex.ROLE_NOUNS
+    return frozenset(stem(w.replace("-", "")) for w in words if len(w) > 3)
+
+
+def _raw_tokens(norm: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    return [
+        (m.group(), m.start() + start, m.end() + start) for m in _TOKEN.finditer(norm[start:end])
+    ]
+
+
+_SEPARATOR = re.compile(r"[\s.\-_*/]{1,3}")
+
+
+@functools.cache
+def _prefixes() -> frozenset[str]:
+    """Every beginning of a known word: a split word is only worth joining while it is one."""
+    return frozenset(w[:k] for w in _vocabulary() for k in range(1, len(w) + 1))
+
+
+def _rejoin(norm: str, raw: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Join words split by hyphens, spaces or dots when together they make a known word."""
+    vocab = _vocabulary()
+    prefixes = _prefixes()
+    out = []
+    i = 0
+    while i < len(raw):
+        best = None
+        joined = raw[i][0].lower()
+        if joined.isalnum() and joined in prefixes:
+            for j in range(i + 1, min(i + 16, len(raw))):
+                gap = norm[raw[j - 1][2] : raw[j][1]]
+                piece = raw[j][0]
+                if not piece.isalnum() or not _SEPARATOR.fullmatch(gap):
+                    break
+                joined += piece.lower()
+                if stem(joined) in vocab:
+                    best = j
+                # Past a known beginning only an inflection may follow ("dis organ ized").
+                if joined not in prefixes and not any(joined[:-k] in vocab for k in (1, 2, 3, 4)):
+                    break
+        if best is not None:
+            out.append((joined_text(raw, i, best), raw[i][1], raw[best][2]))
+            i = best + 1
+        else:
+            out.append(raw[i])
+            i += 1
+    return out
+
+
+def joined_text(raw: list[tuple[str, int, int]], i: int, j: int) -> str:
+    return "".join(raw[k][0] for k in range(i, j + 1))
+
+
+def _tokens(norm: str, start: int, end: int) -> list[_Token]:
+    tokens: list[_Token] = []
+    vocab = _vocabulary()
+    for index, (text, s, e) in enumerate(_rejoin(norm, _raw_tokens(norm, start, end))):
+        first = text[0]
+        if not first.isalnum() and first not in "@$":
+            tokens.append(_Token(_BOUNDARY, text, s, e))
+            continue
+        low = text.lower()
+        if not low.isalpha():
+            if "'" in low:
+                base, _, rest = low.partition("'")
+                suffix = "n't" if base.endswith("n") and rest == "t" else "'" + rest
+                if suffix in _CONTRACTIONS:
+                    base = base[:-1] if suffix == "n't" else base
+                    base = {"ca": "can", "wo": "will", "sha": "shall"}.get(base, base)
+                    word = _CONTRACTIONS[suffix]
+                    tokens.append(_Token(stem(base), base, s, e))
+                    tokens.append(_Token(stem(word), word, s, e))
+                    continue
+                if suffix == "'s":
+                    name = first.isupper() and _is_name(text[:-2], index)
+                    tokens.append(_Token(stem(base), base, s, e, name=name))
+                    if base in _IS_BEFORE:
+                        tokens.append(_Token("be", "is", s, e))
+                    continue
+                low = low.replace("'", "")
+            elif any(c.isalpha() for c in low):
+                for candidate in (low.translate(_LEET), low.translate(_LEET).replace("i", "l")):
+                    if stem(candidate) in vocab:
+                        low = candidate
+                        break
+        if low == "cannot":
+            tokens += [_Token("can", "can", s, e), _Token("not", "not", s, e)]
+            continue
+        tokens.append(_Token(stem(low), low, s, e, name=first.isupper() and _is_name(text, index)))
+    for token in tokens:
+        if token.name:
+            token.stem = "@n"
+    return tokens
+
+
+def _is_name(text: str, index: int) -> bool:
+    if not text[:1].isupper() or (text.isupper() and len(text) > 1):
+        return False
+    low = text.lower()
+    if low in _NOT_NAMES or low in lex.MENTEE_REFS or low in lex.SELF_REFS:
+        return False
+    # A capitalised first word is a name unless it reads as an adverb, a verb or a known word.
+    return index != 0 or not (low.endswith(("ly", "ing", "ed")) or stem(low) in _vocabulary())
+
+
+def _sentences(norm: str) -> list[tuple[int, int]]:
+    spans = []
+    start = 0
+    for match in _SENTENCE_END.finditer(norm):
+        if norm[start : match.end()].strip():
+            spans.append((start, match.end()))
+        start = match.end()
+    if norm[start:].strip():
+        spans.append((start, len(norm)))
+    return spans
+
+
+def _clause_bounds(tokens: list[_Token]) -> list[int]:
+    """For each token, the index of its clause's first token."""
+    starts = []
+    current = 0
+    for i, token in enumerate(tokens):
+        if token.stem == _BOUNDARY:
+            current = i + 1
+        elif token.word in _CLAUSE_CONJ or (
+            token.word in ("and", "so", "or")
+            and i + 1 < len(tokens)
+            and (
+                tokens[i + 1].word in lex.MENTEE_REFS - {"her", "his", "their", "them", "him"}
+                or tokens[i + 1].word in ("i", "we")
+                or tokens[i + 1].name
+            )
+        ):
+            current = i
+        starts.append(current)
+    return starts
+
+
+# --- Patterns ----------------------------------------------------------------------------------
+
+_MACROS = {
+    "{M}": r"(?:she|he|they|her|him|them|@n) ",
+    "{P}": r"(?:her|his|their|@n) ",
+}
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for element in pattern.split():
+        if element in _MACROS:
+            parts.append(_MACROS[element])
+        elif element == "*":
+            parts.append(r"(?:[^ |]+ ){0,2}")
+        elif element == "**":
+            parts.append(r"(?:[^ |]+ ){0,4}")
+        else:
+            optional = element.startswith("?")
+            words = element.lstrip("?").split("|")
+            stems = sorted({re.escape(stem(w.replace("-", ""))) for w in words}, key=len)
+            alt = "(?:" + "|".join(reversed(stems)) + ") "
+            parts.append(f"(?:{alt})?" if optional else alt)
+    return re.compile("(?<![^ ])" + "".join(parts))
+
+
+@functools.cache
+def _patterns() -> tuple[dict[str, list[int]], list[int], list[tuple]]:
+    """The compiled patterns, and which to try: those whose first word is in the sentence
+    (indexed by that word's stem), plus those that start with a macro or an optional word."""
+    compiled = []
+    by_first: dict[str, list[int]] = {}
+    always: list[int] = []
+    for index, (pattern, category, polarity, about) in enumerate(lex.PATTERNS):
+        compiled.append((_compile(pattern), category, polarity, about, pattern))
+        first = pattern.split()[0]
+        if first.startswith(("?", "{", "*")):
+            always.append(index)
+            continue
+        for word in first.split("|"):
+            by_first.setdefault(stem(word.replace("-", "")), []).append(index)
+    return by_first, always, compiled
+
+
+@functools.cache
+def _traits() -> dict[str, tuple[str, int, bool, str]]:
+    """Evaluative adjectives by spelling: stems would merge "talented" with "talent"."""
+    table = {}
+    for word, category, polarity, role_only in lex.TRAITS:
+        for form in {word, word.replace("-", "")}:
+            table[form] = (category, polarity, role_only, word)
+    return table
+
+
+@functools.cache
+def _valence() -> dict[str, float]:
+    """VADER's valence lexicon (about 7,500 words, rated -4..4), read from the package."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    return dict(SentimentIntensityAnalyzer().lexicon)
+
+
+def _phrase_stems(phrases: Iterable[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(stem(w) for w in p.split()) for p in phrases)
+
+
+@functools.cache
+def _marker_stems() -> dict[str, tuple[tuple[str, ...], ...]]:
+    return {
+        "past": _phrase_stems(lex.PAST_MARKERS),
+        "growth": _phrase_stems(lex.GROWTH_MARKERS),
+        "mentor": _phrase_stems(
+            tuple(m.replace("i've", "i have").replace("i'm", "i am") for m in lex.MENTOR_FRAMES)
+        ),
+    }
+
+
+def _has_marker(stems: list[str], markers: tuple[tuple[str, ...], ...]) -> bool:
+    for marker in markers:
+        n = len(marker)
+        for i in range(len(stems) - n + 1):
+            if tuple(stems[i : i + n]) == marker:
+                return True
+    return False
+
+
+# --- Judging one hit ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Hit:
+    first: int  # token indices, inclusive
+    last: int
+    category: str
+    polarity: int
+    about: str  # "subject" or "object"
+    phrase: str
+    role_only: bool  # for patterns: their order in the lexicon
+
+
+_PREPOSITIONS = frozenset(
+    words("with to for from toward towards of about at on in by among than like against")
+)
+_DETERMINERS = frozenset(words("a an the her his their my our its this that these those some"))
+
+
+def _other_person(tokens: list[_Token], i: int) -> bool:
+    """Is the noun at `i` another person who is the subject, not "team meetings" or "with a
+    client" (a modifier, or inside a prepositional phrase)?"""
+    word = tokens[i].word
+    if word not in lex.OTHER_PEOPLE and stem(word) not in _other_stems():
+        return False
+    nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
+    if nxt in lex.WORK_NOUNS or nxt in _MODIFIED_NOUNS:
+        return False
+    j = i - 1
+    while j >= 0 and (tokens[j].word in _DETERMINERS or tokens[j].word in _ADJECTIVE_LIKE):
+        j -= 1
+    return not (j >= 0 and tokens[j].word in _PREPOSITIONS)
+
+
+_MODIFIED_NOUNS = frozenset(
+    words("""meeting meetings account accounts call calls session sessions event events room
+    feedback management building work relationship relationships dynamics goals""")
+)
+_ADJECTIVE_LIKE = frozenset(words("other new previous former junior senior same whole"))
+
+
+@functools.cache
+def _other_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in lex.OTHER_PEOPLE)
+
+
+def _holder(tokens: list[_Token], clause_start: int, index: int, sentence_words: list[str]) -> str:
+    """Who the words at `index` are about: "mentee", "self" or "other" (nearest person before)."""
+    i = index - 1
+    while i >= clause_start:
+        token = tokens[i]
+        word = token.word
+        if word in ("who", "whose", "which", "that") and i > clause_start:
+            before = i - 1
+            while before > clause_start and tokens[before].word in (",",):
+                before -= 1
+            if _other_person(tokens, before) or tokens[before].word in lex.OTHER_PEOPLE:
+                return "other"
+        if token.name:
+            return "mentee"
+        if word in lex.MENTEE_REFS:
+            if word in ("they", "them", "their", "themselves") and any(
+                w in lex.OTHER_PEOPLE and w.endswith("s") for w in sentence_words[:i]
+            ):
+                return "other"
+            return "mentee"
+        if word in lex.SELF_REFS:
+            # "I found her sloppy" is caught above (her); "I was disorganized" is the mentor.
+            return "self"
+        if _other_person(tokens, i):
+            return "other"
+        i -= 1
+    return "mentee"  # a fragment ("a lazy planner") is about the person the statement concerns
+
+
+def _negated(tokens: list[_Token], clause_start: int, first: int, last: int) -> bool:
+    count = 0
+    for i in range(max(clause_start, first - 6), first):
+        word = tokens[i].word
+        if word in lex.NEGATORS:
+            following = tokens[i + 1].word if i + 1 < len(tokens) else ""
+            if word == "no" and following in ("longer", "more"):
+                continue
+            if word == "without" and i >= first:
+                continue
+            count += 1
+    return count % 2 == 1
+
+
+def _own_feeling(tokens: list[_Token], clause_start: int, first: int) -> bool:
+    """The words report the mentee's own feelings or self-image ("she felt disorganized")."""
+    for i in range(clause_start, first):
+        word = tokens[i].word
+        if word in lex.FEEL_VERBS or stem(word) in lex.FEEL_VERBS:
+            for j in range(i - 1, max(clause_start, i - 5) - 1, -1):
+                if tokens[j].word in lex.MENTEE_REFS or tokens[j].name:
+                    return True
+                if tokens[j].word in lex.SELF_REFS or tokens[j].word in lex.OTHER_PEOPLE:
+                    break
+        if (
+            stem(word) in lex.SELF_IMAGE_VERBS
+            and i + 1 < first
+            and tokens[i + 1].word in ("herself", "himself", "themselves")
+        ):
+            return True
+    return False
+
+
+def _past_left_behind(
+    stems: list[str], clause_start: int, first: int, statement_stems: list[str]
+) -> bool:
+    markers = _marker_stems()
+    before = stems[:first]
+    if not _has_marker(before, markers["past"]):
+        return False
+    inherent = (("no", "longer"), ("use", "to"), ("anymore",), ("any", "more"))
+    return _has_marker(before, inherent) or _has_marker(statement_stems, markers["growth"])
+
+
+def _governor(tokens: list[_Token], index: int, clause_start: int) -> int:
+    """Index of the first word before `index` that is not an article, adverb or adjective."""
+    traits = _traits()
+    i = index - 1
+    while i >= clause_start and (
+        tokens[i].word in lex.NP_FILLERS
+        or tokens[i].word in traits
+        or tokens[i].word in lex.NEGATORS
+        or tokens[i].word.endswith("ly")
+    ):
+        i -= 1
+    return i
+
+
+def _is_role(word: str) -> bool:
+    return word in lex.ROLE_NOUNS or stem(word) in {stem(w) for w in lex.ROLE_NOUNS}
+
+
+@functools.cache
+def _role_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in lex.ROLE_NOUNS | lex.OTHER_PEOPLE)
+
+
+@functools.cache
+def _work_stems() -> frozenset[str]:
+    return frozenset(stem(w) for w in lex.WORK_NOUNS)
+
+
+def _attachment(
+    tokens: list[_Token], index: int, clause_start: int, *, role_only: bool, negative: bool
+) -> str | None:
+    """How an adjective at `index` is used: "person" (about someone), "work", or None."""
+    nxt = index + 1
+    while (nxt < len(tokens) and tokens[nxt].word in _traits()) or (
+        nxt < len(tokens)
+        and tokens[nxt].word in ("and", ",")
+        and nxt + 1 < len(tokens)
+        and tokens[nxt + 1].word in _traits()
+    ):
+        nxt += 1
+    following = tokens[nxt] if nxt < len(tokens) else None
+    if following is not None and following.stem != _BOUNDARY:
+        word = following.word
+        if following.stem in _role_stems() or (
+            negative and len(word) > 4 and word.endswith(("er", "or", "ist"))
+        ):
+            governor = _governor(tokens, index, clause_start)
+            g = tokens[governor].word if governor >= clause_start else ""
+            if governor < clause_start or g in lex.COPULAS or stem(g) in lex.COPULAS:
+                return "person"
+            return None
+        if following.stem in _work_stems():
+            governor = _governor(tokens, index, clause_start)
+            g = tokens[governor].word if governor >= clause_start else ""
+            if stem(g) in lex.THIRD_PARTY_VERBS:
+                return None
+            return "work"
+        if word not in lex.PREDICATE_FOLLOWERS:
+            return None
+    if role_only:
+        return None
+    return "person"
+
+
+def _after_copula(tokens: list[_Token], index: int, clause_start: int) -> bool:
+    i = index - 1
+    skipped = 0
+    while i >= clause_start and skipped < 4:
+        word = tokens[i].word
+        if word in lex.COPULAS or tokens[i].stem in ("be", "seem", "become", "remain"):
+            return True
+        if word in lex.NP_FILLERS or word.endswith("ly") or word in ("not", "never"):
+            i -= 1
+            skipped += 1
+            continue
+        return False
+    return False
+
+
+def _sentence_hits(tokens: list[_Token]) -> list[_Hit]:
+    stems = [t.stem for t in tokens]
+    joined = " ".join(stems) + " "
+    # Character offset of each token in `joined`, to map regex matches back to tokens.
+    offsets = []
+    position = 0
+    for s in stems:
+        offsets.append(position)
+        position += len(s) + 1
+    at = {o: i for i, o in enumerate(offsets)}
+    candidates: list[_Hit] = []
+    by_first, always, compiled = _patterns()
+    orders = set(always)
+    for s in set(stems):
+        orders.update(by_first.get(s, ()))
+    for order in sorted(orders):
+        regex, category, polarity, about, phrase = compiled[order]
+        for match in regex.finditer(joined):
+            first = at.get(match.start())
+            if first is None:
+                continue
+            # the last token is the one that starts before the match's final space
+            last = bisect.bisect_left(offsets, match.end() - 1) - 1
+            candidates.append(_Hit(first, last, category, polarity, about, phrase, order))
+    # The longest pattern wins: "hold off on promoting him" over "promoting him".
+    # A negative reading wins an overlap ("failed to deliver ... on time"), then the longest
+    # pattern ("hold off on promoting him" over "promoting him").
+    candidates.sort(key=lambda h: (h.polarity > 0, h.first - h.last, h.role_only))
+    hits: list[_Hit] = []
+    taken: set[int] = set()
+    for hit in candidates:
+        if taken.isdisjoint(range(hit.first, hit.last + 1)):
+            taken.update(range(hit.first, hit.last + 1))
+            hits.append(hit)
+    traits = _traits()
+    valence = _valence()
+    for i, token in enumerate(tokens):
+        if i in taken or token.stem == _BOUNDARY:
+            continue
+        if token.word in traits:
+            category, polarity, role_only, word = traits[token.word]
+            hits.append(_Hit(i, i, category, polarity, "trait", word, role_only))
+        elif (
+            token.word in valence
+            and token.word not in lex.FEELINGS
+            and abs(valence[token.word]) >= 1.5
+        ):
+            polarity = 1 if valence[token.word] > 0 else -1
+            hits.append(_Hit(i, i, "valence", polarity, "valence", token.word, False))
+    return hits
+
+
+def _work_subject(tokens: list[_Token], index: int, clause_start: int) -> bool:
+    """Is the adjective at `index` said of work ("the quality of her work has been poor")?"""
+    i = index - 1
+    while i >= clause_start and (
+        tokens[i].word in lex.COPULAS
+        or tokens[i].word in lex.NP_FILLERS
+        or tokens[i].word in lex.NEGATORS
+        or tokens[i].word in ("has", "have", "had", "will", "would", "can", "could", "may", "yet")
+        or tokens[i].word.endswith("ly")
+    ):
+        i -= 1
+    if i < clause_start or not any(
+        t.stem == "be" or t.word in lex.COPULAS for t in tokens[i + 1 : index]
+    ):
+        return False
+    # The subject before the copula: "her grasp of the domain", "the quality of her work".
+    return any(t.stem in _work_stems() for t in tokens[max(clause_start, i - 5) : i + 1])
+
+
+def _judge(
+    hit: _Hit,
+    tokens: list[_Token],
+    clause_starts: list[int],
+    sentence_stems: list[str],
+    statement_stems: list[str],
+) -> tuple[str, str] | None:
+    """(verdict, category) for a hit, or None when it is not an evaluation of the mentee."""
+    clause_start = clause_starts[hit.first]
+    words = [t.word for t in tokens]
+    polarity = hit.polarity
+    category = hit.category
+    if hit.about in ("trait", "valence"):
+        if hit.about == "valence" or hit.role_only:
+            if _work_subject(tokens, hit.first, clause_start):
+                attachment = "work"
+            elif hit.about == "valence":
+                if polarity > 0 or not _after_copula(tokens, hit.first, clause_start):
+                    return None
+                attachment = _attachment(
+                    tokens, hit.first, clause_start, role_only=False, negative=True
+                )
+            else:
+                attachment = _attachment(
+                    tokens, hit.first, clause_start, role_only=True, negative=polarity < 0
+                )
+        else:
+            attachment = _attachment(
+                tokens, hit.first, clause_start, role_only=False, negative=polarity < 0
+            )
+        if attachment is None:
+            return None
+        if category == "readiness_verdict" and not _after_copula(tokens, hit.first, clause_start):
+            return None  # "she came prepared" describes a meeting, not a verdict
+        if hit.about == "valence":
+            category = "work_quality" if attachment == "work" else "conduct"
+            if polarity > 0:
+                category = "positive_verdict"
+    if hit.about == "verdict":
+        if "{M}" not in hit.phrase and _holder(tokens, clause_start, hit.first, words) == "other":
+            return None
+    elif hit.about != "object" and _holder(tokens, clause_start, hit.first, words) != "mentee":
+        return None
+    if _own_feeling(tokens, clause_start, hit.first):
+        return None
+    if _past_left_behind(sentence_stems, clause_start, hit.first, statement_stems):
+        return None
+    if _negated(tokens, clause_start, hit.first, hit.last):
+        polarity = -polarity
+    if polarity < 0:
+        if category == "positive_verdict":
+            category = (
+                "peer_comparison" if "than" in words[hit.first : hit.last + 2] else ("work_quality")
+            )
+        return BLOCK, category
+    if category == "readiness_verdict" and _has_marker(sentence_stems, _marker_stems()["mentor"]):
+        return None
+    return CAUTION, "positive_verdict"
+
+
+def _is_role_after(tokens: list[_Token], index: int) -> bool:
+    return index + 1 < len(tokens) and tokens[index + 1].stem in _role_stems()
+
+
+# --- Program phrases ---------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]+(?:\(s\))?")
 
 
 def phrase_words(phrase: str) -> list[str]:
     """The words of a phrase, lower-cased, each possibly ending in "(s)"."""
-    return _WORD.findall(phrase.translate(_QUOTES).lower())
+    return _WORD.findall("".join(_fold(c) for c in phrase).lower())
 
 
 def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
@@ -91,25 +816,129 @@ def phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<![^\W_]){body}(?![^\W_])", re.IGNORECASE)
 
 
-def find_breaches(
-    text: str, program_phrases: Iterable[tuple[str, str]] = ()
-) -> list[BreachFinding]:
-    """Every built-in or program phrase found in the text, in order of appearance."""
-    haystack = text.translate(_QUOTES)
-    hits: dict[tuple[int, int], BreachFinding] = {}
-    sources = [(p, e, "built-in") for p, e in BUILTIN_PHRASES]
-    sources += [(p, e, "program") for p, e in program_phrases]
-    for phrase, explanation, source in sources:
+# --- Entry point -------------------------------------------------------------------------------
+
+
+def _span(text: str, origin: list[int], start: int, end: int) -> Span:
+    o_start = origin[start]
+    o_end = origin[end - 1] + 1
+    return Span(o_start, o_end, text[o_start:o_end])
+
+
+def assess(text: str, program_phrases: Iterable[tuple[str, str]] = ()) -> Assessment:
+    """Judge each sentence of a mentor statement: "block", "caution" or "pass", and why."""
+    norm, origin = _normalise(text)
+    findings: list[Finding] = []
+    sentences = _sentences(norm)
+    all_tokens = [_tokens(norm, start, end) for start, end in sentences]
+    statement_stems = [t.stem for tokens in all_tokens for t in tokens]
+    for (s_start, s_end), tokens in zip(sentences, all_tokens, strict=True):
+        if not tokens:
+            continue
+        o_start, o_end = origin[s_start], origin[s_end - 1] + 1
+        sentence = text[o_start:o_end].strip()
+        o_start = text.index(sentence, o_start) if sentence else o_start
+        clause_starts = _clause_bounds(tokens)
+        sentence_stems = [t.stem for t in tokens]
+        for hit in _sentence_hits(tokens):
+            judged = _judge(hit, tokens, clause_starts, sentence_stems, statement_stems)
+            if judged is None:
+                continue
+            verdict, category = judged
+            explanation, reframe = lex.EXPLANATIONS[category]
+            words = tuple(
+                _span(text, origin, tokens[i].start, tokens[i].end)
+                for i in range(hit.first, hit.last + 1)
+                if tokens[i].stem != _BOUNDARY
+            )
+            words = _merge(text, words)
+            findings.append(
+                Finding(
+                    verdict=verdict,
+                    category=category,
+                    sentence=sentence,
+                    sentence_start=o_start,
+                    words=words,
+                    explanation=explanation,
+                    reframe=reframe,
+                    phrase=hit.phrase,
+                    source="built-in",
+                )
+            )
+    findings += _program_findings(text, norm, origin, program_phrases, sentences)
+    findings.sort(key=lambda f: f.words[0].start if f.words else 0)
+    verdict = max((f.verdict for f in findings), key=_VERDICT_RANK.__getitem__, default=PASS)
+    return Assessment(text=text, verdict=verdict, findings=tuple(findings))
+
+
+def _merge(text: str, words: tuple[Span, ...]) -> tuple[Span, ...]:
+    """One span per run of words separated only by spaces: "missed several deadlines"."""
+    merged: list[Span] = []
+    for span in words:
+        if merged and (
+            merged[-1].end >= span.start or not text[merged[-1].end : span.start].strip(" \t")
+        ):
+            start = merged[-1].start
+            end = max(merged[-1].end, span.end)
+            merged[-1] = Span(start, end, text[start:end])
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def _program_findings(text, norm, origin, program_phrases, sentences) -> list[Finding]:
+    findings = []
+    seen: set[tuple[int, int]] = set()
+    explanation_default, reframe = lex.EXPLANATIONS["program_phrase"]
+    for phrase, explanation in program_phrases:
         pattern = phrase_pattern(phrase)
         if pattern is None:
             continue
-        for match in pattern.finditer(haystack):
-            span = match.span()
-            if span not in hits:
-                hits[span] = BreachFinding(
-                    found=text[span[0] : span[1]],
+        for match in pattern.finditer(norm):
+            if match.span() in seen:
+                continue
+            seen.add(match.span())
+            s_start, s_end = next(
+                ((a, b) for a, b in sentences if a <= match.start() < b), (0, len(norm))
+            )
+            o_start, o_end = origin[s_start], origin[s_end - 1] + 1
+            findings.append(
+                Finding(
+                    verdict=BLOCK,
+                    category="program_phrase",
+                    sentence=text[o_start:o_end].strip(),
+                    sentence_start=o_start,
+                    words=(_span(text, origin, *match.span()),),
+                    explanation=explanation or explanation_default,
+                    reframe=reframe,
                     phrase=phrase,
-                    explanation=explanation,
-                    source=source,
+                    source="program",
                 )
-    return [hits[span] for span in sorted(hits)]
+            )
+    return findings
+
+
+# --- The phase-1 adapter the statement services and views still call --------------------------
+
+
+@dataclass(frozen=True)
+class BreachFinding:
+    found: str  # the words as they appear in the statement
+    phrase: str  # the lexicon entry or program phrase that matched
+    explanation: str
+    source: str  # "built-in" or "program"
+
+
+def find_breaches(
+    text: str, program_phrases: Iterable[tuple[str, str]] = ()
+) -> list[BreachFinding]:
+    """The findings that block sending, in order of appearance (cautions do not, yet)."""
+    return [
+        BreachFinding(
+            found=text[f.words[0].start : f.words[-1].end],
+            phrase=f.phrase,
+            explanation=f"{f.explanation} {f.reframe}" if f.source == "built-in" else f.explanation,
+            source=f.source,
+        )
+        for f in assess(text, program_phrases).blocks
+    ]

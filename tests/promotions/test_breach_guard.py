@@ -1,4 +1,5 @@
-"""The breach guard: employee-role evaluation cannot be sent to the mentee."""
+"""The breach guard: a statement that evaluates the mentee as an employee is blocked (negative)
+or cautioned (positive), however it is worded; advocacy and relationship facts pass."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from promotions.breach import find_breaches
+from promotions.breach import BLOCK, CAUTION, PASS, assess, find_breaches
 from promotions.models import Statement
 from promotions.services import BreachError, statement_submit
 from tests.factories import BreachPhraseFactory
@@ -24,55 +25,206 @@ CAROL_BREACH = (
 )
 
 
+def flagged_words(text: str) -> list[str]:
+    return [w.text for f in assess(text).findings for w in f.words]
+
+
+# --- The source document ------------------------------------------------------------------
+
+
 def test_the_source_documents_acceptable_sentence_passes():
-    assert find_breaches(CAROL_ACCEPTABLE) == []
+    assessment = assess(CAROL_ACCEPTABLE)
+    assert assessment.verdict == PASS
+    assert assessment.findings == ()
 
 
-def test_the_source_documents_breach_sentence_is_blocked_with_every_phrase():
-    found = [f.found for f in find_breaches(CAROL_BREACH)]
-    assert found == ["disorganized", "unprofessional", "skills sets you are looking for"]
+def test_the_source_documents_breach_sentence_is_blocked_for_each_judgment():
+    assessment = assess(CAROL_BREACH)
+    assert assessment.verdict == BLOCK
+    found = [(w.text, f.category) for f in assessment.findings for w in f.words]
+    assert found[:2] == [("disorganized", "work_quality"), ("unprofessional", "conduct")]
+    assert "skills sets you" in found[2][0]
+    assert found[2][1] == "competence"
+    assert len(found) == 3
+    for finding in assessment.findings:
+        assert finding.sentence == CAROL_BREACH
+        assert finding.explanation
+        assert finding.reframe
+
+
+# --- The issue's sentences ----------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("text", "found"),
+    ("text", "category"),
     [
-        ("She is DISORGANIZED.", "DISORGANIZED"),
-        ("Frankly, unprofessional!", "unprofessional"),
-        ("He lacks  the\nskills for it.", "lacks  the\nskills"),
-        ("She lacks the skill needed.", "lacks the skill"),
-        ("A poor performer, sadly.", "poor performer"),
-        ("a poor-performer", "poor-performer"),
-        ("I think she is not ready to lead.", "not ready to lead"),
-        ("not ready, to lead", "not ready, to lead"),
-        ("the skill set you are looking for", "skill set you are looking for"),
-        ("the skillsets you\u2019re looking for", "skillsets you\u2019re looking for"),
+        ("Her project work was sloppy and she missed several important deadlines.",
+         "work_quality"),
+        ("Her performance this year has been below expectations.", "work_quality"),
+        ("Honestly, she is not yet ready to manage a team.", "readiness_verdict"),
+        ("I would not recommend her for this promotion.", "readiness_verdict"),
+        ("She is un-professional with stakeholders.", "conduct"),
+        ("dis\u200borganized", "work_quality"),
+        ("\u0430 l\u0430zy planner", "conduct"),
+        ("He is not a strong performer.", "work_quality"),
+        ("I would not trust her to run a budget.", "competence"),
+        ("I'm not sure she is ready.", "readiness_verdict"),
     ],
-)
-def test_phrases_match_case_insensitively_and_tolerate_punctuation(text, found):
-    assert [f.found for f in find_breaches(text)] == [found]
+)  # fmt: skip
+def test_what_the_phrase_list_let_through_is_blocked(text, category):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    assert category in {f.category for f in assessment.blocks}
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "She is well organized.",  # not "disorganized"
-        "We organized a professional development plan.",
-        "The lazyload feature she built.",  # word boundary: "lazy" only as a word
-        "Our meetings were reliable and I am ready to lead my own team one day.",
-        "I've seen a lot of growth in Mary over the past year.",
+        "Early on she told me she felt disorganized; she has since built a planning routine.",
+        "She no longer believes she lacks the skills to lead.",
+        "She now coaches two junior colleagues on recovering from missed deadlines.",
+        "I have watched her confidence grow.",
+        "We met 5 of 12 planned sessions.",
+        "I cannot offer a reliable picture of how she would lead.",
+        "She used to worry she was not ready; she has since taken on a stretch assignment.",
+        "She supported a colleague with performance issues.",
+        "I\u2019ve seen a lot of growth in Mary over the past year.",
     ],
 )
-def test_innocent_text_passes(text):
-    assert find_breaches(text) == []
+def test_advocacy_and_relationship_facts_pass(text):
+    assert assess(text).verdict == PASS, assess(text).findings
 
 
-def test_program_phrases_are_matched_with_their_explanation():
-    findings = find_breaches(
-        "Honestly, not a team player.", [("not a team player", "Judges teamwork at work.")]
+def test_a_positive_job_performance_verdict_is_cautioned_not_blocked():
+    assessment = assess("She is the best engineer on the team.")
+    assert assessment.verdict == CAUTION
+    (finding,) = assessment.findings
+    assert finding.category == "positive_verdict"
+    assert "what you saw as their mentor" in finding.reframe
+    assert find_breaches("She is the best engineer on the team.") == []  # sending not stopped
+
+
+# --- Negation and hedging -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("She is a strong performer.", CAUTION),
+        ("She is not a strong performer.", BLOCK),
+        ("She never misses a deadline.", CAUTION),
+        ("She misses deadlines.", BLOCK),
+        ("I would recommend her for the promotion.", CAUTION),
+        ("I would not recommend her for the promotion.", BLOCK),
+        ("I don't think she is ready to lead.", BLOCK),
+        ("I'm not sure she is ready.", BLOCK),
+        ("From what I have seen in our sessions, she is ready to lead.", PASS),
+        ("She no longer misses deadlines since we worked on planning.", PASS),
+    ],
+)
+def test_negation_and_hedging_turn_the_verdict(text, verdict):
+    assert assess(text).verdict == verdict
+
+
+# --- Disguises and inflections ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("She is un-professional.", "un-professional"),
+        ("She is dis organized.", "dis organized"),
+        ("She is dis\u200borganized.", "dis\u200borganized"),  # zero-width space
+        ("She is un\u00adprofessional.", "un\u00adprofessional"),  # soft hyphen
+        ("She is in\u200dcompetent.", "in\u200dcompetent"),  # zero-width joiner
+        ("She is disorganized\u2060.", "disorganized"),  # a trailing word joiner
+        ("He is l\u0430zy.", "l\u0430zy"),  # Cyrillic a
+        ("She is \u0456ncompetent.", "\u0456ncompetent"),  # Cyrillic i
+        ("Her work is \u0455loppy.", "\u0455loppy"),  # Cyrillic s
+        ("She is \uff4c\uff41\uff5a\uff59.", "\uff4c\uff41\uff5a\uff59"),  # full-width
+        ("Her work is s l o p p y.", "s l o p p y"),
+        ("Her work is ca-re-less.", "ca-re-less"),
+        ("He is unpr0fessional.", "unpr0fessional"),
+        ("He is U N P R O F E S S I O N A L.", "U N P R O F E S S I O N A L"),
+    ],
+)
+def test_disguised_words_are_blocked_and_highlighted_as_written(text, word):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    assert [w.text for f in assessment.findings for w in f.words] == [word]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She misses deadlines.",
+        "She missed the deadline.",
+        "She keeps missing deadlines.",
+        "He lacks the skills.",
+        "He lacked the experience.",
+        "He is lacking the judgment.",
+        "She struggles with planning.",
+        "She struggled to prioritise.",
+        "They are struggling with the basics.",
+    ],
+)
+def test_inflections_match(text):
+    assert assess(text).verdict == BLOCK
+
+
+# --- Sentences, offsets, program phrases ---------------------------------------------------
+
+
+def test_each_sentence_is_judged_and_offsets_point_into_the_original_text():
+    text = (
+        "We met nine times.\u00a0I watched her confidence grow. "
+        "Sadly, her work was sl\u200coppy. She never asked for help with that."
     )
-    assert [(f.found, f.explanation, f.source) for f in findings] == [
-        ("not a team player", "Judges teamwork at work.", "program")
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    (finding,) = assessment.findings
+    (word,) = finding.words
+    assert text[word.start : word.end] == "sl\u200coppy" == word.text
+    assert finding.sentence == "Sadly, her work was sl\u200coppy."
+    assert text[finding.sentence_start :].startswith(finding.sentence)
+
+
+def test_offsets_survive_characters_that_normalisation_expands_or_removes():
+    text = "\ufb01ne work\u200b\u200b. She is \u0430 l\u0430zy planner."
+    (finding,) = assess(text).findings
+    (word,) = finding.words
+    assert (word.start, word.end) == (text.index("l\u0430zy"), text.index(" planner"))
+
+
+def test_a_breach_in_a_later_sentence_of_advocacy_is_found():
+    text = (
+        "I have seen real growth in Priya. She asks better questions now. "
+        "But she is not ready for a team."
+    )
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    assert [f.sentence for f in assessment.findings] == ["But she is not ready for a team."]
+
+
+def test_program_phrases_block_with_their_explanation():
+    assessment = assess(
+        "Honestly, not a team-player\u200b.", [("not a team player", "Judges teamwork at work.")]
+    )
+    program = [f for f in assessment.findings if f.source == "program"]
+    assert [(f.verdict, f.words[0].text, f.explanation) for f in program] == [
+        (BLOCK, "not a team-player", "Judges teamwork at work.")
     ]
+    assert [(f.found, f.source) for f in find_breaches("Innocent words.", [("lazy", "x")])] == []
+
+
+def test_find_breaches_returns_the_blocks_for_the_callers_not_yet_moved_to_assess():
+    found = [f.found for f in find_breaches(CAROL_BREACH)]
+    assert found[:2] == ["disorganized", "unprofessional"]
+    assert "skills sets you" in found[2]
+    assert find_breaches(CAROL_ACCEPTABLE) == []
+
+
+# --- The service and the pages still refuse a blocked statement --------------------------
 
 
 def test_the_service_refuses_to_send_a_flagged_statement(world):
@@ -84,9 +236,17 @@ def test_the_service_refuses_to_send_a_flagged_statement(world):
     assert statement.state == Statement.State.DRAFT
 
 
+def test_the_service_refuses_a_disguised_breach_the_old_list_let_through(world):
+    statement = world.statement(text="Carol is \u0430 l\u0430zy planner and dis\u200borganized.")
+    with pytest.raises(BreachError):
+        statement_submit(statement_id=statement.pk, mentor=world.mentor)
+    statement.refresh_from_db()
+    assert statement.state == Statement.State.DRAFT
+
+
 def test_the_service_refuses_a_program_phrase(world):
-    BreachPhraseFactory(program=world.program, phrase="not a team player")
-    statement = world.statement(text="Carol is not a Team-Player at all.")
+    BreachPhraseFactory(program=world.program, phrase="no team spirit")
+    statement = world.statement(text="Carol has no Team-Spirit.")
     with pytest.raises(BreachError):
         statement_submit(statement_id=statement.pk, mentor=world.mentor)
     statement.refresh_from_db()
@@ -100,7 +260,7 @@ def test_the_acceptable_sentence_goes_to_the_mentee(world):
     assert statement.state == Statement.State.AWAITING_CONSENT
 
 
-def test_the_mentor_sees_the_words_why_and_the_guideline_examples(world, client):
+def test_the_mentor_sees_the_words_and_why(world, client):
     statement = world.statement(text=CAROL_BREACH)
     client.force_login(world.mentor)
 
@@ -112,8 +272,6 @@ def test_the_mentor_sees_the_words_why_and_the_guideline_examples(world, client)
     assert "\u201cdisorganized\u201d" in body
     assert "\u201cunprofessional\u201d" in body
     assert "supervisor&#x27;s performance assessment" in body  # the why
-    assert "I&#x27;ve seen a lot of growth in Mary over the past year." in body  # acceptable
-    assert "Carol was completely disorganized and unprofessional." in body  # breach example
     statement.refresh_from_db()
     assert statement.state == Statement.State.DRAFT
 
@@ -129,4 +287,3 @@ def test_save_and_ask_for_consent_keeps_a_flagged_draft(world, client):
     assert statement.state == Statement.State.DRAFT
     page = client.get(response["Location"])
     assert "Your draft was saved. It was not sent" in page.content.decode()
-    assert b"Ask Carol Chen for consent" not in page.content  # no send button while flagged

@@ -1,0 +1,191 @@
+"""Measure the breach guard against the labelled corpus: how many breaches it flags and blocks,
+how many acceptable statements it lets pass, recall per category, the confusion matrix, and the
+time per statement (also for a 2,000-character statement built from corpus sentences).
+
+The held-out split (tests/data/breach_corpus_heldout.jsonl) is written apart from the guard and
+never tuned against; `--check` fails when it misses the targets, and CI runs that.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from promotions.breach import BLOCK, CAUTION, PASS, assess
+
+DATA = Path(settings.BASE_DIR) / "tests" / "data"
+SPLITS = {
+    "dev": DATA / "breach_corpus_dev.jsonl",
+    "heldout": DATA / "breach_corpus_heldout.jsonl",
+}
+TARGETS = {
+    "flagged": 0.95,  # breaches flagged (block or caution)
+    "blocked": 0.85,  # breaches blocked
+    "passed": 0.95,  # acceptable statements passed
+    "p99_2000_ms": 20.0,  # a 2,000-character statement
+}
+LONG_CHARS = 2000
+
+
+@dataclass
+class Result:
+    flagged: float
+    blocked: float
+    passed: float
+    p50_ms: float
+    p99_ms: float
+    long_p50_ms: float
+    long_p99_ms: float
+
+    def misses(self) -> list[str]:
+        misses = []
+        if self.flagged < TARGETS["flagged"]:
+            misses.append(f"breaches flagged {self.flagged:.1%} < {TARGETS['flagged']:.0%}")
+        if self.blocked < TARGETS["blocked"]:
+            misses.append(f"breaches blocked {self.blocked:.1%} < {TARGETS['blocked']:.0%}")
+        if self.passed < TARGETS["passed"]:
+            misses.append(f"acceptable passed {self.passed:.1%} < {TARGETS['passed']:.0%}")
+        if self.long_p99_ms >= TARGETS["p99_2000_ms"]:
+            misses.append(
+                f"p99 for {LONG_CHARS} characters {self.long_p99_ms:.2f} ms >= "
+                f"{TARGETS['p99_2000_ms']:.0f} ms"
+            )
+        return misses
+
+
+def load(path: Path) -> list[dict]:
+    rows = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if row.get("label") not in ("breach", "acceptable") or not row.get("text"):
+                raise CommandError(f"{path.name}:{number}: needs text and label breach|acceptable")
+            rows.append(row)
+    return rows
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def long_statements(rows: list[dict], count: int) -> list[str]:
+    """Statements of exactly LONG_CHARS characters, each from corpus sentences in another order."""
+    texts = [r["text"] for r in rows]
+    statements = []
+    for offset in range(count):
+        parts: list[str] = []
+        i = offset
+        while sum(len(p) + 1 for p in parts) < LONG_CHARS:
+            parts.append(texts[(i * 7) % len(texts)])
+            i += 1
+        statements.append(" ".join(parts)[:LONG_CHARS])
+    return statements
+
+
+def timed(text: str) -> tuple[str, float]:
+    start = time.perf_counter()
+    verdict = assess(text).verdict
+    return verdict, (time.perf_counter() - start) * 1000
+
+
+class Command(BaseCommand):
+    help = "Evaluate the breach guard on the labelled corpus (dev and held-out splits)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--split", choices=["dev", "heldout", "all"], default="all")
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Exit non-zero when the held-out split misses the targets.",
+        )
+        parser.add_argument(
+            "--misses", action="store_true", help="Also print the statements judged wrongly."
+        )
+
+    def handle(self, *args, split, check, misses, **options):
+        names = ["dev", "heldout"] if split == "all" else [split]
+        if check and "heldout" not in names:
+            raise CommandError("--check judges the held-out split: use --split heldout or all.")
+        assess("Warm-up: she is not ready.")  # load the lexicons before timing
+        results = {}
+        for name in names:
+            path = SPLITS[name]
+            if not path.exists():
+                if check and name == "heldout":
+                    raise CommandError(f"{path} is missing.")
+                self.stdout.write(f"{name}: {path} not present, skipped.")
+                continue
+            results[name] = self.evaluate(name, load(path), show_misses=misses)
+        if check:
+            failed = results["heldout"].misses()
+            if failed:
+                raise CommandError("Held-out split misses the targets: " + "; ".join(failed))
+            self.stdout.write(self.style.SUCCESS("Held-out split meets the targets."))
+
+    def evaluate(self, name: str, rows: list[dict], *, show_misses: bool) -> Result:
+        matrix: Counter[tuple[str, str]] = Counter()
+        per_category: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        times = []
+        wrong = []
+        for row in rows:
+            verdict, ms = timed(row["text"])
+            times.append(ms)
+            matrix[(row["label"], verdict)] += 1
+            per_category[(row["label"], row.get("category", "?"))][verdict] += 1
+            if (row["label"] == "breach") == (verdict == PASS):
+                wrong.append((row["label"], row.get("category", "?"), verdict, row["text"]))
+        long_times = [timed(text)[1] for text in long_statements(rows, 200)]
+        breaches = sum(n for (label, _), n in matrix.items() if label == "breach")
+        acceptable = sum(n for (label, _), n in matrix.items() if label == "acceptable")
+        result = Result(
+            flagged=(matrix[("breach", BLOCK)] + matrix[("breach", CAUTION)]) / max(breaches, 1),
+            blocked=matrix[("breach", BLOCK)] / max(breaches, 1),
+            passed=matrix[("acceptable", PASS)] / max(acceptable, 1),
+            p50_ms=statistics.median(times),
+            p99_ms=percentile(times, 0.99),
+            long_p50_ms=statistics.median(long_times),
+            long_p99_ms=percentile(long_times, 0.99),
+        )
+        out = self.stdout.write
+        out(f"== {name}: {len(rows)} statements ({breaches} breach, {acceptable} acceptable)")
+        out(f"breaches flagged (block or caution): {result.flagged:.1%}")
+        out(f"breaches blocked:                    {result.blocked:.1%}")
+        out(f"acceptable passed:                   {result.passed:.1%}")
+        out("per-category recall (breach: flagged / blocked; acceptable: passed):")
+        for (label, category), verdicts in sorted(per_category.items()):
+            total = sum(verdicts.values())
+            if label == "breach":
+                flagged = verdicts[BLOCK] + verdicts[CAUTION]
+                out(
+                    f"  {label:10} {category:20} {flagged:3}/{total:<3} {flagged / total:6.1%}"
+                    f"  blocked {verdicts[BLOCK] / total:6.1%}"
+                )
+            else:
+                out(f"  {label:10} {category:20} {verdicts[PASS]:3}/{total:<3} "
+                    f"{verdicts[PASS] / total:6.1%}")  # fmt: skip
+        out("confusion matrix (label x verdict):")
+        out(f"  {'':12}{BLOCK:>8}{CAUTION:>9}{PASS:>7}")
+        for label in ("breach", "acceptable"):
+            out(
+                f"  {label:12}{matrix[(label, BLOCK)]:>8}{matrix[(label, CAUTION)]:>9}"
+                f"{matrix[(label, PASS)]:>7}"
+            )
+        out(f"time per statement: p50 {result.p50_ms:.2f} ms, p99 {result.p99_ms:.2f} ms")
+        out(
+            f"time per {LONG_CHARS}-character statement: p50 {result.long_p50_ms:.2f} ms, "
+            f"p99 {result.long_p99_ms:.2f} ms"
+        )
+        if show_misses:
+            for label, category, verdict, text in wrong:
+                out(f"  MISS {label}/{category} -> {verdict}: {text!r}")
+        return result

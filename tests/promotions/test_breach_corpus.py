@@ -1,0 +1,85 @@
+"""The breach guard meets the issue's targets on its development corpus, and the corpus holds
+what the issue requires. (The held-out split is judged in CI by `breach_eval --check`.)"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from io import StringIO
+from pathlib import Path
+
+from django.core.management import call_command
+
+from promotions.breach import BLOCK, PASS, assess
+
+DEV = Path(__file__).resolve().parents[1] / "data" / "breach_corpus_dev.jsonl"
+BREACH_CATEGORIES = {
+    "work_quality", "competence", "conduct", "readiness_verdict", "peer_comparison",
+    "disguised", "positive_verdict",
+}  # fmt: skip
+ACCEPTABLE_CATEGORIES = {
+    "growth", "relationship_facts", "own_feelings", "others_performance", "hedged_advocacy",
+    "multi_sentence",
+}  # fmt: skip
+ISSUE_SENTENCES = [
+    "Her project work was sloppy and she missed several important deadlines.",
+    "Her performance this year has been below expectations.",
+    "Honestly, she is not yet ready to manage a team.",
+    "I would not recommend her for this promotion.",
+    "She is un-professional with stakeholders.",
+    "dis\u200borganized",
+    "\u0430 l\u0430zy planner",
+    "Early on she told me she felt disorganized; she has since built a planning routine.",
+    "She no longer believes she lacks the skills to lead.",
+    "She now coaches two junior colleagues on recovering from missed deadlines.",
+    "Carol was completely disorganized and unprofessional about how she approached her project "
+    "and I don\u2019t see that she has the skills sets you are looking for.",
+    "Carol and I weren\u2019t able to meet as frequently as we had hoped. She didn\u2019t complete "
+    "the project we had begun work on during our mentoring relationship, so I am not able to "
+    "offer a reliable picture of how Carol might lead the new project team.",
+]
+
+
+def rows() -> list[dict]:
+    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+
+
+def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
+    corpus = rows()
+    labels = Counter(r["label"] for r in corpus)
+    assert len(corpus) >= 320
+    assert labels["breach"] >= 150
+    assert labels["acceptable"] >= 150
+    assert {r["category"] for r in corpus if r["label"] == "breach"} == BREACH_CATEGORIES
+    assert {r["category"] for r in corpus if r["label"] == "acceptable"} == ACCEPTABLE_CATEGORIES
+    texts = {r["text"] for r in corpus}
+    assert [s for s in ISSUE_SENTENCES if s not in texts] == []
+
+
+def test_the_guard_meets_the_targets_on_the_dev_corpus():
+    corpus = rows()
+    breaches = [assess(r["text"]).verdict for r in corpus if r["label"] == "breach"]
+    acceptable = [assess(r["text"]).verdict for r in corpus if r["label"] == "acceptable"]
+    flagged = sum(v != PASS for v in breaches) / len(breaches)
+    blocked = sum(v == BLOCK for v in breaches) / len(breaches)
+    passed = sum(v == PASS for v in acceptable) / len(acceptable)
+    assert (flagged >= 0.95, blocked >= 0.85, passed >= 0.95) == (True, True, True), (
+        flagged, blocked, passed,
+    )  # fmt: skip
+
+
+def test_breach_eval_reports_the_dev_split():
+    out = StringIO()
+    call_command("breach_eval", "--split", "dev", stdout=out)
+    report = out.getvalue()
+    for line in (
+        "breaches flagged (block or caution):",
+        "breaches blocked:",
+        "acceptable passed:",
+        "per-category recall",
+        "confusion matrix (label x verdict):",
+        "time per statement: p50",
+        "time per 2000-character statement: p50",
+    ):
+        assert line in report
+    assert "disguised" in report
