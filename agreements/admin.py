@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 
 from agreements.models import Agreement, Question, Signature
+from mentorship.admin_base import AllowListAdmin
 
 
 class QuestionListForm(forms.ModelForm):
@@ -23,7 +24,7 @@ class QuestionListForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AllowListAdmin):
     list_display = ["text", "program", "order", "guideline_answer", "maps_to_term", "is_active"]
     list_display_links = ["text"]
     list_editable = ["order", "is_active"]
@@ -44,11 +45,6 @@ class QuestionAdmin(admin.ModelAdmin):
         if obj is not None and obj.answers.exists():
             return ["program", "text", "guideline_answer"]
         return []
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.answers.exists():
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class ReadOnlyMixin:
@@ -74,7 +70,7 @@ class SignatureInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class AgreementAdmin(ReadOnlyMixin, AllowListAdmin):
     list_display = [
         "__str__", "pair", "status", "guideline_version", "proposed_at", "activated_at",
         "closed_at", "signed_by",
@@ -102,7 +98,7 @@ class AgreementAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Signature)
-class SignatureAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class SignatureAdmin(ReadOnlyMixin, AllowListAdmin):
     list_display = ["__str__", "agreement", "signer", "role", "signed_at"]
     list_filter = ["role"]
     list_select_related = ["agreement", "signer"]

@@ -5,13 +5,17 @@ Meeting notes never appear here: the meeting inline lists dates, durations and s
 
 from __future__ import annotations
 
+import axes.admin
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from mentorship.audit import audit_events_visible_to
 from mentorship.markup import render_markdown
@@ -24,7 +28,7 @@ admin.site.index_title = "Programs, guidelines, pairs and reviews"
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AllowListAdmin, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["full_name", "username"]
@@ -75,7 +79,7 @@ class GuidelineVersionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(AllowListAdmin):
     list_display = ["name", "starts_on", "ends_on", "active_pairs", "current_version"]
     search_fields = ["name"]
     inlines = [GuidelineVersionInline]
@@ -103,7 +107,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Guideline)
-class GuidelineAdmin(admin.ModelAdmin):
+class GuidelineAdmin(AllowListAdmin):
     list_display = ["__str__", "program", "status", "version", "published_at"]
     list_filter = ["program", "status"]
     search_fields = ["title", "program__name"]
@@ -128,16 +132,6 @@ class GuidelineAdmin(admin.ModelAdmin):
         if obj is not None and obj.is_published:
             return False
         return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.is_published:
-            return False
-        return super().has_delete_permission(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        if queryset.filter(status=Guideline.Status.PUBLISHED).exists():
-            raise PermissionDenied
-        super().delete_queryset(request, queryset)
 
     @admin.display(description="Rendered preview")
     def preview(self, guideline: Guideline) -> str:
@@ -205,7 +199,7 @@ class MeetingInline(admin.TabularInline):
 
 
 @admin.register(Pair)
-class PairAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
+class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
     list_display = [
         "__str__",
         "program",
@@ -238,7 +232,7 @@ class PairAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AllowListAdmin):
     list_display = ["occurred_at", "action", "actor", "target_type", "target_id", "ip_address"]
     list_filter = ["action"]
     search_fields = ["action", "target_type", "target_id", "actor__username"]
@@ -260,3 +254,25 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+# Registered by django.contrib.auth and django-axes (imported above so that they are registered
+# before this runs): the same allow-list for their changelists.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(AllowListAdmin, DjangoGroupAdmin):
+    pass
+
+
+for _model, _django_admin in [
+    (axes.admin.AccessAttempt, axes.admin.AccessAttemptAdmin),
+    (axes.admin.AccessLog, axes.admin.AccessLogAdmin),
+    (axes.admin.AccessFailureLog, axes.admin.AccessFailureLogAdmin),
+]:
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(
+            _model, type(_django_admin.__name__, (AllowListAdmin, _django_admin), {})
+        )

@@ -13,6 +13,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
 
+from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
 from promotions.permissions import hidden_statement_ids
@@ -64,7 +65,7 @@ class PromotionReviewForm(forms.ModelForm):
 
 
 @admin.register(PromotionReview)
-class PromotionReviewAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
+class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
     form = PromotionReviewForm
     list_display = [
         "__str__", "program", "status", "supervisor", "panel_size", "assessment_written_at",
@@ -162,7 +163,7 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(AllowListAdmin):
     """States, kinds and dates only. There is no way to see or change a statement here."""
 
     list_display = [
@@ -198,7 +199,7 @@ class StatementAdmin(admin.ModelAdmin):
 
 
 @admin.register(BreachPhrase)
-class BreachPhraseAdmin(admin.ModelAdmin):
+class BreachPhraseAdmin(AllowListAdmin):
     list_display = ["phrase", "program", "explanation"]
     list_filter = ["program"]
     search_fields = ["phrase", "explanation"]
