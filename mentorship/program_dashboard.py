@@ -4,27 +4,73 @@ Counts, shares and states only. Never an answer, a comment, a meeting note or a 
 text, and never who answered what: the mismatch topics are, per question, how many pairs gave
 two different submitted answers.
 
-Silence says nothing: no count, date or state of unshared statements may reach a panel member
-by any path. A program admin who sits on a review's panel (or is its candidate) therefore gets
-statement counts without that review's statements, and the page says so.
-
 Every figure is counted by the database in a fixed set of aggregate queries (see
 `count_figures`): the page never loads pairs, answers or statements row by row, so its memory
 does not grow with the company. Counting still reads every pair, answer and statement (about a
 second at 50,000 users), so the figures are kept for a short while in a shared cache
 (`program_health`): a DatabaseCache, so every app instance serves the same figures, and the page
 shows when they were counted.
+
+Disclosure control
+------------------
+Counts are still data about people. A determined admin who watches the page, day after day or
+minute after minute, must not be able to single out one pair, one review or one person from a
+figure derived from confidential input. Every figure is therefore one of two kinds:
+
+* operational: states admins manage themselves and see in the admin site anyway (pairs by
+  status, whether an active pair has a signed agreement, meetings held against planned, reviews
+  by status). Shown as counted.
+* confidential-derived: anything computed from questionnaire answers (the mismatch topics),
+  from mentor statements (their states: whether input was written, sent, shared, declined or
+  withdrawn) or, later, from consent decisions and breach-guard verdicts. Only these are
+  controlled, by three rules that hold by construction, whatever chart is added:
+
+1. Released in blocks. A confidential chart describes a *cohort*: contributors (pairs,
+   reviews) whose input can no longer change, taken in the order they joined it, in whole
+   blocks of `min_cell()` (settings.DISCLOSURE_MIN_CELL, default 5). The mismatch chart counts
+   the first pairs to have both submitted the questionnaire (submitting locks the answers for
+   good); the statements chart counts the statements of the first closed reviews (closing
+   freezes a review and its statements). With 7 pairs compared and a threshold of 5 the chart
+   counts the first 5; the 6th to 9th change nothing; the 10th releases the next block. So two
+   snapshots, a minute or a day apart, either are identical or differ by whole
+   blocks of at least the threshold number of contributors: a change can never be pinned on
+   the one pair that just submitted (the attack of issue 12: three pairs compared, a fourth
+   submits, two topics gain a count of 1). The release is a pure function of the data, with
+   no stored state: a lost or cleared cache, another app instance or another day gives the
+   same figures. Under the threshold the whole chart is withheld, and so is its population
+   (the page says "the first 10 pairs", never the live count).
+2. Small cells withheld. Within a release, a cell with 0 < count < threshold is withheld
+   (zeros are shown: they single nobody out). Where the cells split a total an admin may know
+   (statements by state split the statements of those reviews, which can be counted), a single
+   withheld cell could be recovered by subtraction, so more cells are withheld (the smallest
+   non-zero first) until at least two are and together they hold at least the threshold;
+   otherwise the whole chart is withheld. The mismatch topics are not a split (a pair can
+   differ on several topics), so no subtraction recovers one of them. Withheld cells are kept
+   in question order, not by size, so their order says nothing either.
+3. One variant. Everyone gets the same released figures: there is no per-viewer recount to
+   compare with a colleague's. A viewer who must learn nothing about unshared input in some
+   reviews (on the panel, or the candidate) does not get the statement chart of those reviews'
+   programs at all, rather than one that differs from a colleague's by their reviews. The
+   per-program sections describe disjoint programs and no confidential figure is summed
+   across programs, so no filter or section can be subtracted from another either.
+
+The rules do not protect against an admin who already knows the input of all but one member
+of a block (for example by being the mentor in four of the five pairs); the threshold is the
+setting to raise for small programs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-import hashlib
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import (
     Case,
     Count,
@@ -40,12 +86,16 @@ from django.db.models import (
     Sum,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest, RowNumber
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, Program, User
+
+if TYPE_CHECKING:
+    from django.db.models import Expression, QuerySet
 
 # Thresholds behind the plain-language verdict. Named so the page can state them.
 AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement
@@ -54,14 +104,36 @@ AT_RISK_BELOW = 50  # either share under this: at risk
 BEHIND_SHARE = 0.5  # an active pair that held under half its planned meetings is behind
 
 
+def min_cell() -> int:
+    """The disclosure threshold: confidential-derived cells below it are withheld, and
+    confidential cohorts are released in blocks of this size (see the module docstring)."""
+    threshold = settings.DISCLOSURE_MIN_CELL
+    if not isinstance(threshold, int) or threshold < 1:
+        raise ImproperlyConfigured(
+            f"DISCLOSURE_MIN_CELL must be a whole number of at least 1, got {threshold!r}"
+        )
+    return threshold
+
+
+WITHHELD = "withheld"  # how a withheld cell reads, in the chart and in its table
+
+
 @dataclass(frozen=True)
 class Bar:
     """One row of a chart and of the table beside it."""
 
     key: str
     label: str
-    value: int
+    value: int | None  # None: withheld to protect confidentiality
     tone: str = "neutral"  # css class suffix: neutral, good, warn, bad, muted
+
+    @property
+    def withheld(self) -> bool:
+        return self.value is None
+
+    @property
+    def shown(self) -> str:
+        return WITHHELD if self.value is None else str(self.value)
 
 
 @dataclass
@@ -74,18 +146,21 @@ class Chart:
     heading: str = "Item"  # the table's first column
     unit: str = ""
     empty: str = "Nothing to show yet."
+    note: str = ""  # what the figures count, under the chart
+    # Set when the whole chart is withheld to protect confidentiality: why, shown instead.
+    withheld: str = ""
 
     ROW = 34  # SVG user units per bar: a label line and a bar
     WIDTH = 320
     BAR_SPACE = 260  # the rest of the width holds the value
 
     @property
-    def total(self) -> int:
-        return sum(bar.value for bar in self.bars)
+    def is_empty(self) -> bool:
+        return not self.withheld and not any(bar.value or bar.withheld for bar in self.bars)
 
     @property
-    def is_empty(self) -> bool:
-        return not any(bar.value for bar in self.bars)
+    def withheld_cells(self) -> bool:
+        return any(bar.withheld for bar in self.bars)
 
     @property
     def height(self) -> int:
@@ -93,10 +168,11 @@ class Chart:
 
     def rows(self) -> list[dict]:
         """Geometry for the template: bar widths scaled to the largest value."""
-        largest = max((bar.value for bar in self.bars), default=0) or 1
+        largest = max((bar.value or 0 for bar in self.bars), default=0) or 1
         rows = []
         for index, bar in enumerate(self.bars):
-            width = round(self.BAR_SPACE * bar.value / largest, 1)
+            # A withheld cell draws no bar: its length would be the count.
+            width = round(self.BAR_SPACE * (bar.value or 0) / largest, 1)
             top = index * self.ROW
             rows.append(
                 {
@@ -113,9 +189,17 @@ class Chart:
     @property
     def summary(self) -> str:
         """The chart in one sentence, for the SVG's <desc>."""
+        if self.withheld:
+            return self.withheld
         if self.is_empty:
             return self.empty
-        return "; ".join(f"{bar.label}: {bar.value}{self.unit}" for bar in self.bars) + "."
+        return (
+            "; ".join(
+                f"{bar.label}: {bar.shown}{self.unit if not bar.withheld else ''}"
+                for bar in self.bars
+            )
+            + "."
+        )
 
 
 @dataclass(frozen=True)
@@ -135,10 +219,15 @@ class ProgramHealth:
     meetings_planned: int = 0
     meetings_held: int = 0
     pairs_behind: int = 0
-    pairs_compared: int = 0
-    mismatch_topics: list[tuple[str, int]] = field(default_factory=list)
     reviews_by_status: dict[str, int] = field(default_factory=dict)
-    statements_by_state: dict[str, int] = field(default_factory=dict)
+    # Confidential-derived, as released (module docstring): whole blocks of `min_cell`
+    # contributors, cells below it withheld (None).
+    min_cell: int = 5
+    pairs_compared: int = 0  # the first pairs to both submit the questionnaire, counted
+    mismatch_topics: list[tuple[str, int | None]] = field(default_factory=list)
+    reviews_counted: int = 0  # the first closed reviews, whose statements are counted
+    statements_by_state: dict[str, int | None] = field(default_factory=dict)
+    statements_withheld: str = ""  # why the whole statement chart is withheld, if it is
 
     @property
     def pairs_total(self) -> int:
@@ -250,6 +339,7 @@ class ProgramHealth:
         )
 
     def mismatch_chart(self) -> Chart:
+        k = self.min_cell
         return Chart(
             slug=f"mismatch-{self.program_id}",
             title="Questionnaire topics pairs answered differently",
@@ -258,7 +348,18 @@ class ProgramHealth:
                 Bar(str(index), text, count, "warn")
                 for index, (text, count) in enumerate(self.mismatch_topics, start=1)
             ],
-            empty="No pair has answered a statement differently yet.",
+            empty="No pair counted has answered a statement differently.",
+            note=(
+                f"Per statement, how many of the first {self.pairs_compared} pairs to both submit "
+                f"the questionnaire answered it differently, counted in groups of {k} pairs. "
+                "Good topics for mentor training; answers themselves stay with the pairs."
+            ),
+            withheld=""
+            if self.pairs_compared
+            else (
+                f"Withheld to protect confidentiality until at least {k} pairs have both "
+                "submitted the questionnaire."
+            ),
         )
 
     def reviews_chart(self) -> Chart:
@@ -278,16 +379,37 @@ class ProgramHealth:
     def statements_chart(self) -> Chart:
         from promotions.models import Statement
 
+        k = self.min_cell
         tones = {"shared": "good", "declined": "muted", "withdrawn": "muted"}
+        withheld = self.statements_withheld or (
+            ""
+            if self.reviews_counted
+            else f"Withheld to protect confidentiality until at least {k} reviews have closed."
+        )
         return Chart(
             slug=f"statements-{self.program_id}",
-            title="Mentor statements by state",
+            title="Mentor statements in closed reviews, by final state",
             heading="State",
-            bars=[
+            bars=[]
+            if withheld
+            else [
                 Bar(state, label, self.statements_by_state.get(state, 0), tones.get(state, "info"))
                 for state, label in Statement.State.choices
             ],
-            empty="No mentor statements yet.",
+            empty="No mentor statements in the closed reviews counted.",
+            note=(
+                f"The statements of the first {self.reviews_counted} reviews to close, counted "
+                f"in groups of {k} reviews: a closed review's statements no longer change."
+            ),
+            withheld=withheld,
+        )
+
+    def without_statements(self) -> ProgramHealth:
+        """This program's figures for a viewer on the panel of, or the candidate in, one of its
+        reviews: no statement figure at all, rather than one that differs from a colleague's by
+        their reviews' statements."""
+        return dataclasses.replace(
+            self, statements_by_state={}, statements_withheld=WITHHELD_FOR_VIEWER
         )
 
     def charts(self) -> list[Chart]:
@@ -301,6 +423,44 @@ class ProgramHealth:
         ]
 
 
+WITHHELD_FOR_VIEWER = (
+    "Withheld for you: you sit on the panel of, or are the candidate in, a review of this "
+    "program, so no figure about its mentor statements reaches you."
+)
+TOO_FEW_STATEMENTS = (
+    "Withheld to protect confidentiality: too few statements in the closed reviews counted "
+    "to show any count without singling out a review."
+)
+
+
+def suppress(counts: dict, threshold: int, *, split: bool) -> dict | None:
+    """`counts` with every cell 0 < n < threshold withheld (None); None if nothing can be shown.
+
+    `split`: the cells divide a total the viewer may know, so one withheld cell would be that
+    total minus the others. Then the smallest other non-zero cells are withheld too, until at
+    least two are withheld and together they hold at least `threshold`, so that neither the
+    withheld sum nor any one cell in it can be pinned down.
+    """
+    withheld = {key for key, n in counts.items() if 0 < n < threshold}
+    if split and withheld:
+
+        def protected() -> bool:
+            return len(withheld) >= 2 and sum(counts[key] for key in withheld) >= threshold
+
+        others = sorted(
+            (n, position, key)
+            for position, (key, n) in enumerate(counts.items())
+            if n and key not in withheld
+        )
+        for _, _, key in others:
+            if protected():
+                break
+            withheld.add(key)
+        if not protected():
+            return None
+    return {key: None if key in withheld else n for key, n in counts.items()}
+
+
 def _tone(share: int | None, target: int) -> str:
     if share is None:
         return "neutral"
@@ -312,15 +472,42 @@ def _tone(share: int | None, target: int) -> str:
 @dataclass
 class Dashboard:
     programs: list[ProgramHealth]
-    hidden_reviews: int  # reviews whose statements are left out of this viewer's counts
     counted_at: datetime.datetime  # the page says "figures as of" this time
     key: str  # the figures' cache key (see figures_key)
+    hidden_reviews: int = 0  # reviews this viewer must learn nothing unshared about
+    withheld_programs: tuple[int, ...] = ()  # whose statement chart this viewer does not get
 
     @property
     def rendering_key(self) -> str:
-        """Names this one counting. The page caches its charts (thirty inline SVGs and tables,
-        most of its rendering time) under it, so they always show these figures."""
-        return f"{self.key}@{self.counted_at.isoformat()}"
+        """Names this one counting as this viewer sees it. The page caches its charts (thirty
+        inline SVGs and tables, most of its rendering time) under it, so they always show
+        these figures."""
+        withheld = ",".join(str(pk) for pk in self.withheld_programs)
+        return f"{self.key}@{self.counted_at.isoformat()}:withheld:{withheld}"
+
+    def for_viewer(self, hidden: dict[int, int]) -> Dashboard:
+        """The shared figures, without the statement chart of each program in which the viewer
+        sits on a review's panel or is its candidate (`hidden`: review id -> program id)."""
+        if not hidden:
+            return self
+        programs = set(hidden.values())
+        return dataclasses.replace(
+            self,
+            programs=[
+                health.without_statements() if health.program_id in programs else health
+                for health in self.programs
+            ],
+            hidden_reviews=len(hidden),
+            withheld_programs=tuple(sorted(programs)),
+        )
+
+    @property
+    def min_cell(self) -> int:
+        return min_cell()
+
+    @property
+    def withheld_program_names(self) -> list[str]:
+        return [h.name for h in self.programs if h.program_id in self.withheld_programs]
 
     @property
     def max_age(self) -> int | None:
@@ -399,7 +586,7 @@ def planned_meetings(today: datetime.date) -> Case:
 FIGURES_CACHE = "program_dashboard"
 # Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
 # never unpickles figures another version stored.
-FIGURES_FORMAT = 1
+FIGURES_FORMAT = 2
 
 
 # Counting takes about 1.5 s at 50,000 users. When the figures grow old, one request counts
@@ -414,39 +601,40 @@ FIRST_COUNT_POLL_SECONDS = 0.2
 
 
 def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:
-    """Every program's figures for one viewer, counted at most FIGURES_CACHE's TIMEOUT ago
-    (or a little older while another request is counting them again).
+    """Every program's figures, counted at most FIGURES_CACHE's TIMEOUT ago (or a little older
+    while another request is counting them again), as this viewer may see them.
 
-    Viewers who must learn nothing about the same reviews (most program admins: none) share
-    one entry; a viewer on a panel or a candidate gets an entry of their own, counted without
-    their reviews' statements, so no count of unshared input reaches them from anyone's entry.
-    The date is part of the key: planned meetings are counted until today.
+    Every viewer reads the same counted figures (one cache entry per day and threshold): a
+    viewer on a panel or a candidate gets them without the statement chart of their reviews'
+    programs (Dashboard.for_viewer), never a recount of their own that a colleague's would
+    differ from by exactly their reviews. The date is part of the key: planned meetings are
+    counted until today.
     """
     today = today or timezone.localdate()
-    hidden = hidden_review_ids(viewer)
+    hidden = hidden_reviews(viewer)
     cache = caches[FIGURES_CACHE]
-    key = figures_key(hidden=hidden, today=today)
+    key = figures_key(today=today, threshold=min_cell())
     max_age = cache.default_timeout
     dashboard = cache.get(key)
     if dashboard is not None and not _is_old(dashboard, max_age):
-        return dashboard
+        return dashboard.for_viewer(hidden)
     lock = f"{key}:counting"
     holds_lock = cache.add(lock, timezone.now(), timeout=RECOUNT_LOCK_SECONDS)
     if not holds_lock:
         if dashboard is not None:
-            return dashboard
+            return dashboard.for_viewer(hidden)
         dashboard = _wait_for(cache, key)
         if dashboard is not None:
-            return dashboard
+            return dashboard.for_viewer(hidden)
     try:
-        dashboard = count_figures(hidden=hidden, today=today, key=key)
+        dashboard = count_figures(today=today, key=key)
         cache.set(key, dashboard, timeout=None if max_age is None else 2 * max_age)
     finally:
         # Only the request that took the lock frees it: one that waited in vain and counted
         # too must leave the lock of the request still counting.
         if holds_lock:
             cache.delete(lock)
-    return dashboard
+    return dashboard.for_viewer(hidden)
 
 
 def _is_old(dashboard: Dashboard, max_age: int | None) -> bool:
@@ -465,42 +653,77 @@ def _wait_for(cache, key: str) -> Dashboard | None:
     return None
 
 
-def hidden_review_ids(viewer: User) -> frozenset[int]:
-    """The reviews this viewer must learn nothing unshared about: on the panel, or the
-    candidate."""
+def hidden_reviews(viewer: User) -> dict[int, int]:
+    """The reviews this viewer must learn nothing unshared about (on the panel, or the
+    candidate), with their programs: review id -> program id."""
     from promotions.models import PanelSeat, PromotionReview
 
-    seats = PanelSeat.objects.filter(user=viewer).order_by().values_list("review_id", flat=True)
-    candidacies = (
-        PromotionReview.objects.filter(candidate=viewer).order_by().values_list("pk", flat=True)
+    seats = (
+        PanelSeat.objects.filter(user=viewer)
+        .order_by()
+        .values_list("review_id", "review__program_id")
     )
-    return frozenset(seats.union(candidacies))
+    candidacies = (
+        PromotionReview.objects.filter(candidate=viewer).order_by().values_list("pk", "program_id")
+    )
+    return dict(seats.union(candidacies))
 
 
-def figures_key(*, hidden: frozenset[int], today: datetime.date) -> str:
-    reviews = ",".join(str(pk) for pk in sorted(hidden))
-    digest = hashlib.sha256(reviews.encode()).hexdigest()
-    return f"figures:v{FIGURES_FORMAT}:{today.isoformat()}:hidden:{digest}"
+def hidden_review_ids(viewer: User) -> frozenset[int]:
+    return frozenset(hidden_reviews(viewer))
 
 
-def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> Dashboard:
-    """Every program's figures, leaving out the statements of the `hidden` reviews. The
-    database does the counting, in five queries whose answers have one row per program and
-    status (or question), whatever the number of pairs, meetings, answers or statements:
+def figures_key(*, today: datetime.date, threshold: int) -> str:
+    # The threshold is part of the key: instances configured differently never serve each
+    # other's releases.
+    return f"figures:v{FIGURES_FORMAT}:{today.isoformat()}:min-cell:{threshold}"
+
+
+def released(queryset: QuerySet, *, joined: Expression, threshold: int) -> QuerySet:
+    """The ids of the contributors released so far: per program, the first whole blocks of
+    `threshold` rows of `queryset` in the order they joined it (ties by id).
+
+    `queryset` must hold only contributors whose input no longer changes, and `joined` must
+    never move a contributor before one already counted: then a new contributor changes
+    nothing until a whole block is complete (the module docstring).
+    """
+    return (
+        queryset.order_by()
+        .alias(joined=joined)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=F("program_id"),
+                order_by=[F("joined").asc(), F("pk").asc()],
+            ),
+            cohort=Window(Count("pk"), partition_by=F("program_id")),
+        )
+        # Integer division on both databases: the largest multiple of threshold.
+        .filter(position__lte=F("cohort") / threshold * threshold)
+        .values("pk")
+    )
+
+
+def count_figures(*, today: datetime.date, key: str) -> Dashboard:
+    """Every program's figures, the same for every viewer, confidential ones as released (the
+    module docstring). The database does the counting, in five queries whose answers have one
+    row per program and status (or question), whatever the number of pairs, meetings, answers
+    or statements:
 
     1. the programs;
     2. pairs per program and status, with the active pairs' agreement and meeting figures and
        how many pairs both submitted the questionnaire;
-    3. per question, the pairs whose mentor's and mentee's submitted answers differ;
+    3. per question, the released pairs whose mentor's and mentee's submitted answers differ;
     4. reviews per program and status;
-    5. statements per program and state, leaving out the hidden reviews.
+    5. statements of the released closed reviews per program and state.
     """
     from agreements.models import Agreement, Answer, QuestionnaireSubmission
     from promotions.models import PromotionReview, Statement
 
+    threshold = min_cell()
     counted_at = timezone.now()
     programs = {
-        p.pk: ProgramHealth(program_id=p.pk, name=p.name)
+        p.pk: ProgramHealth(program_id=p.pk, name=p.name, min_cell=threshold)
         for p in Program.objects.order_by("name").only("pk", "name")
     }
 
@@ -513,6 +736,7 @@ def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> 
             )
         )
 
+    compared = submitted("mentor") & submitted("mentee")
     held = (
         Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
         .order_by()
@@ -530,7 +754,7 @@ def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> 
         .values("program_id", "status")
         .annotate(
             n=Count("pk"),
-            compared=Count("pk", filter=submitted("mentor") & submitted("mentee")),
+            compared=Count("pk", filter=compared),
             signed=Count(
                 "pk",
                 filter=active & Q(pk__in=Agreement.objects.active().values("pair_id")),
@@ -554,30 +778,51 @@ def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> 
             health.meetings_planned = row["planned_total"] or 0
             health.meetings_held = row["held_total"] or 0
             health.pairs_behind = row["behind"]
+    for health in programs.values():
+        health.pairs_compared -= health.pairs_compared % threshold  # whole blocks only
 
-    def member_submitted(member: str) -> Exists:
-        return Exists(
+    def submitted_at(member: str) -> Subquery:
+        return Subquery(
             QuestionnaireSubmission.objects.filter(
-                pair=OuterRef("pair"), respondent=OuterRef(f"pair__{member}")
-            )
+                pair=OuterRef("pk"), respondent=OuterRef(member)
+            ).values("submitted_at")[:1]
         )
 
+    # A pair joins when the second member submits; submitting locks the answers for good.
+    released_pairs = released(
+        Pair.objects.filter(compared),
+        joined=Greatest(submitted_at("mentor"), submitted_at("mentee")),
+        threshold=threshold,
+    )
     mentee_differs = Answer.objects.filter(
         pair=OuterRef("pair"), question=OuterRef("question"), respondent=OuterRef("pair__mentee")
     ).exclude(value=OuterRef("value"))
     differing = (
-        Answer.objects.filter(respondent=F("pair__mentor"))
-        .filter(member_submitted("mentor"), member_submitted("mentee"), Exists(mentee_differs))
+        Answer.objects.filter(respondent=F("pair__mentor"), pair__in=released_pairs)
+        .filter(Exists(mentee_differs))
         .order_by()
         .values("question_id", "question__text", "question__program_id", "question__order")
         # One mentor answer per pair and question (a unique constraint): rows are pairs.
         .annotate(pairs=Count("pk"))
-        .order_by("-pairs", "question__order", "question_id")
+        .order_by("question__order", "question_id")
     )
+    topics: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
     for row in differing:
-        health = programs.get(row["question__program_id"])
-        if health is not None:
-            health.mismatch_topics.append((row["question__text"], row["pairs"]))
+        topics[row["question__program_id"]][(row["question_id"], row["question__text"])] = row[
+            "pairs"
+        ]
+    for program_id, counts in topics.items():
+        health = programs.get(program_id)
+        if health is None or not health.pairs_compared:
+            continue
+        # Not a split of any total (a pair can differ on several topics): no complement.
+        cells = suppress(counts, threshold, split=False) or {}
+        shown = sorted(
+            ((text, n) for (_, text), n in cells.items() if n is not None), key=lambda c: -c[1]
+        )
+        # Withheld topics in question order: sorted by size, their order would rank them.
+        withheld = [(text, None) for (_, text), n in cells.items() if n is None]
+        health.mismatch_topics = shown + withheld
 
     reviews = (
         PromotionReview.objects.order_by().values("program_id", "status").annotate(n=Count("pk"))
@@ -586,21 +831,36 @@ def count_figures(*, hidden: frozenset[int], today: datetime.date, key: str) -> 
         health = programs.get(row["program_id"])
         if health is not None:
             health.reviews_by_status[row["status"]] = row["n"]
+    for health in programs.values():
+        closed = health.reviews_by_status.get(PromotionReview.Status.CLOSED, 0)
+        health.reviews_counted = closed - closed % threshold
 
+    # A review joins when it closes; closing freezes it and its statements.
+    released_reviews = released(
+        PromotionReview.objects.filter(status=PromotionReview.Status.CLOSED),
+        joined=F("closed_at"),
+        threshold=threshold,
+    )
     statements = (
-        Statement.objects.exclude(review_id__in=hidden)
+        Statement.objects.filter(review__in=released_reviews)
         .order_by()
         .values("review__program_id", "state")
         .annotate(n=Count("pk"))
     )
+    by_state: dict[int, dict[str, int]] = defaultdict(dict)
     for row in statements:
-        health = programs.get(row["review__program_id"])
-        if health is not None:
-            health.statements_by_state[row["state"]] = row["n"]
+        by_state[row["review__program_id"]][row["state"]] = row["n"]
+    for health in programs.values():
+        if not health.reviews_counted:
+            continue
+        counts = {
+            state: by_state[health.program_id].get(state, 0) for state in Statement.State.values
+        }
+        # The states split the statements of these reviews, which an admin can count.
+        cells = suppress(counts, threshold, split=True)
+        if cells is None:
+            health.statements_withheld = TOO_FEW_STATEMENTS
+        else:
+            health.statements_by_state = cells
 
-    return Dashboard(
-        programs=list(programs.values()),
-        hidden_reviews=len(hidden),
-        counted_at=counted_at,
-        key=key,
-    )
+    return Dashboard(programs=list(programs.values()), counted_at=counted_at, key=key)

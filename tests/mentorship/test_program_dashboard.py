@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from agreements.models import Answer, QuestionnaireSubmission
 from mentorship.models import Pair
-from mentorship.program_dashboard import planned_meetings, program_health
-from promotions.models import Statement
+from mentorship.program_dashboard import WITHHELD_FOR_VIEWER, planned_meetings, program_health
+from promotions.models import PromotionReview, Statement
+from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,
     AnswerFactory,
@@ -63,6 +64,18 @@ def answered(pair, question, mentor_value: str, mentee_value: str, *, submit: bo
 
 def health_of(program, viewer):
     return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
+
+
+@pytest.fixture
+def every_count(settings):
+    """The counting itself, with the disclosure threshold at 1 (nothing withheld, every pair
+    and closed review released): withholding is tested in
+    tests/security/test_dashboard_disclosure.py."""
+    settings.DISCLOSURE_MIN_CELL = 1
+
+
+def close(review, by):
+    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
 
 
 # --- Who may open it --------------------------------------------------------------------------
@@ -159,6 +172,7 @@ def test_a_program_without_active_pairs_has_not_started(program_admin):
     assert health_of(program, program_admin).verdict.key == "not_started"
 
 
+@pytest.mark.usefixtures("every_count")
 def test_mismatch_topics_count_pairs_whose_submitted_answers_differ(program_admin):
     program = ProgramFactory()
     growth = QuestionFactory(program=program, text="The mentor may speak about growth.")
@@ -181,20 +195,30 @@ def test_mismatch_topics_count_pairs_whose_submitted_answers_differ(program_admi
     assert health.pairs_compared == 3
 
 
+@pytest.mark.usefixtures("every_count")
 def test_reviews_by_status_and_statements_by_state(program_admin):
     program = ProgramFactory()
     pair = PairFactory(program=program)
     review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    PromotionReviewFactory(program=program, status="open")
     PromotionReviewFactory(program=program, status="deciding")
     PromotionReviewFactory(program=program, status="closed")
     StatementFactory(pair=pair, review=review)
     AwaitingConsentStatementFactory(pair=pair, review=review, kind="engagement")
     SharedStatementFactory(pair=pair, review=review, kind="advocacy", text="Shared words.")
+    open_pair = PairFactory(program=program)
+    still_open = PromotionReviewFactory(program=program, candidate=open_pair.mentee)
+    StatementFactory(pair=open_pair, review=still_open)
+    close(review, program_admin)
 
     health = health_of(program, program_admin)
 
-    assert health.reviews_by_status == {"open": 1, "deciding": 1, "closed": 1}
-    assert health.statements_by_state == {"draft": 1, "awaiting_consent": 1, "shared": 1}
+    assert health.reviews_by_status == {"open": 2, "deciding": 1, "closed": 2}
+    # Statements count once their review has closed: closing freezes them.
+    assert health.reviews_counted == 2
+    assert health.statements_by_state == {
+        "draft": 1, "awaiting_consent": 1, "shared": 1, "declined": 0, "withdrawn": 0,
+    }  # fmt: skip
 
 
 def test_planned_meetings_are_counted_in_sql_as_the_pair_counts_them():
@@ -252,8 +276,9 @@ def test_a_pair_is_behind_below_half_of_at_least_two_planned_meetings(program_ad
 # --- Silence says nothing ---------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("every_count")
 def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_admin):
-    program = ProgramFactory()
+    program = ProgramFactory(name="Leadership Mentoring")
     pair = PairFactory(program=program)
     seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
     PanelSeatFactory(review=seated, user=program_admin)
@@ -262,17 +287,31 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
     other_pair = PairFactory(program=program)
     other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
     StatementFactory(pair=other_pair, review=other)
+    colleague = ProgramAdminFactory(username="ines")
+    for review in (seated, other):
+        close(review, colleague)
+    elsewhere = PairFactory()  # another program: its figures are the panel member's to see
+    close(PromotionReviewFactory(program=elsewhere.program, candidate=elsewhere.mentee), colleague)
 
     health = health_of(program, program_admin)
-    assert health.statements_by_state == {"draft": 1}
-    assert health.reviews_by_status == {"open": 2}  # a review's status is the panel's to know
+    # No statement figure of the program at all, rather than one that differs from the
+    # colleague's by the seated review's statements.
+    assert health.statements_by_state == {}
+    assert health.statements_chart().withheld == WITHHELD_FOR_VIEWER
+    assert health.reviews_by_status == {"closed": 2}  # a review's status is the panel's to know
+    assert health_of(elsewhere.program, program_admin).statements_by_state["draft"] == 0
 
     client.force_login(program_admin)
     body = client.get(URL).content.decode()
-    assert "You sit on the panel of, or are the candidate in, 1 review." in body
-    assert "Declined" in body  # the chart lists every state, at zero here
-    colleague = ProgramAdminFactory(username="ines")
-    assert health_of(program, colleague).statements_by_state == {"draft": 2, "declined": 1}
+    assert (
+        "You sit on the panel of, or are the candidate in, 1 review. So that nothing about "
+        "unshared input reaches you, you get no figure about the mentor statements of "
+        "Leadership Mentoring."
+    ) in body
+    assert WITHHELD_FOR_VIEWER in body
+    assert health_of(program, colleague).statements_by_state == {
+        "draft": 2, "awaiting_consent": 0, "shared": 0, "declined": 1, "withdrawn": 0,
+    }  # fmt: skip
 
 
 def test_a_candidate_gets_no_counts_about_their_own_review(program_admin):

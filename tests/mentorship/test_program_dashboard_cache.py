@@ -1,6 +1,6 @@
 """The program dashboard's figures are counted once and then served from a cache every app
-instance shares (a DatabaseCache), for viewers who must learn nothing about the same reviews;
-the page says when they were counted.
+instance shares (a DatabaseCache), one entry for every viewer (a panel member's page leaves
+out the statement figures of their reviews' programs); the page says when they were counted.
 
 Elsewhere the tests run with the cache switched off (settings_test), so that each test sees the
 figures of its own data; here it is the deployed one: a DatabaseCache on the migrated table.
@@ -23,11 +23,14 @@ import mentorship.settings
 from mentorship import program_dashboard
 from mentorship.program_dashboard import (
     FIGURES_CACHE,
+    WITHHELD_FOR_VIEWER,
     figures_key,
     hidden_review_ids,
+    min_cell,
     program_health,
 )
-from promotions.models import Statement
+from promotions.models import PromotionReview, Statement
+from promotions.services import review_change_status
 from tests.factories import (
     PairFactory,
     PanelSeatFactory,
@@ -58,8 +61,12 @@ def database_cache():
         yield caches[FIGURES_CACHE]
 
 
-def statements_of(dashboard, program) -> dict[str, int]:
+def statements_of(dashboard, program) -> dict[str, int | None]:
     return next(p for p in dashboard.programs if p.program_id == program.pk).statements_by_state
+
+
+def todays_key(today: datetime.date | None = None) -> str:
+    return figures_key(today=today or timezone.localdate(), threshold=min_cell())
 
 
 def test_the_deployment_settings_put_the_figures_in_the_migrated_table():
@@ -100,7 +107,7 @@ def test_the_page_says_when_the_figures_were_counted(client, database_cache):
         dashboard = program_health(viewer=viewer)
     # Counted a minute ago (not yet old), shown in the viewer's time zone.
     dashboard.counted_at = timezone.now() - datetime.timedelta(minutes=1)  # in UTC
-    database_cache.set(figures_key(hidden=frozenset(), today=today), dashboard)
+    database_cache.set(todays_key(today), dashboard)
 
     client.force_login(viewer)
     body = client.get(URL).content.decode()
@@ -109,26 +116,31 @@ def test_the_page_says_when_the_figures_were_counted(client, database_cache):
     assert f">{dashboard.counted_at.astimezone(tokyo):%H:%M}</time> (Asia/Tokyo)." in body
 
 
-def test_a_panel_member_never_reads_the_figures_counted_for_others(client):
+def test_a_panel_member_never_reads_the_statement_figures_of_their_program(client, settings):
+    settings.DISCLOSURE_MIN_CELL = 1  # every closed review released, nothing withheld
     program = ProgramFactory()
     pair = PairFactory(program=program)
     review = PromotionReviewFactory(program=program, candidate=pair.mentee)
     StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
     colleague, seated = ProgramAdminFactory(), ProgramAdminFactory()
     PanelSeatFactory(review=review, user=seated)
+    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=colleague)
 
-    # The colleague's figures, counted first and cached, include the panel's unshared draft...
-    assert statements_of(program_health(viewer=colleague), program) == {"draft": 1}
-    # ...the panel member's are counted for them, without it...
-    assert statements_of(program_health(viewer=seated), program) == {}
-    # ...and each keeps their own while both are cached.
-    assert statements_of(program_health(viewer=colleague), program) == {"draft": 1}
+    # The figures, counted first for the colleague and cached, include the panel's draft...
+    assert statements_of(program_health(viewer=colleague), program)["draft"] == 1
+    # ...the panel member reads the same entry, without any statement figure of the program...
+    dashboard = program_health(viewer=seated)
+    assert statements_of(dashboard, program) == {}
+    # ...and the colleague's stay whole while both are served from the cache.
+    assert statements_of(program_health(viewer=colleague), program)["draft"] == 1
     client.force_login(seated)
     body = client.get(URL).content.decode()
     assert "You sit on the panel of, or are the candidate in, 1 review." in body
+    assert WITHHELD_FOR_VIEWER in body
 
 
-def test_viewers_who_must_not_learn_about_the_same_reviews_share_one_entry():
+def test_every_viewer_reads_one_entry_and_each_variant_renders_its_own_charts():
+    # One counting for everyone: no per-viewer recount a colleague's could be compared with.
     program = ProgramFactory()
     review = PromotionReviewFactory(program=program)
     first, second, other = ProgramAdminFactory(), ProgramAdminFactory(), ProgramAdminFactory()
@@ -137,10 +149,14 @@ def test_viewers_who_must_not_learn_about_the_same_reviews_share_one_entry():
     assert hidden_review_ids(first) == hidden_review_ids(second) == {review.pk}
     assert hidden_review_ids(other) == frozenset()
 
-    def key(person):
-        return figures_key(hidden=hidden_review_ids(person), today=datetime.date(2025, 3, 15))
+    dashboards = {person: program_health(viewer=person) for person in (first, second, other)}
 
-    assert key(first) == key(second) != key(other)
+    assert {d.key for d in dashboards.values()} == {todays_key()}
+    assert len({d.counted_at for d in dashboards.values()}) == 1  # counted once
+    # The charts are cached per variant: the panel members' lack the program's statements.
+    assert dashboards[first].rendering_key == dashboards[second].rendering_key
+    assert dashboards[first].rendering_key != dashboards[other].rendering_key
+    assert dashboards[first].withheld_programs == (program.pk,)
 
 
 def test_figures_are_counted_again_on_a_new_day(database_cache):
@@ -149,9 +165,9 @@ def test_figures_are_counted_again_on_a_new_day(database_cache):
     today = timezone.localdate()
     yesterday = today - datetime.timedelta(days=1)
     program_health(viewer=viewer, today=yesterday)
-    assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is None
+    assert database_cache.get(todays_key(today)) is None
     program_health(viewer=viewer, today=today)
-    assert database_cache.get(figures_key(hidden=frozenset(), today=today)) is not None
+    assert database_cache.get(todays_key(today)) is not None
 
 
 # --- Counting again when the figures grow old -----------------------------------------------
@@ -226,7 +242,7 @@ def test_with_no_figures_yet_a_request_waits_for_the_one_counting(database_cache
 def test_a_request_that_waits_in_vain_counts_the_figures_itself(database_cache, monkeypatch):
     ProgramFactory()
     viewer = ProgramAdminFactory()
-    key = figures_key(hidden=frozenset(), today=timezone.localdate())
+    key = todays_key()
     database_cache.add(f"{key}:counting", "request A")  # still counting, or died counting
     monkeypatch.setattr(program_dashboard, "FIRST_COUNT_WAIT_SECONDS", 0.05)
     monkeypatch.setattr(program_dashboard, "FIRST_COUNT_POLL_SECONDS", 0.01)
