@@ -7,11 +7,13 @@ objects live in services.py.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from zoneinfo import available_timezones
 
 import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -55,6 +57,15 @@ class Program(models.Model):
     description = models.TextField(blank=True)
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
+    consent_requests_per_review = models.PositiveSmallIntegerField(
+        "consent requests per review",
+        default=3,
+        validators=[MinValueValidator(1)],
+        help_text=(
+            "How often a mentor may ask their mentee for consent in one promotion review. A "
+            "mentee who declined should not be asked again and again."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,7 +76,11 @@ class Program(models.Model):
                 | Q(starts_on__isnull=True)
                 | Q(ends_on__gte=F("starts_on")),
                 name="program_ends_after_it_starts",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_requests_per_review__gte=1),
+                name="program_consent_requests_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +206,16 @@ PAIR_MEMBERS_FIXED = (
 PAIR_MEMBER_FIELDS = ("program", "mentor", "mentee", "program_id", "mentor_id", "mentee_id")
 
 
+# Rules of other apps on who may form a pair, e.g. promotions' separation of duties (a panel
+# member of a review does not become the candidate's mentor). Each raises ValidationError.
+_pair_creation_checks: list[Callable[[Pair], None]] = []
+
+
+def register_pair_creation_check(check: Callable[[Pair], None]) -> None:
+    if check not in _pair_creation_checks:
+        _pair_creation_checks.append(check)
+
+
 class PairMembersFixedQuerySet(PairQuerySet):
     """Bulk writes bypass save(), so a member change is refused here too: on SQLite nothing else
     would stop it (PostgreSQL's trigger would). bulk_update() goes through update() as well."""
@@ -277,6 +302,8 @@ class Pair(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self._changes_members():
             raise PublishedRecordError(PAIR_MEMBERS_FIXED)
+        if self._state.adding:
+            self._run_creation_checks()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -287,6 +314,12 @@ class Pair(models.Model):
             raise ValidationError("Mentor and mentee must be different people.")
         if self._changes_members():
             raise ValidationError(PAIR_MEMBERS_FIXED, code="pair_members_fixed")
+        if self._state.adding and self.mentor_id and self.mentee_id:
+            self._run_creation_checks()
+
+    def _run_creation_checks(self) -> None:
+        for check in _pair_creation_checks:
+            check(self)
 
     def _changes_members(self) -> bool:
         # Compared with the stored row, not with what this object was loaded as: a copy built

@@ -628,17 +628,24 @@ class Seeder:
         reviews = []
         self.review_pair: dict[int, Pair] = {}
         picks = [self.rng.choice(eligible) for _ in range(self.plan.reviews)] if eligible else []
+        # Separation of duties: no mentor of the candidate (any pair) supervises or sits on the
+        # panel; the batch's admin staffs every review and holds no role in any.
+        mentors_of: dict[int, set[int]] = {}
+        for any_pair in self.pair_list:
+            mentors_of.setdefault(any_pair.mentee_id, set()).add(any_pair.mentor_id)
         for pair in picks:
             created = self._ago(300, 5)
             status = self.rng.choice(["open"] * 11 + ["deciding"] * 4 + ["closed"] * 5)
             supervisor = self.rng.choice(self.members)
-            while supervisor.pk == pair.mentee_id:
+            while supervisor.pk == pair.mentee_id or supervisor.pk in mentors_of[pair.mentee_id]:
                 supervisor = self.rng.choice(self.members)
             review = PromotionReview(
                 program_id=pair.program_id,
                 candidate_id=pair.mentee_id,
                 target_role=self.rng.choice(ROLES),
                 supervisor=supervisor,
+                supervisor_assigned_by=self.admin,
+                opened_by=self.admin,
                 status=status,
                 created_at=created,
                 closed_at=created + datetime.timedelta(days=4) if status == "closed" else None,
@@ -651,10 +658,15 @@ class Seeder:
         seats = []
         for review, pair in zip(reviews, picks, strict=True):
             self.review_pair[review.pk] = pair
-            panel = [u for u in self.rng.sample(self.leaders, 5) if u.pk != pair.mentee_id]
+            excluded = {pair.mentee_id, *mentors_of[pair.mentee_id]}
+            panel = [u for u in self.rng.sample(self.leaders, 5) if u.pk not in excluded]
             review.seat_users = panel[: self.rng.randint(3, 4)]
             for user in review.seat_users:
-                seats.append(PanelSeat(review=review, user=user, added_at=review.created_at))
+                seats.append(
+                    PanelSeat(
+                        review=review, user=user, added_at=review.created_at, added_by=self.admin
+                    )
+                )
             self._event(
                 at=review.created_at,
                 actor_id=self.admin.pk,

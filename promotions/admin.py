@@ -26,6 +26,15 @@ from promotions.services import (
 
 
 class PanelFormSet(forms.BaseInlineFormSet):
+    assigned_by = None  # the admin user, set per request by PanelSeatInline.get_formset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        # Before validation, so that PanelSeat.clean() can refuse a self-seating beside the row.
+        if form.instance.pk is None or "user" in form.changed_data:
+            form.instance.added_by = self.assigned_by
+        return form
+
     def clean(self):
         super().clean()
         # The review here carries the status the same form is saving: closing a review and
@@ -50,11 +59,27 @@ class PanelSeatInline(ValidAutocompleteMixin, admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a new class on every call
+        formset.assigned_by = request.user
+        return formset
+
 
 class PromotionReviewForm(forms.ModelForm):
+    assigned_by = None  # the admin user, set per request by PromotionReviewAdmin.get_form
+
     class Meta:
         model = PromotionReview
         fields = ["program", "candidate", "target_role", "supervisor", "status"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # Before the model's clean(), which names the separation-of-duties rule beside the field.
+        if self.instance.pk is None:
+            self.instance.opened_by = self.assigned_by
+        if self.instance.pk is None or "supervisor" in self.changed_data:
+            self.instance.supervisor_assigned_by = self.assigned_by
+        return cleaned
 
     def clean_status(self):
         status = self.cleaned_data["status"]
@@ -106,6 +131,11 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
         if obj is not None and obj.is_closed:
             return False  # a closed review is frozen, panel included
         return super().has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class on every call
+        form.assigned_by = request.user
+        return form
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -83,14 +83,22 @@ def _state_fields(state: str, text: str, extra: dict) -> dict:
 
 
 def _review(base, *, candidate: str, target_role: str, panel: list[str]) -> PromotionReview:
+    # Hana, the program admin, staffs every review: nobody gives themselves a role in one.
+    hana = base.users["hana"]
     review, _ = PromotionReview.objects.get_or_create(
         program=base.program,
         candidate=base.users[candidate],
         target_role=target_role,
-        defaults={"supervisor": base.users["sam"]},
+        defaults={
+            "supervisor": base.users["sam"],
+            "supervisor_assigned_by": hana,
+            "opened_by": hana,
+        },
     )
     for username in panel:
-        PanelSeat.objects.get_or_create(review=review, user=base.users[username])
+        PanelSeat.objects.get_or_create(
+            review=review, user=base.users[username], defaults={"added_by": hana}
+        )
     return review
 
 

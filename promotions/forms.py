@@ -30,7 +30,14 @@ class StatementForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, kind: str, suggestions: list[str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: str,
+        suggestions: list[str] | None = None,
+        may_ask: bool = True,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kind = kind
         if kind == Statement.Kind.ENGAGEMENT and suggestions:
@@ -51,9 +58,12 @@ class StatementForm(forms.Form):
         self.helper.form_tag = False
         # Both buttons share the name "action"; distinct ids keep the page valid HTML.
         self.helper.add_input(SecondarySubmit("action", "Save draft", css_id="submit-save-draft"))
-        self.helper.add_input(
-            Submit("action", "Save and ask for consent", css_id="submit-ask-consent")
-        )
+        # No button for a request the mentor may no longer make; the page says why.
+        self.may_ask = may_ask
+        if may_ask:
+            self.helper.add_input(
+                Submit("action", "Save and ask for consent", css_id="submit-ask-consent")
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -81,6 +91,7 @@ class DeclineForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    dont_ask_again = forms.BooleanField(label="Don't ask me again in this review", required=False)
 
 
 class ConsentForm(forms.Form):

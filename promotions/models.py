@@ -16,13 +16,75 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from mentorship.models import AppendOnlyModel, Pair, Program, RefuseTruncate, User
+from mentorship.models import (
+    AppendOnlyModel,
+    Pair,
+    Program,
+    PublishedRecordError,
+    RefuseTruncate,
+    User,
+    register_pair_creation_check,
+)
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
 
 
 def text_sha256(text: str) -> str:
     """The hash consent is recorded against. Same value as querysets.TextSHA256 in SQL."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# --- Separation of duties ---------------------------------------------------------------------
+# Whoever sits on a review's panel or supervises it reads what the panel reads and judges the
+# candidate; a mentor of the candidate knows what was said in confidence, and a program admin
+# who staffs a review could otherwise give themselves access to it. The rules live here, in
+# clean() (the admin shows them beside the field) and save() (the shell and every service), so
+# no path round them. The assigner is recorded because the model cannot know who acts otherwise.
+
+SOD = "Separation of duties: "
+CANDIDATE_ON_PANEL = SOD + "The candidate cannot sit on their own panel."
+MENTOR_ON_PANEL = (
+    SOD + "a mentor of the candidate (in any program, past or present) cannot sit on their "
+    "review's panel: what they know from mentoring is confidential."
+)
+MENTOR_SUPERVISES = (
+    SOD + "a mentor of the candidate (in any program, past or present) cannot be the review's "
+    "supervisor: what they know from mentoring is confidential."
+)
+SELF_SEATED = SOD + "nobody seats themselves on a panel; another program admin must add you."
+SELF_SUPERVISOR = (
+    SOD + "nobody makes themselves a review's supervisor; another program admin must assign you."
+)
+CANDIDATE_STAFFS = SOD + "the candidate cannot staff their own review (panel or supervisor)."
+SELF_CANDIDATE = SOD + "nobody opens a review of themselves; another program admin must."
+ASSIGNER_REQUIRED = SOD + "record who assigns this role ({what})."
+BECOMES_MENTOR_OF_REVIEWED = (
+    SOD + "{mentor} sits on the panel of, or supervises, a promotion review of {mentee} that is "
+    "not closed, so they cannot become {mentee}'s mentor until it is closed."
+)
+
+
+def is_mentor_of(user_id: int | None, candidate_id: int | None) -> bool:
+    """Any pair, any program, any status: past mentoring is as confidential as present."""
+    if not user_id or not candidate_id:
+        return False
+    return Pair._base_manager.filter(mentor_id=user_id, mentee_id=candidate_id).exists()
+
+
+def _refuse(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def pair_may_be_formed(pair: Pair) -> None:
+    """The other direction: a panel member or supervisor of an open review does not become the
+    candidate's mentor while it runs (registered with mentorship.models)."""
+    reviews = PromotionReview._base_manager.filter(candidate_id=pair.mentee_id).exclude(
+        status=PromotionReview.Status.CLOSED
+    )
+    seated = reviews.filter(seats__user_id=pair.mentor_id)
+    if reviews.filter(supervisor_id=pair.mentor_id).exists() or seated.exists():
+        message = BECOMES_MENTOR_OF_REVIEWED.format(mentor=pair.mentor, mentee=pair.mentee)
+        raise ValidationError({"mentor": message})
 
 
 class PromotionReview(models.Model):
@@ -44,8 +106,28 @@ class PromotionReview(models.Model):
         related_name="promotion_reviews_as_supervisor",
         help_text="Writes the performance assessment the panel reads.",
     )
+    supervisor_assigned_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,  # reviews staffed before this was recorded
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    opened_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,  # reviews opened before this was recorded
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     panel = models.ManyToManyField(
-        User, through="PanelSeat", related_name="panel_reviews", blank=True
+        User,
+        through="PanelSeat",
+        through_fields=("review", "user"),
+        related_name="panel_reviews",
+        blank=True,
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     supervisor_assessment = models.TextField(blank=True)
@@ -77,6 +159,17 @@ class PromotionReview(models.Model):
                 | (~Q(supervisor_assessment="") & Q(assessment_written_at__isnull=False)),
                 name="review_assessment_has_time",
             ),
+            # One constraint, not three: full_clean() checks each with a query of its own.
+            models.CheckConstraint(
+                condition=~Q(supervisor_assigned_by=F("supervisor"))
+                & ~Q(supervisor_assigned_by=F("candidate"))
+                & ~Q(opened_by=F("candidate")),
+                name="review_roles_assigned_by_someone_else",
+                violation_error_message=(
+                    SOD + "nobody gives themselves a role in a review, and the candidate staffs "
+                    "nothing in theirs."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["program", "candidate", "status"], name="review_candidate_idx"),
@@ -84,6 +177,18 @@ class PromotionReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate} for {self.target_role}"
+
+    def save(self, *args, **kwargs) -> None:
+        update_fields = kwargs.get("update_fields")
+        people = {"candidate", "supervisor", "supervisor_assigned_by", "opened_by"}
+        if update_fields is None or people & set(update_fields):
+            if self._state.adding and not self.opened_by_id:
+                raise ValidationError(ASSIGNER_REQUIRED.format(what="opened_by"))
+            if self._supervisor_changes() and not self.supervisor_assigned_by_id:
+                raise ValidationError(ASSIGNER_REQUIRED.format(what="supervisor_assigned_by"))
+            _refuse(self.separation_errors())
+        super().save(*args, **kwargs)
+        self._loaded_supervisor_id = self.supervisor_id
 
     def get_absolute_url(self) -> str:
         """The panel's page; only panel members can open it."""
@@ -102,6 +207,36 @@ class PromotionReview(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        review = super().from_db(db, field_names, values)
+        review._loaded_supervisor_id = getattr(review, "supervisor_id", None)
+        return review
+
+    def _supervisor_changes(self) -> bool:
+        return self._state.adding or self.supervisor_id != getattr(
+            self, "_loaded_supervisor_id", None
+        )
+
+    def separation_errors(self) -> dict[str, list[str]]:
+        """Who may hold which role in this review (see SOD above), by form field."""
+        errors: dict[str, list[str]] = {}
+        candidate_field = "candidate" if self._state.adding else "__all__"
+        if self.opened_by_id and self.opened_by_id == self.candidate_id:
+            errors.setdefault(candidate_field, []).append(SELF_CANDIDATE)
+        supervisor_is_other = self.supervisor_id and self.supervisor_id != self.candidate_id
+        if supervisor_is_other and is_mentor_of(self.supervisor_id, self.candidate_id):
+            errors.setdefault("supervisor", []).append(MENTOR_SUPERVISES)
+        by = self.supervisor_assigned_by_id
+        if by and by == self.supervisor_id:
+            errors.setdefault("supervisor", []).append(SELF_SUPERVISOR)
+        elif by and by == self.candidate_id:
+            errors.setdefault("supervisor", []).append(CANDIDATE_STAFFS)
+        return errors
+
+    def clean(self) -> None:
+        _refuse(self.separation_errors())
+
 
 class PanelSeat(models.Model):
     """One leadership user on a review's panel."""
@@ -109,6 +244,14 @@ class PanelSeat(models.Model):
     review = models.ForeignKey(PromotionReview, on_delete=models.CASCADE, related_name="seats")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_seats")
     added_at = models.DateTimeField(auto_now_add=True)
+    added_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,  # seats given before this was recorded
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["user__full_name", "user__username"]
@@ -119,18 +262,49 @@ class PanelSeat(models.Model):
                 name="panel_seat_unique",
                 violation_error_message="This person already sits on the panel.",
             ),
+            models.CheckConstraint(
+                condition=~Q(added_by=F("user")),
+                name="panel_seat_not_self_assigned",
+                violation_error_message=SELF_SEATED,
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.user)
 
-    def clean(self) -> None:
+    def save(self, *args, **kwargs) -> None:
+        changes_user = self._state.adding or self.user_id != getattr(self, "_loaded_user_id", None)
+        if changes_user:
+            if not self.added_by_id:
+                raise ValidationError(ASSIGNER_REQUIRED.format(what="added_by"))
+            _refuse(self.separation_errors())
+        super().save(*args, **kwargs)
+        self._loaded_user_id = self.user_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        seat = super().from_db(db, field_names, values)
+        seat._loaded_user_id = getattr(seat, "user_id", None)
+        return seat
+
+    def separation_errors(self) -> dict[str, list[str]]:
         try:
             review = self.review  # set by the admin inline before validation, even on add
         except PanelSeat.review.RelatedObjectDoesNotExist:
-            return
+            return {}
+        errors = []
         if self.user_id and self.user_id == review.candidate_id:
-            raise ValidationError({"user": "The candidate cannot sit on their own panel."})
+            errors.append(CANDIDATE_ON_PANEL)
+        elif is_mentor_of(self.user_id, review.candidate_id):
+            errors.append(MENTOR_ON_PANEL)
+        if self.added_by_id and self.added_by_id == self.user_id:
+            errors.append(SELF_SEATED)
+        elif self.added_by_id and self.added_by_id == review.candidate_id:
+            errors.append(CANDIDATE_STAFFS)
+        return {"user": errors} if errors else {}
+
+    def clean(self) -> None:
+        _refuse(self.separation_errors())
 
 
 class BreachPhrase(models.Model):
@@ -167,6 +341,12 @@ class BreachPhrase(models.Model):
 
         if not phrase_words(self.phrase):
             raise ValidationError({"phrase": "The phrase needs at least one word."})
+
+
+DECLINED_IS_FINAL = (
+    "A declined statement is final: it cannot be edited or sent again. You may write a new "
+    "statement."
+)
 
 
 class Statement(models.Model):
@@ -278,9 +458,30 @@ class Statement(models.Model):
             models.Index(fields=["review", "state"], name="statement_review_state_idx"),
             models.Index(fields=["pair", "state"], name="statement_pair_state_idx"),
         ]
+        triggers = [
+            # A decline is the mentee's answer to this text: editing it and asking again would
+            # turn "no" into "not yet". The mentor may write a new statement instead.
+            pgtrigger.Protect(
+                name="declined_statement_is_final",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__state="declined"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} statement #{self.pk}"
+
+    def save(self, *args, **kwargs) -> None:
+        if getattr(self, "_loaded_state", None) == self.State.DECLINED:
+            raise PublishedRecordError(DECLINED_IS_FINAL)
+        super().save(*args, **kwargs)
+        self._loaded_state = self.state
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        statement = super().from_db(db, field_names, values)
+        statement._loaded_state = getattr(statement, "state", None)
+        return statement
 
     @property
     def consent_is_current(self) -> bool:
@@ -319,3 +520,68 @@ class StatementView(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Statement #{self.statement_id} shown to {self.viewer_id}"
+
+
+class ConsentRequest(AppendOnlyModel):
+    """One request for the mentee's consent. Counted per review and pair against the program's
+    limit (Program.consent_requests_per_review); numbered so that two racing requests cannot
+    both take the last one."""
+
+    review = models.ForeignKey(
+        PromotionReview, on_delete=models.PROTECT, related_name="consent_requests"
+    )
+    pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="consent_requests"
+    )
+    number = models.PositiveSmallIntegerField()
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["review", "pair", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "pair", "number"], name="consent_request_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="consent_request_number_valid"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="consent_request_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+            RefuseTruncate(name="consent_request_no_truncate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consent request {self.number} for statement #{self.statement_id}"
+
+
+class ConsentOptOut(AppendOnlyModel):
+    """The candidate's "don't ask me again in this review", given when declining: no further
+    consent request reaches them for this review, from any mentor."""
+
+    review = models.ForeignKey(PromotionReview, on_delete=models.PROTECT, related_name="+")
+    mentee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="+")
+    opted_out_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opted_out_at"]
+        verbose_name = "consent opt-out"
+        constraints = [
+            models.UniqueConstraint(fields=["review"], name="consent_opt_out_once_per_review"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="consent_opt_out_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+            RefuseTruncate(name="consent_opt_out_no_truncate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"No more consent requests in review #{self.review_id}"
+
+
+register_pair_creation_check(pair_may_be_formed)

@@ -1,8 +1,9 @@
 """The hand-off emails of a review. Sent after commit, with a link and never statement text.
 
 Each function receives model instances but hands the templates only names, the target role and
-a link. The panel hears about statements only when something becomes shared, so what reaches a
-panel member never depends on input that was not shared.
+a link. The panel hears only of what program admins do (a seat given, the review's status
+changed), never of input: an email when something became shared would tell them, when nothing
+new is on the page, that it was shared and withdrawn again.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ def consent_requested(*, statement: Statement) -> None:
     )
 
 
-def _to_mentor(statement: Statement, *, subject: str, template: str) -> None:
+def _to_mentor(
+    statement: Statement, *, subject: str, template: str, extra: dict | None = None
+) -> None:
     review = statement.review
     notify_on_commit(
         to=statement.pair.mentor,
@@ -60,6 +63,7 @@ def _to_mentor(statement: Statement, *, subject: str, template: str) -> None:
             "mentee": str(statement.pair.mentee),
             "kind": statement.get_kind_display().lower(),
             "link": absolute_url(review.input_url()),
+            **(extra or {}),
         },
     )
 
@@ -72,11 +76,12 @@ def consent_granted(*, statement: Statement) -> None:
     )
 
 
-def consent_declined(*, statement: Statement) -> None:
+def consent_declined(*, statement: Statement, opted_out: bool = False) -> None:
     _to_mentor(
         statement,
         subject=f"{statement.pair.mentee} declined to share your statement",
         template="emails/promotions/consent_declined.txt",
+        extra={"opted_out": opted_out},
     )
 
 
@@ -88,15 +93,21 @@ def consent_withdrawn(*, statement: Statement) -> None:
     )
 
 
-def statements_available(*, review: PromotionReview) -> None:
-    """Sent only when a statement has just become shared: the same email every time."""
+def review_status_changed(*, review: PromotionReview) -> None:
+    """A program admin moved the review on: the panel decides, or the review is reopened for
+    input, or closed."""
+    label = review.get_status_display().lower()
     seats = PanelSeat.objects.filter(review=review).select_related("user")
     for seat in seats:
         notify_on_commit(
             to=seat.user,
-            subject=f"New mentor input on the review of {review.candidate}",
-            template="emails/promotions/statements_available.txt",
-            context={**_review_context(review), "link": absolute_url(review.get_absolute_url())},
+            subject=f"The review of {review.candidate} is now {label}",
+            template="emails/promotions/review_status_changed.txt",
+            context={
+                **_review_context(review),
+                "status": review.status,
+                "link": absolute_url(review.get_absolute_url()),
+            },
         )
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from mentorship.models import Pair
 
@@ -71,6 +72,60 @@ def candidate_mentor_pair(user, review) -> Pair | None:
         .select_related("program", "mentor", "mentee")
         .first()
     )
+
+
+# --- Consent requests: no pressure loop ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestAllowance:
+    """Whether the mentor may ask the mentee for consent (again) in a review, and if not why."""
+
+    allowed: bool
+    reason: str = ""
+    remaining: int = 0
+    limit: int = 0
+
+
+def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
+    """The mentee's "don't ask me again in this review", then the program's limit of requests
+    per pair and review, in one query. services.statement_submit asks again under the review's
+    lock, which consent_decline also takes to record an opt-out."""
+    from promotions.models import ConsentOptOut, ConsentRequest, PromotionReview
+
+    used = (
+        ConsentRequest.objects.filter(review_id=OuterRef("pk"), pair_id=pair.pk)
+        .order_by()
+        .values("review_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    row = (
+        PromotionReview._base_manager.filter(pk=review.pk)
+        .annotate(
+            opted_out=Exists(ConsentOptOut.objects.filter(review_id=OuterRef("pk"))),
+            used=Coalesce(Subquery(used), 0),
+        )
+        .values("opted_out", "used", "program__consent_requests_per_review")
+        .get()
+    )
+    mentee = pair.mentee
+    if row["opted_out"]:
+        return RequestAllowance(
+            False,
+            f"{mentee} asked not to be asked for consent again in this review, so nothing more "
+            f"can be sent to them for it. Your drafts stay yours.",
+        )
+    limit, used = row["program__consent_requests_per_review"], row["used"]
+    remaining = max(0, limit - used)
+    if not remaining:
+        return RequestAllowance(
+            False,
+            f"You have asked {mentee} for consent {used} times in this review, the program's "
+            f"limit, so you cannot ask again in this review.",
+            limit=limit,
+        )
+    return RequestAllowance(True, remaining=remaining, limit=limit)
 
 
 # --- Predicates on a review -------------------------------------------------------------------
@@ -152,9 +207,11 @@ def _state_is(state: str):
 is_draft = _state_is("draft")
 is_awaiting_consent = _state_is("awaiting_consent")
 is_shared = _state_is("shared")
+is_declined = _state_is("declined")
 
-# Editing is allowed in every state (it sends the statement back to draft and clears consent).
-can_edit_statement = is_author & statement_not_frozen & terms_allow_statement
+# Editing sends the statement back to draft and clears consent. A declined statement is final:
+# an edit and a new request would turn the mentee's "no" into "not yet".
+can_edit_statement = is_author & statement_not_frozen & ~is_declined & terms_allow_statement
 can_submit_for_consent = is_author & statement_not_frozen & is_draft & terms_allow_statement
 can_grant_consent = is_subject & statement_not_frozen & is_awaiting_consent & terms_allow_statement
 can_decline = is_subject & statement_not_frozen & is_awaiting_consent

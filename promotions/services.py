@@ -30,7 +30,10 @@ from mentorship.models import Pair, User
 from promotions import notifications
 from promotions.breach import BreachFinding, find_breaches
 from promotions.models import (
+    DECLINED_IS_FINAL,
     BreachPhrase,
+    ConsentOptOut,
+    ConsentRequest,
     PromotionReview,
     Statement,
     StatementView,
@@ -46,6 +49,7 @@ from promotions.permissions import (
     can_withdraw,
     can_write_assessment,
     candidate_mentor_pair,
+    consent_request_allowance,
     is_author,
     is_subject,
     is_supervisor,
@@ -169,6 +173,8 @@ def review_change_status(
         request=request,
         payload={"review": review.pk, "from": old, "to": status},
     )
+    # What the panel hears is decided by program admins alone, never by input.
+    notifications.review_status_changed(review=review)
     return review
 
 
@@ -268,6 +274,8 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
 def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
+    if is_author(mentor, statement) and statement.state == Statement.State.DECLINED:
+        raise ValidationError(DECLINED_IS_FINAL)
     if not can_edit_statement(mentor, statement):
         raise _refusal(
             mentor, statement, role=is_author, states=None, needs_terms=True,
@@ -316,6 +324,10 @@ def statement_submit(
             message="Only a draft can be sent for consent.",
         )  # fmt: skip
     _lock_terms(statement.pair, statement.kind)
+    # Under the review's lock, which consent_decline also takes to record an opt-out.
+    allowance = consent_request_allowance(statement.review, statement.pair)
+    if not allowance.allowed:
+        raise ValidationError(allowance.reason)
     findings = statement_breaches(statement)
     if findings:
         raise BreachError(findings)
@@ -323,6 +335,12 @@ def statement_submit(
     statement.submitted_at = timezone.now()
     statement.full_clean()
     statement.save()
+    ConsentRequest.objects.create(
+        review=statement.review,
+        pair=statement.pair,
+        statement=statement,
+        number=allowance.limit - allowance.remaining + 1,
+    )
     audit_record(
         actor=mentor,
         action=Action.CONSENT_REQUESTED,
@@ -371,15 +389,21 @@ def consent_grant(
         payload={"statement": statement.pk, "review": statement.review_id, "sha256": current},
     )
     notifications.consent_granted(statement=statement)
-    notifications.statements_available(review=statement.review)
     return statement
 
 
 @sensitive_variables()  # confidential text: kept out of error reports
 @transaction.atomic
 def consent_decline(
-    *, statement_id: int, mentee: User, reason: str = "", request: HttpRequest | None = None
+    *,
+    statement_id: int,
+    mentee: User,
+    reason: str = "",
+    dont_ask_again: bool = False,
+    request: HttpRequest | None = None,
 ) -> Statement:
+    """Decline for good; with dont_ask_again, no further consent request reaches the mentee in
+    this review (statement_submit refuses it, under the same review lock)."""
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
         raise _refusal(
@@ -402,7 +426,18 @@ def consent_decline(
             "with_reason": bool(statement.decline_reason),
         },
     )
-    notifications.consent_declined(statement=statement)
+    opted_out = False
+    if dont_ask_again and not ConsentOptOut.objects.filter(review=statement.review).exists():
+        ConsentOptOut.objects.create(review=statement.review, mentee=mentee, statement=statement)
+        audit_record(
+            actor=mentee,
+            action=Action.CONSENT_OPTED_OUT,
+            target=statement,
+            request=request,
+            payload={"statement": statement.pk, "review": statement.review_id},
+        )
+        opted_out = True
+    notifications.consent_declined(statement=statement, opted_out=opted_out)
     return statement
 
 

@@ -28,7 +28,13 @@ from mentorship.selectors import page_of
 from promotions.breach import BreachFinding, find_breaches
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
-from promotions.models import PromotionReview, Statement, text_sha256
+from promotions.models import (
+    DECLINED_IS_FINAL,
+    ConsentOptOut,
+    PromotionReview,
+    Statement,
+    text_sha256,
+)
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
@@ -43,6 +49,7 @@ from promotions.permissions import (
     can_withdraw,
     can_write_assessment,
     candidate_mentor_pair,
+    consent_request_allowance,
     is_author,
     is_subject,
     is_supervisor,
@@ -109,7 +116,16 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
 def _why_not_editable(statement: Statement) -> str:
     if statement.review.is_closed:
         return "The review is closed: its statements can no longer change."
+    if statement.state == Statement.State.DECLINED:
+        return DECLINED_IS_FINAL
     return agreement_gate(statement.pair, statement.kind).reason
+
+
+def _allowance(review: PromotionReview, pair):
+    """May the mentor still ask for consent in this review? (None: no pair, nothing to ask.)"""
+    if pair is None or review.is_closed:
+        return None
+    return consent_request_allowance(review, pair)
 
 
 # --- The list of my reviews -------------------------------------------------------------------
@@ -192,7 +208,6 @@ def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
             "panel": panel_of(review),
             "statements": statements,
             "nothing_shared": NOTHING_SHARED,
-            "viewer_is_mentor": can_open_input_page(request.user, review),
         },
     )
 
@@ -218,6 +233,8 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
     agreement = active_agreement(pair) if pair is not None else None
     gates = {kind: agreement_gate(pair, kind, agreement=agreement) for kind in Statement.Kind}
     phrases = program_phrases(review.program_id)
+    allowance = _allowance(review, pair)
+    may_ask = allowance is not None and allowance.allowed
     rows = []
     statements = (
         Statement.objects.visible_to(user)
@@ -231,7 +248,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
             MentorRow(
                 statement=statement,
                 can_edit=editable,
-                can_submit=can_submit_for_consent(user, statement),
+                can_submit=may_ask and can_submit_for_consent(user, statement),
                 why_not="" if editable else _why_not_editable(statement),
                 findings=(
                     find_breaches(statement.text, phrases)
@@ -253,6 +270,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
             "may_write": can_give_input(user, review),
             "guideline": review.program.current_guideline(),
             "any_findings": any(row.findings for row in rows),
+            "allowance": allowance,
         },
     )
 
@@ -286,7 +304,9 @@ def _after_save(request: HttpRequest, statement: Statement, form: StatementForm)
     return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
 
 
-def _statement_form_page(request, *, review, pair, kind, form, statement=None) -> HttpResponse:
+def _statement_form_page(
+    request, *, review, pair, kind, form, allowance, statement=None
+) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         messages.error(request, "Your statement was not saved. Please correct it below.")
     return render(
@@ -299,6 +319,7 @@ def _statement_form_page(request, *, review, pair, kind, form, statement=None) -
             "kind": Statement.Kind(kind),
             "form": form,
             "statement": statement,
+            "allowance": allowance,
             "panel": panel_of(review),
             "guideline": review.program.current_guideline(),
             "findings": (
@@ -323,7 +344,13 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
         messages.error(request, gate.reason or "This review takes no more input.")
         return redirect(review.input_url())
     suggestions = engagement_sentences(pair) if kind == Statement.Kind.ENGAGEMENT else None
-    form = StatementForm(request.POST or None, kind=kind, suggestions=suggestions)
+    allowance = _allowance(review, pair)
+    form = StatementForm(
+        request.POST or None,
+        kind=kind,
+        suggestions=suggestions,
+        may_ask=allowance is not None and allowance.allowed,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             statement = statement_create(
@@ -345,7 +372,9 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
             )
             return redirect(f"{review.input_url()}#statement-{statement.pk}")
         return _after_save(request, statement, form)
-    return _statement_form_page(request, review=review, pair=pair, kind=kind, form=form)
+    return _statement_form_page(
+        request, review=review, pair=pair, kind=kind, form=form, allowance=allowance
+    )
 
 
 @login_required
@@ -362,10 +391,12 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
         if statement.kind == Statement.Kind.ENGAGEMENT
         else None
     )
+    allowance = _allowance(review, statement.pair)
     form = StatementForm(
         request.POST or None,
         kind=statement.kind,
         suggestions=suggestions,
+        may_ask=allowance is not None and allowance.allowed,
         initial={"text": statement.text},
     )
     if request.method == "POST" and form.is_valid():
@@ -379,7 +410,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
         return _after_save(request, statement, form)
     return _statement_form_page(
         request, review=review, pair=statement.pair, kind=statement.kind, form=form,
-        statement=statement,
+        allowance=allowance, statement=statement,
     )  # fmt: skip
 
 
@@ -473,6 +504,7 @@ def _render_consent(
             "panel": panel_of(review),
             "rows": rows,
             "decline_form": DeclineForm(),
+            "opted_out": ConsentOptOut.objects.filter(review=review).first(),
         },
     )
 
@@ -523,12 +555,21 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
             statement_id=statement.pk,
             mentee=request.user,
             reason=form.cleaned_data["reason"],
+            dont_ask_again=form.cleaned_data["dont_ask_again"],
             request=request,
         )
     except ValidationError as exc:
         _error(request, exc)
     else:
-        messages.success(request, "You declined. The panel will not see this statement.")
+        messages.success(
+            request,
+            "You declined. The panel will not see this statement."
+            + (
+                " No further consent request will reach you in this review."
+                if form.cleaned_data["dont_ask_again"]
+                else ""
+            ),
+        )
     return _back_to_consent(statement)
 
 

@@ -38,6 +38,11 @@ def _earlier(minutes: int):
     return factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(minutes=minutes))
 
 
+# Who staffs reviews unless a test says otherwise: one person holding no role in any of them
+# (separation of duties: nobody gives themselves a role in a review).
+STAFFER = {"username": "staffer", "full_name": "Stella Staffer"}
+
+
 class PromotionReviewFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PromotionReview
@@ -45,6 +50,8 @@ class PromotionReviewFactory(factory.django.DjangoModelFactory):
     program = factory.SubFactory(ProgramFactory)
     candidate = factory.SubFactory(UserFactory)
     supervisor = factory.SubFactory(UserFactory)
+    supervisor_assigned_by = factory.SubFactory(UserFactory, **STAFFER)
+    opened_by = factory.SelfAttribute("supervisor_assigned_by")
     target_role = "Project team lead"
     status = PromotionReview.Status.OPEN
     closed_at = factory.LazyAttribute(
@@ -58,6 +65,7 @@ class PanelSeatFactory(factory.django.DjangoModelFactory):
 
     review = factory.SubFactory(PromotionReviewFactory)
     user = factory.SubFactory(UserFactory)
+    added_by = factory.SubFactory(UserFactory, **STAFFER)
 
 
 class StatementFactory(factory.django.DjangoModelFactory):

@@ -154,28 +154,30 @@ PARTICIPANT_PAGES = [
         "panel review page",
         "lee",
         lambda c: reverse("promotions:review", args=[c.review.pk]),
-        16,
+        14,
         f"{SESSION}, review (scoped), panel-seat check, shared statements (+mentor); the "
         "access record: savepoint, StatementView bulk insert, savepoint, chain head (for "
-        "update), audit insert, chain head update, 2 releases; panel names; "
-        "candidate's-mentor check (active pair, authored statements)",
+        "update), audit insert, chain head update, 2 releases; panel names (no candidate's-"
+        "mentor check: separation of duties keeps the candidate's mentors off the panel)",
     ),
     Page(
         "mentor input",
         "maria",
         lambda c: reverse("promotions:input", args=[c.review.pk]),
-        12,
+        13,
         f"{SESSION}, review (scoped), candidate's-mentor check (pair), the mentor's pair, "
-        "its active agreement, breach phrases, the mentor's statements, their pairs' active "
-        "agreements (one prefetch), panel names, may-write check (pair), guideline",
+        "its active agreement, breach phrases, consent requests left (opt-out, count, limit in "
+        "one), the mentor's statements, their pairs' active agreements (one prefetch), panel "
+        "names, may-write check (pair), guideline",
     ),
     Page(
         "statement form (new)",
         "maria",
         lambda c: reverse("promotions:statement_new", args=[c.review.pk, "engagement"]),
-        10,
+        11,
         f"{SESSION}, review (scoped), candidate's-mentor check, the mentor's pair, its "
-        "agreement, may-write check, engagement facts (one aggregate), panel names, guideline",
+        "agreement, may-write check, engagement facts (one aggregate), consent requests left, "
+        "panel names, guideline",
     ),
     Page(
         "statement form (edit)",
@@ -183,17 +185,18 @@ PARTICIPANT_PAGES = [
         lambda c: reverse(
             "promotions:statement_edit", args=[c.statement(Statement.State.DRAFT).pk]
         ),
-        7,
-        f"{SESSION}, statement (+review, pair, people), its agreement, panel names, guideline, "
-        "breach phrases",
+        8,
+        f"{SESSION}, statement (+review, pair, people), its agreement, consent requests left, "
+        "panel names, guideline, breach phrases",
     ),
     Page(
         "consent page",
         "carol",
         lambda c: reverse("promotions:consent", args=[c.review.pk]),
-        7,
+        8,
         f"{SESSION}, review (scoped), statements (+mentor), their pairs' active agreements "
-        "(one prefetch), showings grouped by viewer (one aggregate), panel names",
+        "(one prefetch), showings grouped by viewer (one aggregate), panel names, whether the "
+        "candidate asked not to be asked again",
     ),
     Page(
         "assessment",

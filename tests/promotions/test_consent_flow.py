@@ -103,17 +103,18 @@ def test_editing_after_consent_clears_it_and_takes_it_off_the_panel(world, clien
     assert b"Carol grew" not in client.get(world.review.consent_url()).content
 
 
-def test_editing_a_declined_statement_clears_the_decline_and_its_reason(world, client):
+def test_a_declined_statement_cannot_be_edited_and_asked_again(world, client):
+    # tests/promotions/test_no_pressure_loop.py covers the rule; here, the view's answer.
     statement = world.statement("declined", decline_reason="Too personal.")
     client.force_login(world.mentor)
-    client.post(
+    response = client.post(
         reverse("promotions:statement_edit", args=[statement.pk]),
         {"text": "A gentler version.", "action": "Save and ask for consent"},
     )
     statement.refresh_from_db()
-    assert statement.state == Statement.State.AWAITING_CONSENT
-    assert statement.decline_reason == ""
-    assert statement.declined_at is None
+    assert statement.state == Statement.State.DECLINED
+    assert statement.decline_reason == "Too personal."
+    assert b"A declined statement is final" in client.get(response["Location"]).content
 
 
 def test_saving_the_same_text_changes_nothing(world, client):
@@ -223,8 +224,8 @@ def test_consent_page_query_budget(world, client, django_assert_max_num_queries)
     client.get(world.review.consent_url())  # the first request after login stores the session
     # 1 session, 2 user, 3 review (scoped), 4 statements with mentors, 5 their views with
     # viewers, 6 the pairs' active agreements (one query for all permission checks),
-    # 7 panel names
-    with django_assert_max_num_queries(7):
+    # 7 panel names, 8 whether the mentee asked not to be asked again
+    with django_assert_max_num_queries(8):
         response = client.get(world.review.consent_url())
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count("Who was shown it") == 3

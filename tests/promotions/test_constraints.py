@@ -64,7 +64,9 @@ def test_inconsistent_statements_are_refused(world, fields):
 
 def test_a_person_sits_once_on_a_panel(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PanelSeat.objects.create(review=world.review, user=world.panel_member)
+        PanelSeat.objects.create(
+            review=world.review, user=world.panel_member, added_by=world.program_admin
+        )
 
 
 def test_the_candidate_is_not_their_own_supervisor(world):

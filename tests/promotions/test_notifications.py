@@ -1,5 +1,5 @@
 """Hand-off emails: after commit, with a link, never statement text, and silent to the panel
-about anything that is not shared."""
+about input of any kind (tests/security/test_panel_notifications_independent.py)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from promotions.services import (
     consent_decline,
     consent_grant,
     consent_withdraw,
+    review_change_status,
     review_opened,
     statement_create,
     statement_edit,
@@ -84,15 +85,19 @@ def test_the_mentee_is_asked_and_the_mentor_told_with_links_and_no_text(world, o
     assert_no_confidential_text(mail.outbox)
 
 
-def test_the_panel_hears_only_when_something_becomes_shared(world, outbox):
+def test_the_panel_hears_of_status_changes_never_of_input(world, outbox):
     second_member = UserFactory(full_name="Pat Singh")
     PanelSeatFactory(review=world.review, user=second_member)
 
     full_flow_until_shared(world, outbox)
+    assert outbox.to(world.panel_member) == []  # shared input is on the page, not in the mail
+    outbox.step(
+        review_change_status, review_id=world.review.pk, status="deciding", by=world.program_admin
+    )
 
     for member in (world.panel_member, second_member):
         [message] = outbox.to(member)
-        assert "New mentor input" in message.subject
+        assert message.subject == "The review of Carol Chen is now deciding"
         assert f"http://testserver{world.review.get_absolute_url()}" in message.body
     assert_no_confidential_text(mail.outbox)
 

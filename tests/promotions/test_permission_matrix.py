@@ -42,7 +42,7 @@ NEW_TEXT = "Revised: Carol now leads our planning sessions with real confidence.
 
 # action -> (role allowed, states allowed, resulting state)
 ACTIONS = {
-    "edit": ("mentor", set(STATES), "draft"),
+    "edit": ("mentor", set(STATES) - {"declined"}, "draft"),  # a decline is final
     "submit": ("mentor", {"draft"}, "awaiting_consent"),
     "consent": ("mentee", {"awaiting_consent"}, "shared"),
     "decline": ("mentee", {"awaiting_consent"}, "declined"),

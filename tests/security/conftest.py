@@ -246,7 +246,9 @@ def _build_world() -> World:
     assert users["hana"].groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
     maria, carol = users["maria"], users["carol"]
 
-    program = ProgramFactory(name="Leadership Mentoring")  # gets the default questionnaire
+    # Gets the default questionnaire. Carol's open review holds a statement in every state, and
+    # the matrix asks for consent once more: above the default limit of consent requests.
+    program = ProgramFactory(name="Leadership Mentoring", consent_requests_per_review=10)
     guideline = PublishedGuidelineFactory(program=program, version=1)
     draft_guideline = GuidelineFactory(program=program, title="Next version (draft)")
     breach_phrase = BreachPhrase.objects.create(

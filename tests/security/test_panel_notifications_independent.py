@@ -1,0 +1,179 @@
+"""Issue 12, channel 7: nothing a panel member receives depends on input.
+
+A panel member may learn what the candidate consented to share by reading the panel page, and
+nothing else: not that a mentor wrote a draft, asked for consent, was declined, or was shared
+and withdrawn again. So for every path input can take, the panel members' mail, dashboard and
+list of reviews are byte-identical to those of the same review without any input, also after
+a program admin moves the review on (which the panel does hear of). Before the fix, consenting
+emailed every panel member "New mentor input on the review of ...", even when the mentee
+withdrew at once and the panel page showed nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from mentorship.models import User
+from promotions.models import PromotionReview, text_sha256
+from promotions.services import (
+    consent_decline,
+    consent_grant,
+    consent_withdraw,
+    review_change_status,
+    statement_create,
+    statement_submit,
+)
+from tests.factories import (
+    ActiveAgreementFactory,
+    PairFactory,
+    PanelSeatFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    PromotionReviewFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+TEXT = "Carol told me in confidence how hard the last reorganisation was for her."
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')
+
+
+def draft(world):
+    return statement_create(
+        review_id=world.review.pk, mentor=world.mentor, kind="advocacy", text=TEXT
+    )
+
+
+def send(world, statement):
+    statement_submit(statement_id=statement.pk, mentor=world.mentor)
+
+
+def consent(world, statement):
+    consent_grant(
+        statement_id=statement.pk, mentee=world.mentee, text_sha256_seen=text_sha256(TEXT)
+    )
+
+
+def decline(world, statement):
+    consent_decline(statement_id=statement.pk, mentee=world.mentee, reason="Too personal.")
+
+
+def withdraw(world, statement):
+    consent_withdraw(statement_id=statement.pk, mentee=world.mentee)
+
+
+# Every path input can take; each ends with something the panel must not be able to tell from
+# no input at all (only "consented" puts text on the panel page, which is its purpose).
+PATHS: dict[str, list[Callable]] = {
+    "draft": [],
+    "sent for consent": [send],
+    "declined": [send, decline],
+    "consented": [send, consent],
+    "consented then withdrawn": [send, consent, withdraw],
+}
+
+
+@dataclass
+class Scene:
+    """Carol's review (mentored by Maria under terms allowing input), its panel and an admin.
+    Its own, not the security suite's world: that review already holds input."""
+
+    mentor: User
+    mentee: User
+    review: PromotionReview
+    panel: list[User]
+    program_admin: User
+
+
+@pytest.fixture
+def world(db) -> Scene:
+    program = ProgramFactory(name="Leadership Mentoring")
+    maria = UserFactory(username="maria", full_name="Maria Lopez")
+    carol = UserFactory(username="carol", full_name="Carol Chen")
+    ActiveAgreementFactory(pair=PairFactory(program=program, mentor=maria, mentee=carol))
+    hana = ProgramAdminFactory(username="hana", full_name="Hana Okafor")
+    review = PromotionReviewFactory(program=program, candidate=carol, target_role="Team lead")
+    # Lee, Pat, and a program admin whom another admin seated.
+    panel = [
+        UserFactory(username="lee", full_name="Lee Park"),
+        UserFactory(username="pat", full_name="Pat Singh"),
+        hana,
+    ]
+    for member in panel:
+        PanelSeatFactory(review=review, user=member)
+    return Scene(mentor=maria, mentee=carol, review=review, panel=panel, program_admin=hana)
+
+
+def what_the_panel_receives(world, steps, capture, *, panel_page: bool) -> dict:
+    """Run the input steps (None: no input at all), then a program admin moves the review to
+    deciding; return every panel member's mail and pages."""
+    mail.outbox.clear()
+    with capture(execute=True):
+        if steps is not None:
+            statement = draft(world)
+            for step in steps:
+                step(world, statement)
+    with capture(execute=True):
+        review_change_status(review_id=world.review.pk, status="deciding", by=world.program_admin)
+    received = {}
+    for member in world.panel:
+        client = Client()
+        client.force_login(member)
+        urls = [reverse("mentorship:dashboard"), reverse("promotions:index")]
+        if panel_page:
+            urls.append(world.review.get_absolute_url())
+        pages = []
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == HTTPStatus.OK, url
+            pages.append(CSRF.sub(b'value=""', response.content))
+        mails = [(m.subject, m.body) for m in mail.outbox if m.to == [member.email]]
+        received[member.username] = {"mail": mails, "pages": pages}
+    return received
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_the_panel_receives_exactly_what_it_would_without_input(
+    world, path, django_capture_on_commit_callbacks
+):
+    shows_text = path == "consented"
+    with transaction.atomic():
+        no_input = what_the_panel_receives(
+            world, None, django_capture_on_commit_callbacks, panel_page=not shows_text
+        )
+        transaction.set_rollback(True)
+
+    with_input = what_the_panel_receives(
+        world, PATHS[path], django_capture_on_commit_callbacks, panel_page=not shows_text
+    )
+
+    assert with_input == no_input
+    # Not vacuous: the panel hears of what a program admin did, and the mentee of the input.
+    for member in world.panel:
+        [(subject, _)] = with_input[member.username]["mail"]
+        assert subject == "The review of Carol Chen is now deciding"
+    if path != "draft":
+        assert any(m.to == [world.mentee.email] for m in mail.outbox)
+
+
+def test_a_decline_with_dont_ask_again_reaches_no_panel_member(
+    world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        statement = draft(world)
+        send(world, statement)
+        consent_decline(statement_id=statement.pk, mentee=world.mentee, dont_ask_again=True)
+
+    panel_mail = [m for m in mail.outbox if set(m.to) & {p.email for p in world.panel}]
+    assert panel_mail == []
+    assert [m.to for m in mail.outbox] == [[world.mentee.email], [world.mentor.email]]
