@@ -1,22 +1,34 @@
 """The audit trail: append-only, hash-chained events written inside the caller's transaction.
 
-Every writer locks the single chain-head row first, so two concurrent writers queue up instead
-of both chaining onto the same predecessor (which would fork the chain).
+Two chains, each in its own table. The operational chain (AuditEvent) is what every program
+admin reads, whole: no per-viewer exclusion, so no hole in its ids or prev_hash links tells a
+viewer that something was hidden from them, or when. Events about confidential records (a
+statement, its consent and showing, an assessment) go to the confidential chain
+(ConfidentialAuditEvent), which no admin page shows; management commands verify and export it.
+`audit_record` routes every event by its action and target, so callers never choose.
+
+Every writer locks its chain's head row first, so two concurrent writers queue up instead of
+both chaining onto the same predecessor (which would fork the chain).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from mentorship.models import AuditChainHead, AuditEvent, User
+from mentorship.models import (
+    AuditChainHead,
+    AuditEvent,
+    AuditRecord,
+    ConfidentialAuditEvent,
+    User,
+)
 from mentorship.permissions import is_program_admin
 
 
@@ -43,26 +55,49 @@ class Action:
     ACCESS_DENIED = "access.denied"
 
 
-# Apps register what a user must not see of the trail even as a program admin, e.g. promotions
-# hides the events of statements in reviews whose panel the user sits on.
-AuditExclusion = Callable[[User], Q]
-_exclusions: list[AuditExclusion] = []
+# What makes an event confidential: its action, or its target. A statement's very existence,
+# state and dates are hidden from its panel and its mentee (who may be program admins), so
+# every event naming one is confidential, also an access.denied: otherwise a refused edit of a
+# sent statement would date it. New statement.* actions are covered by their prefix.
+CONFIDENTIAL_ACTION_PREFIXES = ("statement.",)
+CONFIDENTIAL_ACTIONS = frozenset({Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN})
+CONFIDENTIAL_TARGETS = frozenset({"promotions.statement"})
 
 
-def register_audit_exclusion(exclusion: AuditExclusion) -> AuditExclusion:
-    if exclusion not in _exclusions:
-        _exclusions.append(exclusion)
-    return exclusion
+@dataclass(frozen=True)
+class Chain:
+    name: str
+    model: type[AuditRecord]
+    head_pk: int
+
+    def __str__(self) -> str:
+        return self.name
+
+
+OPERATIONAL = Chain("operational", AuditEvent, AuditChainHead.OPERATIONAL)
+CONFIDENTIAL = Chain("confidential", ConfidentialAuditEvent, AuditChainHead.CONFIDENTIAL)
+CHAINS = (OPERATIONAL, CONFIDENTIAL)
+
+
+def is_confidential(action: str, target_type: str) -> bool:
+    return (
+        action.startswith(CONFIDENTIAL_ACTION_PREFIXES)
+        or action in CONFIDENTIAL_ACTIONS
+        or target_type in CONFIDENTIAL_TARGETS
+    )
+
+
+def chain_for(action: str, target_type: str) -> Chain:
+    return CONFIDENTIAL if is_confidential(action, target_type) else OPERATIONAL
 
 
 def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
-    """The trail as the admin site shows it to this user: states, ids and dates only."""
+    """The trail as the admin site shows it: the whole operational chain to every program
+    admin (states, ids and dates only), nothing to anyone else. One rule for every admin:
+    what one must not see is in the confidential chain, not cut out of this one."""
     if not is_program_admin(user):
         return AuditEvent.objects.none()
-    events = AuditEvent.objects.all()
-    for exclusion in _exclusions:
-        events = events.exclude(exclusion(user))
-    return events
+    return AuditEvent.objects.all()
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -90,10 +125,14 @@ def event_digest(
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+TARGET_ID_LENGTH = AuditRecord._meta.get_field("target_id").max_length
+
+
 def _target_key(target: models.Model | None) -> tuple[str, str]:
     if target is None:
         return "", ""
-    return target._meta.label_lower, str(target.pk)
+    # A requested pk is recorded as given (access.denied), however long a probe made it.
+    return target._meta.label_lower, str(target.pk)[:TARGET_ID_LENGTH]
 
 
 @transaction.atomic
@@ -104,11 +143,13 @@ def audit_record(
     target: models.Model | None = None,
     request: HttpRequest | None = None,
     payload: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Append one event. The payload must never carry confidential text."""
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+) -> AuditRecord:
+    """Append one event to the chain its action and target belong to. The payload must never
+    carry confidential text."""
     target_type, target_id = _target_key(target)
-    event = AuditEvent(
+    chain = chain_for(action, target_type)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain.head_pk)
+    event = chain.model(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target_type,
@@ -135,9 +176,10 @@ def audit_record(
 
 @dataclass(frozen=True)
 class ChainBreak:
-    """Where the audit chain stops proving itself."""
+    """Where an audit chain stops proving itself (which chain: `chain`)."""
 
-    event: AuditEvent | None  # the first event that does not match; None: events are missing
+    chain: Chain
+    event: AuditRecord | None  # the first event that does not match; None: events are missing
     reason: str
 
     def __str__(self) -> str:
@@ -149,18 +191,29 @@ class ChainBreak:
         )
 
 
-def audit_verify() -> ChainBreak | None:
-    """Walk the chain oldest first; return where it breaks, else None.
+def audit_verify(chains: tuple[Chain, ...] = CHAINS) -> ChainBreak | None:
+    """Walk each chain oldest first; return where the first one breaks, else None."""
+    for chain in chains:
+        broken = chain_verify(chain)
+        if broken is not None:
+            return broken
+    return None
+
+
+def chain_verify(chain: Chain) -> ChainBreak | None:
+    """Walk one chain oldest first; return where it breaks, else None.
 
     Each event must hash its content onto its predecessor's hash, and the chain head's last
     hash, read before the walk, must be among the events walked: events removed from the end
     of the chain leave every remaining link intact, so only the head shows they are gone.
     (Events appended during the walk come after that hash and are checked like the rest.)
     """
-    head_hash = AuditChainHead.objects.filter(pk=1).values_list("last_hash", flat=True).first()
+    head_hash = (
+        AuditChainHead.objects.filter(pk=chain.head_pk).values_list("last_hash", flat=True).first()
+    )
     reached_head = not head_hash
     prev_hash = ""
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=2000):
+    for event in chain.model.objects.order_by("id").iterator(chunk_size=2000):
         expected = event_digest(
             prev_hash=prev_hash,
             occurred_at=event.occurred_at,
@@ -172,11 +225,14 @@ def audit_verify() -> ChainBreak | None:
             payload=event.payload,
         )
         if event.prev_hash != prev_hash or event.hash != expected:
-            return ChainBreak(event, "its hash does not match its content or its predecessor")
+            return ChainBreak(
+                chain, event, "its hash does not match its content or its predecessor"
+            )
         reached_head = reached_head or event.hash == head_hash
         prev_hash = event.hash
     if not reached_head:
         return ChainBreak(
+            chain,
             None,
             "the chain ends before the last event recorded in its head: events were removed "
             "from its end",

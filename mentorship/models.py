@@ -446,7 +446,14 @@ class AppendOnlyModel(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row locked by every audit writer so that the hash chain never forks."""
+    """One row per hash chain, locked by every writer of that chain so that it never forks.
+
+    The primary key names the chain: OPERATIONAL (AuditEvent) or CONFIDENTIAL
+    (ConfidentialAuditEvent). Two rows, so writers of one chain never wait for the other's.
+    """
+
+    OPERATIONAL = 1
+    CONFIDENTIAL = 2
 
     last_hash = models.CharField(max_length=64, blank=True)
 
@@ -454,8 +461,13 @@ class AuditChainHead(models.Model):
         return "audit chain head"
 
 
-class AuditEvent(AppendOnlyModel):
-    """An append-only, hash-chained record of a sensitive act. Never confidential text."""
+class AuditRecord(AppendOnlyModel):
+    """An append-only, hash-chained record of a sensitive act. Never confidential text.
+
+    Each concrete subclass is one chain in its own table, so that its ids and prev_hash links
+    are contiguous: whoever may read a chain reads all of it, and nothing hidden from them
+    leaves a hole they could count or date (mentorship.audit routes every event).
+    """
 
     occurred_at = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
@@ -470,7 +482,18 @@ class AuditEvent(AppendOnlyModel):
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
+        abstract = True
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d}"
+
+
+class AuditEvent(AuditRecord):
+    """The operational trail (guidelines, agreements, review states, panels, access to
+    operational records): every program admin may read it whole."""
+
+    class Meta(AuditRecord.Meta):
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["action", "occurred_at"], name="audit_action_time_idx"),
@@ -483,5 +506,22 @@ class AuditEvent(AppendOnlyModel):
             RefuseTruncate(name="audit_event_no_truncate"),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.action} {self.target_type}:{self.target_id} at {self.occurred_at:%Y-%m-%d}"
+
+class ConfidentialAuditEvent(AuditRecord):
+    """The confidential trail: events about statements, their consent and showing, and
+    assessments. Their states and dates are themselves what a panel member or a mentee who is
+    also a program admin must not learn, so this chain is in no admin page, not even a
+    superuser's: only `manage.py verify_audit` and `manage.py export_audit` read it."""
+
+    class Meta(AuditRecord.Meta):
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="conf_audit_target_idx"),
+            models.Index(fields=["action", "occurred_at"], name="conf_audit_action_time_idx"),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="conf_audit_event_append_only",
+                operation=pgtrigger.Update | pgtrigger.Delete,
+            ),
+            RefuseTruncate(name="conf_audit_event_no_truncate"),
+        ]

@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from agreements.canonical import build_canonical_text, sha256_hex
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
-from mentorship.audit import Action, event_digest
-from mentorship.models import AuditChainHead, AuditEvent, Guideline, Meeting, Pair, Program, User
+from mentorship.audit import CHAINS, Action, chain_for, event_digest
+from mentorship.models import AuditChainHead, AuditRecord, Guideline, Meeting, Pair, Program, User
 from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions.models import (
     BreachPhrase,
@@ -256,7 +256,7 @@ class Seeder:
         self.now = timezone.now().replace(microsecond=0)
         self.today = timezone.localdate()
         self.summary = Summary(batch=batch)
-        self.events: list[AuditEvent] = []
+        self.events: list[AuditRecord] = []
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -277,8 +277,9 @@ class Seeder:
         return self.now - datetime.timedelta(seconds=int(seconds))
 
     def _event(self, *, at, actor_id, action, target: models.Model, payload: dict) -> None:
+        # Each event goes to the chain audit_record would write it to.
         self.events.append(
-            AuditEvent(
+            chain_for(action, target._meta.label_lower).model(
                 # UTC, as audit_record writes it: the digest covers the ISO text of the time.
                 occurred_at=at.astimezone(datetime.UTC),
                 actor_id=actor_id,
@@ -809,27 +810,29 @@ class Seeder:
         self._insert("statement views", StatementView, views)
 
     def audit_events(self) -> None:
-        """Chain the events in time order onto the current head, then move the head."""
+        """Chain each chain's events in time order onto its current head, then move the head."""
         self.events.sort(key=lambda e: e.occurred_at)
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-        prev = head.last_hash
-        for event in self.events:
-            event.prev_hash = prev
-            event.hash = event_digest(
-                prev_hash=prev,
-                occurred_at=event.occurred_at,
-                actor_id=event.actor_id,
-                action=event.action,
-                target_type=event.target_type,
-                target_id=event.target_id,
-                ip_address=event.ip_address,
-                payload=event.payload,
-            )
-            prev = event.hash
-        # Ids must follow the chain order: insert strictly in order (one batch at a time).
-        self._insert("audit events", AuditEvent, self.events)
-        head.last_hash = prev
-        head.save(update_fields=["last_hash"])
+        for chain in CHAINS:
+            events = [e for e in self.events if isinstance(e, chain.model)]
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain.head_pk)
+            prev = head.last_hash
+            for event in events:
+                event.prev_hash = prev
+                event.hash = event_digest(
+                    prev_hash=prev,
+                    occurred_at=event.occurred_at,
+                    actor_id=event.actor_id,
+                    action=event.action,
+                    target_type=event.target_type,
+                    target_id=event.target_id,
+                    ip_address=event.ip_address,
+                    payload=event.payload,
+                )
+                prev = event.hash
+            # Ids must follow the chain order: insert strictly in order (one batch at a time).
+            self._insert(f"{chain} audit events", chain.model, events)
+            head.last_hash = prev
+            head.save(update_fields=["last_hash"])
 
 
 def seed(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import rules
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from mentorship.models import Pair
@@ -234,7 +234,8 @@ rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
 
 def hidden_statement_ids(user):
     """Ids of the statements a user must learn nothing about even as a program admin (the
-    admin's list of statements, the audit log): those of a review whose panel they sit on,
+    admin's list of statements; their audit events are in the confidential chain, which no
+    admin page shows): those of a review whose panel they sit on,
     since no state or date of unshared input reaches the panel, and those about themselves,
     since a mentee's drafts are not theirs to know about.
 
@@ -248,10 +249,3 @@ def hidden_statement_ids(user):
     on_panel = statements.filter(review__seats__user=user).values_list("pk", flat=True)
     about_them = statements.filter(pair__mentee=user).values_list("pk", flat=True)
     return on_panel.union(about_them, all=True)
-
-
-def audit_hidden_from(user) -> Q:
-    """Audit events a user must not see even as a program admin: those about the statements
-    hidden from them (hidden_statement_ids)."""
-    statement_ids = {str(pk) for pk in hidden_statement_ids(user)}
-    return Q(target_type="promotions.statement", target_id__in=sorted(statement_ids))

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 from tests.factories import (
     ActiveAgreementFactory,
@@ -156,7 +156,7 @@ def test_ending_the_agreement_withdraws_shared_input_in_open_reviews(
         assert statement.withdrawal_cause == Statement.WithdrawalCause.AGREEMENT
     pending.refresh_from_db()
     assert pending.state == Statement.State.AWAITING_CONSENT
-    events = AuditEvent.objects.filter(action=Action.CONSENT_WITHDRAWN)
+    events = ConfidentialAuditEvent.objects.filter(action=Action.CONSENT_WITHDRAWN)
     assert {e.payload["statement"] for e in events} == {advocacy.pk, engagement.pk}
     assert all(e.payload["cause"] == "agreement" and e.actor is None for e in events)
     assert sorted(m.to[0] for m in mail.outbox) == ["carol@example.com", "maria@example.com"]

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from agreements.models import Agreement
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 from promotions.services import (
     consent_grant,
@@ -31,7 +31,7 @@ ROUNDS = 4
 
 
 def events(statement: Statement, action: str) -> int:
-    return AuditEvent.objects.filter(action=action, target_id=str(statement.pk)).count()
+    return ConfidentialAuditEvent.objects.filter(action=action, target_id=str(statement.pk)).count()
 
 
 def test_consent_and_withdrawal_racing(world):

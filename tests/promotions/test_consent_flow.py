@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 from tests.factories import StatementViewFactory, UserFactory
 
@@ -52,7 +52,9 @@ def test_a_statement_travels_from_draft_to_the_panel(world, client):
     assert b"Carol has grown into a calm, clear leader" in panel.content
     assert b"Advocacy from Maria Lopez" in panel.content
     actions = list(
-        AuditEvent.objects.filter(target_id=str(statement.pk)).values_list("action", flat=True)
+        ConfidentialAuditEvent.objects.filter(target_id=str(statement.pk)).values_list(
+            "action", flat=True
+        )
     )
     assert Action.CONSENT_REQUESTED in actions
     assert Action.CONSENT_GRANTED in actions
@@ -143,7 +145,7 @@ def test_the_decline_reason_is_for_the_mentor_only(world, client):
     assert b"I would rather tell them myself." in client.get(world.review.input_url()).content
     client.force_login(world.panel_member)
     assert b"I would rather" not in client.get(world.review.get_absolute_url()).content
-    event = AuditEvent.objects.get(action=Action.CONSENT_DECLINED)
+    event = ConfidentialAuditEvent.objects.get(action=Action.CONSENT_DECLINED)
     assert "I would rather" not in str(event.payload)
 
 
@@ -160,7 +162,7 @@ def test_withdrawal_takes_effect_on_the_very_next_request(world, client, mentee_
     statement.refresh_from_db()
     assert statement.state == Statement.State.WITHDRAWN
     assert statement.withdrawal_cause == Statement.WithdrawalCause.MENTEE
-    assert AuditEvent.objects.filter(action=Action.CONSENT_WITHDRAWN).count() == 1
+    assert ConfidentialAuditEvent.objects.filter(action=Action.CONSENT_WITHDRAWN).count() == 1
 
 
 def test_the_mentee_sees_who_was_shown_each_shared_statement_and_when(world, client):
@@ -205,7 +207,7 @@ def test_a_second_consent_click_answers_with_a_message(world, client):
     assert response.status_code == HTTPStatus.FOUND
     page = client.get(response["Location"])
     assert b"This statement is not awaiting consent." in page.content
-    assert AuditEvent.objects.filter(action=Action.CONSENT_GRANTED).count() == 1
+    assert ConfidentialAuditEvent.objects.filter(action=Action.CONSENT_GRANTED).count() == 1
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions.models import StatementView, text_sha256
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +50,7 @@ def test_each_showing_writes_a_view_per_statement_and_one_audit_event(world, cli
         text_sha256(first.text),
         text_sha256(second.text),
     }
-    events = AuditEvent.objects.filter(action=Action.STATEMENTS_SHOWN)
+    events = ConfidentialAuditEvent.objects.filter(action=Action.STATEMENTS_SHOWN)
     assert events.count() == 2
     event = events.first()
     assert event.actor == world.panel_member

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import AuditEvent, ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 
 pytestmark = pytest.mark.django_db
@@ -206,6 +206,7 @@ def test_probing_a_hidden_statement_leaves_an_access_denied_event(world, client)
     client.force_login(world.mentee)  # a draft is the mentor's alone
     response = client.get(reverse("promotions:statement_edit", args=[statement.pk]))
     assert response.status_code == HTTPStatus.NOT_FOUND
-    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    # About a statement: in the confidential chain, which no admin page shows.
+    event = ConfidentialAuditEvent.objects.get(action=Action.ACCESS_DENIED)
     assert event.target_id == str(statement.pk)
     assert statement.text not in str(event.payload)

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship.models import AuditEvent
+from mentorship.models import AuditEvent, ConfidentialAuditEvent
 from promotions.models import Statement, StatementView
 from promotions.views import NOTHING_SHARED
 from tests.promotions.conftest import without_csrf
@@ -73,12 +73,12 @@ def test_nothing_shared_writes_no_access_record(world, client):
     for state in UNSHARED_STATES:
         world.statement(state)
     client.force_login(world.panel_member)
-    events_before = AuditEvent.objects.count()
+    events_before = AuditEvent.objects.count(), ConfidentialAuditEvent.objects.count()
 
     panel_page(client, world)
 
     assert not StatementView.objects.exists()
-    assert AuditEvent.objects.count() == events_before
+    assert (AuditEvent.objects.count(), ConfidentialAuditEvent.objects.count()) == events_before
 
 
 def test_the_neutral_line_is_the_only_trace(world, client):

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from mentorship.audit import Action
-from mentorship.models import AuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions import views
 from promotions.forms import StatementForm
 from promotions.models import Statement
@@ -40,7 +40,7 @@ def flash(response) -> str:
 
 
 def consent_requests() -> int:
-    return AuditEvent.objects.filter(action=Action.CONSENT_REQUESTED).count()
+    return ConfidentialAuditEvent.objects.filter(action=Action.CONSENT_REQUESTED).count()
 
 
 def create(world, text=TEXT, kind="advocacy") -> Statement:

@@ -22,8 +22,8 @@ from django.urls import reverse
 from agreements.models import Agreement, QuestionnaireSubmission, Signature
 from agreements.selectors import asked_questions
 from agreements.services import agreement_propose
-from mentorship.audit import Action, audit_record, audit_verify
-from mentorship.models import AuditEvent, User
+from mentorship.audit import Action, audit_record, audit_verify, chain_for
+from mentorship.models import AuditEvent, ConfidentialAuditEvent, User
 from promotions.models import Statement, text_sha256
 from promotions.services import consent_grant, statement_create, statement_submit
 from tests.concurrency import run_together as race
@@ -67,7 +67,8 @@ def page_after(client: Client, response) -> str:
 
 
 def events(action: str, target) -> int:
-    return AuditEvent.objects.filter(action=action, target_id=str(target.pk)).count()
+    chain = chain_for(action, target._meta.label_lower)
+    return chain.model.objects.filter(action=action, target_id=str(target.pk)).count()
 
 
 def awaiting_statement(world: World, n: int) -> Statement:
@@ -261,7 +262,7 @@ def test_two_assessment_saves_at_once_lose_no_update(world):
         review.refresh_from_db()
         assert review.supervisor_assessment in texts
         # Both saves are on record, in order: the last one is the text that stands.
-        written = AuditEvent.objects.filter(
+        written = ConfidentialAuditEvent.objects.filter(
             action=Action.ASSESSMENT_WRITTEN, target_id=str(review.pk)
         ).order_by("pk")
         assert written.count() == before + 2

@@ -17,7 +17,7 @@ from django.urls import reverse
 from agreements.models import Agreement, Signature
 from mentorship.audit import audit_verify
 from mentorship.management.commands.flush import truncate_trigger_uris
-from mentorship.models import AuditEvent, Guideline
+from mentorship.models import AuditEvent, ConfidentialAuditEvent, Guideline
 from promotions.models import StatementView
 from tests.security.conftest import STATS, build_world
 from tests.security.web import browser
@@ -26,6 +26,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 APPEND_ONLY_TABLES = [
     "mentorship_auditevent",
+    "mentorship_confidentialauditevent",
     "agreements_signature",
     "promotions_statementview",
     "agreements_agreement",  # holds signed agreements
@@ -45,6 +46,9 @@ def committed():
 def fingerprint() -> dict:
     return {
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "hash")),
+        "confidential audit": list(
+            ConfidentialAuditEvent.objects.order_by("pk").values_list("pk", "hash")
+        ),
         "views": list(StatementView.objects.order_by("pk").values_list("pk", "text_sha256")),
         "agreements": list(
             Agreement.objects.order_by("pk").values_list("pk", "status", "text_sha256")
@@ -56,10 +60,14 @@ def fingerprint() -> dict:
 def attempts(world) -> list[tuple[str, object]]:
     active = world.agreements["active"]
     event = AuditEvent.objects.order_by("pk").first()
+    secret = ConfidentialAuditEvent.objects.order_by("pk").first()
     shown = StatementView.objects.first()
     sql = [
         ("UPDATE mentorship_auditevent SET action = 'forged' WHERE id = %s", [event.pk]),
         ("DELETE FROM mentorship_auditevent WHERE id = %s", [event.pk]),
+        ("UPDATE mentorship_confidentialauditevent SET action = 'forged' WHERE id = %s",
+         [secret.pk]),
+        ("DELETE FROM mentorship_confidentialauditevent WHERE id = %s", [secret.pk]),
         ("UPDATE promotions_statementview SET viewer_id = %s WHERE id = %s",
          [world.users["otto"].pk, shown.pk]),
         ("DELETE FROM promotions_statementview WHERE id = %s", [shown.pk]),
@@ -75,6 +83,10 @@ def attempts(world) -> list[tuple[str, object]]:
     orm = [
         ("bulk update audit", lambda: AuditEvent._base_manager.update(action="forged")),
         ("bulk delete audit", lambda: AuditEvent._base_manager.all().delete()),
+        ("bulk update confidential audit",
+         lambda: ConfidentialAuditEvent._base_manager.update(action="forged")),
+        ("bulk delete confidential audit",
+         lambda: ConfidentialAuditEvent._base_manager.all().delete()),
         ("bulk update shown", lambda: StatementView._base_manager.update(text_sha256="0" * 64)),
         ("bulk delete shown", lambda: StatementView._base_manager.all().delete()),
         ("bulk update guideline", lambda: Guideline.objects.update(body="forged")),
@@ -104,7 +116,7 @@ def test_bulk_orm_and_raw_sql_cannot_rewrite_history(committed):
 
 
 def row_counts() -> dict[str, int]:
-    models = (AuditEvent, Signature, StatementView, Agreement)
+    models = (AuditEvent, ConfidentialAuditEvent, Signature, StatementView, Agreement)
     counts = {model._meta.db_table: model._base_manager.count() for model in models}
     assert set(counts) == set(APPEND_ONLY_TABLES)
     return counts
