@@ -1,12 +1,17 @@
 """Fetching one confidential object for a request: visible, or a 404 that is also audited.
 
-Views fetch through a scoped queryset (visible_to). When the object exists but the user may not
-see it, the answer is the same 404 as for a missing object, and the attempt is recorded in the
-audit trail, so probing other people's pairs, agreements or statements leaves a trace.
+Views fetch through a scoped queryset (visible_to). Whatever the reason the object is not
+there for this user (missing, hidden, a malformed id), the answer is the same 404 after the
+same work: one scoped read and one `access.denied` audit write naming the requested id. Probing
+other people's pairs, agreements or statements leaves a trace, and nothing, not even the
+response time, tells a hidden object from a missing one: there is no existence check to skip
+or to take.
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
@@ -15,7 +20,8 @@ from mentorship.models import Pair
 
 
 def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
-    """Record a refused access to an existing object; return the 404 to raise."""
+    """Record a refused access to the requested id, whether or not it exists; return the 404
+    to raise."""
     audit_record(
         actor=request.user,
         action=Action.ACCESS_DENIED,
@@ -26,15 +32,31 @@ def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
     return Http404(f"No {model._meta.verbose_name} found.")
 
 
+# No row has this id: auto ids start at 1. A malformed or out-of-range id is looked up as this
+# one, because Django answers those without a query at all, which would make them cheaper.
+NO_SUCH_ID = 0
+
+
+def _lookup_id(queryset: QuerySet, pk):
+    field = queryset.model._meta.pk
+    try:
+        value = field.to_python(pk)
+    except ValidationError:
+        return NO_SUCH_ID
+    if not isinstance(value, int):
+        return NO_SUCH_ID
+    low, high = connections[queryset.db].ops.integer_field_range(field.get_internal_type())
+    return value if low <= value <= high else NO_SUCH_ID
+
+
 def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model:
     model = queryset.model
     try:
-        return queryset.get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        pass
-    if model._base_manager.filter(pk=pk).exists():
-        raise denied(request, model, pk)
-    raise Http404(f"No {model._meta.verbose_name} found.")
+        return queryset.get(pk=_lookup_id(queryset, pk))
+    except model.DoesNotExist:
+        # Deliberately no look past the scope (exists() on the base manager): that extra query
+        # and the audit write behind it were what made a hidden id slower than a missing one.
+        raise denied(request, model, pk) from None
 
 
 def pair_for(request: HttpRequest, pair_id: int) -> Pair:

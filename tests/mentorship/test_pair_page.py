@@ -149,8 +149,11 @@ def test_denied_access_is_audited_without_revealing_anything(client, pair):
     outsider = UserFactory()
     client.force_login(outsider)
     client.get(pair.get_absolute_url())
-    client.get(reverse("mentorship:pair", args=[pair.pk + 1000]))  # missing: nothing to record
-    event = AuditEvent.objects.get(action="access.denied")
+    missing_url = reverse("mentorship:pair", args=[pair.pk + 1000])
+    client.get(missing_url)  # recorded alike: the same work as a hidden pair (issue 12)
+    event, missing = AuditEvent.objects.filter(action="access.denied").order_by("pk")
     assert event.actor == outsider
     assert (event.target_type, event.target_id) == ("mentorship.pair", str(pair.pk))
     assert event.payload == {"method": "GET", "path": pair.get_absolute_url()}
+    assert (missing.target_type, missing.target_id) == ("mentorship.pair", str(pair.pk + 1000))
+    assert missing.payload == {"method": "GET", "path": missing_url}
