@@ -35,9 +35,10 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from promotions import breach_lexicon as lex
+from promotions import breach_model
 from promotions.breach_lexicon import words
 
 BLOCK = "block"
@@ -443,6 +444,7 @@ def _marker_stems() -> dict[str, tuple[tuple[str, ...], ...]]:
     return {
         "past": _phrase_stems(lex.PAST_MARKERS),
         "growth": _phrase_stems(lex.GROWTH_MARKERS),
+        "doubt": _phrase_stems(tuple(m.replace("i'd", "i would") for m in lex.DOUBT_MARKERS)),
         "mentor": _phrase_stems(
             tuple(m.replace("i've", "i have").replace("i'm", "i am") for m in lex.MENTOR_FRAMES)
         ),
@@ -562,6 +564,25 @@ def _own_feeling(tokens: list[_Token], clause_start: int, first: int) -> bool:
             stem(word) in lex.SELF_IMAGE_VERBS
             and i + 1 < first
             and tokens[i + 1].word in ("herself", "himself", "themselves")
+        ):
+            return True
+    return False
+
+
+_MODALS = frozenset(words("could can should might would"))
+
+
+def _discussed(tokens: list[_Token], first: int) -> bool:
+    """The words are the topic of a mentoring question ("how to handle an engineer who was
+    brilliant but abrasive", "how she could recognise a top performer"), not a verdict."""
+    for i in range(first):
+        if tokens[i].word not in ("how", "whether"):
+            continue
+        nxt = tokens[i + 1].word if i + 1 < first else ""
+        after = tokens[i + 2].word if i + 2 < first else ""
+        if nxt == "to" or (
+            (nxt in lex.MENTEE_REFS or tokens[i + 1].name or nxt in ("i", "we"))
+            and after in _MODALS
         ):
             return True
     return False
@@ -773,10 +794,18 @@ def _judge(
         return None
     if _own_feeling(tokens, clause_start, hit.first):
         return None
+    if _discussed(tokens, hit.first):
+        return None
     if _past_left_behind(sentence_stems, clause_start, hit.first, statement_stems):
         return None
     if _negated(tokens, clause_start, hit.first, hit.last):
         polarity = -polarity
+    elif (
+        category == "readiness_verdict"
+        and polarity > 0
+        and _has_marker(sentence_stems, _marker_stems()["doubt"])
+    ):
+        polarity = -1
     if polarity < 0:
         if category == "positive_verdict":
             category = (
@@ -840,6 +869,7 @@ def assess(text: str, program_phrases: Iterable[tuple[str, str]] = ()) -> Assess
         o_start = text.index(sentence, o_start) if sentence else o_start
         clause_starts = _clause_bounds(tokens)
         sentence_stems = [t.stem for t in tokens]
+        sentence_findings: list[Finding] = []
         for hit in _sentence_hits(tokens):
             judged = _judge(hit, tokens, clause_starts, sentence_stems, statement_stems)
             if judged is None:
@@ -852,7 +882,7 @@ def assess(text: str, program_phrases: Iterable[tuple[str, str]] = ()) -> Assess
                 if tokens[i].stem != _BOUNDARY
             )
             words = _merge(text, words)
-            findings.append(
+            sentence_findings.append(
                 Finding(
                     verdict=verdict,
                     category=category,
@@ -865,10 +895,98 @@ def assess(text: str, program_phrases: Iterable[tuple[str, str]] = ()) -> Assess
                     source="built-in",
                 )
             )
+        findings += _with_model(text, origin, tokens, sentence, o_start, sentence_findings)
     findings += _program_findings(text, norm, origin, program_phrases, sentences)
     findings.sort(key=lambda f: f.words[0].start if f.words else 0)
     verdict = max((f.verdict for f in findings), key=_VERDICT_RANK.__getitem__, default=PASS)
     return Assessment(text=text, verdict=verdict, findings=tuple(findings))
+
+
+# The learned layer's say (breach_model.py): it adds a finding to a sentence the rules found
+# nothing in when it is confident the sentence is a breach, and it overrules the rules when it is
+# confident a sentence they flagged is advocacy.
+MODEL_FLAGS_AT = 0.5
+MODEL_CLEARS_BELOW = 0.1
+# Some n-gram of the sentence must weigh towards a breach, so that a short sentence the model
+# knows nothing about ("Innocent words.") is not flagged on the prior alone and every learned
+# finding has words to show.
+MODEL_EVIDENCE_AT = 0.2
+# A learned finding is a caution only when the model is fairly sure the verdict is positive: a
+# negative verdict let through with a caution harms the mentee, a positive one blocked does not.
+MODEL_POSITIVE_AT = 0.6
+MODEL_NEGATIVE_BELOW = 0.02
+
+
+def _with_model(
+    text: str,
+    origin: list[int],
+    tokens: list[_Token],
+    sentence: str,
+    sentence_start: int,
+    rule_findings: list[Finding],
+) -> list[Finding]:
+    prediction = breach_model.predict(tokens)
+    if prediction is None:
+        return rule_findings
+    if rule_findings:
+        if prediction.breach < MODEL_CLEARS_BELOW:
+            return []
+        if prediction.breach >= MODEL_FLAGS_AT and prediction.positive < MODEL_NEGATIVE_BELOW:
+            # A positive word in a negative verdict ("not by a small margin", "a head of"): the
+            # rules read the word, the model the sentence.
+            return [
+                replace(f, verdict=BLOCK, category=prediction.category)
+                if f.verdict == CAUTION
+                else f
+                for f in rule_findings
+            ]
+        return rule_findings
+    if (
+        prediction.breach < MODEL_FLAGS_AT
+        or prediction.strongest < MODEL_EVIDENCE_AT
+        or not prediction.evidence
+    ):
+        return []
+    # The model reads words, not frames: the rules' frames still apply to what it found, so the
+    # mentee's own worries, a past left behind, a topic of discussion, or the mentor or someone
+    # else as the subject are not verdicts on the mentee.
+    first = min(f.first for f in prediction.evidence)
+    clause_start = _clause_bounds(tokens)[first]
+    stems = [t.stem for t in tokens]
+    if (
+        _own_feeling(tokens, 0, first)
+        or _past_left_behind(stems, clause_start, first, stems)
+        or _discussed(tokens, first)
+        or _holder(tokens, clause_start, first, [t.word for t in tokens]) == "other"
+    ):
+        return []
+    if prediction.positive >= MODEL_POSITIVE_AT:
+        category, verdict = "positive_verdict", CAUTION
+    else:
+        category, verdict = prediction.category, BLOCK
+    explanation, reframe = lex.EXPLANATIONS[category]
+    spans = sorted(
+        {
+            (tokens[i].start, tokens[i].end)
+            for feature in prediction.evidence
+            for i in range(feature.first, feature.last + 1)
+            if tokens[i].stem != _BOUNDARY
+        }
+    )
+    words = _merge(text, tuple(_span(text, origin, s, e) for s, e in spans))
+    return [
+        Finding(
+            verdict=verdict,
+            category=category,
+            sentence=sentence,
+            sentence_start=sentence_start,
+            words=words,
+            explanation=explanation,
+            reframe=reframe,
+            phrase="learned: " + ", ".join(f.key[2:] for f in prediction.evidence),
+            source="built-in",
+        )
+    ]
 
 
 def _merge(text: str, words: tuple[Span, ...]) -> tuple[Span, ...]:

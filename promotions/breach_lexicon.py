@@ -208,6 +208,18 @@ MENTOR_FRAMES = (
     "mentoring",
     "judging by",
 )
+# Doubt about readiness, however it is worded: a readiness verdict in a sentence that carries one
+# is a negative verdict ("I'd give it another year before they're promotable", "I have
+# reservations about whether they are ready"), not advocacy.
+DOUBT_MARKERS = (
+    "reservation", "reservations", "doubt", "doubts", "doubtful", "hesitate", "hesitant",
+    "question whether", "question if", "wonder whether", "wonder if", "not convinced",
+    "unconvinced", "not sure", "unsure", "not certain", "another year", "another cycle",
+    "a year or two", "next year", "next cycle", "not this cycle", "not this year", "not now",
+    "not yet", "probably not", "would be lying", "i'd be lying", "premature", "too early",
+    "too soon", "give it", "wait", "hold off", "not quite", "not there", "away from",
+    "worried", "concern", "concerned", "risky", "a stretch", "gamble", "not ready",
+)  # fmt: skip
 NEGATORS = frozenset(words("not never no nor hardly barely seldom rarely doubt without"))
 # Words after which an adjective is predicative ("she is careless with data"), not attributive.
 PREDICATE_FOLLOWERS = frozenset(

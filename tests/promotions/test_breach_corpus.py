@@ -1,5 +1,8 @@
-"""The breach guard meets the issue's targets on its development corpus, and the corpus holds
-what the issue requires. (The held-out split is judged in CI by `breach_eval --check`.)"""
+"""The breach guard on its development corpus (every breach_corpus_dev*.jsonl: three authors'
+batches), and the corpus holds what the issue requires. The learned layer is trained on these
+files, so the figures here are fit figures, not a measure of generalisation: that is the held-out
+split, judged in CI by `breach_eval --check`, and measured across authors by training on two
+batches and evaluating on the third."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from django.core.management import call_command
 
 from promotions.breach import BLOCK, PASS, assess
 
-DEV = Path(__file__).resolve().parents[1] / "data" / "breach_corpus_dev.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+DEV = sorted(DATA.glob("breach_corpus_dev*.jsonl"))
 BREACH_CATEGORIES = {
     "work_quality", "competence", "conduct", "readiness_verdict", "peer_comparison",
     "disguised", "positive_verdict",
@@ -41,29 +45,39 @@ ISSUE_SENTENCES = [
 
 
 def rows() -> list[dict]:
-    return [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
+    return [
+        json.loads(line)
+        for path in DEV
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
 
 
 def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
+    assert [p.name for p in DEV] == [
+        "breach_corpus_dev.jsonl", "breach_corpus_dev_b.jsonl", "breach_corpus_dev_c.jsonl",
+    ]  # fmt: skip
     corpus = rows()
     labels = Counter(r["label"] for r in corpus)
-    assert len(corpus) >= 320
-    assert labels["breach"] >= 150
-    assert labels["acceptable"] >= 150
+    assert len(corpus) >= 890
+    assert labels["breach"] >= 470
+    assert labels["acceptable"] >= 420
     assert {r["category"] for r in corpus if r["label"] == "breach"} == BREACH_CATEGORIES
     assert {r["category"] for r in corpus if r["label"] == "acceptable"} == ACCEPTABLE_CATEGORIES
     texts = {r["text"] for r in corpus}
     assert [s for s in ISSUE_SENTENCES if s not in texts] == []
 
 
-def test_the_guard_meets_the_targets_on_the_dev_corpus():
+def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     corpus = rows()
     breaches = [assess(r["text"]).verdict for r in corpus if r["label"] == "breach"]
     acceptable = [assess(r["text"]).verdict for r in corpus if r["label"] == "acceptable"]
     flagged = sum(v != PASS for v in breaches) / len(breaches)
     blocked = sum(v == BLOCK for v in breaches) / len(breaches)
     passed = sum(v == PASS for v in acceptable) / len(acceptable)
-    assert (flagged >= 0.95, blocked >= 0.85, passed >= 0.95) == (True, True, True), (
+    # Measured when the three batches were folded together: 99.2% / 85.8% / 99.8%. Blocked is
+    # bounded by the positive verdicts, which are cautioned, not blocked (about 14% of breaches).
+    assert (flagged >= 0.99, blocked >= 0.85, passed >= 0.99) == (True, True, True), (
         flagged, blocked, passed,
     )  # fmt: skip
 

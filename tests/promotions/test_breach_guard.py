@@ -126,6 +126,34 @@ def test_negation_and_hedging_turn_the_verdict(text, verdict):
     assert assess(text).verdict == verdict
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Honestly, I'd give it another year before they're promotable.",
+        "I have reservations about whether they are ready to lead the platform group.",
+        "If you're asking whether Rosa should get the promotion, my answer is probably not "
+        "this cycle.",
+    ],
+)
+def test_a_readiness_verdict_hedged_with_doubt_is_blocked(text):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    assert "readiness_verdict" in {f.category for f in assessment.blocks}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They asked how to recognise a top performer on their team without making the others "
+        "feel overlooked.",
+        "Connor sought my view on how to handle an engineer who was technically brilliant but "
+        "abrasive with other teams.",
+    ],
+)
+def test_a_judgment_that_is_the_topic_of_a_mentoring_question_passes(text):
+    assert assess(text).verdict == PASS, assess(text).findings
+
+
 # --- Disguises and inflections ------------------------------------------------------------
 
 

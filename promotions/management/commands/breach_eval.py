@@ -21,9 +21,11 @@ from django.core.management.base import BaseCommand, CommandError
 from promotions.breach import BLOCK, CAUTION, PASS, assess
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
+# The development split is every batch written for tuning (breach_corpus_dev*.jsonl: the first
+# author's and two more authors' batches); the held-out file is never one of them.
 SPLITS = {
-    "dev": DATA / "breach_corpus_dev.jsonl",
-    "heldout": DATA / "breach_corpus_heldout.jsonl",
+    "dev": sorted(DATA.glob("breach_corpus_dev*.jsonl")),
+    "heldout": [DATA / "breach_corpus_heldout.jsonl"],
 }
 TARGETS = {
     "flagged": 0.95,  # breaches flagged (block or caution)
@@ -119,13 +121,14 @@ class Command(BaseCommand):
         assess("Warm-up: she is not ready.")  # load the lexicons before timing
         results = {}
         for name in names:
-            path = SPLITS[name]
-            if not path.exists():
+            paths = [p for p in SPLITS[name] if p.exists()]
+            if not paths:
                 if check and name == "heldout":
-                    raise CommandError(f"{path} is missing.")
-                self.stdout.write(f"{name}: {path} not present, skipped.")
+                    raise CommandError(f"{SPLITS[name][0]} is missing.")
+                self.stdout.write(f"{name}: no corpus file present, skipped.")
                 continue
-            results[name] = self.evaluate(name, load(path), show_misses=misses)
+            rows = [row for path in paths for row in load(path)]
+            results[name] = self.evaluate(name, rows, show_misses=misses)
         if check:
             failed = results["heldout"].misses()
             if failed:

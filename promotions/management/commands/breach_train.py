@@ -1,0 +1,119 @@
+"""Train the breach guard's linear layer (promotions/breach_model.py) from the development corpus.
+
+Reads tests/data/breach_corpus_dev*.jsonl (never the held-out split: the guard is not tuned on
+it) and writes promotions/breach_weights.json. Pure Python and deterministic: the same files give
+the same weights, so the file in the repository can be rebuilt and compared in review.
+
+Each acceptable row is split into its sentences, because the guard judges sentence by sentence.
+A multi-sentence breach row has one breaching sentence, not marked: a first model trained on the
+rest picks it (the sentence it finds most like a breach), and the final model learns from that.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from promotions import breach, breach_model
+from promotions.management.commands.breach_eval import load
+
+DATA = Path(settings.BASE_DIR) / "tests" / "data"
+CATEGORIES = [
+    "work_quality", "competence", "conduct", "readiness_verdict", "peer_comparison",
+    "positive_verdict",
+]  # fmt: skip
+MIN_COUNT = 2  # a feature seen in one training sentence only is one author's accident
+
+
+def sentence_keys(text: str) -> list[list[str]]:
+    norm, _ = breach._normalise(text)
+    out = []
+    for start, end in breach._sentences(norm):
+        tokens = breach._tokens(norm, start, end)
+        if tokens:
+            out.append(sorted({f.key for f in breach_model.features(tokens)}))
+    return out
+
+
+def _rounded(value: float) -> float:
+    return round(value, 4)
+
+
+class Command(BaseCommand):
+    help = "Train the breach guard's linear layer from the development corpus."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--data",
+            nargs="*",
+            type=Path,
+            help="Corpus files (default: every tests/data/breach_corpus_dev*.jsonl).",
+        )
+        parser.add_argument("--out", type=Path, default=breach_model.WEIGHTS)
+
+    def handle(self, *args, data, out, **options):
+        paths = data or sorted(DATA.glob("breach_corpus_dev*.jsonl"))
+        if any("heldout" in p.name for p in paths):
+            raise CommandError("The held-out split is never trained on.")
+        rows = [row for path in paths for row in load(path)]
+        single: list[tuple[list[str], int]] = []
+        multi: list[tuple[list[list[str]], str]] = []
+        for row in rows:
+            sentences = sentence_keys(row["text"])
+            if row["label"] == "acceptable":
+                single += [(keys, 0) for keys in sentences]
+            elif len(sentences) == 1:
+                single.append((sentences[0], 1))
+            else:
+                multi.append((sentences, row["category"]))
+        counts = Counter(k for keys, _ in single for k in keys)
+        counts.update(k for sentences, _ in multi for keys in sentences for k in keys)
+        kept = {k for k, n in counts.items() if n >= MIN_COUNT}
+
+        def prune(keys: list[str]) -> list[str]:
+            return [k for k in keys if k in kept]
+
+        binary_rows = [(prune(keys), label) for keys, label in single]
+        bias, weights = breach_model.train_logistic(binary_rows)
+        chosen = []
+        for sentences, category in multi:
+            best = max(sentences, key=lambda keys: sum(weights.get(k, 0.0) for k in keys))
+            chosen.append((prune(best), category))
+        bias, weights = breach_model.train_logistic(binary_rows + [(k, 1) for k, _ in chosen])
+
+        # The category model learns from breaches whose category names what they judge.
+        category_rows = []
+        for row in rows:
+            if row["label"] != "breach" or row["category"] not in CATEGORIES:
+                continue
+            sentences = sentence_keys(row["text"])
+            if len(sentences) == 1:
+                category_rows.append((prune(sentences[0]), row["category"]))
+        category_rows += [(keys, category) for keys, category in chosen if category in CATEGORIES]
+        c_bias, c_weights = breach_model.train_softmax(category_rows, CATEGORIES)
+
+        model = {
+            "trained_on": [p.name for p in paths],
+            "binary": {
+                "bias": _rounded(bias),
+                "weights": {k: _rounded(w) for k, w in sorted(weights.items()) if abs(w) >= 0.005},
+            },
+            "category": {
+                "classes": CATEGORIES,
+                "bias": {c: _rounded(b) for c, b in c_bias.items()},
+                "weights": {
+                    k: [_rounded(w) for w in row]
+                    for k, row in sorted(c_weights.items())
+                    if max(abs(w) for w in row) >= 0.005
+                },
+            },
+        }
+        out.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
+        self.stdout.write(
+            f"{out}: {len(model['binary']['weights'])} weights from {len(rows)} statements "
+            f"({len(binary_rows) + len(chosen)} sentences) in {', '.join(p.name for p in paths)}"
+        )
