@@ -6,7 +6,8 @@ peers, is a performance review: the supervisor's and leadership's role. A negati
 the mentee, so it is blocked; a positive job-performance verdict is cautioned, so the mentor is
 asked to speak to what they saw instead.
 
-`assess` is a pure, local function (no network, no model): text in, verdict and findings out.
+`assess` is a pure, local function (no network, nothing downloaded): text in, verdict and
+findings out.
 
 1. Normalise, keeping each character's offset in the original text: NFKC, accents dropped,
    format characters (zero-width spaces and joiners, soft hyphens, bidi marks) removed,
@@ -23,6 +24,12 @@ asked to speak to what they saw instead.
    or readiness grounded in the mentoring ("from what I have seen in our sessions").
 4. A predicative adjective the lexicon does not know is weighed with VADER's valence lexicon,
    so "her code is atrocious" is caught as well as the listed words.
+
+5. A linear model trained on the development corpus (breach_model.py, weights in
+   breach_weights.json, rebuilt by `manage.py breach_train`) reads each sentence as a whole:
+   it flags a verdict no rule lists ("a safe pair of hands", "would look green next to the other
+   directors") with the n-grams that weighed most as its words, within the rules' frames, and it
+   clears a rule hit it is sure is advocacy or upgrades a rule's caution it is sure is negative.
 
 Program phrases (BreachPhrase rows) are matched on the normalised text and always block.
 `find_breaches` keeps the old callers working: it returns the blocking findings only.
