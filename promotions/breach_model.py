@@ -88,6 +88,11 @@ def features(tokens: Sequence[TokenLike]) -> list[Feature]:
     return out
 
 
+def _says_something(key: str) -> bool:
+    """Is there a word in the n-gram, not only who it is about ("@n @n" from two names)?"""
+    return any(unit[:1] not in ("@", "#") for unit in key[2:].split())
+
+
 @dataclass(frozen=True)
 class Prediction:
     breach: float  # probability that the sentence evaluates the mentee as an employee
@@ -132,7 +137,7 @@ def predict(tokens: Sequence[TokenLike], *, evidence: int = 3) -> Prediction | N
         w = weights.get(feature.key)
         if w is not None:
             z += w
-            if w > 0:
+            if w > 0 and _says_something(feature.key):
                 contributions.append((w, feature))
     contributions.sort(key=lambda c: -c[0])
     categories = model["category"]

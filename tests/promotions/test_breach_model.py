@@ -69,6 +69,8 @@ def test_without_its_weights_the_guard_falls_back_to_the_rules(monkeypatch, tmp_
     "text",
     [
         "Innocent words.",
+        # Names alone are who a sentence is about, not what it says.
+        "Canary14AwaitingText Sentinel14AwaitingText",
         "Part of that was on me.",
         "Ryo and I mostly talk about career paths. He has been weighing up a move into product.",
         # The rules' frames hold for what the model finds: a topic of discussion.
