@@ -1,9 +1,11 @@
 """Admin site: program admins create and staff reviews and configure breach phrases.
 
 Never rendered here, even for superusers: statement text, decline reasons and the supervisor's
-assessment. Statements are listed read-only by state and dates; a user sees no statement of a
-review they sit on (the panel learns nothing about unshared input by any path) nor any about
-themselves. Status changes and panel changes go through services.py, which audit them.
+assessment. Statements are not in the admin at all: whether a mentor wrote a draft, and what
+the mentee decided, are confidential too (a list of statements by state would single out one
+review's input), and program admins have nothing to do with them; the program dashboard shows
+their states only as figures under disclosure control. Status changes and panel changes go
+through services.py, which audit them.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from django.db.models import Count
 
 from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
-from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
-from promotions.permissions import hidden_statement_ids
+from promotions.models import BreachPhrase, PanelSeat, PromotionReview
 from promotions.services import (
     REVIEW_TRANSITIONS,
     review_change_status,
@@ -190,42 +191,6 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
     )
     def close_reviews(self, request, queryset):
         self._change_status(request, queryset, PromotionReview.Status.CLOSED)
-
-
-@admin.register(Statement)
-class StatementAdmin(AllowListAdmin):
-    """States, kinds and dates only. There is no way to see or change a statement here."""
-
-    list_display = [
-        "__str__", "review", "mentor", "kind", "state", "submitted_at", "consented_at",
-        "declined_at", "withdrawn_at", "updated_at",
-    ]  # fmt: skip
-    list_filter = ["state", "kind", "review__program", "review__status"]
-    search_fields = [
-        "review__candidate__full_name", "review__target_role", "pair__mentor__full_name",
-    ]  # fmt: skip
-    list_select_related = ["review", "review__candidate", "pair", "pair__mentor"]
-    fields = [
-        "review", "mentor", "kind", "state", "created_at", "updated_at", "submitted_at",
-        "consented_at", "consent_text_sha256", "declined_at", "withdrawn_at", "withdrawal_cause",
-    ]  # fmt: skip
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).exclude(pk__in=hidden_statement_ids(request.user))
-
-    @admin.display(description="Mentor", ordering="pair__mentor__full_name")
-    def mentor(self, statement: Statement) -> str:
-        return str(statement.pair.mentor)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(BreachPhrase)

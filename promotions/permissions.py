@@ -231,21 +231,3 @@ rules.add_perm("promotions.decline_consent", can_decline)
 rules.add_perm("promotions.withdraw_consent", can_withdraw)
 rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
 
-
-def hidden_statement_ids(user):
-    """Ids of the statements a user must learn nothing about even as a program admin (the
-    admin's list of statements; their audit events are in the confidential chain, which no
-    admin page shows): those of a review whose panel they sit on,
-    since no state or date of unshared input reaches the panel, and those about themselves,
-    since a mentee's drafts are not theirs to know about.
-
-    One id list per role, each found through an index from the user, as in
-    StatementQuerySet.visible_to: an OR of the two conditions makes PostgreSQL read every
-    statement (115 ms at 100,000 statements).
-    """
-    from promotions.models import Statement
-
-    statements = Statement._base_manager.order_by()
-    on_panel = statements.filter(review__seats__user=user).values_list("pk", flat=True)
-    about_them = statements.filter(pair__mentee=user).values_list("pk", flat=True)
-    return on_panel.union(about_them, all=True)

@@ -243,7 +243,6 @@ ADMIN_MODELS = [
         9,
         "program filter choices, count, full count, page rows (+panel size, people)",
     ),
-    ("promotions_statement", 9, "program filter choices, count, full count, page rows (+people)"),
     ("promotions_breachphrase", 9, "program filter choices, count, full count, page rows"),
 ]
 # A superuser skips the two permission queries and the nav's group check.

@@ -28,7 +28,6 @@ def records(world: World) -> dict[str, object]:
         "agreements_signature": world.agreements["active"].signatures.first(),
         "mentorship_auditevent": AuditEvent.objects.order_by("pk").first(),
         "mentorship_guideline": world.guideline,  # published
-        "promotions_statement": world.statements["shared"],
         "promotions_promotionreview": world.reviews["closed"],
     }
 
@@ -38,7 +37,6 @@ ALTERED = {
     "agreements_signature": {"typed_name": "Someone Else", "text_sha256": "0" * 64},
     "mentorship_auditevent": {"action": "forged", "payload": "{}"},
     "mentorship_guideline": {"title": "Forged", "body": "Forged body."},
-    "promotions_statement": {"state": "draft", "text": "Forged."},
     "promotions_promotionreview": {"target_role": "Forged", "status": "open"},
 }
 
