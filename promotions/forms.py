@@ -29,6 +29,18 @@ class StatementForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    send_with_caution = forms.BooleanField(
+        label=(
+            "Send it with the caution: I have read why the breach guard cautions this text, "
+            "and the mentee will be told why before they decide"
+        ),
+        required=False,
+    )
+    # The SHA-256 of the text the page showed with the caution: confirming covers that text
+    # only, so a changed text is cautioned (and confirmed) again.
+    caution_seen = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$", required=False, widget=forms.HiddenInput
+    )
 
     def __init__(
         self,
@@ -36,10 +48,17 @@ class StatementForm(forms.Form):
         kind: str,
         suggestions: list[str] | None = None,
         may_ask: bool = True,
+        caution_sha256: str = "",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # The confirmation is offered only beside a caution the page shows, for its text.
+        if caution_sha256 and may_ask:
+            self.fields["caution_seen"].initial = caution_sha256
+        elif not self.is_bound or not self.data.get("caution_seen"):
+            del self.fields["send_with_caution"]
+            del self.fields["caution_seen"]
         if kind == Statement.Kind.ENGAGEMENT and suggestions:
             self.fields["facts"].choices = [(s, s) for s in suggestions]
         else:
@@ -82,6 +101,13 @@ class StatementForm(forms.Form):
     @property
     def wants_consent(self) -> bool:
         return self.data.get("action") == "Save and ask for consent"
+
+    @property
+    def caution_confirmed_for(self) -> str:
+        """The text hash the mentor confirmed sending with its caution ("" if they did not)."""
+        if not self.cleaned_data.get("send_with_caution"):
+            return ""
+        return self.cleaned_data.get("caution_seen", "")
 
 
 class DeclineForm(forms.Form):

@@ -349,6 +349,22 @@ DECLINED_IS_FINAL = (
 )
 
 
+# What the mentee reads beside a statement the breach guard cautioned, per category. Written
+# for the person the statement is about (the guard's own explanations address the mentor).
+GUARD_CAUTION_NOTES = {
+    "positive_verdict": (
+        "It reads as a verdict on your job performance, even though a favourable one. Such "
+        "verdicts are your supervisor's and leadership's to give, not your mentor's."
+    ),
+    "work_quality": "It may judge the quality, speed or reliability of your work.",
+    "competence": "It may assess your competence or skills against the role.",
+    "conduct": "It may judge your conduct, character or attitude at work.",
+    "readiness_verdict": "It may give a verdict on your readiness for the role.",
+    "peer_comparison": "It may compare you with your peers or with a bar for the role.",
+}
+GUARD_CAUTION_NOTE_OTHER = "It may evaluate you as an employee rather than as a mentee."
+
+
 class Statement(models.Model):
     """A mentor's input for a review. Its text is confidential: see querysets.visible_to.
 
@@ -384,6 +400,14 @@ class Statement(models.Model):
     decline_reason = models.TextField(blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawal_cause = models.CharField(max_length=10, choices=WithdrawalCause.choices, blank=True)
+    # The breach guard's cautions on the text as sent, which the mentor confirmed: categories
+    # only (space-separated), so the mentee's consent page can say why. Recorded when sending
+    # and cleared with any edit, because it speaks about exactly the text that was sent.
+    guard_cautions = models.CharField(max_length=200, blank=True, default="", editable=False)
+    # How often the guard refused to send this statement. A count, never the refused text:
+    # the program dashboard releases it per program, in blocks of closed reviews. Not reset by
+    # edits, since it counts attempts, not the present text.
+    blocked_sends = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StatementQuerySet.as_manager()
 
@@ -406,6 +430,7 @@ class Statement(models.Model):
                         decline_reason="",
                         withdrawn_at__isnull=True,
                         withdrawal_cause="",
+                        guard_cautions="",  # a caution is recorded only for the text sent
                     )
                     | Q(
                         state="awaiting_consent",
@@ -491,6 +516,14 @@ class Statement(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.review.is_closed
+
+    @property
+    def caution_notes(self) -> list[str]:
+        """For the mentee: why the guard cautioned the text they are asked about."""
+        return [
+            GUARD_CAUTION_NOTES.get(category, GUARD_CAUTION_NOTE_OTHER)
+            for category in self.guard_cautions.split()
+        ]
 
 
 class StatementView(AppendOnlyModel):

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -28,7 +29,7 @@ from agreements.models import Agreement
 from mentorship.audit import Action, audit_record
 from mentorship.models import Pair, User
 from promotions import notifications
-from promotions.breach import BreachFinding, find_breaches
+from promotions.breach import Assessment, Finding, assess
 from promotions.models import (
     DECLINED_IS_FINAL,
     BreachPhrase,
@@ -65,15 +66,37 @@ REVIEW_TRANSITIONS = {
 
 
 class BreachError(ValidationError):
-    """The statement evaluates the mentee as an employee; it carries the findings."""
+    """The guard blocks the statement: it evaluates the mentee as an employee, negatively. It
+    carries the blocking findings."""
 
-    def __init__(self, findings: Sequence[BreachFinding]):
+    def __init__(self, findings: Sequence[Finding]):
         self.findings = list(findings)
         words = ", ".join(f"“{f.found}”" for f in self.findings)
         super().__init__(
             f"It was not sent: it contains words that evaluate the mentee as an employee "
             f"({words}). Mentor input speaks to the person as mentee; see why below."
         )
+
+
+class CautionError(ValidationError):
+    """The guard cautions the statement and the mentor has not confirmed sending this text."""
+
+    code = "caution_unconfirmed"
+
+    def __init__(self, findings: Sequence[Finding]):
+        self.findings = list(findings)
+        words = ", ".join(f"“{f.found}”" for f in self.findings)
+        super().__init__(
+            f"It was not sent: the breach guard cautions that it reads as a verdict on the "
+            f"mentee's job performance ({words}). Read why below, then rewrite it, or confirm "
+            "that you want to send it with the caution.",
+            code=self.code,
+        )
+
+
+def caution_categories(assessment: Assessment) -> str:
+    """What Statement.guard_cautions records: the categories, never the words."""
+    return " ".join(sorted({f.category for f in assessment.cautions}))
 
 
 # --- Reads used by services and views -----------------------------------------------------
@@ -85,8 +108,8 @@ def program_phrases(program_id: int) -> list[tuple[str, str]]:
     )
 
 
-def statement_breaches(statement: Statement) -> list[BreachFinding]:
-    return find_breaches(statement.text, program_phrases(statement.review.program_id))
+def statement_assessment(statement: Statement) -> Assessment:
+    return assess(statement.text, program_phrases(statement.review.program_id))
 
 
 def _locked_statement(statement_id: int) -> Statement:
@@ -295,6 +318,7 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     statement.decline_reason = ""
     statement.withdrawn_at = None
     statement.withdrawal_cause = ""
+    statement.guard_cautions = ""
     statement.full_clean()
     statement.save()
     audit_record(
@@ -312,11 +336,32 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     return statement
 
 
-@transaction.atomic
 def statement_submit(
-    *, statement_id: int, mentor: User, request: HttpRequest | None = None
+    *,
+    statement_id: int,
+    mentor: User,
+    caution_confirmed_for: str = "",
+    request: HttpRequest | None = None,
 ) -> Statement:
-    """Send a draft to the mentee for consent, unless the breach guard flags it."""
+    """Send a draft to the mentee for consent, unless the breach guard blocks it, or cautions it
+    and the mentor has not confirmed this very text (`caution_confirmed_for`: its SHA-256, as
+    the form showed it with the caution)."""
+    statement, refusal = _submit(
+        statement_id=statement_id,
+        mentor=mentor,
+        caution_confirmed_for=caution_confirmed_for,
+        request=request,
+    )
+    # Raised only after the commit: the count of blocked attempts must survive the refusal.
+    if refusal is not None:
+        raise refusal
+    return statement
+
+
+@transaction.atomic
+def _submit(
+    *, statement_id: int, mentor: User, caution_confirmed_for: str, request: HttpRequest | None
+) -> tuple[Statement, ValidationError | None]:
     statement = _locked_statement(statement_id)
     if not can_submit_for_consent(mentor, statement):
         raise _refusal(
@@ -328,11 +373,17 @@ def statement_submit(
     allowance = consent_request_allowance(statement.review, statement.pair)
     if not allowance.allowed:
         raise ValidationError(allowance.reason)
-    findings = statement_breaches(statement)
-    if findings:
-        raise BreachError(findings)
+    assessment = statement_assessment(statement)
+    if assessment.blocks:
+        # No audit event: the audit log is readable by program admins, and a block says
+        # something about this one statement's text. The dashboard counts it, in blocks.
+        Statement.objects.filter(pk=statement.pk).update(blocked_sends=F("blocked_sends") + 1)
+        return statement, BreachError(assessment.blocks)
+    if assessment.cautions and caution_confirmed_for != text_sha256(statement.text):
+        return statement, CautionError(assessment.cautions)
     statement.state = Statement.State.AWAITING_CONSENT
     statement.submitted_at = timezone.now()
+    statement.guard_cautions = caution_categories(assessment)
     statement.full_clean()
     statement.save()
     ConsentRequest.objects.create(
@@ -349,7 +400,7 @@ def statement_submit(
         payload={"statement": statement.pk, "review": statement.review_id, "kind": statement.kind},
     )
     notifications.consent_requested(statement=statement)
-    return statement
+    return statement, None
 
 
 # --- Statements: the mentee ---------------------------------------------------------------

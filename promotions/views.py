@@ -11,6 +11,8 @@ page's predicate; anyone else gets 404, never a hint that the object exists.
 
 from __future__ import annotations
 
+import itertools
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -19,13 +21,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
 from mentorship.selectors import page_of
-from promotions.breach import BreachFinding, find_breaches
+from promotions.breach import BLOCK, PASS, Assessment, Finding, assess
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
 from promotions.models import (
@@ -57,6 +60,7 @@ from promotions.permissions import (
 from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
     BreachError,
+    CautionError,
     assessment_write,
     consent_decline,
     consent_grant,
@@ -119,6 +123,88 @@ def _why_not_editable(statement: Statement) -> str:
     if statement.state == Statement.State.DECLINED:
         return DECLINED_IS_FINAL
     return agreement_gate(statement.pair, statement.kind).reason
+
+
+# --- What the breach guard found, as the mentor sees it ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the statement's text as written; flagged runs name their findings' numbers."""
+
+    text: str
+    verdict: str = ""  # "block" or "caution" for flagged words
+    refs: str = ""  # the numbers of the findings in the list below the text
+
+
+@dataclass(frozen=True)
+class NumberedFinding:
+    number: int
+    finding: Finding
+
+    @property
+    def disguised(self) -> bool:
+        """Written with invisible characters (zero-width spaces, soft hyphens, bidi marks)."""
+        return any(unicodedata.category(c) == "Cf" for w in self.finding.words for c in w.text)
+
+
+@dataclass(frozen=True)
+class GuardReport:
+    """One assessment of one text, ready for the templates: the text cut at the flagged words
+    (every piece is escaped by the template like any text), and the numbered findings."""
+
+    assessment: Assessment
+    pieces: tuple[Piece, ...]
+    findings: tuple[NumberedFinding, ...]
+    sha256: str
+
+    @property
+    def blocked(self) -> bool:
+        return self.assessment.verdict == BLOCK
+
+    @property
+    def flagged(self) -> bool:
+        return self.assessment.verdict != PASS
+
+    @property
+    def cautioned_only(self) -> bool:
+        return self.flagged and not self.blocked
+
+
+def guard_report(text: str, phrases) -> GuardReport:
+    assessment = assess(text, phrases)
+    numbered = tuple(NumberedFinding(n, f) for n, f in enumerate(assessment.findings, start=1))
+    return GuardReport(
+        assessment=assessment,
+        pieces=tuple(_pieces(text, numbered)),
+        findings=numbered,
+        sha256=text_sha256(text),
+    )
+
+
+def _pieces(text: str, findings: tuple[NumberedFinding, ...]) -> list[Piece]:
+    """The text cut at every span boundary. Spans of several findings may overlap: a run
+    covered by a blocking finding is shown as blocked."""
+    spans = [
+        (w.start, w.end, nf)
+        for nf in findings
+        for w in nf.finding.words
+        if 0 <= w.start < w.end <= len(text)
+    ]
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    pieces: list[Piece] = []
+    for start, end in itertools.pairwise(cuts):
+        covering = sorted({nf.number: nf for s, e, nf in spans if s <= start and end <= e}.items())
+        verdict = ""
+        if covering:
+            blocked = any(nf.finding.verdict == BLOCK for _, nf in covering)
+            verdict = BLOCK if blocked else "caution"
+        refs = ",".join(str(n) for n, _ in covering)
+        if pieces and pieces[-1].verdict == verdict and pieces[-1].refs == refs:
+            pieces[-1] = Piece(pieces[-1].text + text[start:end], verdict, refs)
+        else:
+            pieces.append(Piece(text[start:end], verdict, refs))
+    return pieces
 
 
 def _allowance(review: PromotionReview, pair):
@@ -221,7 +307,7 @@ class MentorRow:
     can_edit: bool
     can_submit: bool
     why_not: str = ""
-    findings: list[BreachFinding] = field(default_factory=list)
+    guard: GuardReport | None = None  # drafts only: what the guard says before sending
 
 
 @login_required
@@ -250,10 +336,10 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
                 can_edit=editable,
                 can_submit=may_ask and can_submit_for_consent(user, statement),
                 why_not="" if editable else _why_not_editable(statement),
-                findings=(
-                    find_breaches(statement.text, phrases)
+                guard=(
+                    guard_report(statement.text, phrases)
                     if statement.state == Statement.State.DRAFT
-                    else []
+                    else None
                 ),
             )
         )
@@ -269,19 +355,26 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
             "kinds": [(kind, gates[kind]) for kind in Statement.Kind],
             "may_write": can_give_input(user, review),
             "guideline": review.program.current_guideline(),
-            "any_findings": any(row.findings for row in rows),
             "allowance": allowance,
         },
     )
 
 
 def _after_save(request: HttpRequest, statement: Statement, form: StatementForm) -> HttpResponse:
-    """Optionally send for consent, then back to the mentor's page."""
+    """Optionally send for consent, then back to the mentor's page; a caution the mentor has not
+    confirmed for this text brings the form back, with the question beside the checkbox."""
     if form.wants_consent:
         try:
-            statement_submit(statement_id=statement.pk, mentor=request.user, request=request)
+            statement_submit(
+                statement_id=statement.pk,
+                mentor=request.user,
+                caution_confirmed_for=form.caution_confirmed_for,
+                request=request,
+            )
         except BreachError as exc:
             messages.error(request, f"Your draft was saved. {exc.messages[0]}")
+        except CautionError as exc:
+            return _caution_unconfirmed(request, statement, form, exc)
         except ValidationError as exc:
             statement.refresh_from_db(fields=["state"])
             if statement.state == Statement.State.AWAITING_CONSENT:
@@ -294,21 +387,59 @@ def _after_save(request: HttpRequest, statement: Statement, form: StatementForm)
                     request, "Your draft was saved but not sent. " + " ".join(exc.messages)
                 )
         else:
+            statement.refresh_from_db(fields=["guard_cautions"])
             messages.success(
                 request,
                 f"Saved and sent to {statement.pair.mentee} for consent. The panel sees it only "
-                "if they consent.",
+                "if they consent."
+                + (
+                    f" {statement.pair.mentee} is told why the breach guard cautioned it."
+                    if statement.guard_cautions
+                    else ""
+                ),
             )
     else:
-        messages.success(request, "Your draft was saved. Only you can see it.")
+        flagged = assess(statement.text, program_phrases(statement.review.program_id)).findings
+        messages.success(
+            request,
+            "Your draft was saved. Only you can see it."
+            + (" The breach guard flagged words in it: see them marked below." if flagged else ""),
+        )
     return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
 
 
+def _caution_unconfirmed(request, statement, form, exc: CautionError) -> HttpResponse:
+    """The form again, for the saved draft (nothing typed is lost), marked and asking for the
+    confirmation beside the checkbox."""
+    if form.caution_confirmed_for:
+        why = (
+            "You confirmed a caution on an earlier text. Read what the guard says about this "
+            "one, then confirm again to send it."
+        )
+    else:
+        why = "Tick this box to send it with the caution, or rewrite it."
+    confirm = StatementForm(
+        {"text": statement.text, "caution_seen": text_sha256(statement.text)},
+        kind=statement.kind,
+        may_ask=True,
+        caution_sha256=text_sha256(statement.text),
+    )
+    confirm.is_valid()
+    confirm.add_error("send_with_caution", why)
+    messages.warning(request, f"Your draft was saved. {exc.messages[0]}")
+    return _statement_form_page(
+        request, review=statement.review, pair=statement.pair, kind=statement.kind, form=confirm,
+        allowance=_allowance(statement.review, statement.pair), statement=statement, saved=True,
+    )  # fmt: skip
+
+
 def _statement_form_page(
-    request, *, review, pair, kind, form, allowance, statement=None
+    request, *, review, pair, kind, form, allowance, statement=None, saved=False, guard=None
 ) -> HttpResponse:
-    if form.is_bound and not form.is_valid():
+    if form.is_bound and not form.is_valid() and not saved:
         messages.error(request, "Your statement was not saved. Please correct it below.")
+    if guard is None:
+        guard = _draft_guard(statement)
     return render(
         request,
         "promotions/statement_form.html",
@@ -322,13 +453,24 @@ def _statement_form_page(
             "allowance": allowance,
             "panel": panel_of(review),
             "guideline": review.program.current_guideline(),
-            "findings": (
-                find_breaches(statement.text, program_phrases(review.program_id))
-                if statement is not None and statement.state == Statement.State.DRAFT
-                else []
+            "guard": guard,
+            "saved": saved,
+            # A draft's form always posts to its own edit page, also when shown after the
+            # first save of a new statement: posting again must not start another statement.
+            "form_action": (
+                reverse("promotions:statement_edit", args=[statement.pk])
+                if statement is not None
+                else ""
             ),
         },
     )
+
+
+def _draft_guard(statement: Statement | None) -> GuardReport | None:
+    """What the guard says about a draft's present text; nothing once it has been sent."""
+    if statement is None or statement.state != Statement.State.DRAFT:
+        return None
+    return guard_report(statement.text, program_phrases(statement.review.program_id))
 
 
 @login_required
@@ -392,12 +534,14 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
         else None
     )
     allowance = _allowance(review, statement.pair)
+    guard = _draft_guard(statement)
     form = StatementForm(
         request.POST or None,
         kind=statement.kind,
         suggestions=suggestions,
         may_ask=allowance is not None and allowance.allowed,
         initial={"text": statement.text},
+        caution_sha256=guard.sha256 if guard is not None and guard.cautioned_only else "",
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -410,7 +554,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
         return _after_save(request, statement, form)
     return _statement_form_page(
         request, review=review, pair=statement.pair, kind=statement.kind, form=form,
-        allowance=allowance, statement=statement,
+        allowance=allowance, statement=statement, guard=guard,
     )  # fmt: skip
 
 
@@ -418,8 +562,16 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
 @require_POST
 def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = statement_for(request, statement_id, is_author)
+    confirmed = request.POST.get("caution_seen", "")
+    if not request.POST.get("send_with_caution"):
+        confirmed = ""
     try:
-        statement_submit(statement_id=statement.pk, mentor=request.user, request=request)
+        statement_submit(
+            statement_id=statement.pk,
+            mentor=request.user,
+            caution_confirmed_for=confirmed,
+            request=request,
+        )
     except ValidationError as exc:
         _error(request, exc)
     else:
