@@ -22,8 +22,9 @@ figure derived from confidential input. Every figure is therefore one of two kin
   by status). Shown as counted.
 * confidential-derived: anything computed from questionnaire answers (the mismatch topics),
   from mentor statements (their states: whether input was written, sent, shared, declined or
-  withdrawn) or, later, from consent decisions and breach-guard verdicts. Only these are
-  controlled, by three rules that hold by construction, whatever chart is added:
+  withdrawn), from consent decisions and from breach-guard verdicts (send attempts the guard
+  blocked, statements sent with its caution). Only these are controlled, by three rules that
+  hold by construction, whatever chart is added:
 
 1. Released in blocks. A confidential chart describes a *cohort*: contributors (pairs,
    reviews) whose input can no longer change, taken in the order they joined it, in whole
@@ -228,6 +229,11 @@ class ProgramHealth:
     reviews_counted: int = 0  # the first closed reviews, whose statements are counted
     statements_by_state: dict[str, int | None] = field(default_factory=dict)
     statements_withheld: str = ""  # why the whole statement chart is withheld, if it is
+    # The breach guard's verdicts in the same released reviews: send attempts it blocked, and
+    # statements sent with a caution the mentor confirmed. Never which words, statements or
+    # mentors; cells below min_cell withheld (None).
+    guard_blocked: int | None = 0
+    guard_cautioned: int | None = 0
 
     @property
     def pairs_total(self) -> int:
@@ -404,12 +410,43 @@ class ProgramHealth:
             withheld=withheld,
         )
 
+    def guard_chart(self) -> Chart:
+        k = self.min_cell
+        withheld = self.statements_withheld or (
+            ""
+            if self.reviews_counted
+            else f"Withheld to protect confidentiality until at least {k} reviews have closed."
+        )
+        return Chart(
+            slug=f"guard-{self.program_id}",
+            title="Breach guard in closed reviews",
+            heading="Verdict",
+            bars=[]
+            if withheld
+            else [
+                Bar("blocked", "Send attempts blocked", self.guard_blocked, "warn"),
+                Bar("cautioned", "Statements sent with a caution", self.guard_cautioned, "info"),
+            ],
+            empty="The breach guard stopped or cautioned nothing in the closed reviews counted.",
+            note=(
+                f"In the first {self.reviews_counted} reviews to close, counted in groups of {k} "
+                "reviews: how often the guard refused to send a statement that evaluated the "
+                "mentee as an employee, and how many statements were sent after the mentor "
+                "confirmed its caution. Counts only, never the words."
+            ),
+            withheld=withheld,
+        )
+
     def without_statements(self) -> ProgramHealth:
         """This program's figures for a viewer on the panel of, or the candidate in, one of its
-        reviews: no statement figure at all, rather than one that differs from a colleague's by
-        their reviews' statements."""
+        reviews: no statement figure at all (states or guard verdicts), rather than one that
+        differs from a colleague's by their reviews' statements."""
         return dataclasses.replace(
-            self, statements_by_state={}, statements_withheld=WITHHELD_FOR_VIEWER
+            self,
+            statements_by_state={},
+            statements_withheld=WITHHELD_FOR_VIEWER,
+            guard_blocked=None,
+            guard_cautioned=None,
         )
 
     def charts(self) -> list[Chart]:
@@ -420,6 +457,7 @@ class ProgramHealth:
             self.mismatch_chart(),
             self.reviews_chart(),
             self.statements_chart(),
+            self.guard_chart(),
         ]
 
 
@@ -586,7 +624,7 @@ def planned_meetings(today: datetime.date) -> Case:
 FIGURES_CACHE = "program_dashboard"
 # Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
 # never unpickles figures another version stored.
-FIGURES_FORMAT = 2
+FIGURES_FORMAT = 3
 
 
 # Counting takes about 1.5 s at 50,000 users. When the figures grow old, one request counts
@@ -715,7 +753,8 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
        how many pairs both submitted the questionnaire;
     3. per question, the released pairs whose mentor's and mentee's submitted answers differ;
     4. reviews per program and status;
-    5. statements of the released closed reviews per program and state.
+    5. statements of the released closed reviews per program and state, with the breach
+       guard's blocked send attempts and cautioned sends among them.
     """
     from agreements.models import Agreement, Answer, QuestionnaireSubmission
     from promotions.models import PromotionReview, Statement
@@ -845,11 +884,18 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
         Statement.objects.filter(review__in=released_reviews)
         .order_by()
         .values("review__program_id", "state")
-        .annotate(n=Count("pk"))
+        .annotate(
+            n=Count("pk"),
+            blocked=Sum("blocked_sends"),
+            cautioned=Count("pk", filter=~Q(guard_cautions="")),
+        )
     )
     by_state: dict[int, dict[str, int]] = defaultdict(dict)
+    guard: dict[int, dict[str, int]] = defaultdict(lambda: {"blocked": 0, "cautioned": 0})
     for row in statements:
         by_state[row["review__program_id"]][row["state"]] = row["n"]
+        guard[row["review__program_id"]]["blocked"] += row["blocked"] or 0
+        guard[row["review__program_id"]]["cautioned"] += row["cautioned"]
     for health in programs.values():
         if not health.reviews_counted:
             continue
@@ -862,5 +908,10 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
             health.statements_withheld = TOO_FEW_STATEMENTS
         else:
             health.statements_by_state = cells
+        # Not a split of a total an admin can count: attempts are not statements, and the
+        # statements sent without a caution are shown nowhere.
+        verdicts = suppress(guard[health.program_id], threshold, split=False) or {}
+        health.guard_blocked = verdicts.get("blocked")
+        health.guard_cautioned = verdicts.get("cautioned")
 
     return Dashboard(programs=list(programs.values()), counted_at=counted_at, key=key)

@@ -1,0 +1,168 @@
+"""Issue 13, phase 2: the program dashboard counts the breach guard's verdicts per program (send
+attempts it blocked, statements sent with a caution), never their words, under the disclosure
+rules of every confidential-derived figure (mentorship/program_dashboard.py): released with the
+statements of whole blocks of closed reviews, small cells withheld, and nothing at all for a
+viewer on a panel of, or the candidate in, one of the program's reviews."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mentorship.program_dashboard import WITHHELD_FOR_VIEWER, program_health
+from promotions.models import PromotionReview
+from promotions.services import BreachError, review_change_status, statement_submit
+from tests.factories import (
+    ActiveAgreementFactory,
+    PairFactory,
+    PanelSeatFactory,
+    ProgramAdminFactory,
+    ProgramFactory,
+    PromotionReviewFactory,
+    SharedStatementFactory,
+    StatementFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("mentorship:program_dashboard")
+BREACH = "Carol was completely disorganized and unprofessional about how she approached her work."
+BLOCKED, CAUTIONED = "Send attempts blocked", "Statements sent with a caution"
+
+
+@pytest.fixture
+def hana():
+    return ProgramAdminFactory(username="hana")
+
+
+@pytest.fixture
+def program():
+    return ProgramFactory(name="Leadership Mentoring")
+
+
+def health(program, viewer):
+    return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
+
+
+def guard_values(program, viewer) -> dict[str, int | None]:
+    return {bar.label: bar.value for bar in health(program, viewer).guard_chart().bars}
+
+
+def figure(client, program) -> str:
+    body = client.get(URL).content.decode()
+    match = re.search(rf'<figure [^>]*aria-labelledby="guard-{program.pk}-caption".*?</figure>',
+                      body, re.S)  # fmt: skip
+    assert match, f"no guard chart for {program}"
+    return match.group(0)
+
+
+def close(review, by) -> None:
+    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
+
+
+def review_of_own_pair(program):
+    pair = PairFactory(program=program)
+    return pair, PromotionReviewFactory(program=program, candidate=pair.mentee)
+
+
+def closed_review(program, by, *, blocked=0, cautioned=0, plain=1):
+    """A review closed with `cautioned` statements sent after a caution, `plain` sent without,
+    and `blocked` refused send attempts on one of them."""
+    pair, review = review_of_own_pair(program)
+    for index in range(cautioned + plain):
+        SharedStatementFactory(
+            pair=pair,
+            review=review,
+            guard_cautions="positive_verdict" if index < cautioned else "",
+            blocked_sends=blocked if index == 0 else 0,
+        )
+    close(review, by)
+    return review
+
+
+def test_verdicts_are_withheld_until_a_block_of_reviews_has_closed(client, hana, program):
+    for _ in range(4):
+        closed_review(program, hana, blocked=3, cautioned=2)
+    client.force_login(hana)
+    rendered = figure(client, program)
+    assert "Withheld to protect confidentiality until at least 5 reviews have closed." in rendered
+    assert "<table" not in rendered
+    assert health(program, hana).guard_chart().bars == []
+
+
+def test_a_released_block_shows_the_counts(client, hana, program):
+    for _ in range(5):
+        closed_review(program, hana, blocked=1, cautioned=1)
+    assert guard_values(program, hana) == {BLOCKED: 5, CAUTIONED: 5}
+    client.force_login(hana)
+    rendered = figure(client, program)
+    assert "Breach guard in closed reviews" in rendered
+    assert re.search(r"Send attempts blocked</(th|td)>\s*<td[^>]*>5</td>", rendered)
+
+
+def test_small_cells_are_withheld_and_zeros_shown(hana, program):
+    closed_review(program, hana, blocked=2)
+    for _ in range(4):
+        closed_review(program, hana)
+    assert guard_values(program, hana) == {BLOCKED: None, CAUTIONED: 0}
+
+
+def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client, hana, program):
+    for _ in range(5):
+        closed_review(program, hana, blocked=2, cautioned=1)
+    client.force_login(hana)
+    before = figure(client, program)
+
+    # A mentor in an open review is blocked: counted only when its review is released...
+    pair, review = review_of_own_pair(program)
+    ActiveAgreementFactory(pair=pair)
+    statement = StatementFactory(pair=pair, review=review, text=BREACH)
+    with pytest.raises(BreachError):
+        statement_submit(statement_id=statement.pk, mentor=pair.mentor)
+    statement.refresh_from_db()
+    assert statement.blocked_sends == 1
+    assert figure(client, program) == before
+    # ...which its closing alone does not do.
+    close(review, hana)
+    assert figure(client, program) == before
+
+    for _ in range(4):
+        closed_review(program, hana, cautioned=1)
+    assert guard_values(program, hana) == {BLOCKED: 11, CAUTIONED: 9}
+
+
+def test_the_page_never_carries_the_flagged_words(client, hana, program):
+    for _ in range(5):
+        pair, review = review_of_own_pair(program)
+        ActiveAgreementFactory(pair=pair)
+        statement = StatementFactory(pair=pair, review=review, text=BREACH)
+        for _ in range(2):
+            with pytest.raises(BreachError):
+                statement_submit(statement_id=statement.pk, mentor=pair.mentor)
+        close(review, hana)
+    assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: 0}
+    client.force_login(hana)
+    body = client.get(URL).content.decode()
+    for word in ("disorganized", "unprofessional", "work_quality", "conduct", "positive_verdict"):
+        assert word not in body
+
+
+def test_a_viewer_on_a_panel_of_the_program_gets_no_guard_figure(client, hana, program):
+    reviews = [closed_review(program, hana, blocked=1, cautioned=1) for _ in range(5)]
+    seated = ProgramAdminFactory(username="ines")
+    PanelSeatFactory(review=reviews[0], user=seated)
+    other = ProgramFactory(name="Engineering Mentoring")
+    for _ in range(5):
+        closed_review(other, hana, blocked=1, cautioned=1)
+
+    mine = health(program, seated)
+    assert (mine.guard_blocked, mine.guard_cautioned) == (None, None)
+    assert mine.guard_chart().withheld == WITHHELD_FOR_VIEWER
+    assert guard_values(other, seated) == guard_values(other, hana) == {BLOCKED: 5, CAUTIONED: 5}
+
+    client.force_login(seated)
+    rendered = figure(client, program)
+    assert WITHHELD_FOR_VIEWER in rendered
+    assert "<table" not in rendered
