@@ -14,7 +14,7 @@ import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -302,9 +302,11 @@ class Pair(models.Model):
     def save(self, *args, **kwargs) -> None:
         if self._changes_members():
             raise PublishedRecordError(PAIR_MEMBERS_FIXED)
-        if self._state.adding:
-            self._run_creation_checks()
-        super().save(*args, **kwargs)
+        # The checks and the insert hold together: a check may lock rows for the insert.
+        with transaction.atomic():
+            if self._state.adding:
+                self._run_creation_checks()
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("mentorship:pair", args=[self.pk])

@@ -11,7 +11,7 @@ import hashlib
 
 import pgtrigger
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -70,6 +70,16 @@ def is_mentor_of(user_id: int | None, candidate_id: int | None) -> bool:
     return Pair._base_manager.filter(mentor_id=user_id, mentee_id=candidate_id).exists()
 
 
+def lock_candidate(candidate_id: int | None) -> None:
+    """Seating a panel member, naming a supervisor and forming a pair each check who mentors the
+    candidate and who staffs the candidate's reviews, then write. Each takes this lock on the
+    candidate's user row first, inside its transaction, so two of them racing (an admin seating
+    M on C's panel while another pairs M with C) queue up and the second sees the first's row.
+    """
+    if candidate_id:
+        list(User._base_manager.select_for_update().filter(pk=candidate_id).values_list("pk"))
+
+
 def _refuse(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -78,6 +88,7 @@ def _refuse(errors: dict[str, list[str]]) -> None:
 def pair_may_be_formed(pair: Pair) -> None:
     """The other direction: a panel member or supervisor of an open review does not become the
     candidate's mentor while it runs (registered with mentorship.models)."""
+    lock_candidate(pair.mentee_id)
     reviews = PromotionReview._base_manager.filter(candidate_id=pair.mentee_id).exclude(
         status=PromotionReview.Status.CLOSED
     )
@@ -181,13 +192,18 @@ class PromotionReview(models.Model):
     def save(self, *args, **kwargs) -> None:
         update_fields = kwargs.get("update_fields")
         people = {"candidate", "supervisor", "supervisor_assigned_by", "opened_by"}
-        if update_fields is None or people & set(update_fields):
+        if update_fields is not None and not people & set(update_fields):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
             if self._state.adding and not self.opened_by_id:
                 raise ValidationError(ASSIGNER_REQUIRED.format(what="opened_by"))
-            if self._supervisor_changes() and not self.supervisor_assigned_by_id:
-                raise ValidationError(ASSIGNER_REQUIRED.format(what="supervisor_assigned_by"))
+            if self._supervisor_changes():
+                if not self.supervisor_assigned_by_id:
+                    raise ValidationError(ASSIGNER_REQUIRED.format(what="supervisor_assigned_by"))
+                lock_candidate(self.candidate_id)
             _refuse(self.separation_errors())
-        super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
         self._loaded_supervisor_id = self.supervisor_id
 
     def get_absolute_url(self) -> str:
@@ -274,11 +290,13 @@ class PanelSeat(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         changes_user = self._state.adding or self.user_id != getattr(self, "_loaded_user_id", None)
-        if changes_user:
-            if not self.added_by_id:
-                raise ValidationError(ASSIGNER_REQUIRED.format(what="added_by"))
-            _refuse(self.separation_errors())
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            if changes_user:
+                if not self.added_by_id:
+                    raise ValidationError(ASSIGNER_REQUIRED.format(what="added_by"))
+                lock_candidate(self.review.candidate_id if self.review_id else None)
+                _refuse(self.separation_errors())
+            super().save(*args, **kwargs)
         self._loaded_user_id = self.user_id
 
     @classmethod

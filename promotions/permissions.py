@@ -230,4 +230,3 @@ rules.add_perm("promotions.grant_consent", can_grant_consent)
 rules.add_perm("promotions.decline_consent", can_decline)
 rules.add_perm("promotions.withdraw_consent", can_withdraw)
 rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
-
