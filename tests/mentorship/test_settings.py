@@ -67,3 +67,20 @@ def test_database_url_selects_postgres():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_an_unreadable_boolean_stops_start_up_naming_the_variable():
+    # "ture" read as False would have turned HSTS preload, secure cookies or the redirect off.
+    result = run_settings({"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "ture"})
+    assert result.returncode != 0
+    assert "DJANGO_SECURE_SSL_REDIRECT" in result.stderr
+    assert "'ture'" in result.stderr
+
+
+def test_booleans_read_the_usual_words():
+    for word, expected in [("off", "False"), ("No", "False"), ("1", "True"), ("yes", "True")]:
+        result = run_python(
+            "import mentorship.settings as s; print(s.SECURE_SSL_REDIRECT)",
+            {"DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": word},
+        )
+        assert result.stdout.strip() == expected, (word, result.stderr)
