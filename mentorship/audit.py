@@ -106,18 +106,17 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def event_digest(
-    *, prev_hash: str, occurred_at, actor_id, action, target_type, target_id, ip_address, payload
-) -> str:
+def event_digest(event: AuditRecord, *, prev_hash: str) -> str:
+    """The hash an event carries: its content chained onto its predecessor's hash."""
     body = json.dumps(
         {
             "prev": prev_hash,
-            "at": occurred_at.isoformat(),
-            "actor": actor_id,
-            "action": action,
-            "target": [target_type, str(target_id)],
-            "ip": ip_address,
-            "payload": payload,
+            "at": event.occurred_at.isoformat(),
+            "actor": event.actor_id,
+            "action": event.action,
+            "target": [event.target_type, str(event.target_id)],
+            "ip": event.ip_address,
+            "payload": event.payload,
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -158,16 +157,7 @@ def audit_record(
         payload=payload or {},
         prev_hash=head.last_hash,
     )
-    event.hash = event_digest(
-        prev_hash=event.prev_hash,
-        occurred_at=event.occurred_at,
-        actor_id=event.actor_id,
-        action=event.action,
-        target_type=event.target_type,
-        target_id=event.target_id,
-        ip_address=event.ip_address,
-        payload=event.payload,
-    )
+    event.hash = event_digest(event, prev_hash=event.prev_hash)
     event.save()
     head.last_hash = event.hash
     head.save(update_fields=["last_hash"])
@@ -214,16 +204,7 @@ def chain_verify(chain: Chain) -> ChainBreak | None:
     reached_head = not head_hash
     prev_hash = ""
     for event in chain.model.objects.order_by("id").iterator(chunk_size=2000):
-        expected = event_digest(
-            prev_hash=prev_hash,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            action=event.action,
-            target_type=event.target_type,
-            target_id=event.target_id,
-            ip_address=event.ip_address,
-            payload=event.payload,
-        )
+        expected = event_digest(event, prev_hash=prev_hash)
         if event.prev_hash != prev_hash or event.hash != expected:
             return ChainBreak(
                 chain, event, "its hash does not match its content or its predecessor"

@@ -818,16 +818,7 @@ class Seeder:
             prev = head.last_hash
             for event in events:
                 event.prev_hash = prev
-                event.hash = event_digest(
-                    prev_hash=prev,
-                    occurred_at=event.occurred_at,
-                    actor_id=event.actor_id,
-                    action=event.action,
-                    target_type=event.target_type,
-                    target_id=event.target_id,
-                    ip_address=event.ip_address,
-                    payload=event.payload,
-                )
+                event.hash = event_digest(event, prev_hash=prev)
                 prev = event.hash
             # Ids must follow the chain order: insert strictly in order (one batch at a time).
             self._insert(f"{chain} audit events", chain.model, events)
