@@ -499,7 +499,15 @@ def _other_person(tokens: list[_Token], i: int) -> bool:
     j = i - 1
     while j >= 0 and (tokens[j].word in _DETERMINERS or tokens[j].word in _ADJECTIVE_LIKE):
         j -= 1
-    return not (j >= 0 and tokens[j].word in _PREPOSITIONS)
+    # A compound noun inside a prepositional phrase ("towards the compliance team"): a plain
+    # word or two may stand between the preposition and the noun.
+    for k in range(j, max(j - 3, -1), -1):
+        word = tokens[k].word
+        if word in _PREPOSITIONS:
+            return False
+        if not word.isalpha() or word in lex.COPULAS or tokens[k].name or word in lex.MENTEE_REFS:
+            break
+    return True
 
 
 _MODIFIED_NOUNS = frozenset(
@@ -540,6 +548,11 @@ def _holder(tokens: list[_Token], clause_start: int, index: int, sentence_words:
         if _other_person(tokens, i):
             return "other"
         i -= 1
+        # A clause with no one in it after a comma is an aside inside the subject's clause
+        # ("her previous manager was, by all accounts, very disorganised"): read on past it.
+        if i == clause_start - 1 and i >= 0 and tokens[i].word == ",":
+            clause_start = _clause_bounds(tokens)[i - 1] if i > 0 else 0
+            i -= 1
     return "mentee"  # a fragment ("a lazy planner") is about the person the statement concerns
 
 
@@ -582,7 +595,10 @@ _MODALS = frozenset(words("could can should might would"))
 def _discussed(tokens: list[_Token], first: int) -> bool:
     """The words are the topic of a mentoring question ("how to handle an engineer who was
     brilliant but abrasive", "how she could recognise a top performer"), not a verdict."""
-    for i in range(first):
+    # The question ends at a comma or semicolon: "if you ask me whether Morgan should get the
+    # job, I'd say they aren't ready" answers it.
+    start = max((i for i in range(first) if tokens[i].stem == _BOUNDARY), default=-1) + 1
+    for i in range(start, first):
         if tokens[i].word not in ("how", "whether"):
             continue
         nxt = tokens[i + 1].word if i + 1 < first else ""
@@ -917,11 +933,12 @@ MODEL_CLEARS_BELOW = 0.1
 # Some n-gram of the sentence must weigh towards a breach, so that a short sentence the model
 # knows nothing about ("Innocent words.") is not flagged on the prior alone and every learned
 # finding has words to show.
-MODEL_EVIDENCE_AT = 0.2
+MODEL_EVIDENCE_AT = 0.3
 # A learned finding is a caution only when the model is fairly sure the verdict is positive: a
 # negative verdict let through with a caution harms the mentee, a positive one blocked does not.
 MODEL_POSITIVE_AT = 0.6
 MODEL_NEGATIVE_BELOW = 0.02
+MODEL_EVIDENCE_SHOWN = 3
 
 
 def _with_model(
@@ -938,9 +955,14 @@ def _with_model(
     if rule_findings:
         if prediction.breach < MODEL_CLEARS_BELOW:
             return []
-        if prediction.breach >= MODEL_FLAGS_AT and prediction.positive < MODEL_NEGATIVE_BELOW:
-            # A positive word in a negative verdict ("not by a small margin", "a head of"): the
-            # rules read the word, the model the sentence.
+        if (
+            prediction.breach >= MODEL_FLAGS_AT
+            and prediction.positive < MODEL_NEGATIVE_BELOW
+            and any(t.word in lex.NEGATORS for t in tokens)
+        ):
+            # A positive word in a negative verdict ("not by a small margin"): the rules read the
+            # word, the model the sentence. Only where a negation is there to be misread: "I
+            # would recommend her" stays the rules' caution.
             return [
                 replace(f, verdict=BLOCK, category=prediction.category)
                 if f.verdict == CAUTION
@@ -948,36 +970,25 @@ def _with_model(
                 for f in rule_findings
             ]
         return rule_findings
-    if (
-        prediction.breach < MODEL_FLAGS_AT
-        or prediction.strongest < MODEL_EVIDENCE_AT
-        or not prediction.evidence
-    ):
+    if prediction.content_breach < MODEL_FLAGS_AT:
         return []
-    # The model reads words, not frames: the rules' frames still apply to what it found, so the
-    # mentee's own worries, a past left behind, a topic of discussion, or the mentor or someone
-    # else as the subject are not verdicts on the mentee.
-    first = min(f.first for f in prediction.evidence)
-    clause_start = _clause_bounds(tokens)[first]
-    stems = [t.stem for t in tokens]
-    if (
-        _own_feeling(tokens, 0, first)
-        or _past_left_behind(stems, clause_start, first, stems)
-        or _discussed(tokens, first)
-        or _holder(tokens, clause_start, first, [t.word for t in tokens]) == "other"
-    ):
+    evidence = _learned_evidence(tokens, prediction.evidence)
+    if not evidence or evidence[0][0] < MODEL_EVIDENCE_AT:
         return []
     if prediction.positive >= MODEL_POSITIVE_AT:
         category, verdict = "positive_verdict", CAUTION
     else:
         category, verdict = prediction.category, BLOCK
     explanation, reframe = lex.EXPLANATIONS[category]
+    shown = [feature for _, feature in evidence[:MODEL_EVIDENCE_SHOWN]]
+    # The mentor sees the evaluative words of each n-gram, not the article or pronoun beside
+    # them ("leading", not "leading a").
     spans = sorted(
         {
             (tokens[i].start, tokens[i].end)
-            for feature in prediction.evidence
+            for feature in shown
             for i in range(feature.first, feature.last + 1)
-            if tokens[i].stem != _BOUNDARY
+            if breach_model.is_content(breach_model.unit(tokens[i]))
         }
     )
     words = _merge(text, tuple(_span(text, origin, s, e) for s, e in spans))
@@ -990,10 +1001,49 @@ def _with_model(
             words=words,
             explanation=explanation,
             reframe=reframe,
-            phrase="learned: " + ", ".join(f.key[2:] for f in prediction.evidence),
+            phrase="learned: " + ", ".join(f.key[2:] for f in shown),
             source="built-in",
         )
     ]
+
+
+def _learned_evidence(
+    tokens: list[_Token], contributions: tuple[tuple[float, breach_model.Feature], ...]
+) -> list[tuple[float, breach_model.Feature]]:
+    """The model's content n-grams that are said of the mentee.
+
+    The model reads words, not frames: the rules' frames still apply to what it found, so the
+    mentee's own worries, a past left behind, a topic of discussion, or the mentor ("we planned
+    twelve sessions") or someone else as the subject are no evidence of a verdict on the mentee.
+    """
+    bounds = _clause_bounds(tokens)
+    stems = [t.stem for t in tokens]
+    words = [t.word for t in tokens]
+    kept = []
+    for weight, feature in contributions:
+        first = next(
+            i
+            for i in range(feature.first, feature.last + 1)
+            if breach_model.is_content(breach_model.unit(tokens[i]))
+        )
+        clause_start = bounds[first]
+        if (
+            _own_feeling(tokens, 0, first)
+            or _past_left_behind(stems, clause_start, first, stems)
+            or _discussed(tokens, first)
+        ):
+            continue
+        holder = _holder(tokens, clause_start, first, words)
+        if holder == "other":
+            continue
+        # The mentor's own doing is evidence only when the mentee is its object ("I would not
+        # trust him with a budget").
+        if holder == "self" and not any(
+            t.name or t.word in lex.MENTEE_REFS for t in tokens[clause_start:]
+        ):
+            continue
+        kept.append((weight, feature))
+    return kept
 
 
 def _merge(text: str, words: tuple[Span, ...]) -> tuple[Span, ...]:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -52,7 +52,7 @@ class Feature:
     last: int
 
 
-def _unit(token: TokenLike) -> str:
+def unit(token: TokenLike) -> str:
     word = token.word
     if token.name or token.stem == "@n":
         return "@n"
@@ -71,35 +71,78 @@ def _unit(token: TokenLike) -> str:
 
 def features(tokens: Sequence[TokenLike]) -> list[Feature]:
     """Unigrams, bigrams and negated unigrams of one sentence (or a few), with token spans."""
-    units = [_unit(t) for t in tokens]
+    units = [unit(t) for t in tokens]
     out: list[Feature] = []
     negated_until = -1
-    for i, unit in enumerate(units):
-        if unit == "|":
+    for i, u in enumerate(units):
+        if u == "|":
             negated_until = -1
             continue
-        out.append(Feature("u:" + unit, i, i))
+        out.append(Feature("u:" + u, i, i))
         if i <= negated_until:
-            out.append(Feature("n:" + unit, i, i))
-        if unit in _NEGATORS:
+            out.append(Feature("n:" + u, i, i))
+        if u in _NEGATORS:
             negated_until = i + _NEGATION_REACH
         if i + 1 < len(units) and units[i + 1] != "|":
-            out.append(Feature(f"b:{unit} {units[i + 1]}", i, i + 1))
+            out.append(Feature(f"b:{u} {units[i + 1]}", i, i + 1))
     return out
 
 
-def _says_something(key: str) -> bool:
-    """Is there a word in the n-gram, not only who it is about ("@n @n" from two names)?"""
-    return any(unit[:1] not in ("@", "#") for unit in key[2:].split())
+# Words that carry no judgment of anyone: articles, pronouns, prepositions, auxiliaries,
+# conjunctions, quantifiers and the adverbs a speaker frames a sentence with ("honestly").
+# In the training batches they co-occur with breaches often enough to earn weight ("for the",
+# "another", "has a"), but a sentence made of them says nothing about the mentee: they may count
+# against a learned flag, never towards one, and are never the words shown to the mentor.
+FUNCTION_WORDS = """a an the this that these those there here it its itself what which who whom
+whose where when why how whether if then than so as at by for from in into of off on onto out
+over under up down to toward towards with within without about above across after against
+along among around before behind below beside besides between beyond during except like near
+since through throughout till until upon via and or but nor yet also too either neither both
+each every all any some such no not never none other another others same own more most less
+least much many few several lot lots one two three four five six seven eight nine ten first
+second third last next i me my mine myself we us our ours ourselves you your yours yourself
+she he they her him them his hers their theirs herself himself themselves be is was were are
+been being am have has had having do does did done doing will would shall should can could may
+might must ought get got let make made go went say said tell told think thought know knew
+just very really quite rather still even ever only again already always often sometimes
+usually perhaps maybe indeed however though although while whereas because since therefore
+thus honestly frankly candidly truly clearly personally sadly unfortunately overall basically
+actually simply certainly obviously generally anyway well ok okay yes thing things way something
+anything everything nothing else someone anyone everyone somebody anybody everybody nobody time
+times year years month months week weeks day days now today ago early late lately recently
+mr ms mrs dr"""
+
+
+@functools.cache
+def _function_stems() -> frozenset[str]:
+    from promotions.breach import stem  # breach imports this module: read it when first needed
+    from promotions.breach_lexicon import OTHER_PEOPLE
+
+    # Who or what a verdict would be about ("a coworker", "this role") is no verdict either.
+    plain = set(FUNCTION_WORDS.split()) | OTHER_PEOPLE | {"role", "roles", "position", "job"}
+    return frozenset(stem(w) for w in plain) | frozenset(plain)
+
+
+def is_content(unit: str) -> bool:
+    return unit[:1] not in ("@", "#") and unit not in _function_stems()
+
+
+def says_something(key: str) -> bool:
+    """Does the n-gram hold a content word, not only function words or who it is about
+    ("@n @n" from two names, "has a", "up the")?"""
+    return any(is_content(unit) for unit in key[2:].split())
 
 
 @dataclass(frozen=True)
 class Prediction:
     breach: float  # probability that the sentence evaluates the mentee as an employee
-    strongest: float  # the largest weight towards "breach" of one of its n-grams
+    # the same, with no say for function-word n-grams towards "breach": what the content says
+    content_breach: float
+    strongest: float  # the largest weight towards "breach" of one of its content n-grams
     category: str  # the most likely negative breach category, should it be one
     positive: float  # probability, should it be a breach, that it is a positive verdict
-    evidence: tuple[Feature, ...]  # the features that weigh most towards "breach"
+    # the content n-grams that weigh towards "breach", heaviest first, with their weights
+    evidence: tuple[tuple[float, Feature], ...]
 
 
 @functools.cache
@@ -120,14 +163,14 @@ def _sigmoid(z: float) -> float:
     return e / (1 + e)
 
 
-def predict(tokens: Sequence[TokenLike], *, evidence: int = 3) -> Prediction | None:
+def predict(tokens: Sequence[TokenLike]) -> Prediction | None:
     model = _weights()
     if model is None or not tokens:
         return None
     binary = model["binary"]
     weights = binary["weights"]
     found = features(tokens)
-    z = binary["bias"]
+    z = content = binary["bias"]
     seen: set[str] = set()
     contributions: list[tuple[float, Feature]] = []
     for feature in found:
@@ -137,9 +180,13 @@ def predict(tokens: Sequence[TokenLike], *, evidence: int = 3) -> Prediction | N
         w = weights.get(feature.key)
         if w is not None:
             z += w
-            if w > 0 and _says_something(feature.key):
-                contributions.append((w, feature))
-    contributions.sort(key=lambda c: -c[0])
+            if says_something(feature.key):
+                content += w
+                if w > 0:
+                    contributions.append((w, feature))
+            elif w < 0:
+                content += w
+    contributions.sort(key=lambda c: (-c[0], c[1].first))
     categories = model["category"]
     scores = {c: categories["bias"][c] for c in categories["classes"]}
     for key in seen:
@@ -152,10 +199,11 @@ def predict(tokens: Sequence[TokenLike], *, evidence: int = 3) -> Prediction | N
     negative = [c for c in categories["classes"] if c != POSITIVE]
     return Prediction(
         breach=_sigmoid(z),
+        content_breach=_sigmoid(content),
         strongest=contributions[0][0] if contributions else 0.0,
         category=max(negative, key=lambda c: (scores[c], c)),
         positive=exps.get(POSITIVE, 0.0) / sum(exps.values()),
-        evidence=tuple(f for _, f in contributions[:evidence]),
+        evidence=tuple(contributions),
     )
 
 
@@ -163,9 +211,18 @@ def predict(tokens: Sequence[TokenLike], *, evidence: int = 3) -> Prediction | N
 
 
 def train_logistic(
-    rows: list[tuple[list[str], int]], *, epochs: int = 40, l2: float = 1e-2, rate: float = 0.5
+    rows: list[tuple[list[str], int]],
+    *,
+    epochs: int = 40,
+    l2: float = 1e-2,
+    rate: float = 0.5,
+    evidence: Callable[[str], bool] = lambda key: True,
 ) -> tuple[float, dict[str, float]]:
-    """Binary logistic regression by AdaGrad over feature-key sets; returns (bias, weights)."""
+    """Binary logistic regression by AdaGrad over feature-key sets; returns (bias, weights).
+
+    A key that is not `evidence` is held at or below zero (projected gradient): it may speak
+    against "breach", never for it, so the weight a breach needs is learned by its content words.
+    """
     bias = 0.0
     weights: dict[str, float] = {}
     g2: dict[str, float] = {}
@@ -182,7 +239,8 @@ def train_logistic(
                 w = weights.get(k, 0.0)
                 g = grad + l2 * w
                 g2[k] = g2.get(k, 1e-8) + g * g
-                weights[k] = w - rate * g / math.sqrt(g2[k])
+                w = w - rate * g / math.sqrt(g2[k])
+                weights[k] = w if w <= 0 or evidence(k) else 0.0
     return bias, weights
 
 

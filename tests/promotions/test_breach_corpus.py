@@ -1,8 +1,8 @@
-"""The breach guard on its development corpus (every breach_corpus_dev*.jsonl: three authors'
+"""The breach guard on its development corpus (every breach_corpus_dev*.jsonl: five authors'
 batches), and the corpus holds what the issue requires. The learned layer is trained on these
 files, so the figures here are fit figures, not a measure of generalisation: that is the held-out
-split, judged in CI by `breach_eval --check`, and measured across authors by training on two
-batches and evaluating on the third."""
+split, judged in CI by `breach_eval --check`, and measured across authors by training on four
+batches and evaluating on the fifth (`breach_train --data ...` then `breach_eval --data ...`)."""
 
 from __future__ import annotations
 
@@ -56,12 +56,13 @@ def rows() -> list[dict]:
 def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
     assert [p.name for p in DEV] == [
         "breach_corpus_dev.jsonl", "breach_corpus_dev_b.jsonl", "breach_corpus_dev_c.jsonl",
+        "breach_corpus_dev_d.jsonl", "breach_corpus_dev_e.jsonl",
     ]  # fmt: skip
     corpus = rows()
     labels = Counter(r["label"] for r in corpus)
-    assert len(corpus) >= 890
-    assert labels["breach"] >= 470
-    assert labels["acceptable"] >= 420
+    assert len(corpus) >= 1356
+    assert labels["breach"] >= 709
+    assert labels["acceptable"] >= 647
     assert {r["category"] for r in corpus if r["label"] == "breach"} == BREACH_CATEGORIES
     assert {r["category"] for r in corpus if r["label"] == "acceptable"} == ACCEPTABLE_CATEGORIES
     texts = {r["text"] for r in corpus}
@@ -75,9 +76,9 @@ def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     flagged = sum(v != PASS for v in breaches) / len(breaches)
     blocked = sum(v == BLOCK for v in breaches) / len(breaches)
     passed = sum(v == PASS for v in acceptable) / len(acceptable)
-    # Measured when the three batches were folded together: 99.2% / 85.8% / 99.8%. Blocked is
+    # Measured when the five batches were folded together: 98.2% / 82.9% / 100.0%. Blocked is
     # bounded by the positive verdicts, which are cautioned, not blocked (about 14% of breaches).
-    assert (flagged >= 0.99, blocked >= 0.85, passed >= 0.99) == (True, True, True), (
+    assert (flagged >= 0.98, blocked >= 0.82, passed >= 0.995) == (True, True, True), (
         flagged, blocked, passed,
     )  # fmt: skip
 

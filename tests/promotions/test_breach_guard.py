@@ -218,7 +218,7 @@ def test_each_sentence_is_judged_and_offsets_point_into_the_original_text():
 
 
 def test_offsets_survive_characters_that_normalisation_expands_or_removes():
-    text = "\ufb01ne work\u200b\u200b. She is \u0430 l\u0430zy planner."
+    text = "\ufb01nal notes\u200b\u200b. She is \u0430 l\u0430zy planner."
     (finding,) = assess(text).findings
     (word,) = finding.words
     assert (word.start, word.end) == (text.index("l\u0430zy"), text.index(" planner"))
@@ -315,3 +315,22 @@ def test_save_and_ask_for_consent_keeps_a_flagged_draft(world, client):
     assert statement.state == Statement.State.DRAFT
     page = client.get(response["Location"])
     assert "Your draft was saved. It was not sent" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # An aside between commas does not hide who the clause is about.
+        ("Her previous manager was, by all accounts, very disorganised, and she learned from it.",
+         PASS),
+        # A compound noun inside a prepositional phrase is not the subject.
+        ("Her manner towards the compliance team has been frankly unprofessional.", BLOCK),
+        # A question the mentor answers, after the comma, is not a topic of discussion.
+        ("If you are asking me whether Morgan should get the job, I'd say they aren't ready.",
+         BLOCK),
+        # Only a negation the rules may misread lets the learned layer turn a caution into a block.
+        ("I would recommend her for the promotion.", CAUTION),
+    ],
+)  # fmt: skip
+def test_structure_decides_who_and_whether(text, verdict):
+    assert assess(text).verdict == verdict, assess(text).findings

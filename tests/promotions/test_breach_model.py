@@ -75,7 +75,29 @@ def test_without_its_weights_the_guard_falls_back_to_the_rules(monkeypatch, tmp_
         "Ryo and I mostly talk about career paths. He has been weighing up a move into product.",
         # The rules' frames hold for what the model finds: a topic of discussion.
         "They asked how to recognise a top performer on their team.",
+        # Function words and a prior are no evidence: both were blocked on "the other", "another".
+        "For the other role.",
+        "Another review.",
+        # The mentor as subject ("we planned") is no evidence about the mentee.
+        "We planned twelve sessions and held seven.",
     ],
 )
 def test_the_learned_layer_does_not_flag_what_it_has_no_evidence_for(text):
     assert assess(text).verdict == PASS, assess(text).findings
+
+
+@pytest.mark.parametrize(("text", "verdict"), IDIOMS)
+def test_the_words_shown_for_a_learned_finding_are_content_words(text, verdict):
+    (finding,) = assess(text).findings
+    for word in finding.words:
+        for piece in word.text.split():
+            assert breach_model.is_content(piece.lower().strip(",;.")) or not piece.isalpha(), piece
+    for ngram in finding.phrase.removeprefix("learned: ").split(", "):
+        assert breach_model.says_something("u:" + ngram), ngram
+
+
+def test_function_words_never_weigh_towards_a_breach():
+    weights = json.loads(breach_model.WEIGHTS.read_text())["binary"]["weights"]
+    towards = [key for key, w in weights.items() if w > 0]
+    assert towards
+    assert [key for key in towards if not breach_model.says_something(key)] == []

@@ -113,15 +113,25 @@ class Command(BaseCommand):
         parser.add_argument(
             "--misses", action="store_true", help="Also print the statements judged wrongly."
         )
+        parser.add_argument(
+            "--data",
+            nargs="+",
+            type=Path,
+            help="Measure these development files instead (one author's batch, for a fold).",
+        )
 
-    def handle(self, *args, split, check, misses, **options):
+    def handle(self, *args, split, check, misses, data=None, **options):
         names = ["dev", "heldout"] if split == "all" else [split]
+        if data:
+            if check or any("heldout" in p.name for p in data):
+                raise CommandError("--data measures development files, never the held-out split.")
+            names = ["fold"]
         if check and "heldout" not in names:
             raise CommandError("--check judges the held-out split: use --split heldout or all.")
         assess("Warm-up: she is not ready.")  # load the lexicons before timing
         results = {}
         for name in names:
-            paths = [p for p in SPLITS[name] if p.exists()]
+            paths = data if name == "fold" else [p for p in SPLITS[name] if p.exists()]
             if not paths:
                 if check and name == "heldout":
                     raise CommandError(f"{SPLITS[name][0]} is missing.")

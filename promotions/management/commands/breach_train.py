@@ -27,6 +27,7 @@ CATEGORIES = [
     "positive_verdict",
 ]  # fmt: skip
 MIN_COUNT = 2  # a feature seen in one training sentence only is one author's accident
+L2 = 1e-2
 
 
 def sentence_keys(text: str) -> list[list[str]]:
@@ -78,12 +79,16 @@ class Command(BaseCommand):
             return [k for k in keys if k in kept]
 
         binary_rows = [(prune(keys), label) for keys, label in single]
-        bias, weights = breach_model.train_logistic(binary_rows)
+        bias, weights = breach_model.train_logistic(
+            binary_rows, l2=L2, evidence=breach_model.says_something
+        )
         chosen = []
         for sentences, category in multi:
             best = max(sentences, key=lambda keys: sum(weights.get(k, 0.0) for k in keys))
             chosen.append((prune(best), category))
-        bias, weights = breach_model.train_logistic(binary_rows + [(k, 1) for k, _ in chosen])
+        bias, weights = breach_model.train_logistic(
+            binary_rows + [(k, 1) for k, _ in chosen], l2=L2, evidence=breach_model.says_something
+        )
 
         # The category model learns from breaches whose category names what they judge.
         category_rows = []
