@@ -22,7 +22,7 @@ from promotions.breach import BLOCK, CAUTION, PASS, assess
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 # The development split is every batch written for tuning (breach_corpus_dev*.jsonl: the first
-# author's and two more authors' batches); the held-out file is never one of them.
+# author's and four more authors' batches); the held-out file is never one of them.
 SPLITS = {
     "dev": sorted(DATA.glob("breach_corpus_dev*.jsonl")),
     "heldout": [DATA / "breach_corpus_heldout.jsonl"],
