@@ -5,6 +5,8 @@ Meeting notes never appear here: the meeting inline lists dates, durations and s
 
 from __future__ import annotations
 
+import json
+
 import axes.admin
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
@@ -25,6 +27,10 @@ from mentorship.services import guideline_new_draft, guideline_publish
 admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring admin"
 admin.site.index_title = "Programs, guidelines, pairs and reviews"
+
+
+def is_hash_key(key: str) -> bool:
+    return "sha256" in key or "hash" in key
 
 
 @admin.register(User)
@@ -233,18 +239,29 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(AllowListAdmin):
-    list_display = ["occurred_at", "action", "actor", "target_type", "target_id", "ip_address"]
+    """What happened, to what and by whom; no hash and no address.
+
+    A hash of a low-entropy text is the text: an agreement's canonical text is a template filled
+    with names and a handful of yes/no terms, so its SHA-256 in a payload, or an event hash
+    computed over that payload, lets a reader try the few combinations and learn the pair's
+    terms. The signer's address is signature evidence. `manage.py verify_audit` and
+    `export_audit` read the hashes; nobody needs them on a page.
+    """
+
+    list_display = ["occurred_at", "action", "actor", "target_type", "target_id"]
     list_filter = ["action"]
     search_fields = ["action", "target_type", "target_id", "actor__username"]
     list_select_related = ["actor"]
-    readonly_fields = [
-        "occurred_at", "actor", "action", "target_type", "target_id", "ip_address", "payload",
-        "prev_hash", "hash",
-    ]  # fmt: skip
+    readonly_fields = ["occurred_at", "actor", "action", "target_type", "target_id", "details"]
     fields = readonly_fields
 
     def get_queryset(self, request):
         return audit_events_visible_to(request.user).select_related("actor")
+
+    @admin.display(description="Details")
+    def details(self, event: AuditEvent) -> str:
+        shown = {key: value for key, value in event.payload.items() if not is_hash_key(key)}
+        return json.dumps(shown, sort_keys=True) if shown else "—"
 
     def has_add_permission(self, request) -> bool:
         return False

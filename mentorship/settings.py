@@ -243,6 +243,11 @@ AXES_HANDLER = "mentorship.login_throttle.AccountAndAddressHandler"
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# django-axes keeps a failed attempt's form data for the admin site. The signing form also
+# carries the typed name and the text's hash, signature evidence no admin page may show; and a
+# log of every successful login's address and browser is more than throttling needs.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "typed_name", "text_sha256"]
+AXES_DISABLE_ACCESS_LOG = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 if not DEBUG:
