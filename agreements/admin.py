@@ -11,6 +11,7 @@ from django.contrib import admin
 
 from agreements.models import Agreement, Question, Signature
 from mentorship.admin_base import AllowListAdmin
+from mentorship.models import Pair
 
 
 class QuestionListForm(forms.ModelForm):
@@ -40,9 +41,11 @@ class QuestionAdmin(AllowListAdmin):
         return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        # Once someone answered it, rewording would change what their answer means:
-        # add a new statement and stop asking this one instead.
-        if obj is not None and obj.answers.exists():
+        # Once a pair could have answered it, rewording would change what an answer means: add
+        # a new statement and stop asking this one instead. "Could have", not "did": whether
+        # anyone answered, even in a draft, is confidential, and a form that locked itself the
+        # moment a pair saved a draft answer told the admin so.
+        if obj is not None and Pair.objects.filter(program_id=obj.program_id).exists():
             return ["program", "text", "guideline_answer"]
         return []
 

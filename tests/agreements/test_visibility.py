@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from tests.agreements.conftest import PASSWORD, answer_all, propose, sign
-from tests.factories import UserFactory
+from tests.factories import ProgramFactory, QuestionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -172,5 +172,25 @@ def test_answered_questions_cannot_be_reworded_or_deleted(client, pair, program_
     client.force_login(program_admin)
     page = client.get(reverse("admin:agreements_question_change", args=[question.pk]))
     assert 'name="text"' not in page.content.decode()
+
+
+def test_the_question_form_does_not_tell_whether_anyone_answered(client, pair, program_admin):
+    # It locks once the program has a pair who could answer, before and after any answer: a
+    # form that locked the moment a pair saved a draft answer told the admin that they had.
+    question = pair.program.questions.first()
+    url = reverse("admin:agreements_question_change", args=[question.pk])
+    client.force_login(program_admin)
+    before = client.get(url).content.decode()
+    answer_all(pair, pair.mentor, submit=False)
+    after = client.get(url).content.decode()
+    assert 'name="text"' not in before
+    assert 'name="text"' not in after
+
+
+def test_a_question_of_a_program_without_pairs_can_be_reworded(client, program_admin):
+    question = QuestionFactory(program=ProgramFactory())
+    client.force_login(program_admin)
+    page = client.get(reverse("admin:agreements_question_change", args=[question.pk]))
+    assert 'name="text"' in page.content.decode()
     delete = reverse("admin:agreements_question_delete", args=[question.pk])
     assert client.post(delete, {"post": "yes"}).status_code == HTTPStatus.FORBIDDEN
