@@ -26,28 +26,55 @@ figure derived from confidential input. Every figure is therefore one of two kin
   blocked, statements sent with its caution). Only these are controlled, by three rules that
   hold by construction, whatever chart is added:
 
-1. Released in blocks. A confidential chart describes a *cohort*: contributors (pairs,
-   reviews) whose input can no longer change, taken in the order they joined it, in whole
-   blocks of `min_cell()` (settings.DISCLOSURE_MIN_CELL, default 5). The mismatch chart counts
-   the first pairs to have both submitted the questionnaire (submitting locks the answers for
-   good); the statements chart counts the statements of the first closed reviews (closing
-   freezes a review and its statements). With 7 pairs compared and a threshold of 5 the chart
-   counts the first 5; the 6th to 9th change nothing; the 10th releases the next block. So two
-   snapshots, a minute or a day apart, either are identical or differ by whole
-   blocks of at least the threshold number of contributors: a change can never be pinned on
-   the one pair that just submitted (the attack of issue 12: three pairs compared, a fourth
-   submits, two topics gain a count of 1). The release is a pure function of the data, with
-   no stored state: a lost or cleared cache, another app instance or another day gives the
-   same figures. Under the threshold the whole chart is withheld, and so is its population
-   (the page says "the first 10 pairs", never the live count).
-2. Small cells withheld. Within a release, a cell with 0 < count < threshold is withheld
-   (zeros are shown: they single nobody out). Where the cells split a total an admin may know
-   (statements by state split the statements of those reviews, which can be counted), a single
-   withheld cell could be recovered by subtraction, so more cells are withheld (the smallest
-   non-zero first) until at least two are and together they hold at least the threshold;
-   otherwise the whole chart is withheld. The mismatch topics are not a split (a pair can
-   differ on several topics), so no subtraction recovers one of them. Withheld cells are kept
-   in question order, not by size, so their order says nothing either.
+1. Released in blocks. A confidential chart describes a *cohort*: contributors (pairs, reviews)
+   whose input can no longer change, taken in the order they joined it, in whole blocks of
+   `min_cell()` (settings.DISCLOSURE_MIN_CELL, default 5). The mismatch chart counts the first
+   pairs to have both submitted the questionnaire (submitting locks the answers for good); the
+   statements chart counts the statements of the first closed reviews (closing freezes a review
+   and its statements) in which a mentor could have given input. With 7 pairs compared and a
+   threshold of 5 the chart counts the first 5; the 6th to 9th change nothing; the 10th releases
+   the next block. So two snapshots, a minute or a day apart, either are identical or differ by
+   whole blocks of at least the threshold number of contributors: a change can never be pinned
+   on the one pair that just submitted (the attack of issue 12: three pairs compared, a fourth
+   submits, two topics gain a count of 1). The release is a pure function of the data, with no
+   stored state: a lost or cleared cache, another app instance or another day gives the same
+   figures. Under the threshold the whole chart is withheld, and so is its population (the page
+   says "the first 10 pairs", never the live count).
+
+   A block protects its members only if the viewer cannot know the others' input in advance. An
+   admin decides which reviews exist and when they close: she could open four reviews of people
+   with no mentor in the program, close them with a target review, and read the target's input
+   off a block of five whose other four are known zeros. So only a review in which input was
+   possible joins the statement (and breach guard) blocks: its candidate had a pair in the
+   review's program whose agreement was in force, signed by both, during at least INPUT_WINDOW
+   (7 days) of the time the review was open (`input_was_possible`). An admin cannot make such a
+   review without two real members' signatures, nor make one a mentor had no time for. The rule
+   reads only what admins see anyway (an agreement's status and dates, a review's dates), never
+   the agreement's terms: which reviews count shows on the page, so a rule on "the terms allow
+   promotion participation" would tell the terms. The questionnaire's contributors are pairs
+   whose two members both submitted, which an admin cannot do for them; the one known zero she
+   could make there is a topic she adds after pairs submitted, which they never answered, so a
+   topic counts only the pairs in which both members answered it.
+2. Small cells withheld, zero included. Within a release, a cell below the threshold is
+   withheld, and a zero is below it: "none" is the one value that says something about every
+   member of a block at once ("declined: 0" says of each of five reviews that no mentor's
+   input in it was declined), and it is the value a viewer who knows the other members would
+   read as "the last one had none too". So "withheld" means "fewer than the threshold" and
+   never tells 0 from 1 to 4; a chart of which nothing can be shown (all statements in one
+   state, nothing the guard stopped, or fewer statements than the threshold) reads the same
+   "withheld" as one of a few. Where the cells split a total an admin may know (statements by
+   state split the statements of those reviews, which can be counted), a single withheld cell
+   could be recovered by subtraction, so more cells are withheld (the smallest first) until
+   at least two are and together they hold at least the threshold; otherwise the whole chart
+   is withheld. The mismatch topics are not a split (a pair can differ on several topics), so
+   no subtraction recovers one of them; but a topic counts pairs, so "all of them differ" is
+   the mirror of "none does": a topic is listed only when at least the threshold of the pairs
+   that answered it differ and at least the threshold agree. The other topics are not listed
+   at all, so an absent topic says nothing, and neither does the order of the listed ones
+   (by count, ties in question order). The statement and guard cells count statements and
+   attempts, not reviews, so a large cell says nothing of every review in the block.
+   A threshold of 1 withholds nothing, zeros included: there is no small count to confuse
+   them with.
 3. One variant. Everyone gets the same released figures: there is no per-viewer recount to
    compare with a colleague's. A viewer who must learn nothing about unshared input in some
    reviews (on the panel, or the candidate) does not get the statement chart of those reviews'
@@ -56,8 +83,11 @@ figure derived from confidential input. Every figure is therefore one of two kin
    across programs, so no filter or section can be subtracted from another either.
 
 The rules do not protect against an admin who already knows the input of all but one member
-of a block (for example by being the mentor in four of the five pairs); the threshold is the
-setting to raise for small programs.
+of a block (for example by being the mentor in four of the five pairs, or by being told by
+four mentors that they wrote nothing); the threshold is the setting to raise for small
+programs. Nor can they see a pair's status history: an admin who sets a pair to another status
+than active while its agreement is in force stops its mentor writing without leaving a trace
+the count could read.
 """
 
 from __future__ import annotations
@@ -76,6 +106,7 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -117,6 +148,18 @@ def min_cell() -> int:
 
 
 WITHHELD = "withheld"  # how a withheld cell reads, in the chart and in its table
+
+# A review's statements are counted only if a mentor could have written one: the candidate's
+# pair in the review's program had an agreement in force (signed by both) during at least this
+# much of the time the review was open (module docstring, rule 1).
+INPUT_WINDOW = datetime.timedelta(days=7)
+
+
+def below(n: int, threshold: int) -> bool:
+    """Whether a confidential-derived count is withheld: every count under the threshold,
+    zero included, so that "withheld" never tells "none" from "a few". A threshold of 1
+    withholds nothing: there is no small count for a zero to be told apart from."""
+    return threshold > 1 and n < threshold
 
 
 @dataclass(frozen=True)
@@ -222,11 +265,13 @@ class ProgramHealth:
     pairs_behind: int = 0
     reviews_by_status: dict[str, int] = field(default_factory=dict)
     # Confidential-derived, as released (module docstring): whole blocks of `min_cell`
-    # contributors, cells below it withheld (None).
+    # contributors, cells below it (zero included) withheld (None).
     min_cell: int = 5
     pairs_compared: int = 0  # the first pairs to both submit the questionnaire, counted
-    mismatch_topics: list[tuple[str, int | None]] = field(default_factory=list)
-    reviews_counted: int = 0  # the first closed reviews, whose statements are counted
+    # Only the topics that may be shown (rule 2): the others are not listed at all.
+    mismatch_topics: list[tuple[str, int]] = field(default_factory=list)
+    # The first closed reviews in which a mentor could give input, whose statements are counted.
+    reviews_counted: int = 0
     statements_by_state: dict[str, int | None] = field(default_factory=dict)
     statements_withheld: str = ""  # why the whole statement chart is withheld, if it is
     # The breach guard's verdicts in the same released reviews: send attempts it blocked, and
@@ -354,10 +399,15 @@ class ProgramHealth:
                 Bar(str(index), text, count, "warn")
                 for index, (text, count) in enumerate(self.mismatch_topics, start=1)
             ],
-            empty="No pair counted has answered a statement differently.",
+            # The same words whether no pair or a few differ: neither singles a pair out.
+            empty=(
+                "No topic to show: a topic is listed once at least "
+                f"{k} of these pairs answered it differently and at least {k} the same."
+            ),
             note=(
                 f"Per statement, how many of the first {self.pairs_compared} pairs to both submit "
                 f"the questionnaire answered it differently, counted in groups of {k} pairs. "
+                f"Listed only where at least {k} pairs differ and at least {k} agree. "
                 "Good topics for mentor training; answers themselves stay with the pairs."
             ),
             withheld=""
@@ -388,9 +438,7 @@ class ProgramHealth:
         k = self.min_cell
         tones = {"shared": "good", "declined": "muted", "withdrawn": "muted"}
         withheld = self.statements_withheld or (
-            ""
-            if self.reviews_counted
-            else f"Withheld to protect confidentiality until at least {k} reviews have closed."
+            "" if self.reviews_counted else NOT_ENOUGH_REVIEWS.format(k=k)
         )
         return Chart(
             slug=f"statements-{self.program_id}",
@@ -402,20 +450,27 @@ class ProgramHealth:
                 Bar(state, label, self.statements_by_state.get(state, 0), tones.get(state, "info"))
                 for state, label in Statement.State.choices
             ],
+            # Never shown: no statements at all is withheld like a few (TOO_FEW_STATEMENTS).
             empty="No mentor statements in the closed reviews counted.",
             note=(
-                f"The statements of the first {self.reviews_counted} reviews to close, counted "
-                f"in groups of {k} reviews: a closed review's statements no longer change."
+                f"The statements of the first {self.reviews_counted} reviews to close in which a "
+                f"mentor could give input, counted in groups of {k} reviews: {INPUT_NOTE}"
             ),
             withheld=withheld,
         )
 
     def guard_chart(self) -> Chart:
         k = self.min_cell
-        withheld = self.statements_withheld or (
-            ""
-            if self.reviews_counted
-            else f"Withheld to protect confidentiality until at least {k} reviews have closed."
+        # Its own cells decide, not the statement chart's: a few statements in many states can
+        # be withheld while the blocked attempts are many.
+        withheld = (
+            ("" if self.statements_withheld != WITHHELD_FOR_VIEWER else WITHHELD_FOR_VIEWER)
+            or ("" if self.reviews_counted else NOT_ENOUGH_REVIEWS.format(k=k))
+            or (
+                TOO_FEW_VERDICTS
+                if self.guard_blocked is None and self.guard_cautioned is None
+                else ""
+            )
         )
         return Chart(
             slug=f"guard-{self.program_id}",
@@ -427,12 +482,14 @@ class ProgramHealth:
                 Bar("blocked", "Send attempts blocked", self.guard_blocked, "warn"),
                 Bar("cautioned", "Statements sent with a caution", self.guard_cautioned, "info"),
             ],
+            # Never shown: nothing stopped or cautioned is withheld like a few (TOO_FEW_VERDICTS).
             empty="The breach guard stopped or cautioned nothing in the closed reviews counted.",
             note=(
-                f"In the first {self.reviews_counted} reviews to close, counted in groups of {k} "
-                "reviews: how often the guard refused to send a statement that evaluated the "
-                "mentee as an employee, and how many statements were sent after the mentor "
-                "confirmed its caution. Counts only, never the words."
+                f"In the first {self.reviews_counted} reviews to close in which a mentor could "
+                f"give input, counted in groups of {k} reviews: how often the guard refused to "
+                "send a statement that evaluated the mentee as an employee, and how many "
+                "statements were sent after the mentor confirmed its caution. Counts only, never "
+                "the words."
             ),
             withheld=withheld,
         )
@@ -465,6 +522,19 @@ WITHHELD_FOR_VIEWER = (
     "Withheld for you: you sit on the panel of, or are the candidate in, a review of this "
     "program, so no figure about its mentor statements reaches you."
 )
+NOT_ENOUGH_REVIEWS = (
+    "Withheld to protect confidentiality until at least {k} reviews in which a mentor could "
+    "give input have closed."
+)
+INPUT_NOTE = (
+    "reviews open for at least "
+    f"{INPUT_WINDOW.days} days while the candidate's mentoring agreement in this program was in "
+    "force. A closed review's statements no longer change."
+)
+TOO_FEW_VERDICTS = (
+    "Withheld to protect confidentiality: too few blocked or cautioned statements in the closed "
+    "reviews counted to show any count without singling out a review."
+)
 TOO_FEW_STATEMENTS = (
     "Withheld to protect confidentiality: too few statements in the closed reviews counted "
     "to show any count without singling out a review."
@@ -472,14 +542,15 @@ TOO_FEW_STATEMENTS = (
 
 
 def suppress(counts: dict, threshold: int, *, split: bool) -> dict | None:
-    """`counts` with every cell 0 < n < threshold withheld (None); None if nothing can be shown.
+    """`counts` with every cell below `threshold`, zero included, withheld (None); None if
+    nothing can be shown.
 
     `split`: the cells divide a total the viewer may know, so one withheld cell would be that
-    total minus the others. Then the smallest other non-zero cells are withheld too, until at
-    least two are withheld and together they hold at least `threshold`, so that neither the
-    withheld sum nor any one cell in it can be pinned down.
+    total minus the others. Then the smallest other cells are withheld too, until at least two
+    are withheld and together they hold at least `threshold`, so that neither the withheld sum
+    nor any one cell in it can be pinned down (a withheld sum of 0 would say "all none").
     """
-    withheld = {key for key, n in counts.items() if 0 < n < threshold}
+    withheld = {key for key, n in counts.items() if below(n, threshold)}
     if split and withheld:
 
         def protected() -> bool:
@@ -488,7 +559,7 @@ def suppress(counts: dict, threshold: int, *, split: bool) -> dict | None:
         others = sorted(
             (n, position, key)
             for position, (key, n) in enumerate(counts.items())
-            if n and key not in withheld
+            if key not in withheld
         )
         for _, _, key in others:
             if protected():
@@ -496,6 +567,8 @@ def suppress(counts: dict, threshold: int, *, split: bool) -> dict | None:
             withheld.add(key)
         if not protected():
             return None
+    if len(withheld) == len(counts):
+        return None
     return {key: None if key in withheld else n for key, n in counts.items()}
 
 
@@ -624,7 +697,7 @@ def planned_meetings(today: datetime.date) -> Case:
 FIGURES_CACHE = "program_dashboard"
 # Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
 # never unpickles figures another version stored.
-FIGURES_FORMAT = 3
+FIGURES_FORMAT = 4
 
 
 # Counting takes about 1.5 s at 50,000 users. When the figures grow old, one request counts
@@ -742,6 +815,39 @@ def released(queryset: QuerySet, *, joined: Expression, threshold: int) -> Query
     )
 
 
+def input_was_possible() -> Q:
+    """On a closed PromotionReview queryset: a mentor could have given input in the review.
+
+    The candidate had a pair in the review's program with an agreement that was in force (both
+    members signed it, and it was not yet ended or superseded) during at least INPUT_WINDOW of
+    the time the review was open. Only reviews like this join the statement blocks: a review
+    whose candidate had no such pair holds no statement, and an admin who opened and closed it
+    would know that zero in advance and could fill a block with it (module docstring, rule 1).
+
+    Deliberately not the agreement's terms (whether they allow promotion participation):
+    admins never see them, and which reviews are counted shows on the page. Once a review is
+    closed the answer never changes: its dates are frozen, an agreement's activation time never
+    changes, and one ended later was still in force while the review was open.
+    """
+    from agreements.models import Agreement
+
+    window = Value(INPUT_WINDOW, output_field=DurationField())
+    in_force = Agreement.objects.filter(
+        pair__program=OuterRef("program"),
+        pair__mentee=OuterRef("candidate"),
+        activated_at__isnull=False,
+        # The overlap of the two periods, max(starts) to min(ends), lasts at least the window.
+        activated_at__lte=OuterRef("closed_at") - window,
+    ).filter(
+        Q(closed_at__isnull=True)
+        | (
+            Q(closed_at__gte=OuterRef("created_at") + window)
+            & Q(closed_at__gte=F("activated_at") + window)
+        )
+    )
+    return Q(closed_at__gte=F("created_at") + window) & Q(Exists(in_force))
+
+
 def count_figures(*, today: datetime.date, key: str) -> Dashboard:
     """Every program's figures, the same for every viewer, confidential ones as released (the
     module docstring). The database does the counting, in five queries whose answers have one
@@ -752,7 +858,7 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
     2. pairs per program and status, with the active pairs' agreement and meeting figures and
        how many pairs both submitted the questionnaire;
     3. per question, the released pairs whose mentor's and mentee's submitted answers differ;
-    4. reviews per program and status;
+    4. reviews per program and status, with how many closed ones a mentor could give input in;
     5. statements of the released closed reviews per program and state, with the breach
        guard's blocked send attempts and cautioned sends among them.
     """
@@ -833,50 +939,54 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
         joined=Greatest(submitted_at("mentor"), submitted_at("mentee")),
         threshold=threshold,
     )
-    mentee_differs = Answer.objects.filter(
+    mentee_answer = Answer.objects.filter(
         pair=OuterRef("pair"), question=OuterRef("question"), respondent=OuterRef("pair__mentee")
-    ).exclude(value=OuterRef("value"))
-    differing = (
+    )
+    per_topic = (
+        # Only pairs in which both answered the question: one that submitted before it was
+        # asked could not differ on it, a zero its viewer would know in advance.
         Answer.objects.filter(respondent=F("pair__mentor"), pair__in=released_pairs)
-        .filter(Exists(mentee_differs))
+        .filter(Exists(mentee_answer))
         .order_by()
         .values("question_id", "question__text", "question__program_id", "question__order")
         # One mentor answer per pair and question (a unique constraint): rows are pairs.
-        .annotate(pairs=Count("pk"))
+        .annotate(
+            answered=Count("pk"),
+            differ=Count("pk", filter=Q(Exists(mentee_answer.exclude(value=OuterRef("value"))))),
+        )
         .order_by("question__order", "question_id")
     )
-    topics: dict[int, dict[tuple[int, str], int]] = defaultdict(dict)
-    for row in differing:
-        topics[row["question__program_id"]][(row["question_id"], row["question__text"])] = row[
-            "pairs"
-        ]
-    for program_id, counts in topics.items():
-        health = programs.get(program_id)
+    for row in per_topic:
+        health = programs.get(row["question__program_id"])
         if health is None or not health.pairs_compared:
             continue
-        # Not a split of any total (a pair can differ on several topics): no complement.
-        cells = suppress(counts, threshold, split=False) or {}
-        shown = sorted(
-            ((text, n) for (_, text), n in cells.items() if n is not None), key=lambda c: -c[1]
-        )
-        # Withheld topics in question order: sorted by size, their order would rank them.
-        withheld = [(text, None) for (_, text), n in cells.items() if n is None]
-        health.mismatch_topics = shown + withheld
+        # Listed only if at least `threshold` of the pairs that answered it differ and at least
+        # `threshold` agree: "none differ" and "all differ" each say something about every one
+        # of those pairs. Not a split (a pair can differ on several topics): no complement.
+        if below(row["differ"], threshold) or below(row["answered"] - row["differ"], threshold):
+            continue
+        health.mismatch_topics.append((row["question__text"], row["differ"]))
+    for health in programs.values():
+        # Largest first; ties stay in question order.
+        health.mismatch_topics.sort(key=lambda topic: -topic[1])
 
+    countable = Q(status=PromotionReview.Status.CLOSED) & input_was_possible()
     reviews = (
-        PromotionReview.objects.order_by().values("program_id", "status").annotate(n=Count("pk"))
+        PromotionReview.objects.order_by()
+        .values("program_id", "status")
+        .annotate(n=Count("pk"), countable=Count("pk", filter=countable))
     )
     for row in reviews:
         health = programs.get(row["program_id"])
         if health is not None:
             health.reviews_by_status[row["status"]] = row["n"]
+            health.reviews_counted += row["countable"]
     for health in programs.values():
-        closed = health.reviews_by_status.get(PromotionReview.Status.CLOSED, 0)
-        health.reviews_counted = closed - closed % threshold
+        health.reviews_counted -= health.reviews_counted % threshold  # whole blocks only
 
     # A review joins when it closes; closing freezes it and its statements.
     released_reviews = released(
-        PromotionReview.objects.filter(status=PromotionReview.Status.CLOSED),
+        PromotionReview.objects.filter(countable),
         joined=F("closed_at"),
         threshold=threshold,
     )

@@ -78,6 +78,14 @@ def close(review, by):
     review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
 
 
+def input_possible(pair, review):
+    """The pair signed its agreement, and the review opened, a month ago: the statements of
+    the review count once it closes (program_dashboard.input_was_possible)."""
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
+    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
+
+
 # --- Who may open it --------------------------------------------------------------------------
 
 
@@ -200,9 +208,10 @@ def test_reviews_by_status_and_statements_by_state(program_admin):
     program = ProgramFactory()
     pair = PairFactory(program=program)
     review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    input_possible(pair, review)
     PromotionReviewFactory(program=program, status="open")
     PromotionReviewFactory(program=program, status="deciding")
-    PromotionReviewFactory(program=program, status="closed")
+    PromotionReviewFactory(program=program, status="closed")  # no mentor could give input
     StatementFactory(pair=pair, review=review)
     AwaitingConsentStatementFactory(pair=pair, review=review, kind="engagement")
     SharedStatementFactory(pair=pair, review=review, kind="advocacy", text="Shared words.")
@@ -214,8 +223,9 @@ def test_reviews_by_status_and_statements_by_state(program_admin):
     health = health_of(program, program_admin)
 
     assert health.reviews_by_status == {"open": 2, "deciding": 1, "closed": 2}
-    # Statements count once their review has closed: closing freezes them.
-    assert health.reviews_counted == 2
+    # Statements count once their review has closed (closing freezes them), and only in
+    # reviews in which a mentor could give input.
+    assert health.reviews_counted == 1
     assert health.statements_by_state == {
         "draft": 1, "awaiting_consent": 1, "shared": 1, "declined": 0, "withdrawn": 0,
     }  # fmt: skip
@@ -281,17 +291,21 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
     program = ProgramFactory(name="Leadership Mentoring")
     pair = PairFactory(program=program)
     seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    input_possible(pair, seated)
     PanelSeatFactory(review=seated, user=program_admin)
     StatementFactory(pair=pair, review=seated)
     DeclinedStatementFactory(pair=pair, review=seated, kind="engagement")
     other_pair = PairFactory(program=program)
     other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
+    input_possible(other_pair, other)
     StatementFactory(pair=other_pair, review=other)
     colleague = ProgramAdminFactory(username="ines")
     for review in (seated, other):
         close(review, colleague)
     elsewhere = PairFactory()  # another program: its figures are the panel member's to see
-    close(PromotionReviewFactory(program=elsewhere.program, candidate=elsewhere.mentee), colleague)
+    elsewhere_review = PromotionReviewFactory(program=elsewhere.program, candidate=elsewhere.mentee)
+    input_possible(elsewhere, elsewhere_review)
+    close(elsewhere_review, colleague)
 
     health = health_of(program, program_admin)
     # No statement figure of the program at all, rather than one that differs from the

@@ -32,6 +32,7 @@ from mentorship.program_dashboard import (
 from promotions.models import PromotionReview, Statement
 from promotions.services import review_change_status
 from tests.factories import (
+    ActiveAgreementFactory,
     PairFactory,
     PanelSeatFactory,
     ProgramAdminFactory,
@@ -121,6 +122,10 @@ def test_a_panel_member_never_reads_the_statement_figures_of_their_program(clien
     program = ProgramFactory()
     pair = PairFactory(program=program)
     review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    # Signed, and opened, a month ago: a review in which the mentor could give input.
+    month_ago = timezone.now() - datetime.timedelta(days=30)
+    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
+    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
     StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
     colleague, seated = ProgramAdminFactory(), ProgramAdminFactory()
     PanelSeatFactory(review=review, user=seated)

@@ -7,11 +7,18 @@ viewer on a panel of, or the candidate in, one of the program's reviews."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from mentorship.program_dashboard import WITHHELD_FOR_VIEWER, program_health
+from mentorship.program_dashboard import (
+    NOT_ENOUGH_REVIEWS,
+    TOO_FEW_VERDICTS,
+    WITHHELD_FOR_VIEWER,
+    program_health,
+)
 from promotions.models import PromotionReview
 from promotions.services import BreachError, review_change_status, statement_submit
 from tests.factories import (
@@ -63,8 +70,15 @@ def close(review, by) -> None:
 
 
 def review_of_own_pair(program):
+    """An open review whose candidate's agreement with their mentor has been in force for a
+    month, as long as the review has been open: one in which a mentor could give input."""
+    month_ago = timezone.now() - timedelta(days=30)
     pair = PairFactory(program=program)
-    return pair, PromotionReviewFactory(program=program, candidate=pair.mentee)
+    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
+    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
+    review.refresh_from_db()
+    return pair, review
 
 
 def closed_review(program, by, *, blocked=0, cautioned=0, plain=1):
@@ -87,7 +101,7 @@ def test_verdicts_are_withheld_until_a_block_of_reviews_has_closed(client, hana,
         closed_review(program, hana, blocked=3, cautioned=2)
     client.force_login(hana)
     rendered = figure(client, program)
-    assert "Withheld to protect confidentiality until at least 5 reviews have closed." in rendered
+    assert NOT_ENOUGH_REVIEWS.format(k=5) in rendered
     assert "<table" not in rendered
     assert health(program, hana).guard_chart().bars == []
 
@@ -102,11 +116,29 @@ def test_a_released_block_shows_the_counts(client, hana, program):
     assert re.search(r"Send attempts blocked</(th|td)>\s*<td[^>]*>5</td>", rendered)
 
 
-def test_small_cells_are_withheld_and_zeros_shown(hana, program):
-    closed_review(program, hana, blocked=2)
+def test_small_and_zero_cells_are_withheld_alike(hana, program):
+    closed_review(program, hana, blocked=5, cautioned=2)
     for _ in range(4):
         closed_review(program, hana)
-    assert guard_values(program, hana) == {BLOCKED: None, CAUTIONED: 0}
+    assert guard_values(program, hana) == {BLOCKED: 5, CAUTIONED: None}
+    other = ProgramFactory(name="Engineering Mentoring")
+    closed_review(other, hana, blocked=5)
+    for _ in range(4):
+        closed_review(other, hana)
+    assert guard_values(other, hana) == {BLOCKED: 5, CAUTIONED: None}  # 0, not told apart
+
+
+def test_nothing_blocked_reads_like_a_few_blocked(client, hana, program):
+    # Before the fix no verdict at all read "The breach guard stopped or cautioned nothing",
+    # two blocked attempts "withheld": a block the admin knew four reviews of told the fifth.
+    other = ProgramFactory(name="Engineering Mentoring")
+    for index in range(5):
+        closed_review(program, hana)
+        closed_review(other, hana, blocked=2 if index == 0 else 0)
+    client.force_login(hana)
+    nothing, few = figure(client, program), figure(client, other)
+    assert TOO_FEW_VERDICTS in nothing
+    assert nothing.replace(f"-{program.pk}-", "-N-") == few.replace(f"-{other.pk}-", "-N-")
 
 
 def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client, hana, program):
@@ -117,7 +149,6 @@ def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client,
 
     # A mentor in an open review is blocked: counted only when its review is released...
     pair, review = review_of_own_pair(program)
-    ActiveAgreementFactory(pair=pair)
     statement = StatementFactory(pair=pair, review=review, text=BREACH)
     with pytest.raises(BreachError):
         statement_submit(statement_id=statement.pk, mentor=pair.mentor)
@@ -136,13 +167,12 @@ def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client,
 def test_the_page_never_carries_the_flagged_words(client, hana, program):
     for _ in range(5):
         pair, review = review_of_own_pair(program)
-        ActiveAgreementFactory(pair=pair)
         statement = StatementFactory(pair=pair, review=review, text=BREACH)
         for _ in range(2):
             with pytest.raises(BreachError):
                 statement_submit(statement_id=statement.pk, mentor=pair.mentor)
         close(review, hana)
-    assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: 0}
+    assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: None}
     client.force_login(hana)
     body = client.get(URL).content.decode()
     for word in ("disorganized", "unprofessional", "work_quality", "conduct", "positive_verdict"):
