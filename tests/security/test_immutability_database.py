@@ -18,7 +18,7 @@ from agreements.models import Agreement, Signature
 from mentorship.audit import audit_verify
 from mentorship.management.commands.flush import truncate_trigger_uris
 from mentorship.models import AuditEvent, ConfidentialAuditEvent, Guideline
-from promotions.models import StatementView
+from promotions.models import ConsentOptOut, ConsentRequest, StatementView
 from tests.security.conftest import STATS, build_world
 from tests.security.web import browser
 
@@ -30,6 +30,8 @@ APPEND_ONLY_TABLES = [
     "agreements_signature",
     "promotions_statementview",
     "agreements_agreement",  # holds signed agreements
+    "promotions_consentrequest",
+    "promotions_consentoptout",
 ]
 
 
@@ -40,6 +42,8 @@ def committed():
     review = world.reviews["open"]
     browser(world.users["lee"]).get(reverse("promotions:review", args=[review.pk]))
     assert StatementView.objects.exists()
+    declined = world.statements["declined"]
+    ConsentOptOut.objects.create(review=review, mentee=world.users["carol"], statement=declined)
     return world
 
 
@@ -116,7 +120,15 @@ def test_bulk_orm_and_raw_sql_cannot_rewrite_history(committed):
 
 
 def row_counts() -> dict[str, int]:
-    models = (AuditEvent, ConfidentialAuditEvent, Signature, StatementView, Agreement)
+    models = (
+        AuditEvent,
+        ConfidentialAuditEvent,
+        Signature,
+        StatementView,
+        Agreement,
+        ConsentRequest,
+        ConsentOptOut,
+    )
     counts = {model._meta.db_table: model._base_manager.count() for model in models}
     assert set(counts) == set(APPEND_ONLY_TABLES)
     return counts
