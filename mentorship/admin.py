@@ -19,7 +19,7 @@ from django.utils.html import format_html, format_html_join
 
 from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
-from mentorship.audit import audit_events_visible_to
+from mentorship.audit import Action, audit_events_visible_to, audit_record
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
 from mentorship.services import guideline_new_draft, guideline_publish
@@ -235,6 +235,19 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
         if obj is not None:
             return [*super().get_readonly_fields(request, obj), "program", "mentor", "mentee"]
         return super().get_readonly_fields(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Whether a pair is active decides whether its mentor may give input, so a change of
+        # status is on the record (the admin wraps this save and the event in one transaction).
+        if "status" in form.changed_data:
+            audit_record(
+                actor=request.user,
+                action=Action.PAIR_STATUS_CHANGED,
+                target=obj,
+                request=request,
+                payload={"from": form.initial.get("status") if change else None, "to": obj.status},
+            )
 
 
 @admin.register(AuditEvent)

@@ -34,6 +34,7 @@ from mentorship.permissions import is_program_admin
 
 class Action:
     GUIDELINE_PUBLISHED = "guideline.published"
+    PAIR_STATUS_CHANGED = "pair.status_changed"
     AGREEMENT_SIGNED = "agreement.signed"
     AGREEMENT_ACTIVATED = "agreement.activated"
     AGREEMENT_ENDED = "agreement.ended"
