@@ -58,6 +58,23 @@ EXPLANATIONS: dict[str, tuple[str, str]] = {
         "Speak to what you saw as their mentor, e.g. 'In our sessions I watched her confidence "
         "in leading grow'.",
     ),
+    "reported": (
+        "This passes on other people's judgment of their work or conduct (complaints, concerns, "
+        "who has to step in for them). Relayed by their mentor, it is still a performance "
+        "review, and it is the supervisor's to give.",
+        "Leave colleagues' views of their work to the supervisor; speak to what you saw as "
+        "their mentor.",
+    ),
+    "hr_record": (
+        "This reports a performance or disciplinary process (an improvement plan, a warning, "
+        "probation). That is the employer's confidential record, not mentor input.",
+        "Leave HR matters to the supervisor and HR; speak to the growth you saw in mentoring.",
+    ),
+    "insinuation": (
+        "This hints at a judgment of their work or readiness without stating it. A hint to the "
+        "panel weighs like a verdict, and a verdict is not the mentor's to give.",
+        "Say what you saw as their mentor, or say plainly what you cannot speak to.",
+    ),
     "program_phrase": (
         "Your program lists this phrase as evaluating the mentee as an employee.",
         "Rewrite it as growth you saw in mentoring, or as a fact about the relationship.",
@@ -77,6 +94,14 @@ OTHER_PEOPLE = frozenset(
     stakeholder predecessor successor people others other someone somebody everyone anyone
     person staff student mentee mentees analyst engineer developer designer candidate partner
     apprentice trainee group department cohort juniors colleagues peers""")
+)
+# Plural people words that do not end in "s": "they" after one of them is those people.
+PLURAL_PEOPLE = frozenset(words("people staff everyone folks"))
+# What others may raise about the mentee out of care, not judgment: "her team worried about
+# her workload" is no complaint about her work.
+CARE_NOUNS = frozenset(
+    words("""wellbeing well-being workload workloads health welfare hours burnout safety stress
+    pay leave absence family commute schedule""")
 )
 # Job roles: "a lazy planner", "the best engineer on the team".
 ROLE_NOUNS = frozenset(
@@ -303,6 +328,12 @@ TRAITS: tuple[tuple[str, str, int, bool], ...] = (
 # (pattern, category, polarity, about): about is "subject" when the pattern's words are said of
 # someone (find who), "object" when the pattern names the mentee itself ({M}/{P}), "verdict"
 # when the mentor gives it ("I would not recommend her"): anyone but a third party.
+# "person": said of the mentee named or referred to in the clause, never of nobody ("she is a
+# liability", not "the legacy system is a liability"). "by_other": someone else acts on the
+# mentee or their work, or it happens with no one named ("her manager had to rescue her
+# projects"); "not_by_mentee": the same, or the mentor ("I dread working with her"): a
+# judgment of the mentee reported from others is still a performance review. "any": whoever
+# says it (a hint to the panel, "let's just say").
 PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     # work quality
     (
@@ -564,6 +595,140 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("confident|sure {M} can|could|will|would|is|be|'s", "readiness_verdict", 1, "object"),
     ("doubt {M} can|could|will|would|is|be", "readiness_verdict", -1, "object"),
     ("see|believe|think {M} as ?a|an leader|manager|lead", "readiness_verdict", 1, "object"),
+    # HR processes: a record of performance or discipline is the employer's, not the mentor's.
+    ("performance improvement plan|programme|program", "hr_record", -1, "subject"),
+    ("pip", "hr_record", -1, "subject"),
+    ("capability process|procedure|hearing", "hr_record", -1, "subject"),
+    ("disciplinary", "hr_record", -1, "subject"),
+    ("disciplined for|over|after|by", "hr_record", -1, "subject"),
+    ("written|final|formal|verbal warning|warnings", "hr_record", -1, "subject"),
+    ("put|placed|place|extend|extended on ?her|his|their probation", "hr_record", -1, "subject"),
+    ("hr complaint|complaints|investigation|case|grievance", "hr_record", -1, "subject"),
+    # Reported speech: others' complaints, concerns and reluctance about the mentee, or others
+    # doing the mentee's work for them, relayed to the panel.
+    (
+        "complain|complaint|complaints|grumble|moan|gripe|vent|whinge ** about|of|regarding|over "
+        "{T}",
+        "reported",
+        -1,
+        "not_by_mentee",
+    ),
+    (
+        "concern|concerns|issue|issues|doubt|doubts|reservation|reservations|"
+        "complaint|complaints|grievance|grievances|frustration|frustrations ** "
+        "about|over|regarding|with|against {T}",
+        "reported",
+        -1,
+        "not_by_mentee",
+    ),
+    (
+        "raise|raised|raises|flag|flagged|voice|voiced|escalate|escalated|share|shared "
+        "concern|concerns|issue|issues|complaint|complaints|doubt|doubts ** about|over|regarding "
+        "?her|his|their|@n missed|late|slipping|slipped|slip|quality|reliability|responsiveness|"
+        "attitude|behaviour|behavior|conduct|tone|performance|work|output|delivery|commitment|"
+        "commitments|deadline|deadlines|mistake|mistakes|error|errors",
+        "reported",
+        -1,
+        "by_other",
+    ),
+    (
+        "dread|avoid|hate|resent|dislike|fear|refuse|reluctant|unwilling ?to "
+        "work|deal|collaborate|partner|pair|team with {T}",
+        "reported",
+        -1,
+        "not_by_mentee",
+    ),
+    (
+        "ask|request to ?be move|transfer|reassign|switch * off|from|out ?of her|his|their|@n "
+        "team|project|projects|squad|group",
+        "reported",
+        -1,
+        "by_other",
+    ),
+    (
+        "rescue|salvage|redo|rework|rewrite|fix|clean|finish|bail|tidy ?up|out {P} * "
+        "work|project|projects|code|deliverable|deliverables|report|reports|task|tasks|mess|"
+        "mistake|mistakes|error|errors|bug|bugs|slack",
+        "reported",
+        -1,
+        "by_other",
+    ),
+    ("step in|up ** rescue|salvage|redo|fix|finish|cover", "reported", -1, "by_other"),
+    (
+        "carry|pull|shoulder|do more|most of the load|weight|work|slack|lifting",
+        "peer_comparison",
+        -1,
+        "by_other",
+    ),
+    ("pick up {P} slack", "reported", -1, "by_other"),
+    (
+        "more|better|harder|faster|further|longer|stronger|quicker ** than {M} "
+        "do|does|did|be|have|can|could|will|would",
+        "peer_comparison",
+        -1,
+        "by_other",
+    ),
+    # Conduct in idioms.
+    ("rub * the wrong way", "conduct", -1, "subject"),
+    ("be|become|remain ** liability|deadweight", "conduct", -1, "person"),
+    ("be|become|remain * loose cannon|dead weight|weak link", "conduct", -1, "person"),
+    ("lie|lies|lied|lying about|to", "conduct", -1, "person"),
+    (
+        "argue|clash|bicker|fight|fought|feud|row with * colleague|colleagues|peer|peers|team|"
+        "teammate|teammates|manager|managers|people|everyone|stakeholders|others|coworkers|"
+        "co-workers|lead|leads|client|clients|customers|staff|director|boss|the|other",
+        "conduct",
+        -1,
+        "person",
+    ),
+    ("make enemies", "conduct", -1, "person"),
+    ("burn|burnt bridges", "conduct", -1, "person"),
+    ("throw|threw|thrown ** under the bus", "conduct", -1, "person"),
+    ("go|goes missing|awol|dark", "conduct", -1, "person"),
+    ("phone it in", "conduct", -1, "subject"),
+    ("all talk", "conduct", -1, "person"),
+    ("be coast|coasting", "conduct", -1, "person"),
+    ("pull {P} weight", "conduct", 1, "subject"),
+    ("drain on", "conduct", -1, "person"),
+    (
+        "hard|difficult|impossible|tough to rely|depend|count on|upon",
+        "work_quality",
+        -1,
+        "subject",
+    ),
+    ("hard|difficult|impossible to reach|pin down", "conduct", -1, "subject"),
+    (
+        "need|needs|needed to be|being chased|babysat|babysitting|micromanaged|reminded",
+        "work_quality",
+        -1,
+        "subject",
+    ),
+    # Insinuation aimed at the panel: a hint weighs like a verdict.
+    ("read between the lines", "insinuation", -1, "any"),
+    ("draw|make your|its|their own conclusion|conclusions", "insinuation", -1, "any"),
+    ("make of that|this|it what you will", "insinuation", -1, "any"),
+    (
+        "panel|committee|board|leadership|reviewers|you ** look|dig|probe|check|examine|"
+        "scrutinise|scrutinize ?more|very closely|carefully|hard|harder|deeper|twice|again "
+        "at|into ** record|delivery|history|performance|output|results|numbers|deadlines|"
+        "reviews|commitments|work",
+        "insinuation",
+        -1,
+        "any",
+    ),
+    (
+        "think twice|hard|carefully before|about ** promot|promoting|promotion|{M}",
+        "readiness_verdict",
+        -1,
+        "any",
+    ),
+    ("better served|off without {M}", "readiness_verdict", -1, "any"),
+    (
+        "better served|off by|with someone|somebody|anyone|another",
+        "readiness_verdict",
+        -1,
+        "any",
+    ),
     # comparison with peers or a bar
     ("behind {P} peers|colleagues|cohort|team", "peer_comparison", -1, "subject"),
     ("behind the rest|others|team", "peer_comparison", -1, "subject"),

@@ -1,8 +1,9 @@
 """The breach guard on its development corpus (every breach_corpus_dev*.jsonl: five authors'
-batches), and the corpus holds what the issue requires. The learned layer is trained on these
-files, so the figures here are fit figures, not a measure of generalisation: that is the held-out
-split, judged in CI by `breach_eval --check`, and measured across authors by training on four
-batches and evaluating on the fifth (`breach_train --data ...` then `breach_eval --data ...`)."""
+batches, and a sixth with the sentences of the round-2 security review and variations of them),
+and the corpus holds what the issue requires. The learned layer is trained on these files, so the
+figures here are fit figures, not a measure of generalisation: that is the held-out split, judged
+in CI by `breach_eval --floor`, and measured across authors by training on all batches but one
+and evaluating on that one (`breach_train --data ...` then `breach_eval --data ...`)."""
 
 from __future__ import annotations
 
@@ -43,6 +44,27 @@ ISSUE_SENTENCES = [
     "offer a reliable picture of how Carol might lead the new project team.",
 ]
 
+# What the second security review reproduced reaching the panel (dev_f holds them, with
+# variations and acceptable look-alikes).
+REVIEW_SENTENCES = [
+    "She is s\u034floppy and l\u034fazy.",
+    "She is \ua731\u029f\u1d0f\u1d18\u1d18\u028f and \u029f\u1d00\u1d22\u028f.",
+    "She was put on a performance improvement plan last year.",
+    "She's a liability to the team.",
+    "She lies about her progress in standups.",
+    "Her manager has had to step in several times to rescue her projects.",
+    "Other engineers on her team carry more of the load than she does.",
+    "Mary argues with colleagues and has made enemies on the team.",
+    "People on her team have told me they dread working with her.",
+    "Her stakeholders have complained to me about her responsiveness.",
+    "Honestly, her team would be better served by someone more experienced.",
+    "Let's just say the panel should look closely at her delivery record.",
+    "She rubs people the wrong way.",
+    "Carol is the best engineer on the team, and I have watched her confidence grow.",
+    "She supported a colleague who was on a performance improvement plan.",
+    "Her team told me how much her coaching helped them.",
+]
+
 
 def rows() -> list[dict]:
     return [
@@ -56,17 +78,18 @@ def rows() -> list[dict]:
 def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
     assert [p.name for p in DEV] == [
         "breach_corpus_dev.jsonl", "breach_corpus_dev_b.jsonl", "breach_corpus_dev_c.jsonl",
-        "breach_corpus_dev_d.jsonl", "breach_corpus_dev_e.jsonl",
+        "breach_corpus_dev_d.jsonl", "breach_corpus_dev_e.jsonl", "breach_corpus_dev_f.jsonl",
     ]  # fmt: skip
     corpus = rows()
     labels = Counter(r["label"] for r in corpus)
-    assert len(corpus) >= 1356
-    assert labels["breach"] >= 709
-    assert labels["acceptable"] >= 647
+    assert len(corpus) >= 1470
+    assert labels["breach"] >= 766
+    assert labels["acceptable"] >= 704
     assert {r["category"] for r in corpus if r["label"] == "breach"} == BREACH_CATEGORIES
     assert {r["category"] for r in corpus if r["label"] == "acceptable"} == ACCEPTABLE_CATEGORIES
     texts = {r["text"] for r in corpus}
     assert [s for s in ISSUE_SENTENCES if s not in texts] == []
+    assert [s for s in REVIEW_SENTENCES if s not in texts] == []
 
 
 def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
@@ -76,9 +99,10 @@ def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     flagged = sum(v != PASS for v in breaches) / len(breaches)
     blocked = sum(v == BLOCK for v in breaches) / len(breaches)
     passed = sum(v == PASS for v in acceptable) / len(acceptable)
-    # Measured when the five batches were folded together: 98.2% / 82.9% / 100.0%. Blocked is
-    # bounded by the positive verdicts, which are cautioned, not blocked (about 14% of breaches).
-    assert (flagged >= 0.98, blocked >= 0.82, passed >= 0.995) == (True, True, True), (
+    # Measured with the sixth batch (the round-2 review's sentences): 98.3% / 83.8% / 100.0%.
+    # Blocked is bounded by the positive verdicts, which are cautioned, not blocked (about 14%
+    # of breaches).
+    assert (flagged >= 0.98, blocked >= 0.83, passed >= 0.995) == (True, True, True), (
         flagged, blocked, passed,
     )  # fmt: skip
 

@@ -334,3 +334,109 @@ def test_save_and_ask_for_consent_keeps_a_flagged_draft(world, client):
 )  # fmt: skip
 def test_structure_decides_who_and_whether(text, verdict):
     assert assess(text).verdict == verdict, assess(text).findings
+
+
+# --- Round 2 security review: invisible characters, plain wordings, a clause beside advocacy -
+
+
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u034f",  # combining grapheme joiner
+        "\ufe0f",  # variation selector 16
+        "\u180b",  # Mongolian free variation selector
+        "\u17b4",  # Khmer inherent vowel
+        "\u0301",  # a lone combining acute accent (category Mn)
+        "\u3164",  # Hangul filler
+        "\uffa0",  # half-width Hangul filler
+        "\u2800",  # braille blank
+        "\n",  # a line break inside the word
+    ],
+)
+def test_a_word_split_by_an_invisible_character_is_blocked_and_marked_as_written(char):
+    text = f"She is s{char}loppy and l{char}azy."
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK
+    assert flagged_words(text) == [f"s{char}loppy", f"l{char}azy"]
+    for word in (w for f in assessment.findings for w in f.words):
+        assert text[word.start : word.end] == word.text
+
+
+def test_small_capitals_read_as_the_letters_they_draw():
+    text = "She is \ua731\u029f\u1d0f\u1d18\u1d18\u028f and \u029f\u1d00\u1d22\u028f."
+    assert assess(text).verdict == BLOCK
+    assert flagged_words(text) == [
+        "\ua731\u029f\u1d0f\u1d18\u1d18\u028f",
+        "\u029f\u1d00\u1d22\u028f",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Carol is not a team pl\ufe0fayer.", "Carol is not a team pl\nayer."]
+)
+def test_a_program_phrase_split_by_an_invisible_character_or_a_line_break_blocks(text):
+    program = [
+        f
+        for f in assess(text, [("not a team player", "Judges teamwork.")]).findings
+        if f.source == "program"
+    ]
+    assert [(f.verdict, f.words[0].text) for f in program] == [(BLOCK, text[9:-1])]
+
+
+def test_a_line_break_between_words_still_ends_a_line():
+    assessment = assess("We met nine times\nShe is sloppy")
+    assert [f.sentence for f in assessment.findings] == ["She is sloppy"]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("She was put on a performance improvement plan last year.", "hr_record"),
+        ("He has been on a PIP since March.", "hr_record"),
+        ("She's a liability to the team.", "conduct"),
+        ("She lies about her progress in standups.", "conduct"),
+        ("Her manager has had to step in several times to rescue her projects.", "reported"),
+        ("Other engineers on her team carry more of the load than she does.", "peer_comparison"),
+        ("Mary argues with colleagues and has made enemies on the team.", "conduct"),
+        ("People on her team have told me they dread working with her.", "reported"),
+        ("Her stakeholders have complained to me about her responsiveness.", "reported"),
+        ("Honestly, her team would be better served by someone more experienced.",
+         "readiness_verdict"),
+        ("Let's just say the panel should look closely at her delivery record.", "insinuation"),
+        ("She rubs people the wrong way.", "conduct"),
+        ("Nadia has been a committed mentee. To be candid, her peers have told me she is hard "
+         "to rely on when deadlines get tight. I hope the panel weighs that.", "work_quality"),
+        ("Tamsin has worked hard on her presentation skills with me. Her team has raised "
+         "concerns with me about missed commitments, and I share them.", "reported"),
+    ],
+)  # fmt: skip
+def test_reported_speech_hr_facts_idioms_and_hints_are_blocked(text, category):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK, assessment.findings
+    assert category in {f.category for f in assessment.blocks}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She supported a colleague who was on a performance improvement plan.",
+        "Her team told me how much her coaching helped them.",
+        "The engineers on her team are sloppy, and she is learning to coach them.",
+        "Her team worried about her workload during the launch.",
+        "We reworked her presentation together in our sessions.",
+        "She fixed her team's build pipeline.",
+    ],
+)
+def test_look_alikes_of_reported_judgments_pass(text):
+    assert assess(text).verdict == PASS, assess(text).findings
+
+
+def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
+    text = "Carol is the best engineer on the team, and I have watched her confidence grow."
+    assessment = assess(text)
+    assert assessment.verdict == CAUTION
+    assert [(f.category, f.found) for f in assessment.findings] == [
+        ("positive_verdict", "the best")
+    ]
+    # The growth clause alone is advocacy.
+    assert assess("I have watched her confidence grow.").verdict == PASS

@@ -101,3 +101,15 @@ def test_function_words_never_weigh_towards_a_breach():
     towards = [key for key, w in weights.items() if w > 0]
     assert towards
     assert [key for key in towards if not breach_model.says_something(key)] == []
+
+
+def test_training_sets_aside_the_mentors_own_clause_beside_a_verdict():
+    from promotions.management.commands.breach_train import sentence_keys
+
+    text = "Carol is the best engineer on the team, and I have watched her confidence grow."
+    (as_breach,) = sentence_keys(text, breach_row=True)
+    (as_written,) = sentence_keys(text)
+    # The verdict is learned from its own clause: growth words are no evidence of a breach.
+    assert "u:best" in as_breach
+    assert {"u:watch", "u:confidenc", "u:grow"} <= set(as_written)
+    assert not {"u:watch", "u:confidenc", "u:grow"} & set(as_breach)

@@ -30,11 +30,16 @@ MIN_COUNT = 2  # a feature seen in one training sentence only is one author's ac
 L2 = 1e-2
 
 
-def sentence_keys(text: str) -> list[list[str]]:
+def sentence_keys(text: str, *, breach_row: bool = False) -> list[list[str]]:
     norm, _ = breach._normalise(text)
     out = []
     for start, end in breach._sentences(norm):
         tokens = breach._tokens(norm, start, end)
+        if breach_row:
+            # "She is the best engineer on the team, and I have watched her confidence grow":
+            # the verdict is the first clause; the mentor's own clause beside it is advocacy
+            # and must not be learned as evidence of a breach (breach.py sets it aside too).
+            tokens = breach.without_mentor_clauses(tokens) or tokens
         if tokens:
             out.append(sorted({f.key for f in breach_model.features(tokens)}))
     return out
@@ -64,7 +69,7 @@ class Command(BaseCommand):
         single: list[tuple[list[str], int]] = []
         multi: list[tuple[list[list[str]], str]] = []
         for row in rows:
-            sentences = sentence_keys(row["text"])
+            sentences = sentence_keys(row["text"], breach_row=row["label"] == "breach")
             if row["label"] == "acceptable":
                 single += [(keys, 0) for keys in sentences]
             elif len(sentences) == 1:
@@ -95,7 +100,7 @@ class Command(BaseCommand):
         for row in rows:
             if row["label"] != "breach" or row["category"] not in CATEGORIES:
                 continue
-            sentences = sentence_keys(row["text"])
+            sentences = sentence_keys(row["text"], breach_row=True)
             if len(sentences) == 1:
                 category_rows.append((prune(sentences[0]), row["category"]))
         category_rows += [(keys, category) for keys, category in chosen if category in CATEGORIES]
