@@ -6,6 +6,11 @@ same work: one scoped read and one `access.denied` audit write naming the reques
 other people's pairs, agreements or statements leaves a trace, and nothing, not even the
 response time, tells a hidden object from a missing one: there is no existence check to skip
 or to take.
+
+The queryset must be the scope of the role that acts on the page, a condition on the row
+itself (pair__mentor=user, an Exists through a unique key), not a `pk IN (id list)` of all the
+user may see: a database builds that list only once a row with the id exists, so a hidden id
+then costs more than a missing one, the more so the more other roles the viewer holds.
 """
 
 from __future__ import annotations

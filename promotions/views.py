@@ -79,14 +79,16 @@ REVIEWS_PER_PAGE = 20
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def review_for(request: HttpRequest, review_id: int, page_predicate) -> PromotionReview:
-    """The review if the user is involved in it and this page is theirs; an audited 404
-    otherwise, the same whether the review is missing, hidden, or not this person's page."""
+def review_for(request: HttpRequest, review_id: int, scope, page_predicate) -> PromotionReview:
+    """The review if it is in this page's role scope and the page's rule allows it; an audited
+    404 otherwise, the same whether the review is missing, hidden, or not this person's page.
+
+    `scope` is the role's read (PromotionReview.objects.seated, ...), not visible_to: its cost
+    must not depend on the viewer's other roles (see promotions/querysets.py). The predicate
+    is still asked, so a scope wider than its rule can only cost a 404, never an action."""
     review = get_visible_or_404(
         request,
-        PromotionReview.objects.visible_to(request.user).select_related(
-            "program", "candidate", "supervisor"
-        ),
+        scope(request.user).select_related("program", "candidate", "supervisor"),
         pk=review_id,
     )
     if not page_predicate(request.user, review):
@@ -94,12 +96,13 @@ def review_for(request: HttpRequest, review_id: int, page_predicate) -> Promotio
     return review
 
 
-def statement_for(request: HttpRequest, statement_id: int, page_predicate) -> Statement:
-    """The statement if the user may read it and act on it from this page; an audited 404
-    otherwise."""
+def statement_for(request: HttpRequest, statement_id: int, scope, page_predicate) -> Statement:
+    """The statement if it is in the acting role's scope (Statement.objects.authored_by or
+    about) and the action's rule allows it; an audited 404 otherwise. A panel member can take
+    no action on a statement, so their polling runs the same one-row read as anyone's."""
     statement = get_visible_or_404(
         request,
-        Statement.objects.visible_to(request.user).select_related(
+        scope(request.user).select_related(
             "review", "review__candidate", "review__program", "pair", "pair__mentor", "pair__mentee"
         ),
         pk=statement_id,
@@ -275,7 +278,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(request, review_id, can_view_panel_page)
+    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
     statements = list(
         Statement.objects.visible_to(request.user)
         .for_panel(review)
@@ -314,7 +317,9 @@ class MentorRow:
 @require_GET
 def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
     user = request.user
-    review = review_for(request, review_id, can_open_input_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.mentored_by, can_open_input_page
+    )
     pair = candidate_mentor_pair(user, review)
     agreement = active_agreement(pair) if pair is not None else None
     gates = {kind: agreement_gate(pair, kind, agreement=agreement) for kind in Statement.Kind}
@@ -479,7 +484,9 @@ def _draft_guard(statement: Statement | None) -> GuardReport | None:
 def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpResponse:
     if kind not in Statement.Kind.values:
         raise Http404
-    review = review_for(request, review_id, can_open_input_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.mentored_by, can_open_input_page
+    )
     pair = candidate_mentor_pair(request.user, review)
     gate = agreement_gate(pair, kind)
     if not can_give_input(request.user, review) or not gate.allowed:
@@ -523,7 +530,7 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
 @sensitive_post_parameters("text", "facts")
 @require_http_methods(["GET", "POST"])
 def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request, statement_id, is_author)
+    statement = statement_for(request, statement_id, Statement.objects.authored_by, is_author)
     review = statement.review
     if not can_edit_statement(request.user, statement):
         messages.error(request, _why_not_editable(statement))
@@ -561,7 +568,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
 @login_required
 @require_POST
 def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request, statement_id, is_author)
+    statement = statement_for(request, statement_id, Statement.objects.authored_by, is_author)
     confirmed = request.POST.get("caution_seen", "")
     if not request.POST.get("send_with_caution"):
         confirmed = ""
@@ -607,7 +614,10 @@ class ConsentRow:
 @login_required
 @require_GET
 def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _render_consent(request, review_for(request, review_id, can_open_consent_page))
+    return _render_consent(
+        request,
+        review_for(request, review_id, PromotionReview.objects.of_candidate, can_open_consent_page),
+    )
 
 
 def _render_consent(
@@ -668,7 +678,7 @@ def _back_to_consent(statement: Statement) -> HttpResponse:
 @login_required
 @require_POST
 def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request, statement_id, is_subject)
+    statement = statement_for(request, statement_id, Statement.objects.about, is_subject)
     form = ConsentForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Consent was not recorded. Reload the page and try again.")
@@ -695,12 +705,17 @@ def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpRespo
 @sensitive_post_parameters("reason")
 @require_POST
 def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request, statement_id, is_subject)
+    statement = statement_for(request, statement_id, Statement.objects.about, is_subject)
     form = DeclineForm(request.POST)
     if not form.is_valid():
         # The page again, with the reason as typed: a redirect would lose it.
         messages.error(request, "Nothing was declined: " + " ".join(form.errors["reason"]))
-        review = review_for(request, statement.review_id, can_open_consent_page)
+        review = review_for(
+            request,
+            statement.review_id,
+            PromotionReview.objects.of_candidate,
+            can_open_consent_page,
+        )
         return _render_consent(request, review, refused_decline=(statement.pk, form))
     try:
         consent_decline(
@@ -728,7 +743,7 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
 @login_required
 @require_POST
 def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResponse:
-    statement = statement_for(request, statement_id, is_subject)
+    statement = statement_for(request, statement_id, Statement.objects.about, is_subject)
     try:
         consent_withdraw(statement_id=statement.pk, mentee=request.user, request=request)
     except ValidationError as exc:
@@ -745,7 +760,7 @@ def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResp
 @sensitive_post_parameters("text")
 @require_http_methods(["GET", "POST"])
 def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = review_for(request, review_id, is_supervisor)
+    review = review_for(request, review_id, PromotionReview.objects.supervised_by, is_supervisor)
     may_write = can_write_assessment(request.user, review)
     form = AssessmentForm(request.POST or None, initial={"text": review.supervisor_assessment})
     if request.method == "POST":
