@@ -38,10 +38,10 @@ TARGETS = {
 }
 # The shipped guard's held-out figures (30 Nov 2026), rounded down: the regression floor.
 FLOOR = {
-    "flagged": 0.93,  # measured 93.2%
-    "blocked": 0.77,  # measured 77.3%
-    "passed": 0.96,  # measured 96.6%
-    "p99_2000_ms": 20.0,  # measured 5.8 ms; the target itself
+    "flagged": 0.935,  # measured 93.9%
+    "blocked": 0.775,  # measured 78.0%
+    "passed": 0.955,  # measured 95.8%
+    "p99_2000_ms": 20.0,  # measured 5.1 ms; the target itself
 }
 LONG_CHARS = 2000
 
