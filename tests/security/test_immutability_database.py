@@ -35,9 +35,8 @@ APPEND_ONLY_TABLES = [
 ]
 
 
-@pytest.fixture
-def committed():
-    """The world, committed (no test transaction around it), plus one panel showing."""
+def build_committed_world():
+    """The world plus a row in every append-only table: a panel showing and an opt-out."""
     world = build_world()
     review = world.reviews["open"]
     browser(world.users["lee"]).get(reverse("promotions:review", args=[review.pk]))
@@ -45,6 +44,12 @@ def committed():
     declined = world.statements["declined"]
     ConsentOptOut.objects.create(review=review, mentee=world.users["carol"], statement=declined)
     return world
+
+
+@pytest.fixture
+def committed():
+    """The world, committed (no test transaction around it), a row in every append-only table."""
+    return build_committed_world()
 
 
 def fingerprint() -> dict:
