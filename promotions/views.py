@@ -12,7 +12,6 @@ page's predicate; anyone else gets 404, never a hint that the object exists.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -28,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
 from mentorship.selectors import page_of
-from promotions.breach import BLOCK, PASS, Assessment, Finding, assess
+from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
 from promotions.models import (
@@ -147,8 +146,8 @@ class NumberedFinding:
 
     @property
     def disguised(self) -> bool:
-        """Written with invisible characters (zero-width spaces, soft hyphens, bidi marks)."""
-        return any(unicodedata.category(c) == "Cf" for w in self.finding.words for c in w.text)
+        """Written with characters that show as nothing, which the guard reads past."""
+        return any(invisible(c) for w in self.finding.words for c in w.text)
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,18 @@ def test_a_word_disguised_with_a_zero_width_space_is_marked_where_it_is_written(
     assert "It is written with invisible characters" in body
 
 
+def test_a_word_split_by_a_combining_joiner_gets_the_same_note(world, client):
+    # U+034F is a combining mark, not a format character; the guard reads past it all the same.
+    text = "She is s\u034floppy in her reports."
+    statement = world.statement(text=text)
+    client.force_login(world.mentor)
+
+    body = client.get(edit_url(statement)).content.decode()
+
+    assert (BLOCK, "s\u034floppy") in marks(body)
+    assert "It is written with invisible characters" in body
+
+
 def test_markup_in_the_text_and_inside_a_flagged_span_is_escaped(world, client):
     # Punctuation between a program phrase's words does not matter, so its span holds markup.
     BreachPhraseFactory(program=world.program, phrase="team player")
