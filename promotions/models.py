@@ -255,6 +255,26 @@ class PromotionReview(models.Model):
         _refuse(self.separation_errors())
 
 
+PEOPLE_FIXED_IN_BULK = SOD + "change who holds a role one at a time, through save(), never in bulk."
+
+
+class PanelSeatQuerySet(models.QuerySet):
+    """Bulk writes skip save(): `review.panel.add(user)` is a bulk_create of seats. Each seat is
+    checked here as save() checks it, so the shell obeys the rule too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic():
+            for seat in objs:
+                seat.check_assignment()
+            return super().bulk_create(objs, *args, **kwargs)
+
+    def update(self, **kwargs):
+        if kwargs.keys() & {"user", "user_id", "review", "review_id", "added_by", "added_by_id"}:
+            raise ValidationError(PEOPLE_FIXED_IN_BULK)
+        return super().update(**kwargs)
+
+
 class PanelSeat(models.Model):
     """One leadership user on a review's panel."""
 
@@ -269,6 +289,8 @@ class PanelSeat(models.Model):
         editable=False,
         related_name="+",
     )
+
+    objects = PanelSeatQuerySet.as_manager()
 
     class Meta:
         ordering = ["user__full_name", "user__username"]
@@ -293,12 +315,16 @@ class PanelSeat(models.Model):
         changes_user = self._state.adding or self.user_id != getattr(self, "_loaded_user_id", None)
         with transaction.atomic():
             if changes_user:
-                if not self.added_by_id:
-                    raise ValidationError(ASSIGNER_REQUIRED.format(what="added_by"))
-                lock_candidate(self.review.candidate_id if self.review_id else None)
-                _refuse(self.separation_errors())
+                self.check_assignment()
             super().save(*args, **kwargs)
         self._loaded_user_id = self.user_id
+
+    def check_assignment(self) -> None:
+        """Who gave the seat is recorded, and the seat keeps the separation of duties."""
+        if not self.added_by_id:
+            raise ValidationError(ASSIGNER_REQUIRED.format(what="added_by"))
+        lock_candidate(self.review.candidate_id if self.review_id else None)
+        _refuse(self.separation_errors())
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import SHA256
@@ -121,6 +122,15 @@ class StatementQuerySet(models.QuerySet):
 
 
 class PromotionReviewQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Bulk writes skip save(), where the separation of duties is checked.
+        people = {"candidate", "supervisor", "opened_by", "supervisor_assigned_by"}
+        if kwargs.keys() & (people | {f"{name}_id" for name in people}):
+            from promotions.models import PEOPLE_FIXED_IN_BULK
+
+            raise ValidationError(PEOPLE_FIXED_IN_BULK)
+        return super().update(**kwargs)
+
     def _role_conditions(self, user):
         from mentorship.models import Pair
         from promotions.models import PanelSeat, Statement

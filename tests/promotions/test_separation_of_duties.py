@@ -94,9 +94,33 @@ def test_a_new_seat_records_who_gave_it(world):
 
 def test_the_database_refuses_a_self_seating_that_skips_the_model(world):
     with pytest.raises(IntegrityError), transaction.atomic():
-        PanelSeat.objects.bulk_create(
+        PanelSeat._base_manager.bulk_create(
             [PanelSeat(review=world.review, user=world.program_admin, added_by=world.program_admin)]
         )
+
+
+def test_bulk_seating_from_the_shell_obeys_the_rule(world):
+    # review.panel.add() is a bulk_create of seats, which skips save().
+    with pytest.raises(ValidationError, match="record who assigns this role"), transaction.atomic():
+        world.review.panel.add(UserFactory())
+    with pytest.raises(ValidationError) as excinfo, transaction.atomic():
+        world.review.panel.add(world.mentor, through_defaults={"added_by": world.program_admin})
+    assert messages_of(excinfo) == [MENTOR_ON_PANEL]
+    assert not world.review.panel.filter(pk=world.mentor.pk).exists()
+    newcomer = UserFactory()
+    world.review.panel.add(newcomer, through_defaults={"added_by": world.program_admin})
+    assert world.review.panel.filter(pk=newcomer.pk).exists()
+
+
+def test_bulk_updates_cannot_change_who_holds_a_role(world):
+    reviews = PromotionReview.objects.filter(pk=world.review.pk)
+    with pytest.raises(ValidationError, match="one at a time"):
+        reviews.update(supervisor=world.mentor)
+    with pytest.raises(ValidationError, match="one at a time"):
+        PanelSeat.objects.filter(review=world.review).update(user=world.mentor)
+    assert reviews.update(target_role="Renamed") == 1  # other fields as before
+    world.review.refresh_from_db()
+    assert world.review.supervisor != world.mentor
 
 
 def test_another_admin_may_seat_a_program_admin(world):
@@ -141,7 +165,7 @@ def test_nobody_opens_a_review_of_themselves(world):
 
 
 def test_the_database_refuses_self_assignment_that_skips_the_model(world):
-    reviews = PromotionReview.objects.filter(pk=world.review.pk)
+    reviews = PromotionReview._base_manager.filter(pk=world.review.pk)
     for change in (
         {"supervisor_assigned_by": world.supervisor},
         {"supervisor_assigned_by": world.mentee},
