@@ -58,10 +58,14 @@ class Action:
 
 # What makes an event confidential: its action, or its target. A statement's very existence,
 # state and dates are hidden from its panel and its mentee (who may be program admins), so
-# every event naming one is confidential, also an access.denied: otherwise a refused edit of a
-# sent statement would date it. New statement.* actions are covered by their prefix.
+# every event naming one is confidential. New statement.* actions are covered by their prefix.
+# Every access.denied is confidential too: whether a page refuses someone can turn on hidden
+# input (a former mentor reaches a review's input page while they have a statement in it, and
+# is refused once they have none), so a refusal in the chain every admin reads would tell them.
 CONFIDENTIAL_ACTION_PREFIXES = ("statement.",)
-CONFIDENTIAL_ACTIONS = frozenset({Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN})
+CONFIDENTIAL_ACTIONS = frozenset(
+    {Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN, Action.ACCESS_DENIED}
+)
 CONFIDENTIAL_TARGETS = frozenset({"promotions.statement"})
 
 

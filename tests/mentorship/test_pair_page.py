@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.models import AuditEvent, Meeting, Pair
+from mentorship.models import ConfidentialAuditEvent, Meeting, Pair
 from tests.factories import (
     MeetingFactory,
     PairFactory,
@@ -151,7 +151,7 @@ def test_denied_access_is_audited_without_revealing_anything(client, pair):
     client.get(pair.get_absolute_url())
     missing_url = reverse("mentorship:pair", args=[pair.pk + 1000])
     client.get(missing_url)  # recorded alike: the same work as a hidden pair (issue 12)
-    event, missing = AuditEvent.objects.filter(action="access.denied").order_by("pk")
+    event, missing = ConfidentialAuditEvent.objects.filter(action="access.denied").order_by("pk")
     assert event.actor == outsider
     assert (event.target_type, event.target_id) == ("mentorship.pair", str(pair.pk))
     assert event.payload == {"method": "GET", "path": pair.get_absolute_url()}

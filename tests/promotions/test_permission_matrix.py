@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from mentorship.audit import Action
-from mentorship.models import AuditEvent, ConfidentialAuditEvent
+from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +193,7 @@ def test_a_refused_page_leaves_an_access_denied_event(world, client, role, page)
     client.force_login(world.person(role))
     response = client.get(reverse(f"promotions:{page}", args=[world.review.pk]))
     assert response.status_code == HTTPStatus.NOT_FOUND
-    event = AuditEvent.objects.get(action=Action.ACCESS_DENIED)
+    event = ConfidentialAuditEvent.objects.get(action=Action.ACCESS_DENIED)
     assert event.actor == world.person(role)
     assert (event.target_type, event.target_id) == (
         "promotions.promotionreview",

@@ -73,7 +73,7 @@ def mixed_trail(admin_on_panel_and_mentee, client):
     assert probe.status_code == HTTPStatus.NOT_FOUND
     client.logout()
     audit_record(actor=None, action=Action.REVIEW_STATUS_CHANGED, target=about_her)
-    # A probe of a pair is operational: it stays in her chain.
+    # A refusal is confidential wherever it happens, a pair's page too.
     client.force_login(UserFactory())
     client.get(reverse("mentorship:pair", args=[draft_about_her.pair.pk]))
     client.logout()
@@ -97,8 +97,9 @@ def _assert_contiguous(events: list) -> None:
 def test_what_the_admin_reads_is_a_whole_chain(mixed_trail, admin_on_panel_and_mentee):
     visible = list(audit_events_visible_to(admin_on_panel_and_mentee).order_by("id"))
     _assert_contiguous(visible)
-    assert len(visible) == 6
+    assert len(visible) == 5
     assert {e.target_type for e in visible}.isdisjoint({"promotions.statement"})
+    assert Action.ACCESS_DENIED not in {e.action for e in visible}
 
 
 def test_the_admin_changelist_shows_the_same_whole_chain(
@@ -122,6 +123,7 @@ def test_confidential_events_are_a_verified_chain_of_their_own(mixed_trail):
         Action.ASSESSMENT_WRITTEN,
         Action.STATEMENTS_SHOWN,
         Action.CONSENT_GRANTED,
+        Action.ACCESS_DENIED,
         Action.ACCESS_DENIED,
     ]
     assert [e.pk for e in events] == list(range(events[0].pk, events[0].pk + len(events)))

@@ -277,13 +277,13 @@ def test_refused_requests_from_many_browsers_keep_one_chain(world):
     pair = world.pairs["agreed"]
     page = reverse("mentorship:pair", args=[pair.pk])
     probes = [session(world.users["otto"]) for _ in range(8)]
-    before = AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
+    before = ConfidentialAuditEvent.objects.filter(action=Action.ACCESS_DENIED).count()
 
     responses = run_together(*(partial(c.get, page) for c in probes))
 
     assert statuses(responses) == [HTTPStatus.NOT_FOUND] * 8
-    assert AuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() == before + 8
-    prev = list(AuditEvent.objects.values_list("prev_hash", flat=True))
+    assert ConfidentialAuditEvent.objects.filter(action=Action.ACCESS_DENIED).count() == before + 8
+    prev = list(ConfidentialAuditEvent.objects.values_list("prev_hash", flat=True))
     assert len(set(prev)) == len(prev)
     assert audit_verify() is None
 

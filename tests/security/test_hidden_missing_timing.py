@@ -32,7 +32,7 @@ from django.urls import reverse
 
 from mentorship.access import get_visible_or_404
 from mentorship.audit import Action
-from mentorship.models import AuditEvent, Pair
+from mentorship.models import ConfidentialAuditEvent, Pair
 from promotions.models import Statement
 from tests.factories import (
     ActiveAgreementFactory,
@@ -134,12 +134,8 @@ def _urls(name: str, args: tuple, hidden: int) -> tuple[str, str]:
 
 
 def _audit_model(kind: str):
-    """The chain the denial belongs to: a statement's trail is confidential."""
-    if kind == "statement":
-        from mentorship.models import ConfidentialAuditEvent
-
-        return ConfidentialAuditEvent
-    return AuditEvent
+    """The chain every denial belongs to (mentorship.audit: refusals are confidential)."""
+    return ConfidentialAuditEvent
 
 
 _SAVEPOINT = re.compile(r'"s\d+_x\d+"')
@@ -210,7 +206,7 @@ def test_a_malformed_or_out_of_range_pk_takes_the_missing_path(pk):
 
     shapes(987654)  # the trail's first event also creates its chain head
     assert shapes(pk) == shapes(987654)
-    event = AuditEvent.objects.order_by("-pk").first()
+    event = ConfidentialAuditEvent.objects.order_by("-pk").first()
     assert event.action == Action.ACCESS_DENIED
     assert event.target_type == "mentorship.pair"
 
