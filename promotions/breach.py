@@ -32,7 +32,6 @@ findings out.
    clears a rule hit it is sure is advocacy or upgrades a rule's caution it is sure is negative.
 
 Program phrases (BreachPhrase rows) are matched on the normalised text and always block.
-`find_breaches` keeps the old callers working: it returns the blocking findings only.
 """
 
 from __future__ import annotations
@@ -1292,29 +1291,3 @@ def _program_findings(text, norm, origin, program_phrases, sentences) -> list[Fi
                 )
             )
     return findings
-
-
-# --- The phase-1 adapter the statement services and views still call --------------------------
-
-
-@dataclass(frozen=True)
-class BreachFinding:
-    found: str  # the words as they appear in the statement
-    phrase: str  # the lexicon entry or program phrase that matched
-    explanation: str
-    source: str  # "built-in" or "program"
-
-
-def find_breaches(
-    text: str, program_phrases: Iterable[tuple[str, str]] = ()
-) -> list[BreachFinding]:
-    """The findings that block sending, in order of appearance (cautions do not, yet)."""
-    return [
-        BreachFinding(
-            found=text[f.words[0].start : f.words[-1].end],
-            phrase=f.phrase,
-            explanation=f"{f.explanation} {f.reframe}" if f.source == "built-in" else f.explanation,
-            source=f.source,
-        )
-        for f in assess(text, program_phrases).blocks
-    ]

@@ -8,7 +8,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from promotions.breach import BLOCK, CAUTION, PASS, assess, find_breaches
+from promotions.breach import BLOCK, CAUTION, PASS, assess
 from promotions.models import Statement
 from promotions.services import BreachError, statement_submit
 from tests.factories import BreachPhraseFactory
@@ -101,7 +101,7 @@ def test_a_positive_job_performance_verdict_is_cautioned_not_blocked():
     (finding,) = assessment.findings
     assert finding.category == "positive_verdict"
     assert "what you saw as their mentor" in finding.reframe
-    assert find_breaches("She is the best engineer on the team.") == []  # sending not stopped
+    assert assessment.blocks == ()  # sending is not stopped
 
 
 # --- Negation and hedging -----------------------------------------------------------------
@@ -242,14 +242,14 @@ def test_program_phrases_block_with_their_explanation():
     assert [(f.verdict, f.words[0].text, f.explanation) for f in program] == [
         (BLOCK, "not a team-player", "Judges teamwork at work.")
     ]
-    assert [(f.found, f.source) for f in find_breaches("Innocent words.", [("lazy", "x")])] == []
+    assert assess("Innocent words.", [("lazy", "x")]).findings == ()
 
 
-def test_find_breaches_returns_the_blocks_for_the_callers_not_yet_moved_to_assess():
-    found = [f.found for f in find_breaches(CAROL_BREACH)]
+def test_the_carol_breach_blocks_on_each_evaluation_in_order():
+    found = [f.found for f in assess(CAROL_BREACH).blocks]
     assert found[:2] == ["disorganized", "unprofessional"]
     assert "skills sets you" in found[2]
-    assert find_breaches(CAROL_ACCEPTABLE) == []
+    assert assess(CAROL_ACCEPTABLE).blocks == ()
 
 
 # --- The service and the pages still refuse a blocked statement --------------------------
