@@ -61,6 +61,17 @@ def test_published_guideline_is_read_only_in_admin(client, program_admin):
     assert draft.body == "Original body"
 
 
+def test_no_guideline_can_be_deleted_in_admin(client, program_admin):
+    # Not even a draft: agreements record the guideline version they were made under, so a
+    # guideline's delete page could list them (mentorship/admin_base.py).
+    draft = GuidelineFactory()
+    response = client.post(
+        reverse("admin:mentorship_guideline_delete", args=[draft.pk]), {"post": "yes"}
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Guideline.objects.filter(pk=draft.pk).exists()
+
+
 def test_published_guideline_cannot_be_deleted_in_admin(client, program_admin):
     draft = GuidelineFactory()
     client.post(
