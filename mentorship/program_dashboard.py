@@ -26,38 +26,44 @@ figure derived from confidential input. Every figure is therefore one of two kin
   blocked, statements sent with its caution). Only these are controlled, by three rules that
   hold by construction, whatever chart is added:
 
-1. Released in blocks. A confidential chart describes a *cohort*: contributors (pairs, reviews)
-   whose input can no longer change, taken in the order they joined it, in whole blocks of
-   `min_cell()` (settings.DISCLOSURE_MIN_CELL, default 5). The mismatch chart counts the first
-   pairs to have both submitted the questionnaire (submitting locks the answers for good); the
-   statements chart counts the statements of the first closed reviews (closing freezes a review
-   and its statements) in which a mentor could have given input. With 7 pairs compared and a
-   threshold of 5 the chart counts the first 5; the 6th to 9th change nothing; the 10th releases
-   the next block. So two snapshots, a minute or a day apart, either are identical or differ by
-   whole blocks of at least the threshold number of contributors: a change can never be pinned
-   on the one pair that just submitted (the attack of issue 12: three pairs compared, a fourth
-   submits, two topics gain a count of 1). The release is a pure function of the data, with no
+1. Published per completed period, never as a running total. A confidential chart describes
+   one calendar quarter (PERIOD_MONTHS, in the site's time zone) that has ended: the pairs whose
+   second member submitted the questionnaire in it (submitting locks the answers for good), or
+   the reviews that closed in it (closing freezes a review and its statements) in which a mentor
+   could have given input. Each of the last PERIODS_SHOWN quarters is its own population and is
+   published only once it is over, when its input is final and no contributor can join or
+   leave it: two snapshots, a minute or a month apart, show identical figures for a quarter, or
+   a new quarter disjoint from every other. A running total would not do: released in blocks
+   of five, it let a cell that stayed the same ("declined: 10" before and after) say that none
+   of the five newly released reviews had any, and the admin, who decides when reviews close,
+   knew which five. So no figure adds up quarters, and no total across quarters is shown (a
+   total minus the visible quarters would give back a withheld one); the page shows only the
+   recent quarters, so older ones drop off whole. A quarter with fewer than `min_cell()`
+   (settings.DISCLOSURE_MIN_CELL, default 5) contributors is withheld whole, and its
+   population with it ("fewer than 5"). A quarter, because a typical program closes a handful
+   of reviews and sees a handful of pairs submit in three months, and a year would publish too
+   late to be useful. The publication is a pure function of the data and the clock, with no
    stored state: a lost or cleared cache, another app instance or another day gives the same
-   figures. Under the threshold the whole chart is withheld, and so is its population (the page
-   says "the first 10 pairs", never the live count).
+   figures.
 
-   A block protects its members only if the viewer cannot know the others' input in advance. An
-   admin decides which reviews exist and when they close: she could open four reviews of people
-   with no mentor in the program, close them with a target review, and read the target's input
-   off a block of five whose other four are known zeros. So only a review in which input was
-   possible joins the statement (and breach guard) blocks: its candidate had a pair in the
-   review's program whose agreement was in force, signed by both, during at least INPUT_WINDOW
-   (7 days) of the time the review was open (`input_was_possible`). An admin cannot make such a
-   review without two real members' signatures, nor make one a mentor had no time for. The rule
+   A quarter protects its members only if the viewer cannot know the others' input in advance.
+   An admin decides which reviews exist and when they close: she could open four reviews of
+   people with no mentor in the program, close them in the same quarter as a target review, and
+   read the target's input off a population of five whose other four are known zeros. So only a
+   review in which input was possible counts in the statement (and breach guard) figures:
+   its candidate had a pair in the review's program whose agreement was in force, signed by
+   both, during at least INPUT_WINDOW (7 days) of the time the review was open
+   (`input_was_possible`). An admin cannot make such a review without two real members'
+   signatures, nor make one a mentor had no time for. The rule
    reads only what admins see anyway (an agreement's status and dates, a review's dates), never
    the agreement's terms: which reviews count shows on the page, so a rule on "the terms allow
    promotion participation" would tell the terms. The questionnaire's contributors are pairs
    whose two members both submitted, which an admin cannot do for them; the one known zero she
    could make there is a topic she adds after pairs submitted, which they never answered, so a
    topic counts only the pairs in which both members answered it.
-2. Small cells withheld, zero included. Within a release, a cell below the threshold is
+2. Small cells withheld, zero included. Within a quarter, a cell below the threshold is
    withheld, and a zero is below it: "none" is the one value that says something about every
-   member of a block at once ("declined: 0" says of each of five reviews that no mentor's
+   member of a quarter at once ("declined: 0" says of each of five reviews that no mentor's
    input in it was declined), and it is the value a viewer who knows the other members would
    read as "the last one had none too". So "withheld" means "fewer than the threshold" and
    never tells 0 from 1 to 4; a chart of which nothing can be shown (all statements in one
@@ -72,10 +78,10 @@ figure derived from confidential input. Every figure is therefore one of two kin
    that answered it differ and at least the threshold agree. The other topics are not listed
    at all, so an absent topic says nothing, and neither does the order of the listed ones
    (by count, ties in question order). The statement and guard cells count statements and
-   attempts, not reviews, so a large cell says nothing of every review in the block.
+   attempts, not reviews, so a large cell says nothing of every review in the quarter.
    A threshold of 1 withholds nothing, zeros included: there is no small count to confuse
    them with.
-3. One variant. Everyone gets the same released figures: there is no per-viewer recount to
+3. One variant. Everyone gets the same published figures: there is no per-viewer recount to
    compare with a colleague's. A viewer who must learn nothing about unshared input in some
    reviews (on the panel, or the candidate) does not get the statement chart of those reviews'
    programs at all, rather than one that differs from a colleague's by their reviews. The
@@ -83,7 +89,7 @@ figure derived from confidential input. Every figure is therefore one of two kin
    across programs, so no filter or section can be subtracted from another either.
 
 The rules do not protect against an admin who already knows the input of all but one member
-of a block (for example by being the mentor in four of the five pairs, or by being told by
+of a quarter (for example by being the mentor in four of the five pairs, or by being told by
 four mentors that they wrote nothing); the threshold is the setting to raise for small
 programs. Nor can they see a pair's status history: an admin who sets a pair to another status
 than active while its agreement is in force stops its mentor writing without leaving a trace
@@ -118,16 +124,15 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, Greatest, RowNumber
+from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, Program, User
 
 if TYPE_CHECKING:
-    from django.db.models import Expression, QuerySet
+    pass
 
 # Thresholds behind the plain-language verdict. Named so the page can state them.
 AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement
@@ -138,7 +143,8 @@ BEHIND_SHARE = 0.5  # an active pair that held under half its planned meetings i
 
 def min_cell() -> int:
     """The disclosure threshold: confidential-derived cells below it are withheld, and
-    confidential cohorts are released in blocks of this size (see the module docstring)."""
+    a confidential figure's period with fewer contributors is withheld whole (see the module
+    docstring)."""
     threshold = settings.DISCLOSURE_MIN_CELL
     if not isinstance(threshold, int) or threshold < 1:
         raise ImproperlyConfigured(
@@ -153,6 +159,58 @@ WITHHELD = "withheld"  # how a withheld cell reads, in the chart and in its tabl
 # pair in the review's program had an agreement in force (signed by both) during at least this
 # much of the time the review was open (module docstring, rule 1).
 INPUT_WINDOW = datetime.timedelta(days=7)
+
+# Confidential-derived figures are published per calendar period of this many months (a
+# quarter), once it has ended, for the last PERIODS_SHOWN such periods (module docstring, rule 1).
+PERIOD_MONTHS = 3
+PERIODS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class Period:
+    """A calendar period, from `start` (included) to `end` (excluded), in the site's time zone."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+
+    @property
+    def slug(self) -> str:
+        return f"{self.start:%Y}-{self.start.month:02d}"
+
+    @property
+    def label(self) -> str:
+        last = self.end - datetime.timedelta(days=1)
+        return f"{self.start:%B} to {last:%B %Y}"
+
+
+def _months_later(moment: datetime.datetime, months: int) -> datetime.datetime:
+    index = moment.year * 12 + moment.month - 1 + months
+    return moment.replace(year=index // 12, month=index % 12 + 1)
+
+
+def completed_periods(now: datetime.datetime) -> list[Period]:
+    """The last PERIODS_SHOWN periods that ended by `now`, the most recent first.
+
+    In the site's time zone, never the viewer's: every viewer gets the same periods, and a
+    period is published only once it has ended for everyone."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone)
+    month = (local.month - 1) // PERIOD_MONTHS * PERIOD_MONTHS + 1
+    current = datetime.datetime(local.year, month, 1, tzinfo=zone)
+    starts = [_months_later(current, -PERIOD_MONTHS * n) for n in range(PERIODS_SHOWN + 1)]
+    return [Period(start=starts[n + 1], end=starts[n]) for n in range(PERIODS_SHOWN)]
+
+
+def period_of(field: str, periods: list[Period]) -> Case:
+    """The index in `periods` of the period `field` falls in; NULL outside them."""
+    return Case(
+        *(
+            When(Q(**{f"{field}__gte": p.start, f"{field}__lt": p.end}), then=Value(n))
+            for n, p in enumerate(periods)
+        ),
+        default=Value(None),
+        output_field=IntegerField(),
+    )
 
 
 def below(n: int, threshold: int) -> bool:
@@ -254,6 +312,28 @@ class Verdict:
 
 
 @dataclass
+class PeriodFigures:
+    """A program's confidential-derived figures of one completed period, as published: the
+    period's own population only; withheld whole under the threshold, cells below it (zero
+    included) withheld (None)."""
+
+    period: Period
+    # Pairs whose second member submitted the questionnaire in the period; 0 when fewer than
+    # the threshold (the period is withheld, and so is its population).
+    pairs_compared: int = 0
+    # Only the topics that may be shown (rule 2): the others are not listed at all.
+    mismatch_topics: list[tuple[str, int]] = field(default_factory=list)
+    # Reviews closed in the period in which a mentor could give input; 0 under the threshold.
+    reviews_counted: int = 0
+    statements_by_state: dict[str, int | None] = field(default_factory=dict)
+    statements_withheld: str = ""  # why the whole statement chart is withheld, if it is
+    # The breach guard's verdicts in the same reviews: send attempts it blocked, and statements
+    # sent with a caution the mentor confirmed. Never which words, statements or mentors.
+    guard_blocked: int | None = None
+    guard_cautioned: int | None = None
+
+
+@dataclass
 class ProgramHealth:
     program_id: int
     name: str
@@ -264,21 +344,11 @@ class ProgramHealth:
     meetings_held: int = 0
     pairs_behind: int = 0
     reviews_by_status: dict[str, int] = field(default_factory=dict)
-    # Confidential-derived, as released (module docstring): whole blocks of `min_cell`
-    # contributors, cells below it (zero included) withheld (None).
-    min_cell: int = 5
-    pairs_compared: int = 0  # the first pairs to both submit the questionnaire, counted
-    # Only the topics that may be shown (rule 2): the others are not listed at all.
-    mismatch_topics: list[tuple[str, int]] = field(default_factory=list)
-    # The first closed reviews in which a mentor could give input, whose statements are counted.
-    reviews_counted: int = 0
-    statements_by_state: dict[str, int | None] = field(default_factory=dict)
-    statements_withheld: str = ""  # why the whole statement chart is withheld, if it is
-    # The breach guard's verdicts in the same released reviews: send attempts it blocked, and
-    # statements sent with a caution the mentor confirmed. Never which words, statements or
-    # mentors; cells below min_cell withheld (None).
-    guard_blocked: int | None = 0
-    guard_cautioned: int | None = 0
+    min_cell: int = 5  # the disclosure threshold the figures were counted with
+    # Confidential-derived, per completed period, the most recent first (module docstring).
+    periods: list[PeriodFigures] = field(default_factory=list)
+    # Set for a viewer who gets no statement figure of this program (WITHHELD_FOR_VIEWER).
+    statements_hidden: bool = False
 
     @property
     def pairs_total(self) -> int:
@@ -389,15 +459,18 @@ class ProgramHealth:
             empty="No meetings planned yet.",
         )
 
-    def mismatch_chart(self) -> Chart:
+    def mismatch_chart(self, index: int = 0) -> Chart:
+        """The questionnaire topics of `self.periods[index]` (0: the most recent)."""
         k = self.min_cell
+        figures = self.periods[index]
+        period = figures.period
         return Chart(
-            slug=f"mismatch-{self.program_id}",
-            title="Questionnaire topics pairs answered differently",
+            slug=f"mismatch-{self.program_id}-{period.slug}",
+            title=f"Questionnaire topics pairs answered differently, {period.label}",
             heading="Statement",
             bars=[
-                Bar(str(index), text, count, "warn")
-                for index, (text, count) in enumerate(self.mismatch_topics, start=1)
+                Bar(str(n), text, count, "warn")
+                for n, (text, count) in enumerate(figures.mismatch_topics, start=1)
             ],
             # The same words whether no pair or a few differ: neither singles a pair out.
             empty=(
@@ -405,18 +478,19 @@ class ProgramHealth:
                 f"{k} of these pairs answered it differently and at least {k} the same."
             ),
             note=(
-                f"Per statement, how many of the first {self.pairs_compared} pairs to both submit "
-                f"the questionnaire answered it differently, counted in groups of {k} pairs. "
-                f"Listed only where at least {k} pairs differ and at least {k} agree. "
-                "Good topics for mentor training; answers themselves stay with the pairs."
+                f"Per statement, how many of the {figures.pairs_compared} pairs that completed "
+                f"the questionnaire (both members submitted) in {period.label} answered it "
+                f"differently. Listed only where at least {k} "
+                f"pairs differ and at least {k} agree. Good topics for mentor training; answers "
+                "themselves stay with the pairs."
             ),
             withheld=""
-            if self.pairs_compared
-            else (
-                f"Withheld to protect confidentiality until at least {k} pairs have both "
-                "submitted the questionnaire."
-            ),
+            if figures.pairs_compared
+            else NOT_ENOUGH_PAIRS.format(k=k, period=period.label),
         )
+
+    def mismatch_charts(self) -> list[Chart]:
+        return [self.mismatch_chart(index) for index in range(len(self.periods))]
 
     def reviews_chart(self) -> Chart:
         from promotions.models import PromotionReview
@@ -432,78 +506,107 @@ class ProgramHealth:
             empty="No promotion reviews yet.",
         )
 
-    def statements_chart(self) -> Chart:
+    def statements_chart(self, index: int = 0) -> Chart:
+        """The statements of the reviews closed in `self.periods[index]` (0: the most recent)."""
         from promotions.models import Statement
 
         k = self.min_cell
+        figures = self.periods[index]
+        period = figures.period
         tones = {"shared": "good", "declined": "muted", "withdrawn": "muted"}
-        withheld = self.statements_withheld or (
-            "" if self.reviews_counted else NOT_ENOUGH_REVIEWS.format(k=k)
+        withheld = (
+            (WITHHELD_FOR_VIEWER if self.statements_hidden else "")
+            or (
+                ""
+                if figures.reviews_counted
+                else NOT_ENOUGH_REVIEWS.format(k=k, period=period.label)
+            )
+            or figures.statements_withheld
         )
         return Chart(
-            slug=f"statements-{self.program_id}",
-            title="Mentor statements in closed reviews, by final state",
+            slug=f"statements-{self.program_id}-{period.slug}",
+            title=f"Mentor statements in reviews closed in {period.label}, by final state",
             heading="State",
             bars=[]
             if withheld
             else [
-                Bar(state, label, self.statements_by_state.get(state, 0), tones.get(state, "info"))
+                Bar(
+                    state,
+                    label,
+                    figures.statements_by_state.get(state, 0),
+                    tones.get(state, "info"),
+                )
                 for state, label in Statement.State.choices
             ],
             # Never shown: no statements at all is withheld like a few (TOO_FEW_STATEMENTS).
             empty="No mentor statements in the closed reviews counted.",
             note=(
-                f"The statements of the first {self.reviews_counted} reviews to close in which a "
-                f"mentor could give input, counted in groups of {k} reviews: {INPUT_NOTE}"
+                f"The statements of the {figures.reviews_counted} reviews closed in {period.label} "
+                f"in which a mentor could give input: {INPUT_NOTE}"
             ),
             withheld=withheld,
         )
 
-    def guard_chart(self) -> Chart:
+    def statements_charts(self) -> list[Chart]:
+        return [self.statements_chart(index) for index in range(len(self.periods))]
+
+    def guard_chart(self, index: int = 0) -> Chart:
+        """The breach guard's verdicts in the reviews closed in `self.periods[index]`."""
         k = self.min_cell
+        figures = self.periods[index]
+        period = figures.period
         # Its own cells decide, not the statement chart's: a few statements in many states can
         # be withheld while the blocked attempts are many.
         withheld = (
-            ("" if self.statements_withheld != WITHHELD_FOR_VIEWER else WITHHELD_FOR_VIEWER)
-            or ("" if self.reviews_counted else NOT_ENOUGH_REVIEWS.format(k=k))
+            (WITHHELD_FOR_VIEWER if self.statements_hidden else "")
+            or (
+                ""
+                if figures.reviews_counted
+                else NOT_ENOUGH_REVIEWS.format(k=k, period=period.label)
+            )
             or (
                 TOO_FEW_VERDICTS
-                if self.guard_blocked is None and self.guard_cautioned is None
+                if figures.guard_blocked is None and figures.guard_cautioned is None
                 else ""
             )
         )
         return Chart(
-            slug=f"guard-{self.program_id}",
-            title="Breach guard in closed reviews",
+            slug=f"guard-{self.program_id}-{period.slug}",
+            title=f"Breach guard in reviews closed in {period.label}",
             heading="Verdict",
             bars=[]
             if withheld
             else [
-                Bar("blocked", "Send attempts blocked", self.guard_blocked, "warn"),
-                Bar("cautioned", "Statements sent with a caution", self.guard_cautioned, "info"),
+                Bar("blocked", "Send attempts blocked", figures.guard_blocked, "warn"),
+                Bar("cautioned", "Statements sent with a caution", figures.guard_cautioned, "info"),
             ],
             # Never shown: nothing stopped or cautioned is withheld like a few (TOO_FEW_VERDICTS).
             empty="The breach guard stopped or cautioned nothing in the closed reviews counted.",
             note=(
-                f"In the first {self.reviews_counted} reviews to close in which a mentor could "
-                f"give input, counted in groups of {k} reviews: how often the guard refused to "
-                "send a statement that evaluated the mentee as an employee, and how many "
-                "statements were sent after the mentor confirmed its caution. Counts only, never "
-                "the words."
+                f"In the {figures.reviews_counted} reviews closed in {period.label} in which a "
+                "mentor could give input: how often the guard refused to send a statement that "
+                "evaluated the mentee as an employee, and how many statements were sent after "
+                "the mentor confirmed its caution. Counts only, never the words."
             ),
             withheld=withheld,
         )
 
+    def guard_charts(self) -> list[Chart]:
+        return [self.guard_chart(index) for index in range(len(self.periods))]
+
     def without_statements(self) -> ProgramHealth:
         """This program's figures for a viewer on the panel of, or the candidate in, one of its
-        reviews: no statement figure at all (states or guard verdicts), rather than one that
-        differs from a colleague's by their reviews' statements."""
+        reviews: no statement figure at all (states or guard verdicts) in any period, rather
+        than one that differs from a colleague's by their reviews' statements."""
         return dataclasses.replace(
             self,
-            statements_by_state={},
-            statements_withheld=WITHHELD_FOR_VIEWER,
-            guard_blocked=None,
-            guard_cautioned=None,
+            periods=[
+                dataclasses.replace(
+                    figures, statements_by_state={}, guard_blocked=None, guard_cautioned=None
+                )
+                for figures in self.periods
+            ],
+            statements_hidden=True,
         )
 
     def charts(self) -> list[Chart]:
@@ -511,10 +614,10 @@ class ProgramHealth:
             self.pairs_chart(),
             self.agreements_chart(),
             self.meetings_chart(),
-            self.mismatch_chart(),
+            *self.mismatch_charts(),
             self.reviews_chart(),
-            self.statements_chart(),
-            self.guard_chart(),
+            *self.statements_charts(),
+            *self.guard_charts(),
         ]
 
 
@@ -523,8 +626,12 @@ WITHHELD_FOR_VIEWER = (
     "program, so no figure about its mentor statements reaches you."
 )
 NOT_ENOUGH_REVIEWS = (
-    "Withheld to protect confidentiality until at least {k} reviews in which a mentor could "
-    "give input have closed."
+    "Withheld to protect confidentiality: fewer than {k} reviews in which a mentor could give "
+    "input closed in {period}."
+)
+NOT_ENOUGH_PAIRS = (
+    "Withheld to protect confidentiality: fewer than {k} pairs completed the questionnaire "
+    "(both members submitted) in {period}."
 )
 INPUT_NOTE = (
     "reviews open for at least "
@@ -617,6 +724,10 @@ class Dashboard:
         return min_cell()
 
     @property
+    def periods_shown(self) -> int:
+        return PERIODS_SHOWN
+
+    @property
     def withheld_program_names(self) -> list[str]:
         return [h.name for h in self.programs if h.program_id in self.withheld_programs]
 
@@ -697,7 +808,7 @@ def planned_meetings(today: datetime.date) -> Case:
 FIGURES_CACHE = "program_dashboard"
 # Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
 # never unpickles figures another version stored.
-FIGURES_FORMAT = 4
+FIGURES_FORMAT = 5
 
 
 # Counting takes about 1.5 s at 50,000 users. When the figures grow old, one request counts
@@ -711,7 +822,9 @@ FIRST_COUNT_WAIT_SECONDS = 10.0
 FIRST_COUNT_POLL_SECONDS = 0.2
 
 
-def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashboard:
+def program_health(
+    *, viewer: User, today: datetime.date | None = None, now: datetime.datetime | None = None
+) -> Dashboard:
     """Every program's figures, counted at most FIGURES_CACHE's TIMEOUT ago (or a little older
     while another request is counting them again), as this viewer may see them.
 
@@ -719,12 +832,14 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
     viewer on a panel or a candidate gets them without the statement chart of their reviews'
     programs (Dashboard.for_viewer), never a recount of their own that a colleague's would
     differ from by exactly their reviews. The date is part of the key: planned meetings are
-    counted until today.
+    counted until today; so is the current period: confidential figures are those of the
+    periods completed by `now` (module docstring, rule 1).
     """
     today = today or timezone.localdate()
+    now = now or timezone.now()
     hidden = hidden_reviews(viewer)
     cache = caches[FIGURES_CACHE]
-    key = figures_key(today=today, threshold=min_cell())
+    key = figures_key(today=today, threshold=min_cell(), now=now)
     max_age = cache.default_timeout
     dashboard = cache.get(key)
     if dashboard is not None and not _is_old(dashboard, max_age):
@@ -738,7 +853,7 @@ def program_health(*, viewer: User, today: datetime.date | None = None) -> Dashb
         if dashboard is not None:
             return dashboard.for_viewer(hidden)
     try:
-        dashboard = count_figures(today=today, key=key)
+        dashboard = count_figures(today=today, key=key, now=now)
         cache.set(key, dashboard, timeout=None if max_age is None else 2 * max_age)
     finally:
         # Only the request that took the lock frees it: one that waited in vain and counted
@@ -784,34 +899,14 @@ def hidden_review_ids(viewer: User) -> frozenset[int]:
     return frozenset(hidden_reviews(viewer))
 
 
-def figures_key(*, today: datetime.date, threshold: int) -> str:
+def figures_key(
+    *, today: datetime.date, threshold: int, now: datetime.datetime | None = None
+) -> str:
     # The threshold is part of the key: instances configured differently never serve each
-    # other's releases.
-    return f"figures:v{FIGURES_FORMAT}:{today.isoformat()}:min-cell:{threshold}"
-
-
-def released(queryset: QuerySet, *, joined: Expression, threshold: int) -> QuerySet:
-    """The ids of the contributors released so far: per program, the first whole blocks of
-    `threshold` rows of `queryset` in the order they joined it (ties by id).
-
-    `queryset` must hold only contributors whose input no longer changes, and `joined` must
-    never move a contributor before one already counted: then a new contributor changes
-    nothing until a whole block is complete (the module docstring).
-    """
+    # other's figures. So is the most recent completed period: a new one is published at once.
+    latest = completed_periods(now or timezone.now())[0]
     return (
-        queryset.order_by()
-        .alias(joined=joined)
-        .annotate(
-            position=Window(
-                RowNumber(),
-                partition_by=F("program_id"),
-                order_by=[F("joined").asc(), F("pk").asc()],
-            ),
-            cohort=Window(Count("pk"), partition_by=F("program_id")),
-        )
-        # Integer division on both databases: the largest multiple of threshold.
-        .filter(position__lte=F("cohort") / threshold * threshold)
-        .values("pk")
+        f"figures:v{FIGURES_FORMAT}:{today.isoformat()}:period:{latest.slug}:min-cell:{threshold}"
     )
 
 
@@ -820,9 +915,9 @@ def input_was_possible() -> Q:
 
     The candidate had a pair in the review's program with an agreement that was in force (both
     members signed it, and it was not yet ended or superseded) during at least INPUT_WINDOW of
-    the time the review was open. Only reviews like this join the statement blocks: a review
+    the time the review was open. Only reviews like this count in the statement figures: a review
     whose candidate had no such pair holds no statement, and an admin who opened and closed it
-    would know that zero in advance and could fill a block with it (module docstring, rule 1).
+    would know that zero in advance and could fill a period with it (module docstring, rule 1).
 
     Deliberately not the agreement's terms (whether they allow promotion participation):
     admins never see them, and which reviews are counted shows on the page. Once a review is
@@ -848,27 +943,37 @@ def input_was_possible() -> Q:
     return Q(closed_at__gte=F("created_at") + window) & Q(Exists(in_force))
 
 
-def count_figures(*, today: datetime.date, key: str) -> Dashboard:
-    """Every program's figures, the same for every viewer, confidential ones as released (the
-    module docstring). The database does the counting, in five queries whose answers have one
-    row per program and status (or question), whatever the number of pairs, meetings, answers
-    or statements:
+def count_figures(
+    *, today: datetime.date, key: str, now: datetime.datetime | None = None
+) -> Dashboard:
+    """Every program's figures, the same for every viewer, confidential ones per period
+    completed by `now` (the module docstring). The database does the counting, in five queries
+    whose answers have one row per program and status (or question, or state, and period),
+    whatever the number of pairs, meetings, answers or statements:
 
     1. the programs;
-    2. pairs per program and status, with the active pairs' agreement and meeting figures and
-       how many pairs both submitted the questionnaire;
-    3. per question, the released pairs whose mentor's and mentee's submitted answers differ;
-    4. reviews per program and status, with how many closed ones a mentor could give input in;
-    5. statements of the released closed reviews per program and state, with the breach
-       guard's blocked send attempts and cautioned sends among them.
+    2. pairs per program and status, with the active pairs' agreement and meeting figures and,
+       per period, how many pairs completed the questionnaire in it;
+    3. per question and period, the pairs of the period whose mentor's and mentee's submitted
+       answers differ;
+    4. reviews per program and status, with, per period, how many closed in it in which a
+       mentor could give input;
+    5. statements of those reviews per program, period and state, with the breach guard's
+       blocked send attempts and cautioned sends among them.
     """
     from agreements.models import Agreement, Answer, QuestionnaireSubmission
     from promotions.models import PromotionReview, Statement
 
     threshold = min_cell()
     counted_at = timezone.now()
+    periods = completed_periods(now or counted_at)
     programs = {
-        p.pk: ProgramHealth(program_id=p.pk, name=p.name, min_cell=threshold)
+        p.pk: ProgramHealth(
+            program_id=p.pk,
+            name=p.name,
+            min_cell=threshold,
+            periods=[PeriodFigures(period=period) for period in periods],
+        )
         for p in Program.objects.order_by("name").only("pk", "name")
     }
 
@@ -879,6 +984,13 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
             pk__in=QuestionnaireSubmission.objects.filter(respondent=F(f"pair__{member}")).values(
                 "pair_id"
             )
+        )
+
+    def submitted_at(pair: str, member: str) -> Subquery:
+        return Subquery(
+            QuestionnaireSubmission.objects.filter(
+                pair=OuterRef(pair), respondent=OuterRef(member)
+            ).values("submitted_at")[:1]
         )
 
     compared = submitted("mentor") & submitted("mentee")
@@ -895,11 +1007,18 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
         .alias(
             held=Coalesce(Subquery(held, output_field=IntegerField()), Value(0)),
             planned=planned_meetings(today),
+            # A pair completes the questionnaire when its second member submits; submitting
+            # locks the answers for good, so a pair never leaves its period.
+            completed=Greatest(submitted_at("pk", "mentor"), submitted_at("pk", "mentee")),
+            period=period_of("completed", periods),
         )
         .values("program_id", "status")
         .annotate(
             n=Count("pk"),
-            compared=Count("pk", filter=compared),
+            **{
+                f"compared_{index}": Count("pk", filter=compared & Q(period=index))
+                for index in range(len(periods))
+            },
             signed=Count(
                 "pk",
                 filter=active & Q(pk__in=Agreement.objects.active().values("pair_id")),
@@ -916,7 +1035,8 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
         if health is None:
             continue
         health.pairs_by_status[row["status"]] = row["n"]
-        health.pairs_compared += row["compared"]
+        for index, figures in enumerate(health.periods):
+            figures.pairs_compared += row[f"compared_{index}"]
         if row["status"] == Pair.Status.ACTIVE:
             health.active_pairs = row["n"]
             health.active_with_agreement = row["signed"]
@@ -924,31 +1044,29 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
             health.meetings_held = row["held_total"] or 0
             health.pairs_behind = row["behind"]
     for health in programs.values():
-        health.pairs_compared -= health.pairs_compared % threshold  # whole blocks only
+        for figures in health.periods:
+            if below(figures.pairs_compared, threshold):
+                figures.pairs_compared = 0  # the period is withheld whole, its size with it
 
-    def submitted_at(member: str) -> Subquery:
-        return Subquery(
-            QuestionnaireSubmission.objects.filter(
-                pair=OuterRef("pk"), respondent=OuterRef(member)
-            ).values("submitted_at")[:1]
-        )
-
-    # A pair joins when the second member submits; submitting locks the answers for good.
-    released_pairs = released(
-        Pair.objects.filter(compared),
-        joined=Greatest(submitted_at("mentor"), submitted_at("mentee")),
-        threshold=threshold,
-    )
     mentee_answer = Answer.objects.filter(
         pair=OuterRef("pair"), question=OuterRef("question"), respondent=OuterRef("pair__mentee")
     )
     per_topic = (
         # Only pairs in which both answered the question: one that submitted before it was
         # asked could not differ on it, a zero its viewer would know in advance.
-        Answer.objects.filter(respondent=F("pair__mentor"), pair__in=released_pairs)
+        Answer.objects.filter(respondent=F("pair__mentor"), pair__in=Pair.objects.filter(compared))
         .filter(Exists(mentee_answer))
+        .alias(
+            completed=Greatest(
+                submitted_at("pair", "pair__mentor"), submitted_at("pair", "pair__mentee")
+            ),
+        )
+        .annotate(period=period_of("completed", periods))
+        .filter(period__isnull=False)
         .order_by()
-        .values("question_id", "question__text", "question__program_id", "question__order")
+        .values(
+            "question_id", "question__text", "question__program_id", "question__order", "period"
+        )
         # One mentor answer per pair and question (a unique constraint): rows are pairs.
         .annotate(
             answered=Count("pk"),
@@ -958,70 +1076,86 @@ def count_figures(*, today: datetime.date, key: str) -> Dashboard:
     )
     for row in per_topic:
         health = programs.get(row["question__program_id"])
-        if health is None or not health.pairs_compared:
+        if health is None:
+            continue
+        figures = health.periods[row["period"]]
+        if not figures.pairs_compared:
             continue
         # Listed only if at least `threshold` of the pairs that answered it differ and at least
         # `threshold` agree: "none differ" and "all differ" each say something about every one
         # of those pairs. Not a split (a pair can differ on several topics): no complement.
         if below(row["differ"], threshold) or below(row["answered"] - row["differ"], threshold):
             continue
-        health.mismatch_topics.append((row["question__text"], row["differ"]))
+        figures.mismatch_topics.append((row["question__text"], row["differ"]))
     for health in programs.values():
-        # Largest first; ties stay in question order.
-        health.mismatch_topics.sort(key=lambda topic: -topic[1])
+        for figures in health.periods:
+            # Largest first; ties stay in question order.
+            figures.mismatch_topics.sort(key=lambda topic: -topic[1])
 
+    # Closing freezes a review and its statements, and a closed review never reopens: a
+    # review never leaves the period it closed in.
     countable = Q(status=PromotionReview.Status.CLOSED) & input_was_possible()
     reviews = (
         PromotionReview.objects.order_by()
+        .alias(period=period_of("closed_at", periods))
         .values("program_id", "status")
-        .annotate(n=Count("pk"), countable=Count("pk", filter=countable))
+        .annotate(
+            n=Count("pk"),
+            **{
+                f"countable_{index}": Count("pk", filter=countable & Q(period=index))
+                for index in range(len(periods))
+            },
+        )
     )
     for row in reviews:
         health = programs.get(row["program_id"])
-        if health is not None:
-            health.reviews_by_status[row["status"]] = row["n"]
-            health.reviews_counted += row["countable"]
+        if health is None:
+            continue
+        health.reviews_by_status[row["status"]] = row["n"]
+        for index, figures in enumerate(health.periods):
+            figures.reviews_counted += row[f"countable_{index}"]
     for health in programs.values():
-        health.reviews_counted -= health.reviews_counted % threshold  # whole blocks only
+        for figures in health.periods:
+            if below(figures.reviews_counted, threshold):
+                figures.reviews_counted = 0  # the period is withheld whole, its size with it
 
-    # A review joins when it closes; closing freezes it and its statements.
-    released_reviews = released(
-        PromotionReview.objects.filter(countable),
-        joined=F("closed_at"),
-        threshold=threshold,
-    )
     statements = (
-        Statement.objects.filter(review__in=released_reviews)
+        Statement.objects.filter(review__in=PromotionReview.objects.filter(countable))
+        .annotate(period=period_of("review__closed_at", periods))
+        .filter(period__isnull=False)
         .order_by()
-        .values("review__program_id", "state")
+        .values("review__program_id", "period", "state")
         .annotate(
             n=Count("pk"),
             blocked=Sum("blocked_sends"),
             cautioned=Count("pk", filter=~Q(guard_cautions="")),
         )
     )
-    by_state: dict[int, dict[str, int]] = defaultdict(dict)
-    guard: dict[int, dict[str, int]] = defaultdict(lambda: {"blocked": 0, "cautioned": 0})
+    by_state: dict[tuple[int, int], dict[str, int]] = defaultdict(dict)
+    guard: dict[tuple[int, int], dict[str, int]] = defaultdict(
+        lambda: {"blocked": 0, "cautioned": 0}
+    )
     for row in statements:
-        by_state[row["review__program_id"]][row["state"]] = row["n"]
-        guard[row["review__program_id"]]["blocked"] += row["blocked"] or 0
-        guard[row["review__program_id"]]["cautioned"] += row["cautioned"]
+        cell = (row["review__program_id"], row["period"])
+        by_state[cell][row["state"]] = row["n"]
+        guard[cell]["blocked"] += row["blocked"] or 0
+        guard[cell]["cautioned"] += row["cautioned"]
     for health in programs.values():
-        if not health.reviews_counted:
-            continue
-        counts = {
-            state: by_state[health.program_id].get(state, 0) for state in Statement.State.values
-        }
-        # The states split the statements of these reviews, which an admin can count.
-        cells = suppress(counts, threshold, split=True)
-        if cells is None:
-            health.statements_withheld = TOO_FEW_STATEMENTS
-        else:
-            health.statements_by_state = cells
-        # Not a split of a total an admin can count: attempts are not statements, and the
-        # statements sent without a caution are shown nowhere.
-        verdicts = suppress(guard[health.program_id], threshold, split=False) or {}
-        health.guard_blocked = verdicts.get("blocked")
-        health.guard_cautioned = verdicts.get("cautioned")
+        for index, figures in enumerate(health.periods):
+            if not figures.reviews_counted:
+                continue
+            cell = (health.program_id, index)
+            counts = {state: by_state[cell].get(state, 0) for state in Statement.State.values}
+            # The states split the statements of these reviews, which an admin can count.
+            cells = suppress(counts, threshold, split=True)
+            if cells is None:
+                figures.statements_withheld = TOO_FEW_STATEMENTS
+            else:
+                figures.statements_by_state = cells
+            # Not a split of a total an admin can count: attempts are not statements, and the
+            # statements sent without a caution are shown nowhere.
+            verdicts = suppress(guard[cell], threshold, split=False) or {}
+            figures.guard_blocked = verdicts.get("blocked")
+            figures.guard_cautioned = verdicts.get("cautioned")
 
     return Dashboard(programs=list(programs.values()), counted_at=counted_at, key=key)

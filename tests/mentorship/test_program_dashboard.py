@@ -33,6 +33,7 @@ from tests.factories import (
     StatementFactory,
     UserFactory,
 )
+from tests.security.test_dashboard_disclosure import at, in_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,11 @@ def answered(pair, question, mentor_value: str, mentee_value: str, *, submit: bo
     if submit:
         for person in (pair.mentor, pair.mentee):
             if not QuestionnaireSubmission.objects.filter(pair=pair, respondent=person).exists():
-                QuestionnaireSubmissionFactory(pair=pair, respondent=person)
+                # In the last completed quarter: the dashboard's confidential figures are
+                # those of completed quarters (tests/security/test_dashboard_disclosure.py).
+                QuestionnaireSubmissionFactory(
+                    pair=pair, respondent=person, submitted_at=in_quarter(0)
+                )
 
 
 def health_of(program, viewer):
@@ -194,7 +199,7 @@ def test_mismatch_topics_count_pairs_whose_submitted_answers_differ(program_admi
     answered(third, growth, agree, agree)
     answered(unsubmitted, growth, agree, disagree, submit=False)  # not compared yet
 
-    health = health_of(program, program_admin)
+    health = health_of(program, program_admin).periods[0]
 
     assert health.mismatch_topics == [
         ("The mentor may speak about growth.", 2),
@@ -205,28 +210,29 @@ def test_mismatch_topics_count_pairs_whose_submitted_answers_differ(program_admi
 
 @pytest.mark.usefixtures("every_count")
 def test_reviews_by_status_and_statements_by_state(program_admin):
-    program = ProgramFactory()
-    pair = PairFactory(program=program)
-    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-    input_possible(pair, review)
-    PromotionReviewFactory(program=program, status="open")
-    PromotionReviewFactory(program=program, status="deciding")
-    PromotionReviewFactory(program=program, status="closed")  # no mentor could give input
-    StatementFactory(pair=pair, review=review)
-    AwaitingConsentStatementFactory(pair=pair, review=review, kind="engagement")
-    SharedStatementFactory(pair=pair, review=review, kind="advocacy", text="Shared words.")
-    open_pair = PairFactory(program=program)
-    still_open = PromotionReviewFactory(program=program, candidate=open_pair.mentee)
-    StatementFactory(pair=open_pair, review=still_open)
-    close(review, program_admin)
+    with at(in_quarter(0)):  # closed in the last completed quarter
+        program = ProgramFactory()
+        pair = PairFactory(program=program)
+        review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+        input_possible(pair, review)
+        PromotionReviewFactory(program=program, status="open")
+        PromotionReviewFactory(program=program, status="deciding")
+        PromotionReviewFactory(program=program, status="closed")  # no mentor could give input
+        StatementFactory(pair=pair, review=review)
+        AwaitingConsentStatementFactory(pair=pair, review=review, kind="engagement")
+        SharedStatementFactory(pair=pair, review=review, kind="advocacy", text="Shared words.")
+        open_pair = PairFactory(program=program)
+        still_open = PromotionReviewFactory(program=program, candidate=open_pair.mentee)
+        StatementFactory(pair=open_pair, review=still_open)
+        close(review, program_admin)
 
     health = health_of(program, program_admin)
 
     assert health.reviews_by_status == {"open": 2, "deciding": 1, "closed": 2}
     # Statements count once their review has closed (closing freezes them), and only in
     # reviews in which a mentor could give input.
-    assert health.reviews_counted == 1
-    assert health.statements_by_state == {
+    assert health.periods[0].reviews_counted == 1
+    assert health.periods[0].statements_by_state == {
         "draft": 1, "awaiting_consent": 1, "shared": 1, "declined": 0, "withdrawn": 0,
     }  # fmt: skip
 
@@ -288,32 +294,35 @@ def test_a_pair_is_behind_below_half_of_at_least_two_planned_meetings(program_ad
 
 @pytest.mark.usefixtures("every_count")
 def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_admin):
-    program = ProgramFactory(name="Leadership Mentoring")
-    pair = PairFactory(program=program)
-    seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
-    input_possible(pair, seated)
-    PanelSeatFactory(review=seated, user=program_admin)
-    StatementFactory(pair=pair, review=seated)
-    DeclinedStatementFactory(pair=pair, review=seated, kind="engagement")
-    other_pair = PairFactory(program=program)
-    other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
-    input_possible(other_pair, other)
-    StatementFactory(pair=other_pair, review=other)
-    colleague = ProgramAdminFactory(username="ines")
-    for review in (seated, other):
-        close(review, colleague)
-    elsewhere = PairFactory()  # another program: its figures are the panel member's to see
-    elsewhere_review = PromotionReviewFactory(program=elsewhere.program, candidate=elsewhere.mentee)
-    input_possible(elsewhere, elsewhere_review)
-    close(elsewhere_review, colleague)
+    with at(in_quarter(0)):  # closed in the last completed quarter
+        program = ProgramFactory(name="Leadership Mentoring")
+        pair = PairFactory(program=program)
+        seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
+        input_possible(pair, seated)
+        PanelSeatFactory(review=seated, user=program_admin)
+        StatementFactory(pair=pair, review=seated)
+        DeclinedStatementFactory(pair=pair, review=seated, kind="engagement")
+        other_pair = PairFactory(program=program)
+        other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
+        input_possible(other_pair, other)
+        StatementFactory(pair=other_pair, review=other)
+        colleague = ProgramAdminFactory(username="ines")
+        for review in (seated, other):
+            close(review, colleague)
+        elsewhere = PairFactory()  # another program: its figures are the panel member's to see
+        elsewhere_review = PromotionReviewFactory(
+            program=elsewhere.program, candidate=elsewhere.mentee
+        )
+        input_possible(elsewhere, elsewhere_review)
+        close(elsewhere_review, colleague)
 
     health = health_of(program, program_admin)
     # No statement figure of the program at all, rather than one that differs from the
     # colleague's by the seated review's statements.
-    assert health.statements_by_state == {}
+    assert all(not figures.statements_by_state for figures in health.periods)
     assert health.statements_chart().withheld == WITHHELD_FOR_VIEWER
     assert health.reviews_by_status == {"closed": 2}  # a review's status is the panel's to know
-    assert health_of(elsewhere.program, program_admin).statements_by_state["draft"] == 0
+    assert health_of(elsewhere.program, program_admin).periods[0].statements_by_state["draft"] == 0
 
     client.force_login(program_admin)
     body = client.get(URL).content.decode()
@@ -323,7 +332,7 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
         "Leadership Mentoring."
     ) in body
     assert WITHHELD_FOR_VIEWER in body
-    assert health_of(program, colleague).statements_by_state == {
+    assert health_of(program, colleague).periods[0].statements_by_state == {
         "draft": 2, "awaiting_consent": 0, "shared": 0, "declined": 1, "withdrawn": 0,
     }  # fmt: skip
 
@@ -335,7 +344,9 @@ def test_a_candidate_gets_no_counts_about_their_own_review(program_admin):
     StatementFactory(pair=pair, review=review)
     dashboard = program_health(viewer=program_admin)
     assert dashboard.hidden_reviews == 1
-    assert health_of(program, program_admin).statements_by_state == {}
+    health = health_of(program, program_admin)
+    assert health.statements_hidden
+    assert all(not figures.statements_by_state for figures in health.periods)
 
 
 def test_no_confidential_text_on_the_page(client, program_admin):

@@ -40,6 +40,7 @@ from tests.factories import (
     PromotionReviewFactory,
     StatementFactory,
 )
+from tests.security.test_dashboard_disclosure import at, in_quarter
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,9 @@ def database_cache():
 
 
 def statements_of(dashboard, program) -> dict[str, int | None]:
-    return next(p for p in dashboard.programs if p.program_id == program.pk).statements_by_state
+    """The program's statement figures of the last completed quarter."""
+    health = next(p for p in dashboard.programs if p.program_id == program.pk)
+    return health.periods[0].statements_by_state
 
 
 def todays_key(today: datetime.date | None = None) -> str:
@@ -118,18 +121,21 @@ def test_the_page_says_when_the_figures_were_counted(client, database_cache):
 
 
 def test_a_panel_member_never_reads_the_statement_figures_of_their_program(client, settings):
-    settings.DISCLOSURE_MIN_CELL = 1  # every closed review released, nothing withheld
+    settings.DISCLOSURE_MIN_CELL = 1  # every closed review published, nothing withheld
     program = ProgramFactory()
-    pair = PairFactory(program=program)
-    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-    # Signed, and opened, a month ago: a review in which the mentor could give input.
-    month_ago = timezone.now() - datetime.timedelta(days=30)
-    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
-    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
-    StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
     colleague, seated = ProgramAdminFactory(), ProgramAdminFactory()
-    PanelSeatFactory(review=review, user=seated)
-    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=colleague)
+    with at(in_quarter(0)):  # closed in the last completed quarter
+        pair = PairFactory(program=program)
+        review = PromotionReviewFactory(program=program, candidate=pair.mentee)
+        # Signed, and opened, a month ago: a review in which the mentor could give input.
+        month_ago = timezone.now() - datetime.timedelta(days=30)
+        ActiveAgreementFactory(pair=pair, activated_at=month_ago)
+        PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
+        StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
+        PanelSeatFactory(review=review, user=seated)
+        review_change_status(
+            review_id=review.pk, status=PromotionReview.Status.CLOSED, by=colleague
+        )
 
     # The figures, counted first for the colleague and cached, include the panel's draft...
     assert statements_of(program_health(viewer=colleague), program)["draft"] == 1

@@ -1,7 +1,11 @@
 """Issue 12, channel 6: the program dashboard's counts must not single out one pair, one review
 or one person, neither in one snapshot nor by comparing two (a day or a recount apart, or two
-viewers' pages). Figures derived from confidential input are released in whole blocks of the
-threshold and their small cells are withheld (mentorship/program_dashboard.py, its docstring).
+viewers' pages). Figures derived from confidential input are published per completed quarter,
+each its own population, never as a running total; a quarter under the threshold is withheld
+whole and small cells are withheld (mentorship/program_dashboard.py, its docstring).
+
+Unless a test says otherwise its pairs and reviews complete in the last completed quarter, which
+is what the page shows first: the helpers below run the clock back to it.
 
 The figures cache is off in tests (settings_test), so every request counts again, as the page
 does every few minutes in production.
@@ -9,12 +13,14 @@ does every few minutes in production.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -71,15 +77,48 @@ def questions(program):
     return [QuestionFactory(program=program, text=f"Topic {n}", order=n) for n in range(1, 5)]
 
 
-def compared_pair(program, questions, *, differs_on=()):
-    """A pair both of whose members submitted; the mentee disagrees on `differs_on`."""
-    pair = PairFactory(program=program)
-    for question in questions:
-        AnswerFactory(pair=pair, question=question, respondent=pair.mentor, value=AGREE)
-        value = DISAGREE if question in differs_on else AGREE
-        AnswerFactory(pair=pair, question=question, respondent=pair.mentee, value=value)
-    for person in (pair.mentor, pair.mentee):
-        QuestionnaireSubmissionFactory(pair=pair, respondent=person)
+def quarter_starts() -> list[datetime.datetime]:
+    """The current quarter's start and, before it, those of the last five completed quarters, in
+    the site's time zone: computed here, not by the code under test."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(timezone.now(), zone)
+    month = local.year * 12 + (local.month - 1) // 3 * 3
+    return [
+        datetime.datetime((month - 3 * n) // 12, (month - 3 * n) % 12 + 1, 1, tzinfo=zone)
+        for n in range(6)
+    ]
+
+
+def in_quarter(ago: int | None = 0) -> datetime.datetime | None:
+    """A moment in the last completed quarter (ago=0), the one before it (1)...; None: now."""
+    return None if ago is None else quarter_starts()[ago + 1] + timedelta(days=40)
+
+
+def quarter_slug(ago: int = 0) -> str:
+    start = quarter_starts()[ago + 1]
+    return f"{start:%Y}-{start.month:02d}"
+
+
+def at(moment: datetime.datetime | None):
+    """Runs the clock at `moment` (None: leaves it alone)."""
+    if moment is None:
+        return mock.patch.object(timezone, "now", timezone.now)
+    return mock.patch.object(timezone, "now", return_value=moment)
+
+
+def compared_pair(program, questions, *, differs_on=(), ago: int | None = 0):
+    """A pair both of whose members submitted (in the quarter `ago`); the mentee disagrees on
+    `differs_on`."""
+    with at(in_quarter(ago)):
+        pair = PairFactory(program=program)
+        for question in questions:
+            AnswerFactory(pair=pair, question=question, respondent=pair.mentor, value=AGREE)
+            value = DISAGREE if question in differs_on else AGREE
+            AnswerFactory(pair=pair, question=question, respondent=pair.mentee, value=value)
+        for person in (pair.mentor, pair.mentee):
+            QuestionnaireSubmissionFactory(
+                pair=pair, respondent=person, submitted_at=timezone.now()
+            )
     return pair
 
 
@@ -87,11 +126,16 @@ def health(program, viewer):
     return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
 
 
-def figure(client, slug: str, program) -> str:
-    """The chart as the page renders it (SVG, table and notes)."""
+def latest(program, viewer):
+    """The program's confidential figures of the last completed quarter."""
+    return health(program, viewer).periods[0]
+
+
+def figure(client, slug: str, program, ago: int = 0) -> str:
+    """The chart of one quarter as the page renders it (SVG, table and notes)."""
     body = client.get(URL).content.decode()
-    match = re.search(rf'<figure [^>]*aria-labelledby="{slug}-{program.pk}-caption".*?</figure>',
-                      body, re.S)  # fmt: skip
+    caption = f"{slug}-{program.pk}-{quarter_slug(ago)}-caption"
+    match = re.search(rf'<figure [^>]*aria-labelledby="{caption}".*?</figure>', body, re.S)
     assert match, f"no {slug} chart for {program}"
     return match.group(0)
 
@@ -121,17 +165,19 @@ def open_review(program):
     return pair, review
 
 
-def closed_review(program, by, *, shared=1, declined=0, withdrawn=0):
-    """A review of its own pair, closed with statements in these final states."""
-    pair, review = open_review(program)
-    for factory, count in (
-        (SharedStatementFactory, shared),
-        (DeclinedStatementFactory, declined),
-        (WithdrawnStatementFactory, withdrawn),
-    ):
-        for _ in range(count):
-            factory(pair=pair, review=review)
-    close(review, by)
+def closed_review(program, by, *, shared=1, declined=0, withdrawn=0, ago: int | None = 0):
+    """A review of its own pair, closed (in the quarter `ago`) with statements in these final
+    states."""
+    with at(in_quarter(ago)):
+        pair, review = open_review(program)
+        for factory, count in (
+            (SharedStatementFactory, shared),
+            (DeclinedStatementFactory, declined),
+            (WithdrawnStatementFactory, withdrawn),
+        ):
+            for _ in range(count):
+                factory(pair=pair, review=review)
+        close(review, by)
     return review
 
 
@@ -146,17 +192,17 @@ def test_the_issue_attack_one_more_submission_reveals_nothing(client, hana, prog
     client.force_login(hana)
     before = figure(client, "mismatch", program)
 
-    compared_pair(program, questions, differs_on=questions[2:])
+    compared_pair(program, questions, differs_on=questions[2:], ago=None)
 
     after = figure(client, "mismatch", program)
     assert after == before
-    assert "Withheld to protect confidentiality until at least 5 pairs" in after
+    assert "Withheld to protect confidentiality: fewer than 5 pairs completed" in after
     assert 'role="note"' in after
-    assert health(program, hana).mismatch_topics == []
-    assert health(program, hana).pairs_compared == 0  # not even the live count
+    assert latest(program, hana).mismatch_topics == []
+    assert latest(program, hana).pairs_compared == 0  # not even the live count
 
 
-def test_pairs_are_released_in_whole_blocks_and_small_topics_are_withheld(
+def test_each_quarter_counts_its_own_pairs_and_small_topics_are_withheld(
     client, hana, program, questions
 ):
     first, second, third, fourth = questions
@@ -164,21 +210,23 @@ def test_pairs_are_released_in_whole_blocks_and_small_topics_are_withheld(
         differs = ([first] if index < 5 else []) + ([second] if index < 2 else [])
         compared_pair(program, questions, differs_on=differs)
     client.force_login(hana)
-    released = figure(client, "mismatch", program)
+    published = figure(client, "mismatch", program)
     # Topic 2 (2 pairs) is not listed, like topics 3 and 4 (no pair).
     assert values(health(program, hana).mismatch_chart()) == {"Topic 1": 5}
-    assert "first 10 pairs" in released
+    assert "of the 10 pairs that completed the questionnaire" in published
 
-    # Pairs 11 to 14 change nothing, whatever they answered: no snapshot pins them.
-    for _ in range(4):
-        compared_pair(program, questions, differs_on=[second, third])
-        assert figure(client, "mismatch", program) == released
+    # Pairs completing it in the current quarter change nothing, however many and whatever
+    # they answered: the quarter is published once it is over.
+    for _ in range(6):
+        compared_pair(program, questions, differs_on=[second, third], ago=None)
+        assert figure(client, "mismatch", program) == published
 
-    # The 15th completes a block: the change is the sum of five pairs.
-    compared_pair(program, questions, differs_on=[second, third, fourth])
-    chart = health(program, hana).mismatch_chart()
-    assert values(chart) == {"Topic 2": 7, "Topic 1": 5, "Topic 3": 5}
-    assert "first 15 pairs" in figure(client, "mismatch", program)
+    # The quarter before is its own population: nothing of it is added to the last one.
+    for index in range(10):
+        compared_pair(program, questions, differs_on=[fourth] if index < 5 else [], ago=1)
+    assert figure(client, "mismatch", program) == published
+    assert values(health(program, hana).mismatch_chart(1)) == {"Topic 4": 5}
+    assert "of the 10 pairs that completed" in figure(client, "mismatch", program, ago=1)
 
 
 def test_a_topic_all_pairs_differ_on_is_not_listed_either(hana, program, questions):
@@ -186,7 +234,7 @@ def test_a_topic_all_pairs_differ_on_is_not_listed_either(hana, program, questio
     for index in range(10):
         compared_pair(program, questions, differs_on=[first] + ([second] if index < 5 else []))
     # Topic 1: all ten differ, which says it of each of them; topic 2: five and five.
-    assert health(program, hana).mismatch_topics == [("Topic 2", 5)]
+    assert latest(program, hana).mismatch_topics == [("Topic 2", 5)]
 
 
 # --- Mentor statements ------------------------------------------------------------------------
@@ -205,27 +253,28 @@ def test_one_review_changing_its_statements_reveals_nothing(client, hana, progra
     assert figure(client, "statements", program) == before
     DeclinedStatementFactory(pair=pair, review=review, kind="engagement")
     assert figure(client, "statements", program) == before
-    # ...and the review closes: still one review, still nothing.
+    # ...and the review closes: still nothing, in this quarter...
     close(review, hana)
     assert figure(client, "statements", program) == before
-
-    # Four more closed reviews complete a block of five: the change is the sum of five.
-    for _ in range(4):
-        closed_review(program, hana, shared=2, declined=1)
-    after = values(health(program, hana).statements_chart())
-    assert after["Shared"] == 18
-    assert after["Draft"] is None  # 1: withheld, like the zeros...
-    assert after["Declined"] is None  # ...and 10 too, or draft would be the total - 18 - 10
+    # ...however many reviews close with it, until the quarter is over.
+    for _ in range(5):
+        closed_review(program, hana, shared=2, declined=1, ago=None)
+    assert figure(client, "statements", program) == before
 
 
-def test_statements_are_withheld_until_a_block_of_reviews_has_closed(client, hana, program):
+def test_a_quarter_with_fewer_reviews_than_the_threshold_is_withheld_whole(client, hana, program):
     for _ in range(4):
         closed_review(program, hana, shared=3)
+    # A review closed in the quarter before does not make up the number: each is its own.
+    closed_review(program, hana, shared=3, ago=1)
     client.force_login(hana)
     rendered = figure(client, "statements", program)
-    assert NOT_ENOUGH_REVIEWS.format(k=5) in rendered
+    label = latest(program, hana).period.label
+    assert NOT_ENOUGH_REVIEWS.format(k=5, period=label) in rendered
     assert "<table" not in rendered
-    assert health(program, hana).statements_by_state == {}
+    assert latest(program, hana).statements_by_state == {}
+    assert latest(program, hana).reviews_counted == 0  # nor how many there were
+    assert all(not figures.statements_by_state for figures in health(program, hana).periods)
 
 
 def test_two_viewers_pages_never_differ_by_one_review(client, hana, program):
@@ -242,19 +291,118 @@ def test_two_viewers_pages_never_differ_by_one_review(client, hana, program):
     for mine, theirs in zip(seated_view.programs, colleague_view.programs, strict=True):
         # Either exactly the colleague's statement figures, or none at all: never the
         # colleague's minus the seated review's statements.
-        if mine.statements_by_state:
-            assert mine.statements_by_state == theirs.statements_by_state
-        else:
-            assert mine.statements_withheld == WITHHELD_FOR_VIEWER
-        assert mine.mismatch_topics == theirs.mismatch_topics
-    assert health(program, seated).statements_withheld == WITHHELD_FOR_VIEWER
-    assert health(other_program, seated).statements_by_state["shared"] == 10
+        for index, (my, their) in enumerate(zip(mine.periods, theirs.periods, strict=True)):
+            if my.statements_by_state:
+                assert my.statements_by_state == their.statements_by_state
+            else:
+                assert mine.statements_chart(index).withheld in (
+                    WITHHELD_FOR_VIEWER,
+                    theirs.statements_chart(index).withheld,
+                )
+            assert my.mismatch_topics == their.mismatch_topics
+    assert health(program, seated).statements_chart().withheld == WITHHELD_FOR_VIEWER
+    assert latest(other_program, seated).statements_by_state["shared"] == 10
 
     client.force_login(seated)
     rendered = figure(client, "statements", program)
     assert WITHHELD_FOR_VIEWER in rendered
     assert "<table" not in rendered
     assert "<svg" not in rendered
+
+
+# --- Two releases compared (the attack review) -------------------------------------------------
+
+
+def charts(client, viewer, slug: str, program, when: datetime.datetime | None) -> list[str]:
+    """Every `slug` chart of the program on the page as `viewer` reads it at `when`."""
+    with at(when):
+        client.force_login(viewer)
+        body = client.get(URL).content.decode()
+    pattern = rf'<figure [^>]*aria-labelledby="{slug}-{program.pk}(?:-[\w-]+)?-caption".*?</figure>'
+    return re.findall(pattern, body, re.S)
+
+
+def shown(rendered: str) -> dict[str, str]:
+    """A chart's table: label -> the count as shown ("withheld" included)."""
+    rows = re.findall(r'<th scope="row"[^>]*>(.*?)</th><td[^>]*>(.*?)</td>', rendered)
+    return dict(rows)
+
+
+def test_an_unchanged_cell_never_tells_what_the_newly_counted_reviews_held(client, hana, program):
+    # As reproduced: five reviews with declines, guard blocks and cautions are published; five
+    # more close, the last the admin's target, none with a decline, a block or a caution. With
+    # running totals the next release still read "Declined 10" and the same guard counts: the
+    # five new reviews, which the admin knew, had none. Now each quarter is its own figure, so
+    # the new reviews show up only as a quarter of their own, where those zeros are withheld.
+    starts = quarter_starts()
+    with at(starts[2] + timedelta(days=40)):  # the quarter before the last
+        for index in range(5):
+            review = closed_review(program, hana, shared=1, declined=2, withdrawn=1, ago=None)
+            pair = review.statements.first().pair
+            SharedStatementFactory(
+                pair=pair, review=review, blocked_sends=2, guard_cautions="positive_verdict"
+            )
+            if index < 3:
+                StatementFactory(pair=pair, review=review)
+    first_release = starts[1] + timedelta(days=1)
+    before = {
+        slug: charts(client, hana, slug, program, first_release) for slug in ("statements", "guard")
+    }
+    published = [
+        chart for slug in before for chart in before[slug] if "<table" in chart
+    ]  # the quarter of the first five, with its tables
+    assert len(published) == 2
+    assert shown(published[0])["Declined"] == "10"
+
+    with at(starts[1] + timedelta(days=40)):  # the last quarter: four reviews and the target
+        for _ in range(5):
+            closed_review(program, hana, shared=2, withdrawn=1, ago=None)
+        # While the quarter runs, its reviews change nothing on the page.
+    for slug in ("statements", "guard"):
+        assert charts(client, hana, slug, program, starts[1] + timedelta(days=60)) == before[slug]
+
+    after = {slug: charts(client, hana, slug, program, None) for slug in ("statements", "guard")}
+    # The first release is still on the page, unchanged: its figures were final...
+    for chart in published:
+        assert chart in after["statements"] + after["guard"]
+    # ...and the new reviews are a figure of their own, never added to it: their zeros are
+    # withheld like any small count.
+    new = [chart for chart in after["statements"] if chart not in before["statements"]]
+    assert len(new) == 1  # the last quarter's (the oldest quarter shown before dropped off)
+    assert shown(new[0])["Shared"] == "10"  # the five new reviews' two each, nothing else
+    assert shown(new[0])["Declined"] == "withheld"
+    new_guard = [chart for chart in after["guard"] if chart not in before["guard"]]
+    assert len(new_guard) == 1
+    assert TOO_FEW_VERDICTS in new_guard[0]  # no block, no caution: withheld like a few
+
+
+def test_an_unchanged_topic_never_tells_what_the_newly_counted_pairs_answered(
+    client, hana, program, questions
+):
+    # As reproduced: ten pairs published with topic 1 at 5; five more pairs complete the
+    # questionnaire agreeing on everything, and the next release still read topic 1: 5, which
+    # said none of the five new pairs differed on it.
+    starts = quarter_starts()
+    with at(starts[2] + timedelta(days=40)):
+        for index in range(10):
+            compared_pair(
+                program, questions, differs_on=questions[:1] if index < 5 else (), ago=None
+            )
+    before = charts(client, hana, "mismatch", program, starts[1] + timedelta(days=1))
+    published = [chart for chart in before if "Topic 1" in chart]
+    assert len(published) == 1
+
+    with at(starts[1] + timedelta(days=40)):
+        for _ in range(5):
+            compared_pair(program, questions, ago=None)
+    assert charts(client, hana, "mismatch", program, starts[1] + timedelta(days=60)) == before
+
+    after = charts(client, hana, "mismatch", program, None)
+    assert published[0] in after  # the first release, unchanged
+    new = [chart for chart in after if chart not in before and "of the 5 pairs" in chart]
+    assert len(new) == 1  # the five new pairs: a population of their own
+    assert "Topic 1" not in new[0]  # none differs: not listed, as when a few do
+    assert sum("Topic 1" in chart for chart in after) == 1
 
 
 # --- Blocks an admin fills with zeros she knows (the reviewer's attack) -----------------------
@@ -274,55 +422,60 @@ def test_reviews_no_mentor_could_write_in_do_not_fill_a_block(client, hana, prog
     # mentor in another program, or a review opened and closed at once), so they hold no
     # statement. Before the fix the five made a block and the chart told whether the target
     # had any input ("No mentor statements..." against "Withheld...").
-    pair, target = open_review(program)
-    if target_input == "draft":
-        StatementFactory(pair=pair, review=target)
-    elif target_input == "blocked sends":
-        StatementFactory(pair=pair, review=target, blocked_sends=2)
-    no_mentor = [PromotionReviewFactory(program=program, opened_by=hana) for _ in range(2)]
-    elsewhere = PairFactory()  # the candidate's mentor is in another program
-    ActiveAgreementFactory(pair=elsewhere, activated_at=timezone.now() - timedelta(days=30))
-    elsewhere_review = PromotionReviewFactory(program=program, candidate=elsewhere.mentee)
-    PromotionReview.objects.filter(pk=elsewhere_review.pk).update(
-        created_at=timezone.now() - timedelta(days=30)
-    )
-    # A real pair with an agreement in force, but the review closes before a mentor could act.
-    quick = PairFactory(program=program)
-    ActiveAgreementFactory(pair=quick, activated_at=timezone.now() - timedelta(days=30))
-    quick_review = PromotionReviewFactory(program=program, candidate=quick.mentee)
-    # Closed together, one after the other (as the admin's "close" action does).
-    for review in (target, *no_mentor, elsewhere_review, quick_review):
-        close(review, hana)
+    with at(in_quarter(0)):
+        pair, target = open_review(program)
+        if target_input == "draft":
+            StatementFactory(pair=pair, review=target)
+        elif target_input == "blocked sends":
+            StatementFactory(pair=pair, review=target, blocked_sends=2)
+        no_mentor = [PromotionReviewFactory(program=program, opened_by=hana) for _ in range(2)]
+        elsewhere = PairFactory()  # the candidate's mentor is in another program
+        ActiveAgreementFactory(pair=elsewhere, activated_at=timezone.now() - timedelta(days=30))
+        elsewhere_review = PromotionReviewFactory(program=program, candidate=elsewhere.mentee)
+        PromotionReview.objects.filter(pk=elsewhere_review.pk).update(
+            created_at=timezone.now() - timedelta(days=30)
+        )
+        # A real pair with an agreement in force, but the review closes before a mentor could
+        # act.
+        quick = PairFactory(program=program)
+        ActiveAgreementFactory(pair=quick, activated_at=timezone.now() - timedelta(days=30))
+        quick_review = PromotionReviewFactory(program=program, candidate=quick.mentee)
+        # Closed together, one after the other (as the admin's "close" action does).
+        for review in (target, *no_mentor, elsewhere_review, quick_review):
+            close(review, hana)
     assert PromotionReview.objects.filter(status=PromotionReview.Status.CLOSED).count() == 5
 
-    figures = health(program, hana)
+    figures = latest(program, hana)
     assert figures.reviews_counted == 0
     assert figures.statements_by_state == {}
     client.force_login(hana)
     for slug in ("statements", "guard"):
         rendered = figure(client, slug, program)
-        assert NOT_ENOUGH_REVIEWS.format(k=5) in rendered
+        assert NOT_ENOUGH_REVIEWS.format(k=5, period=figures.period.label) in rendered
         assert "<table" not in rendered
 
 
 def test_a_review_counts_once_its_mentor_had_a_week_with_the_agreement_in_force(hana, program):
     for _ in range(4):
         closed_review(program, hana)
-    pair, review = open_review(program)
-    # Signed three days before the review closed: not long enough for it to count.
-    pair.agreements.update(activated_at=timezone.now() - timedelta(days=3))
-    close(review, hana)
-    assert health(program, hana).reviews_counted == 0
-    # Ended three days after the review opened: not long enough either.
-    pair, review = open_review(program)
-    pair.agreements.update(closed_at=review.created_at + timedelta(days=3), status="ended")
-    close(review, hana)
-    assert health(program, hana).reviews_counted == 0
-    # A week of the review open with the agreement in force, since ended: counted.
-    pair, review = open_review(program)
-    pair.agreements.update(closed_at=review.created_at + timedelta(days=7), status="ended")
-    close(review, hana)
-    assert health(program, hana).reviews_counted == 5
+    with at(in_quarter(0)):
+        pair, review = open_review(program)
+        # Signed three days before the review closed: not long enough for it to count.
+        pair.agreements.update(activated_at=timezone.now() - timedelta(days=3))
+        close(review, hana)
+    assert latest(program, hana).reviews_counted == 0
+    with at(in_quarter(0)):
+        # Ended three days after the review opened: not long enough either.
+        pair, review = open_review(program)
+        pair.agreements.update(closed_at=review.created_at + timedelta(days=3), status="ended")
+        close(review, hana)
+    assert latest(program, hana).reviews_counted == 0
+    with at(in_quarter(0)):
+        # A week of the review open with the agreement in force, since ended: counted.
+        pair, review = open_review(program)
+        pair.agreements.update(closed_at=review.created_at + timedelta(days=7), status="ended")
+        close(review, hana)
+    assert latest(program, hana).reviews_counted == 5
 
 
 def test_no_statements_read_like_a_few(client, hana, program):
@@ -367,7 +520,7 @@ def test_a_topic_asked_after_pairs_submitted_tells_nothing_of_the_next_pair(clie
             compared_pair(program, topics)
         late = QuestionFactory(program=program, text="Topic 5", order=5)
         compared_pair(program, [*topics, late], differs_on=[late] if differs else [])
-        assert health(program, hana).pairs_compared == 5
+        assert latest(program, hana).pairs_compared == 5
         programs.append(program)
     client.force_login(hana)
     agrees, differs = (figure(client, "mismatch", program) for program in programs)
@@ -398,7 +551,7 @@ def test_the_threshold_comes_from_the_environment_and_defaults_to_five():
     assert "DJANGO_DISCLOSURE_MIN_CELL" in refused.stderr
 
 
-def test_the_threshold_sets_both_the_block_and_the_smallest_cell(
+def test_the_threshold_sets_both_the_smallest_quarter_and_the_smallest_cell(
     settings, client, hana, program, questions
 ):
     settings.DISCLOSURE_MIN_CELL = 3
@@ -406,11 +559,15 @@ def test_the_threshold_sets_both_the_block_and_the_smallest_cell(
     for index in range(7):
         differs = ([first] if index < 3 else []) + ([second] if index < 2 else [])
         compared_pair(program, questions, differs_on=differs)
-    figures = health(program, hana)
-    assert figures.pairs_compared == 6  # two blocks of three; the seventh pair waits
+    for _ in range(2):
+        compared_pair(program, questions, differs_on=[first], ago=1)
+    figures = latest(program, hana)
+    assert figures.pairs_compared == 7
     assert figures.mismatch_topics == [("Topic 1", 3)]  # topic 2: two pairs, not listed
+    assert health(program, hana).periods[1].pairs_compared == 0  # two pairs: withheld whole
     client.force_login(hana)
-    assert "in groups of 3 pairs" in figure(client, "mismatch", program)
+    assert "at least 3 pairs differ" in figure(client, "mismatch", program)
+    assert "fewer than 3 pairs completed" in figure(client, "mismatch", program, ago=1)
 
 
 @pytest.mark.parametrize("threshold", [0, -5, "5"])

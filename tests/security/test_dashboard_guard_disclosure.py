@@ -1,8 +1,10 @@
 """Issue 13, phase 2: the program dashboard counts the breach guard's verdicts per program (send
 attempts it blocked, statements sent with a caution), never their words, under the disclosure
-rules of every confidential-derived figure (mentorship/program_dashboard.py): released with the
-statements of whole blocks of closed reviews, small cells withheld, and nothing at all for a
-viewer on a panel of, or the candidate in, one of the program's reviews."""
+rules of every confidential-derived figure (mentorship/program_dashboard.py): published with the
+statements of the reviews closed in each completed quarter, a quarter under the threshold
+withheld whole, small cells withheld, and nothing at all for a viewer on a panel of, or the
+candidate in, one of the program's reviews. Unless a test says otherwise its reviews close in
+the last completed quarter."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from tests.factories import (
     SharedStatementFactory,
     StatementFactory,
 )
+from tests.security.test_dashboard_disclosure import at, in_quarter, quarter_slug
 
 pytestmark = pytest.mark.django_db
 
@@ -57,10 +60,15 @@ def guard_values(program, viewer) -> dict[str, int | None]:
     return {bar.label: bar.value for bar in health(program, viewer).guard_chart().bars}
 
 
+def latest(program, viewer):
+    return health(program, viewer).periods[0]
+
+
 def figure(client, program) -> str:
+    """The guard chart of the last completed quarter, as the page renders it."""
     body = client.get(URL).content.decode()
-    match = re.search(rf'<figure [^>]*aria-labelledby="guard-{program.pk}-caption".*?</figure>',
-                      body, re.S)  # fmt: skip
+    caption = f"guard-{program.pk}-{quarter_slug()}-caption"
+    match = re.search(rf'<figure [^>]*aria-labelledby="{caption}".*?</figure>', body, re.S)
     assert match, f"no guard chart for {program}"
     return match.group(0)
 
@@ -81,38 +89,40 @@ def review_of_own_pair(program):
     return pair, review
 
 
-def closed_review(program, by, *, blocked=0, cautioned=0, plain=1):
-    """A review closed with `cautioned` statements sent after a caution, `plain` sent without,
-    and `blocked` refused send attempts on one of them."""
-    pair, review = review_of_own_pair(program)
-    for index in range(cautioned + plain):
-        SharedStatementFactory(
-            pair=pair,
-            review=review,
-            guard_cautions="positive_verdict" if index < cautioned else "",
-            blocked_sends=blocked if index == 0 else 0,
-        )
-    close(review, by)
+def closed_review(program, by, *, blocked=0, cautioned=0, plain=1, ago: int | None = 0):
+    """A review closed (in the quarter `ago`; None: now) with `cautioned` statements sent after
+    a caution, `plain` sent without, and `blocked` refused send attempts on one of them."""
+    with at(in_quarter(ago)):
+        pair, review = review_of_own_pair(program)
+        for index in range(cautioned + plain):
+            SharedStatementFactory(
+                pair=pair,
+                review=review,
+                guard_cautions="positive_verdict" if index < cautioned else "",
+                blocked_sends=blocked if index == 0 else 0,
+            )
+        close(review, by)
     return review
 
 
-def test_verdicts_are_withheld_until_a_block_of_reviews_has_closed(client, hana, program):
+def test_verdicts_are_withheld_in_a_quarter_with_too_few_reviews(client, hana, program):
     for _ in range(4):
         closed_review(program, hana, blocked=3, cautioned=2)
+    closed_review(program, hana, blocked=3, cautioned=2, ago=1)  # another quarter's
     client.force_login(hana)
     rendered = figure(client, program)
-    assert NOT_ENOUGH_REVIEWS.format(k=5) in rendered
+    assert NOT_ENOUGH_REVIEWS.format(k=5, period=latest(program, hana).period.label) in rendered
     assert "<table" not in rendered
     assert health(program, hana).guard_chart().bars == []
 
 
-def test_a_released_block_shows_the_counts(client, hana, program):
+def test_a_published_quarter_shows_the_counts(client, hana, program):
     for _ in range(5):
         closed_review(program, hana, blocked=1, cautioned=1)
     assert guard_values(program, hana) == {BLOCKED: 5, CAUTIONED: 5}
     client.force_login(hana)
     rendered = figure(client, program)
-    assert "Breach guard in closed reviews" in rendered
+    assert "Breach guard in reviews closed in " in rendered
     assert re.search(r"Send attempts blocked</(th|td)>\s*<td[^>]*>5</td>", rendered)
 
 
@@ -141,13 +151,13 @@ def test_nothing_blocked_reads_like_a_few_blocked(client, hana, program):
     assert nothing.replace(f"-{program.pk}-", "-N-") == few.replace(f"-{other.pk}-", "-N-")
 
 
-def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client, hana, program):
+def test_attempts_and_reviews_of_the_running_quarter_change_nothing(client, hana, program):
     for _ in range(5):
         closed_review(program, hana, blocked=2, cautioned=1)
     client.force_login(hana)
     before = figure(client, program)
 
-    # A mentor in an open review is blocked: counted only when its review is released...
+    # A mentor in an open review is blocked...
     pair, review = review_of_own_pair(program)
     statement = StatementFactory(pair=pair, review=review, text=BREACH)
     with pytest.raises(BreachError):
@@ -155,23 +165,23 @@ def test_one_more_attempt_or_review_changes_nothing_until_the_next_block(client,
     statement.refresh_from_db()
     assert statement.blocked_sends == 1
     assert figure(client, program) == before
-    # ...which its closing alone does not do.
+    # ...its review closes, and more with it: nothing moves while their quarter runs.
     close(review, hana)
-    assert figure(client, program) == before
-
     for _ in range(4):
-        closed_review(program, hana, cautioned=1)
-    assert guard_values(program, hana) == {BLOCKED: 11, CAUTIONED: 9}
+        closed_review(program, hana, cautioned=1, ago=None)
+    assert figure(client, program) == before
+    assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: 5}
 
 
 def test_the_page_never_carries_the_flagged_words(client, hana, program):
     for _ in range(5):
-        pair, review = review_of_own_pair(program)
-        statement = StatementFactory(pair=pair, review=review, text=BREACH)
-        for _ in range(2):
-            with pytest.raises(BreachError):
-                statement_submit(statement_id=statement.pk, mentor=pair.mentor)
-        close(review, hana)
+        with at(in_quarter(0)):
+            pair, review = review_of_own_pair(program)
+            statement = StatementFactory(pair=pair, review=review, text=BREACH)
+            for _ in range(2):
+                with pytest.raises(BreachError):
+                    statement_submit(statement_id=statement.pk, mentor=pair.mentor)
+            close(review, hana)
     assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: None}
     client.force_login(hana)
     body = client.get(URL).content.decode()
@@ -188,7 +198,7 @@ def test_a_viewer_on_a_panel_of_the_program_gets_no_guard_figure(client, hana, p
         closed_review(other, hana, blocked=1, cautioned=1)
 
     mine = health(program, seated)
-    assert (mine.guard_blocked, mine.guard_cautioned) == (None, None)
+    assert (mine.periods[0].guard_blocked, mine.periods[0].guard_cautioned) == (None, None)
     assert mine.guard_chart().withheld == WITHHELD_FOR_VIEWER
     assert guard_values(other, seated) == guard_values(other, hana) == {BLOCKED: 5, CAUTIONED: 5}
 
