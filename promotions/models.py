@@ -649,12 +649,19 @@ class ConsentRequest(AppendOnlyModel):
 
 
 class ConsentOptOut(AppendOnlyModel):
-    """The candidate's "don't ask me again in this review", given when declining: no further
-    consent request reaches them for this review, from any mentor."""
+    """The candidate's "don't ask me for consent in this review": no further consent request
+    reaches them for this review, from any mentor. It is final (append-only): one the mentee
+    could lift is one a mentor could press them to lift.
+
+    Given from the consent page at any time, or while declining (then `statement` records
+    which decline it came with). Every mentor of the candidate is refused with the same words,
+    so that an opt-out can never tell a new mentor that an earlier mentor was declined."""
 
     review = models.ForeignKey(PromotionReview, on_delete=models.PROTECT, related_name="+")
     mentee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="+")
+    statement = models.ForeignKey(
+        Statement, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     opted_out_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

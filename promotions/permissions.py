@@ -88,9 +88,13 @@ class RequestAllowance:
 
 
 def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
-    """The mentee's "don't ask me again in this review", then the program's limit of requests
-    per pair and review, in one query. services.statement_submit asks again under the review's
-    lock, which consent_decline also takes to record an opt-out."""
+    """The mentee's "don't ask me for consent in this review", then the program's limit of
+    requests per pair and review, in one query. services.statement_submit asks again under the
+    review's lock, which consent_opt_out and consent_decline also take to record an opt-out.
+
+    The opt-out's refusal is the same words for every mentor of the candidate, whenever and
+    however it was given: a mentor who never asked must not learn from it that someone else
+    asked and was declined."""
     from promotions.models import ConsentOptOut, ConsentRequest, PromotionReview
 
     used = (
@@ -113,7 +117,7 @@ def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
     if row["opted_out"]:
         return RequestAllowance(
             False,
-            f"{mentee} asked not to be asked for consent again in this review, so nothing more "
+            f"{mentee} asked not to be asked for consent in this review, so no consent request "
             f"can be sent to them for it. Your drafts stay yours.",
         )
     limit, used = row["program__consent_requests_per_review"], row["used"]
@@ -171,6 +175,7 @@ can_write_assessment = is_supervisor & review_not_closed
 can_open_input_page = is_candidate_mentor | has_authored_statements
 can_give_input = is_candidate_mentor & review_not_closed
 can_open_consent_page = is_candidate
+can_opt_out = is_candidate & review_not_closed
 
 
 # --- Predicates on a statement ----------------------------------------------------------------
@@ -224,6 +229,7 @@ rules.add_perm("promotions.write_assessment", can_write_assessment)
 rules.add_perm("promotions.open_input_page", can_open_input_page)
 rules.add_perm("promotions.give_input", can_give_input)
 rules.add_perm("promotions.open_consent_page", can_open_consent_page)
+rules.add_perm("promotions.opt_out_of_consent_requests", can_opt_out)
 rules.add_perm("promotions.edit_statement", can_edit_statement)
 rules.add_perm("promotions.submit_for_consent", can_submit_for_consent)
 rules.add_perm("promotions.grant_consent", can_grant_consent)

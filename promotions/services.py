@@ -46,12 +46,14 @@ from promotions.permissions import (
     can_edit_statement,
     can_give_input,
     can_grant_consent,
+    can_opt_out,
     can_submit_for_consent,
     can_withdraw,
     can_write_assessment,
     candidate_mentor_pair,
     consent_request_allowance,
     is_author,
+    is_candidate,
     is_subject,
     is_supervisor,
 )
@@ -453,8 +455,8 @@ def consent_decline(
     dont_ask_again: bool = False,
     request: HttpRequest | None = None,
 ) -> Statement:
-    """Decline for good; with dont_ask_again, no further consent request reaches the mentee in
-    this review (statement_submit refuses it, under the same review lock)."""
+    """Decline for good; with dont_ask_again, also opt out of consent requests in this review
+    (see consent_opt_out), recording which decline it came with."""
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
         raise _refusal(
@@ -477,19 +479,57 @@ def consent_decline(
             "with_reason": bool(statement.decline_reason),
         },
     )
-    opted_out = False
-    if dont_ask_again and not ConsentOptOut.objects.filter(review=statement.review).exists():
-        ConsentOptOut.objects.create(review=statement.review, mentee=mentee, statement=statement)
-        audit_record(
-            actor=mentee,
-            action=Action.CONSENT_OPTED_OUT,
-            target=statement,
-            request=request,
-            payload={"statement": statement.pk, "review": statement.review_id},
-        )
-        opted_out = True
+    opted_out = dont_ask_again and _record_opt_out(
+        review=statement.review, mentee=mentee, statement=statement, request=request
+    )
     notifications.consent_declined(statement=statement, opted_out=opted_out)
     return statement
+
+
+@transaction.atomic
+def consent_opt_out(
+    *, review_id: int, mentee: User, request: HttpRequest | None = None
+) -> ConsentOptOut:
+    """The candidate's "don't ask me for consent in this review", given at any time, with or
+    without a decline: from now on statement_submit refuses every mentor, under the same review
+    lock. Final; asking twice returns the first opt-out and records nothing more."""
+    review = (
+        PromotionReview.objects.select_for_update().select_related("candidate").get(pk=review_id)
+    )
+    if not can_opt_out(mentee, review):
+        if not is_candidate(mentee, review):
+            raise PermissionDenied()
+        raise ValidationError("The review is closed: no consent request can reach you for it.")
+    _record_opt_out(review=review, mentee=mentee, statement=None, request=request)
+    return ConsentOptOut.objects.get(review=review)
+
+
+def _record_opt_out(
+    *,
+    review: PromotionReview,
+    mentee: User,
+    statement: Statement | None,
+    request: HttpRequest | None,
+) -> bool:
+    """Record the opt-out once per review, with its audit event; the caller holds the review's
+    lock. True if this call recorded it. No mentor is told: each finds out only when they try
+    to ask, in the same words (permissions.consent_request_allowance)."""
+    if ConsentOptOut.objects.filter(review=review).exists():
+        return False
+    ConsentOptOut.objects.create(review=review, mentee=mentee, statement=statement)
+    # Its action's "statement." prefix puts it in the confidential chain either way: whether a
+    # candidate refuses requests is no business of the admins who read the operational one.
+    payload = {"review": review.pk}
+    if statement is not None:
+        payload = {"statement": statement.pk, "review": review.pk}
+    audit_record(
+        actor=mentee,
+        action=Action.CONSENT_OPTED_OUT,
+        target=statement if statement is not None else review,
+        request=request,
+        payload=payload,
+    )
+    return True
 
 
 @transaction.atomic

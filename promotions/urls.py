@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:review_id>/input/", views.mentor_input, name="input"),
     path("<int:review_id>/input/new/<str:kind>/", views.statement_new, name="statement_new"),
     path("<int:review_id>/consent/", views.consent_page, name="consent"),
+    path("<int:review_id>/consent/opt-out/", views.consent_opt_out_view, name="consent_opt_out"),
     path("statements/<int:statement_id>/edit/", views.statement_edit_view, name="statement_edit"),
     path(
         "statements/<int:statement_id>/submit/",

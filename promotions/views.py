@@ -2,7 +2,8 @@
 
 - the panel's page (panel members): the supervisor's assessment and shared mentor input;
 - the mentor's input page and statement form (the candidate's mentor);
-- the consent page (the candidate): consent, decline, withdraw, and who was shown what;
+- the consent page (the candidate): consent, decline, withdraw, opt out of requests, and who
+  was shown what;
 - the assessment page (the supervisor).
 
 Every page fetches the review or statement through the scoped querysets and then asks the
@@ -46,6 +47,7 @@ from promotions.permissions import (
     can_grant_consent,
     can_open_consent_page,
     can_open_input_page,
+    can_opt_out,
     can_submit_for_consent,
     can_view_panel_page,
     can_withdraw,
@@ -63,6 +65,7 @@ from promotions.services import (
     assessment_write,
     consent_decline,
     consent_grant,
+    consent_opt_out,
     consent_withdraw,
     program_phrases,
     statement_create,
@@ -666,6 +669,7 @@ def _render_consent(
             "rows": rows,
             "decline_form": DeclineForm(),
             "opted_out": ConsentOptOut.objects.filter(review=review).first(),
+            "may_opt_out": can_opt_out(user, review),
         },
     )
 
@@ -737,6 +741,25 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
             ),
         )
     return _back_to_consent(statement)
+
+
+@login_required
+@require_POST
+def consent_opt_out_view(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = review_for(
+        request, review_id, PromotionReview.objects.of_candidate, can_open_consent_page
+    )
+    try:
+        consent_opt_out(review_id=review.pk, mentee=request.user, request=request)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(
+            request,
+            "No mentor can send you a consent request for this review any more. Requests you "
+            "already have stay on this page for you to decide.",
+        )
+    return redirect(review.consent_url())
 
 
 @login_required
