@@ -264,7 +264,7 @@ def target(world: World, cell: Cell):
 
 PAIR_PAGES = ("pair", "questionnaire", "compare", "terms", "history")
 AGREEMENT_PAGES = ("detail", "sign", "end", "withdraw", "print", "verify")
-REVIEW_PAGES = ("review", "assessment", "input", "consent")
+REVIEW_PAGES = ("review", "assessment", "input", "consent", "consent_opt_out")
 
 
 def post_data(cell: Cell, world: World, obj, user) -> dict:

@@ -20,7 +20,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
 from mentorship.models import Guideline, Meeting, Pair, Program, User
-from promotions.models import BreachPhrase, PanelSeat, PromotionReview, Statement
+from promotions.models import BreachPhrase, ConsentOptOut, PanelSeat, PromotionReview, Statement
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
@@ -39,6 +39,7 @@ STATE_MODELS: tuple[type[models.Model], ...] = (
     PromotionReview,
     PanelSeat,
     Statement,
+    ConsentOptOut,
     BreachPhrase,
     User,
     Group,
