@@ -895,10 +895,6 @@ def hidden_reviews(viewer: User) -> dict[int, int]:
     return dict(seats.union(candidacies))
 
 
-def hidden_review_ids(viewer: User) -> frozenset[int]:
-    return frozenset(hidden_reviews(viewer))
-
-
 def figures_key(
     *, today: datetime.date, threshold: int, now: datetime.datetime | None = None
 ) -> str:

@@ -25,7 +25,7 @@ from mentorship.program_dashboard import (
     FIGURES_CACHE,
     WITHHELD_FOR_VIEWER,
     figures_key,
-    hidden_review_ids,
+    hidden_reviews,
     min_cell,
     program_health,
 )
@@ -157,8 +157,8 @@ def test_every_viewer_reads_one_entry_and_each_variant_renders_its_own_charts():
     first, second, other = ProgramAdminFactory(), ProgramAdminFactory(), ProgramAdminFactory()
     for person in (first, second):
         PanelSeatFactory(review=review, user=person)
-    assert hidden_review_ids(first) == hidden_review_ids(second) == {review.pk}
-    assert hidden_review_ids(other) == frozenset()
+    assert hidden_reviews(first) == hidden_reviews(second) == {review.pk: program.pk}
+    assert hidden_reviews(other) == {}
 
     dashboards = {person: program_health(viewer=person) for person in (first, second, other)}
 
