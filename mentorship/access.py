@@ -37,8 +37,9 @@ def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
     return Http404(f"No {model._meta.verbose_name} found.")
 
 
-# No row has this id: sequences start at 1 and random statement ids at 2**31. A malformed or out-of-range id is looked up as this
-# one, because Django answers those without a query at all, which would make them cheaper.
+# No row has this id: sequences start at 1 and random statement ids at 2**31. A malformed or
+# out-of-range id is looked up as this one, because Django answers those without a query at
+# all, which would make them cheaper.
 NO_SUCH_ID = 0
 
 

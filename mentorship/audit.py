@@ -47,7 +47,7 @@ class Action:
     CONSENT_GRANTED = "statement.consent_granted"
     CONSENT_DECLINED = "statement.consent_declined"
     CONSENT_WITHDRAWN = "statement.consent_withdrawn"
-    # The mentee's "don't ask me again in this review", given with a decline.
+    # The mentee's "don't ask me for consent in this review", on its own or with a decline.
     CONSENT_OPTED_OUT = "statement.consent_opted_out"
     REVIEW_STATUS_CHANGED = "review.status_changed"
     ASSESSMENT_WRITTEN = "review.assessment_written"
