@@ -299,8 +299,9 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
 def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
-    if is_author(mentor, statement) and statement.state == Statement.State.DECLINED:
-        raise ValidationError(DECLINED_IS_FINAL)
+    declined = statement.state == Statement.State.DECLINED
+    if is_author(mentor, statement) and declined and not statement.review.is_closed:
+        raise ValidationError(DECLINED_IS_FINAL)  # the reason the page gives (_why_not_editable)
     if not can_edit_statement(mentor, statement):
         raise _refusal(
             mentor, statement, role=is_author, states=None, needs_terms=True,
@@ -377,8 +378,8 @@ def _submit(
         raise ValidationError(allowance.reason)
     assessment = statement_assessment(statement)
     if assessment.blocks:
-        # No audit event: the audit log is readable by program admins, and a block says
-        # something about this one statement's text. The dashboard counts it, in blocks.
+        # Nothing was sent or changed, so no audit event; the count (no text) is kept on the
+        # statement for the dashboard's guard figures, which publish it under disclosure control.
         Statement.objects.filter(pk=statement.pk).update(blocked_sends=F("blocked_sends") + 1)
         return statement, BreachError(assessment.blocks)
     if assessment.cautions and caution_confirmed_for != text_sha256(statement.text):

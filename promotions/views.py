@@ -68,6 +68,7 @@ from promotions.services import (
     consent_opt_out,
     consent_withdraw,
     program_phrases,
+    statement_assessment,
     statement_create,
     statement_edit,
     statement_submit,
@@ -406,7 +407,7 @@ def _after_save(request: HttpRequest, statement: Statement, form: StatementForm)
                 ),
             )
     else:
-        flagged = assess(statement.text, program_phrases(statement.review.program_id)).findings
+        flagged = statement_assessment(statement).findings
         messages.success(
             request,
             "Your draft was saved. Only you can see it."
