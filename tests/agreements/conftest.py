@@ -4,6 +4,7 @@ services so their texts and hashes are exactly what signing produces."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from agreements.models import Agreement, Answer, Question
 from agreements.selectors import asked_questions
@@ -77,6 +78,24 @@ def sign(agreement: Agreement, person) -> None:
         typed_name=person.full_name,
         password=PASSWORD,
         text_sha256=agreement.text_sha256,
+    )
+
+
+def sign_through_page(client, agreement, person, *, address="10.0.0.7", **overrides):
+    """Sign on the agreement's page as `person` would, from a browser at `address`."""
+    client.force_login(person)
+    data = {
+        "text_sha256": agreement.text_sha256,
+        "acknowledge": "on",
+        "typed_name": person.full_name,
+        "password": PASSWORD,
+        **overrides,
+    }
+    return client.post(
+        reverse("agreements:sign", args=[agreement.pk]),
+        data,
+        HTTP_USER_AGENT="TestBrowser/1.0",
+        REMOTE_ADDR=address,
     )
 
 

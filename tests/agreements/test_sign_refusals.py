@@ -12,25 +12,13 @@ from django.urls import reverse
 from agreements.models import Signature
 from agreements.services import agreement_sign, names_match
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD
+from tests.agreements.conftest import PASSWORD, sign_through_page
 
 pytestmark = pytest.mark.django_db
 
 
-def post_sign(client, agreement, person, **overrides):
-    client.force_login(person)
-    data = {
-        "text_sha256": agreement.text_sha256,
-        "acknowledge": "on",
-        "typed_name": person.full_name,
-        "password": PASSWORD,
-        **overrides,
-    }
-    return client.post(reverse("agreements:sign", args=[agreement.pk]), data)
-
-
 def test_wrong_password_refuses_with_a_clear_message(client, proposal):
-    response = post_sign(client, proposal, proposal.pair.mentee, password="not-my-password")
+    response = sign_through_page(client, proposal, proposal.pair.mentee, password="not-my-password")
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()
     assert "That password is not correct. Nothing was signed." in body
@@ -41,14 +29,14 @@ def test_wrong_password_refuses_with_a_clear_message(client, proposal):
 
 
 def test_wrong_typed_name_refuses(client, proposal):
-    response = post_sign(client, proposal, proposal.pair.mentee, typed_name="Maria Lopez")
+    response = sign_through_page(client, proposal, proposal.pair.mentee, typed_name="Maria Lopez")
     assert response.status_code == HTTPStatus.OK
     assert "Type your full name exactly" in response.content.decode()
     assert not Signature.objects.exists()
 
 
 def test_empty_password_refuses(client, proposal):
-    response = post_sign(client, proposal, proposal.pair.mentee, password="")
+    response = sign_through_page(client, proposal, proposal.pair.mentee, password="")
     assert response.status_code == HTTPStatus.OK
     assert "Not signed" in response.content.decode()
     assert not Signature.objects.exists()

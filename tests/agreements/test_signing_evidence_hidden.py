@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD
+from tests.agreements.conftest import PASSWORD, sign_through_page
 from tests.factories import ProgramAdminFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,22 +27,13 @@ def superuser():
     return UserFactory(username="ada", is_staff=True, is_superuser=True)
 
 
-def sign_in_browser(client, agreement, person, **overrides):
-    client.force_login(person)
-    data = {
-        "text_sha256": agreement.text_sha256,
-        "acknowledge": "on",
-        "typed_name": person.full_name,
-        "password": PASSWORD,
-        **overrides,
-    }
-    return client.post(reverse("agreements:sign", args=[agreement.pk]), data, REMOTE_ADDR=ADDRESS)
-
-
 @pytest.mark.parametrize("reader", [ProgramAdminFactory, superuser])
 def test_the_audit_pages_show_no_hash_and_no_address(client, proposal, reader):
     for person in (proposal.pair.mentor, proposal.pair.mentee):
-        assert sign_in_browser(client, proposal, person).status_code == HTTPStatus.FOUND
+        assert (
+            sign_through_page(client, proposal, person, address=ADDRESS).status_code
+            == HTTPStatus.FOUND
+        )
     proposal.refresh_from_db()
     assert proposal.status == "active"
     events = list(AuditEvent.objects.filter(target_id=str(proposal.pk)))
@@ -68,8 +59,8 @@ def test_the_audit_pages_show_no_hash_and_no_address(client, proposal, reader):
 @override_settings(AXES_ENABLED=True)
 def test_a_wrong_signing_password_leaves_no_evidence_in_the_throttling_records(client, proposal):
     mentee = proposal.pair.mentee
-    response = sign_in_browser(
-        client, proposal, mentee, password="wrong", typed_name="Carol Q. Typed"
+    response = sign_through_page(
+        client, proposal, mentee, address=ADDRESS, password="wrong", typed_name="Carol Q. Typed"
     )
     assert response.status_code == HTTPStatus.OK
     attempt = AccessAttempt.objects.get()

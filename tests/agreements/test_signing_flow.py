@@ -13,7 +13,7 @@ from agreements.models import Agreement, Signature
 from agreements.selectors import asked_questions
 from mentorship.audit import Action, audit_verify
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD
+from tests.agreements.conftest import sign_through_page
 
 pytestmark = pytest.mark.django_db
 
@@ -26,23 +26,6 @@ def answer_through_page(client, pair, person):
         data[f"c_{q.pk}"] = ""
     response = client.post(reverse("agreements:questionnaire", args=[pair.pk]), data)
     assert response.status_code == HTTPStatus.FOUND
-
-
-def sign_through_page(client, agreement, person, **overrides):
-    client.force_login(person)
-    data = {
-        "text_sha256": agreement.text_sha256,
-        "acknowledge": "on",
-        "typed_name": person.full_name,
-        "password": PASSWORD,
-        **overrides,
-    }
-    return client.post(
-        reverse("agreements:sign", args=[agreement.pk]),
-        data,
-        HTTP_USER_AGENT="TestBrowser/1.0",
-        REMOTE_ADDR="10.0.0.7",
-    )
 
 
 def test_end_to_end_through_views(client, pair, django_capture_on_commit_callbacks):
