@@ -360,3 +360,34 @@ def html_errors(request, served_pages):
         return found
 
     return check
+
+
+def carols_review(**review_fields):
+    """The source document's people: Maria mentors Carol under a signed agreement, and Carol is
+    up for "Lead of the new project team", supervised by Sam, with Lee on the panel. Returns
+    the pair and the review."""
+    from tests.factories import (
+        ActiveAgreementFactory,
+        PairFactory,
+        PanelSeatFactory,
+        ProgramFactory,
+        PromotionReviewFactory,
+        PublishedGuidelineFactory,
+        UserFactory,
+    )
+
+    program = ProgramFactory(name="Leadership Mentoring")
+    PublishedGuidelineFactory(program=program)
+    mentor = UserFactory(username="maria", full_name="Maria Lopez")
+    mentee = UserFactory(username="carol", full_name="Carol Chen")
+    pair = PairFactory(program=program, mentor=mentor, mentee=mentee)
+    ActiveAgreementFactory(pair=pair)
+    review = PromotionReviewFactory(
+        program=program,
+        candidate=mentee,
+        supervisor=UserFactory(username="sam", full_name="Sam Reyes"),
+        target_role="Lead of the new project team",
+        **review_fields,
+    )
+    PanelSeatFactory(review=review, user=UserFactory(username="lee", full_name="Lee Park"))
+    return pair, review

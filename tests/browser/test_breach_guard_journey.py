@@ -8,16 +8,7 @@ from __future__ import annotations
 import pytest
 
 from promotions.models import Statement
-from tests.browser.conftest import PHONE_WIDTH
-from tests.factories import (
-    ActiveAgreementFactory,
-    PairFactory,
-    PanelSeatFactory,
-    ProgramFactory,
-    PromotionReviewFactory,
-    PublishedGuidelineFactory,
-    UserFactory,
-)
+from tests.browser.conftest import PHONE_WIDTH, carols_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,19 +20,7 @@ CAUTIONED = "Carol is the best engineer on the team, and I have watched her conf
 
 
 def test_the_guard_marks_words_and_a_caution_reaches_the_mentee(visit, html_errors):
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(program=program)
-    mentor = UserFactory(username="maria", full_name="Maria Lopez")
-    mentee = UserFactory(username="carol", full_name="Carol Chen")
-    pair = PairFactory(program=program, mentor=mentor, mentee=mentee)
-    ActiveAgreementFactory(pair=pair)
-    review = PromotionReviewFactory(
-        program=program,
-        candidate=mentee,
-        supervisor=UserFactory(username="sam", full_name="Sam Reyes"),
-        target_role="Lead of the new project team",
-    )
-    PanelSeatFactory(review=review, user=UserFactory(username="lee", full_name="Lee Park"))
+    pair, review = carols_review()
 
     maria = visit("maria")
     maria.login("maria")

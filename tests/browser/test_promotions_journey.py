@@ -9,19 +9,12 @@ valid HTML on every page served (Nu Html Checker).
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from promotions.models import Statement
 from promotions.views import NOTHING_SHARED
-from tests.factories import (
-    ActiveAgreementFactory,
-    MeetingFactory,
-    PairFactory,
-    PanelSeatFactory,
-    ProgramFactory,
-    PromotionReviewFactory,
-    PublishedGuidelineFactory,
-    UserFactory,
-)
+from tests.browser.conftest import carols_review
+from tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,23 +26,11 @@ ADVOCACY = "Over the past year I have seen Carol grow into a calm, clear leader 
 
 
 def test_input_reaches_the_panel_only_with_consent(visit, html_errors):
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(program=program)
-    mentor = UserFactory(username="maria", full_name="Maria Lopez")
-    mentee = UserFactory(username="carol", full_name="Carol Chen")
-    pair = PairFactory(program=program, mentor=mentor, mentee=mentee)
-    ActiveAgreementFactory(pair=pair)
-    MeetingFactory(pair=pair)
-    review = PromotionReviewFactory(
-        program=program,
-        candidate=mentee,
-        supervisor=UserFactory(username="sam", full_name="Sam Reyes"),
-        target_role="Lead of the new project team",
-        supervisor_assessment="Delivered the migration on time.",
-        assessment_written_at=pair.created_at,
+    written = timezone.now()
+    pair, review = carols_review(
+        supervisor_assessment="Delivered the migration on time.", assessment_written_at=written
     )
-    leader = UserFactory(username="lee", full_name="Lee Park")
-    PanelSeatFactory(review=review, user=leader)
+    MeetingFactory(pair=pair)
 
     maria = visit("maria")
     maria.login("maria")
