@@ -429,6 +429,18 @@ class RefuseTruncate(pgtrigger.Trigger):
     func = "RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;"
 
 
+def append_only_triggers(table: str) -> list[pgtrigger.Trigger]:
+    """PostgreSQL's refusal of every UPDATE, DELETE and TRUNCATE of an append-only table: the
+    two triggers each such model declares, named `<table>_append_only` and `<table>_no_truncate`.
+    """
+    return [
+        pgtrigger.Protect(
+            name=f"{table}_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+        ),
+        RefuseTruncate(name=f"{table}_no_truncate"),
+    ]
+
+
 class AppendOnlyModel(models.Model):
     """A record written once and never changed or deleted: refused here (rows and querysets),
     and on PostgreSQL by each subclass's Protect and RefuseTruncate triggers as well."""
@@ -500,13 +512,7 @@ class AuditEvent(AuditRecord):
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
             models.Index(fields=["action", "occurred_at"], name="audit_action_time_idx"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="audit_event_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
-            RefuseTruncate(name="audit_event_no_truncate"),
-        ]
+        triggers = append_only_triggers("audit_event")
 
 
 class ConfidentialAuditEvent(AuditRecord):
@@ -520,10 +526,4 @@ class ConfidentialAuditEvent(AuditRecord):
             models.Index(fields=["target_type", "target_id"], name="conf_audit_target_idx"),
             models.Index(fields=["action", "occurred_at"], name="conf_audit_action_time_idx"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="conf_audit_event_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
-            RefuseTruncate(name="conf_audit_event_no_truncate"),
-        ]
+        triggers = append_only_triggers("conf_audit_event")

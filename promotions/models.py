@@ -22,8 +22,8 @@ from mentorship.models import (
     Pair,
     Program,
     PublishedRecordError,
-    RefuseTruncate,
     User,
+    append_only_triggers,
     register_pair_creation_check,
 )
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
@@ -601,13 +601,7 @@ class StatementView(AppendOnlyModel):
                 fields=["statement", "viewer", "viewed_at"], name="statement_view_viewer_idx"
             )
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="statement_view_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
-            RefuseTruncate(name="statement_view_no_truncate"),
-        ]
+        triggers = append_only_triggers("statement_view")
 
     def __str__(self) -> str:
         return f"Statement #{self.statement_id} shown to {self.viewer_id}"
@@ -636,13 +630,7 @@ class ConsentRequest(AppendOnlyModel):
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="consent_request_number_valid"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="consent_request_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
-            RefuseTruncate(name="consent_request_no_truncate"),
-        ]
+        triggers = append_only_triggers("consent_request")
 
     def __str__(self) -> str:
         return f"Consent request {self.number} for statement #{self.statement_id}"
@@ -670,13 +658,7 @@ class ConsentOptOut(AppendOnlyModel):
         constraints = [
             models.UniqueConstraint(fields=["review"], name="consent_opt_out_once_per_review"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="consent_opt_out_append_only",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
-            RefuseTruncate(name="consent_opt_out_no_truncate"),
-        ]
+        triggers = append_only_triggers("consent_opt_out")
 
     def __str__(self) -> str:
         return f"No more consent requests in review #{self.review_id}"
