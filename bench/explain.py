@@ -25,7 +25,7 @@ def main(argv: list[str]) -> int:
     from django.test.utils import setup_test_environment
 
     from bench.plans import all_plans
-    from mentorship.scale import personas
+    from promotions.scale import personas
 
     if connection.vendor != "postgresql":
         print("EXPLAIN checks need PostgreSQL: set DATABASE_URL.", file=sys.stderr)

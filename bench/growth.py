@@ -5,7 +5,7 @@ two sizes and compare.
     DATABASE_URL=$PG/mentorship_perf  .venv/bin/python -m bench.growth   # 5,000 users
     DATABASE_URL=$PG/mentorship_scale .venv/bin/python -m bench.growth   # 50,000 users
 
-Each operation runs as the personas of mentorship.scale.personas() (the same roles at every
+Each operation runs as the personas of promotions.scale.personas() (the same roles at every
 size), inside a transaction that is rolled back, so the data set does not change. Reported per
 operation: the median wall time and process CPU time over --runs runs, and the peak of Python
 memory allocated during one run (tracemalloc).
@@ -33,9 +33,9 @@ def operations(p) -> dict[str, Callable[[], Callable[[], object]]]:
 
     from agreements.models import Agreement
     from agreements.services import _agreement_sign_locked, agreement_propose
-    from mentorship.program_dashboard import count_figures
     from mentorship.selectors import attention_for
     from promotions.models import Statement
+    from promotions.program_dashboard import count_figures
     from promotions.services import consent_grant, text_sha256
 
     def page(user, url: str) -> Callable[[], object]:
@@ -154,8 +154,8 @@ def main(argv: list[str]) -> int:
 
     from agreements.models import Agreement, Signature
     from mentorship.models import AuditEvent, Pair, User
-    from mentorship.scale import personas
     from promotions.models import PromotionReview, Statement, StatementView
+    from promotions.scale import personas
 
     setup_test_environment()
     p = personas()

@@ -135,8 +135,8 @@ def pages() -> list[tuple[str, str, str]]:
     django.setup()
     from django.urls import reverse
 
-    from mentorship.scale import personas
     from promotions.models import PromotionReview, Statement
+    from promotions.scale import personas
 
     who = personas()
     # The panel page records every showing, so hammering one review piles up thousands of
@@ -196,7 +196,7 @@ def main(argv: list[str]) -> int:
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get install -y wrk")
     plan = pages()  # sets Django up
-    from mentorship.scale import PASSWORD
+    from promotions.scale import PASSWORD
 
     cookies: dict[str, str] = {}
     results: list[Result] = []

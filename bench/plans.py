@@ -19,8 +19,8 @@ from django.urls import reverse
 from agreements.models import Agreement, Answer
 from mentorship.audit import audit_events_visible_to
 from mentorship.models import Meeting, Pair
-from mentorship.scale import Personas
 from promotions.models import PromotionReview, Statement
+from promotions.scale import Personas
 
 # Tables that grow with the company: a sequential scan of any of them is a finding.
 BIG_TABLES = {

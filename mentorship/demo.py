@@ -1,5 +1,7 @@
 """Demo data for `manage.py seed_demo`: people, the demo program, its guideline and pairs.
 
+This is the base each app's demo builds on; promotions.demo.seed_all puts the apps together.
+
 Idempotent: every object is looked up by a natural key before it is created.
 """
 
@@ -161,15 +163,3 @@ def seed() -> DemoBase:
     program, guideline = seed_program(users)
     pairs = seed_pairs(users, program)
     return DemoBase(users=users, program=program, guideline=guideline, pairs=pairs)
-
-
-def seed_all() -> DemoBase:
-    """The base, then each app's own demo data on top of it."""
-    # Imported here because those apps import DemoBase from this module.
-    from agreements import demo as agreements_demo
-    from promotions import demo as promotions_demo
-
-    base = seed()
-    agreements_demo.seed(base)
-    promotions_demo.seed(base)
-    return base

@@ -142,7 +142,7 @@ CACHES = {
         "TIMEOUT": env_int("DJANGO_PROGRAM_DASHBOARD_MAX_AGE", 300),
     },
 }
-# Statistical disclosure control on the program dashboard (mentorship/program_dashboard.py):
+# Statistical disclosure control on the program dashboard (promotions/program_dashboard.py):
 # figures derived from confidential input are released in blocks of this many pairs or
 # reviews, and any such count below it is withheld.
 DISCLOSURE_MIN_CELL = env_int("DJANGO_DISCLOSURE_MIN_CELL", 5)

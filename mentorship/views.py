@@ -1,5 +1,6 @@
-"""Participant pages: the "My mentoring" dashboard, the pair page and the user's preferences;
-the program dashboard for program admins."""
+"""Participant pages: the "My mentoring" dashboard, the pair page and the user's preferences.
+(The program dashboard counts agreements and reviews too, so it lives at the top of the
+layering, in promotions.)"""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,8 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorship.access import pair_for
 from mentorship.forms import MeetingForm, PreferencesForm
 from mentorship.models import Meeting, Pair
-from mentorship.permissions import can_log_meeting, can_view_program_dashboard
-from mentorship.program_dashboard import program_health
+from mentorship.permissions import can_log_meeting
 from mentorship.selectors import attention_for, page_of, pair_engagement
 from mentorship.services import meeting_record
 
@@ -125,16 +125,3 @@ def preferences(request: HttpRequest) -> HttpResponse:
             return redirect("mentorship:preferences")
         messages.error(request, "Your preferences were not saved. Please correct the field below.")
     return render(request, "mentorship/preferences.html", {"form": form, "nav": "preferences"})
-
-
-@login_required
-@require_GET
-def program_dashboard(request: HttpRequest) -> HttpResponse:
-    """Program admins' view of every program's health. Counts only; 404 for everyone else."""
-    if not can_view_program_dashboard(request.user):
-        raise Http404("No page here.")
-    return render(
-        request,
-        "mentorship/program_dashboard.html",
-        {"dashboard": program_health(viewer=request.user), "nav": "program_dashboard"},
-    )

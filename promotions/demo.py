@@ -4,6 +4,9 @@ Carol (mentored by Maria) is reviewed by Lee and Pat, with Sam as supervisor; he
 a statement in every state. Mary (mentored by Dan, who has no agreement) is reviewed too, with
 nothing shared. Idempotent: everything is looked up by a natural key before it is created.
 Rows are written directly (not through services) so that seeding sends no emails.
+
+seed_all builds the whole demo world, each app's part in layering order; it lives here, in the
+app at the top, because only this app may import all the others.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import datetime
 
 from django.utils import timezone
 
+from agreements import demo as agreements_demo
+from mentorship import demo as base_demo
 from mentorship.models import Pair
 from promotions.models import PanelSeat, PromotionReview, Statement, StatementView, text_sha256
 
@@ -133,3 +138,11 @@ def seed(base) -> None:
             )
     # Dan and Mary have no agreement: Dan cannot write, and the panel sees the neutral line.
     _review(base, candidate="mary", target_role="Operations team lead", panel=["lee", "pat"])
+
+
+def seed_all() -> base_demo.DemoBase:
+    """The base, then each app's own demo data on top of it."""
+    base = base_demo.seed()
+    agreements_demo.seed(base)
+    seed(base)
+    return base

@@ -199,6 +199,26 @@ class PromotionReviewQuerySet(models.QuerySet):
         )
         return self.filter(pk__in=ids)
 
+    def unshared_input_hidden_from(self, user):
+        """Reviews in which this user must learn nothing about input that is not shared: those
+        on whose panel they sit (the panel reads shared input only) and their own (a candidate
+        reads only what her mentors sent her). The program dashboard gives such a viewer no
+        statement figure of these reviews' programs.
+
+        A UNION of two id lists, each reached through an index from the user, as in visible_to.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        from promotions.models import PanelSeat
+
+        ids = (
+            PanelSeat.objects.filter(user=user)
+            .order_by()
+            .values("review_id")
+            .union(self.model._base_manager.filter(candidate=user).order_by().values("pk"))
+        )
+        return self.filter(pk__in=ids)
+
     def with_viewer_roles(self, user):
         """Annotate viewer_on_panel and viewer_is_mentor, for lists that group by role."""
         on_panel, mentoring = self._role_conditions(user)

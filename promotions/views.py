@@ -4,7 +4,8 @@
 - the mentor's input page and statement form (the candidate's mentor);
 - the consent page (the candidate): consent, decline, withdraw, opt out of requests, and who
   was shown what;
-- the assessment page (the supervisor).
+- the assessment page (the supervisor);
+- the program dashboard (program admins), which counts pairs, agreements and reviews alike.
 
 Every page fetches the review or statement through the scoped querysets and then asks the
 page's predicate; anyone else gets 404, never a hint that the object exists.
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
+from mentorship.permissions import can_view_program_dashboard
 from mentorship.selectors import page_of
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
@@ -58,6 +60,7 @@ from promotions.permissions import (
     is_subject,
     is_supervisor,
 )
+from promotions.program_dashboard import program_health
 from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
     BreachError,
@@ -810,4 +813,20 @@ def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
             "panel": panel_of(review),
             "form": form if may_write else None,
         },
+    )
+
+
+# --- The program dashboard --------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def program_dashboard(request: HttpRequest) -> HttpResponse:
+    """Program admins' view of every program's health. Counts only; 404 for everyone else."""
+    if not can_view_program_dashboard(request.user):
+        raise Http404("No page here.")
+    return render(
+        request,
+        "promotions/program_dashboard.html",
+        {"dashboard": program_health(viewer=request.user), "nav": "program_dashboard"},
     )

@@ -1,5 +1,5 @@
 """The table of the program dashboard's shared figures cache (settings.CACHES "program_dashboard",
-a DatabaseCache; see mentorship/program_dashboard.py).
+a DatabaseCache; see promotions/program_dashboard.py).
 
 Created by name rather than from the settings, so every database that is migrated has it,
 whichever settings ran the migration; createcachetable leaves an existing table alone.

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from agreements.models import Answer, QuestionnaireSubmission
 from mentorship.models import Pair
-from mentorship.program_dashboard import WITHHELD_FOR_VIEWER, planned_meetings, program_health
 from promotions.models import PromotionReview, Statement
+from promotions.program_dashboard import WITHHELD_FOR_VIEWER, planned_meetings, program_health
 from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 import mentorship.settings
-from mentorship import program_dashboard
-from mentorship.program_dashboard import (
+from promotions import program_dashboard
+from promotions.models import PromotionReview, Statement
+from promotions.program_dashboard import (
     FIGURES_CACHE,
     WITHHELD_FOR_VIEWER,
     figures_key,
@@ -29,7 +30,6 @@ from mentorship.program_dashboard import (
     min_cell,
     program_health,
 )
-from promotions.models import PromotionReview, Statement
 from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.plans import Plan, explain, page_plans, read_plans
-from mentorship import scale
+from promotions import scale
 from promotions.models import Statement, StatementView
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -10,9 +10,9 @@ from django.core.management import CommandError, call_command
 
 from agreements.models import Agreement, Signature
 from agreements.verification import verify_agreements
-from mentorship import scale
 from mentorship.audit import audit_verify
 from mentorship.models import AuditEvent, Pair, User
+from promotions import scale
 from promotions.models import PromotionReview, Statement, StatementView
 
 pytestmark = pytest.mark.django_db

@@ -23,9 +23,9 @@ from django.utils import timezone
 from agreements.models import Agreement, Answer
 from agreements.selectors import asked_questions
 from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
-from mentorship import scale
 from mentorship.models import Meeting, Pair, Program, User
 from mentorship.roles import PROGRAM_ADMINS_GROUP
+from promotions import scale
 from promotions.models import PromotionReview, Statement, StatementView, text_sha256
 from tests.factories import (
     ActiveAgreementFactory,

@@ -2,7 +2,7 @@
 or one person, neither in one snapshot nor by comparing two (a day or a recount apart, or two
 viewers' pages). Figures derived from confidential input are published per completed quarter,
 each its own population, never as a running total; a quarter under the threshold is withheld
-whole and small cells are withheld (mentorship/program_dashboard.py, its docstring).
+whole and small cells are withheld (promotions/program_dashboard.py, its docstring).
 
 Unless a test says otherwise its pairs and reviews complete in the last completed quarter, which
 is what the page shows first: the helpers below run the clock back to it.
@@ -28,7 +28,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Answer
-from mentorship.program_dashboard import (
+from promotions.models import PromotionReview
+from promotions.program_dashboard import (
     NOT_ENOUGH_REVIEWS,
     TOO_FEW_STATEMENTS,
     TOO_FEW_VERDICTS,
@@ -37,7 +38,6 @@ from mentorship.program_dashboard import (
     program_health,
     suppress,
 )
-from promotions.models import PromotionReview
 from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,

@@ -1,6 +1,6 @@
 """Issue 13, phase 2: the program dashboard counts the breach guard's verdicts per program (send
 attempts it blocked, statements sent with a caution), never their words, under the disclosure
-rules of every confidential-derived figure (mentorship/program_dashboard.py): published with the
+rules of every confidential-derived figure (promotions/program_dashboard.py): published with the
 statements of the reviews closed in each completed quarter, a quarter under the threshold
 withheld whole, small cells withheld, and nothing at all for a viewer on a panel of, or the
 candidate in, one of the program's reviews. Unless a test says otherwise its reviews close in
@@ -15,13 +15,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.program_dashboard import (
+from promotions.models import PromotionReview
+from promotions.program_dashboard import (
     NOT_ENOUGH_REVIEWS,
     TOO_FEW_VERDICTS,
     WITHHELD_FOR_VIEWER,
     program_health,
 )
-from promotions.models import PromotionReview
 from promotions.services import BreachError, review_change_status, statement_submit
 from tests.factories import (
     ActiveAgreementFactory,

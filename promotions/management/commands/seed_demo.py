@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from mentorship import demo
+from mentorship.demo import PEOPLE
+from promotions.demo import seed_all
 
 
 class Command(BaseCommand):
@@ -25,9 +26,9 @@ class Command(BaseCommand):
                 "DEBUG off; pass --force if you really mean it."
             )
         with transaction.atomic():
-            demo.seed_all()
+            seed_all()
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))
         if print_logins:
             self.stdout.write("\nDemo logins (password: demo) at http://127.0.0.1:8000/")
-            for username, (full_name, *_rest) in demo.PEOPLE.items():
+            for username, (full_name, *_rest) in PEOPLE.items():
                 self.stdout.write(f"  {username:<6} {full_name}")

@@ -8,7 +8,7 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from mentorship import scale
+from promotions import scale
 
 
 class Command(BaseCommand):

@@ -103,7 +103,6 @@ import datetime
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.cache import caches
@@ -129,10 +128,9 @@ from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
+from agreements.models import Agreement, Answer, QuestionnaireSubmission
 from mentorship.models import Meeting, Pair, Program, User
-
-if TYPE_CHECKING:
-    pass
+from promotions.models import PromotionReview, Statement
 
 # Thresholds behind the plain-language verdict. Named so the page can state them.
 AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement
@@ -493,7 +491,6 @@ class ProgramHealth:
         return [self.mismatch_chart(index) for index in range(len(self.periods))]
 
     def reviews_chart(self) -> Chart:
-        from promotions.models import PromotionReview
 
         return Chart(
             slug=f"reviews-{self.program_id}",
@@ -508,7 +505,6 @@ class ProgramHealth:
 
     def statements_chart(self, index: int = 0) -> Chart:
         """The statements of the reviews closed in `self.periods[index]` (0: the most recent)."""
-        from promotions.models import Statement
 
         k = self.min_cell
         figures = self.periods[index]
@@ -880,19 +876,13 @@ def _wait_for(cache, key: str) -> Dashboard | None:
 
 
 def hidden_reviews(viewer: User) -> dict[int, int]:
-    """The reviews this viewer must learn nothing unshared about (on the panel, or the
-    candidate), with their programs: review id -> program id."""
-    from promotions.models import PanelSeat, PromotionReview
-
-    seats = (
-        PanelSeat.objects.filter(user=viewer)
+    """The reviews this viewer must learn nothing unshared about, with their programs: review
+    id -> program id. Who that is, is PromotionReview.objects.unshared_input_hidden_from."""
+    return dict(
+        PromotionReview.objects.unshared_input_hidden_from(viewer)
         .order_by()
-        .values_list("review_id", "review__program_id")
+        .values_list("pk", "program_id")
     )
-    candidacies = (
-        PromotionReview.objects.filter(candidate=viewer).order_by().values_list("pk", "program_id")
-    )
-    return dict(seats.union(candidacies))
 
 
 def figures_key(
@@ -920,7 +910,6 @@ def input_was_possible() -> Q:
     closed the answer never changes: its dates are frozen, an agreement's activation time never
     changes, and one ended later was still in force while the review was open.
     """
-    from agreements.models import Agreement
 
     window = Value(INPUT_WINDOW, output_field=DurationField())
     in_force = Agreement.objects.filter(
@@ -957,8 +946,6 @@ def count_figures(
     5. statements of those reviews per program, period and state, with the breach guard's
        blocked send attempts and cautioned sends among them.
     """
-    from agreements.models import Agreement, Answer, QuestionnaireSubmission
-    from promotions.models import PromotionReview, Statement
 
     threshold = min_cell()
     counted_at = timezone.now()
