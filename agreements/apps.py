@@ -9,7 +9,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from agreements import permissions, receivers, selectors  # noqa: F401 - registers rules
+        from agreements import receivers, selectors
         from mentorship.models import Program
         from mentorship.selectors import register_attention
         from mentorship.signals import guideline_published

@@ -77,7 +77,6 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "bootstrap",
     "pgtrigger",
-    "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "axes",
 ]
@@ -114,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "mentorship.context_processors.navigation",
             ],
         },
     },
@@ -152,7 +152,6 @@ AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

@@ -1,16 +1,15 @@
 """Who may do what with promotion reviews and statements. Views, forms, admin and emails ask here.
 
 Reads are scoped in querysets.py (visible_to); these predicates decide actions on an object the
-user can already see. They are registered with `rules` as "promotions.<action>", but code calls
-the predicates directly: Django's has_perm() answers True for every permission of an active
-superuser, and a superuser must not be able to consent on a mentee's behalf.
+user can already see. They are plain functions, asked directly, never Django permissions:
+has_perm() answers True for every permission of an active superuser, and a superuser must not
+be able to consent on a mentee's behalf.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import rules
 from django.db.models import Count, Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -135,104 +134,117 @@ def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
 # --- Predicates on a review -------------------------------------------------------------------
 
 
-@rules.predicate
 def is_panel_member(user, review) -> bool:
     if review is None or not user.is_authenticated:
         return False
     return review.seats.filter(user=user).exists()
 
 
-@rules.predicate
 def is_supervisor(user, review) -> bool:
     return review is not None and user.is_authenticated and review.supervisor_id == user.pk
 
 
-@rules.predicate
 def is_candidate(user, review) -> bool:
     return review is not None and user.is_authenticated and review.candidate_id == user.pk
 
 
-@rules.predicate
 def is_candidate_mentor(user, review) -> bool:
     return review is not None and candidate_mentor_pair(user, review) is not None
 
 
-@rules.predicate
 def has_authored_statements(user, review) -> bool:
     if review is None or not user.is_authenticated:
         return False
     return review.statements.filter(pair__mentor=user).exists()
 
 
-@rules.predicate
 def review_not_closed(user, review) -> bool:
     return review is not None and not review.is_closed
 
 
 can_view_panel_page = is_panel_member
-can_view_assessment = is_supervisor | is_panel_member
-can_write_assessment = is_supervisor & review_not_closed
-can_open_input_page = is_candidate_mentor | has_authored_statements
-can_give_input = is_candidate_mentor & review_not_closed
 can_open_consent_page = is_candidate
-can_opt_out = is_candidate & review_not_closed
+
+
+def can_write_assessment(user, review) -> bool:
+    return is_supervisor(user, review) and review_not_closed(user, review)
+
+
+def can_open_input_page(user, review) -> bool:
+    return is_candidate_mentor(user, review) or has_authored_statements(user, review)
+
+
+def can_give_input(user, review) -> bool:
+    return is_candidate_mentor(user, review) and review_not_closed(user, review)
+
+
+def can_opt_out(user, review) -> bool:
+    return is_candidate(user, review) and review_not_closed(user, review)
 
 
 # --- Predicates on a statement ----------------------------------------------------------------
 
 
-@rules.predicate
 def is_author(user, statement) -> bool:
     return statement is not None and user.is_authenticated and statement.pair.mentor_id == user.pk
 
 
-@rules.predicate
 def is_subject(user, statement) -> bool:
     return statement is not None and user.is_authenticated and statement.pair.mentee_id == user.pk
 
 
-@rules.predicate
 def statement_not_frozen(user, statement) -> bool:
     return statement is not None and not statement.review.is_closed
 
 
-@rules.predicate
 def terms_allow_statement(user, statement) -> bool:
     return statement is not None and agreement_gate(statement.pair, statement.kind).allowed
 
 
-def _state_is(state: str):
-    @rules.predicate(name=f"state_is_{state}")
-    def predicate(user, statement) -> bool:
-        return statement is not None and statement.state == state
-
-    return predicate
+def _state_is(statement, state: str) -> bool:
+    return statement is not None and statement.state == state
 
 
-is_draft = _state_is("draft")
-is_awaiting_consent = _state_is("awaiting_consent")
-is_shared = _state_is("shared")
-is_declined = _state_is("declined")
+def can_edit_statement(user, statement) -> bool:
+    # Editing sends the statement back to draft and clears consent. A declined statement is
+    # final: an edit and a new request would turn the mentee's "no" into "not yet".
+    return (
+        is_author(user, statement)
+        and statement_not_frozen(user, statement)
+        and not _state_is(statement, "declined")
+        and terms_allow_statement(user, statement)
+    )
 
-# Editing sends the statement back to draft and clears consent. A declined statement is final:
-# an edit and a new request would turn the mentee's "no" into "not yet".
-can_edit_statement = is_author & statement_not_frozen & ~is_declined & terms_allow_statement
-can_submit_for_consent = is_author & statement_not_frozen & is_draft & terms_allow_statement
-can_grant_consent = is_subject & statement_not_frozen & is_awaiting_consent & terms_allow_statement
-can_decline = is_subject & statement_not_frozen & is_awaiting_consent
-can_withdraw = is_subject & statement_not_frozen & is_shared
-can_see_who_was_shown = is_subject
 
-rules.add_perm("promotions.open_panel_page", can_view_panel_page)
-rules.add_perm("promotions.read_assessment", can_view_assessment)
-rules.add_perm("promotions.write_assessment", can_write_assessment)
-rules.add_perm("promotions.open_input_page", can_open_input_page)
-rules.add_perm("promotions.give_input", can_give_input)
-rules.add_perm("promotions.open_consent_page", can_open_consent_page)
-rules.add_perm("promotions.opt_out_of_consent_requests", can_opt_out)
-rules.add_perm("promotions.edit_statement", can_edit_statement)
-rules.add_perm("promotions.submit_for_consent", can_submit_for_consent)
-rules.add_perm("promotions.grant_consent", can_grant_consent)
-rules.add_perm("promotions.decline_consent", can_decline)
-rules.add_perm("promotions.withdraw_consent", can_withdraw)
-rules.add_perm("promotions.see_who_was_shown", can_see_who_was_shown)
+def can_submit_for_consent(user, statement) -> bool:
+    return (
+        is_author(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "draft")
+        and terms_allow_statement(user, statement)
+    )
+
+
+def can_grant_consent(user, statement) -> bool:
+    return (
+        is_subject(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "awaiting_consent")
+        and terms_allow_statement(user, statement)
+    )
+
+
+def can_decline(user, statement) -> bool:
+    return (
+        is_subject(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "awaiting_consent")
+    )
+
+
+def can_withdraw(user, statement) -> bool:
+    return (
+        is_subject(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "shared")
+    )
