@@ -1,18 +1,8 @@
 """Scoped reads: the only way views, forms, admin and emails fetch reviews and statements.
 
-StatementQuerySet.visible_to encodes the permission table of docs/domain.md:
-
-| state            | mentor (author) | mentee (subject) | panel member of that review |
-|------------------|-----------------|------------------|-----------------------------|
-| draft            | yes             | no               | no                          |
-| awaiting consent | yes             | yes              | no                          |
-| declined         | yes             | yes              | no                          |
-| shared           | yes             | yes              | yes (*)                     |
-| withdrawn        | yes             | yes              | no                          |
-
-(*) only while the recorded consent hash matches the present text.
-The supervisor, program admins (superusers included) and anyone else see nothing, unless they
-also hold one of the roles above.
+StatementQuerySet.visible_to is the table "Who reads a statement's text" of docs/domain.md
+(tests/test_permission_table.py checks each cell against it). The supervisor, program admins
+(superusers included) and anyone else see nothing, unless they also hold one of its roles.
 
 A page that fetches one review or statement by id reads through the scope of the role that page
 is for (authored_by, about, seated, ...), not through visible_to. visible_to compares the id
@@ -74,7 +64,7 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(_about(user))
 
     def visible_to(self, user):
-        """Statements whose text this user may read (the table above).
+        """Statements whose text this user may read: the table in docs/domain.md.
 
         One id list per role, each found through an index from the user (their pairs as
         mentor, as mentee, their panel seats), so the read costs what the user may see, not
