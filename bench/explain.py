@@ -5,8 +5,8 @@ exit 1 when a big table is read with a Seq Scan.
         .venv/bin/python -m bench.explain [-v]
 
 -v prints every plan; otherwise only the findings and a summary. --ssd plans with
-random_page_cost = 1.1, the setting docs/deployment.md recommends for SSD storage (the default,
-4, models spinning disks).
+random_page_cost = 1.1, the setting docs/performance.md recommends for SSD storage ("Running on
+more than one machine"; the default, 4, models spinning disks).
 """
 
 from __future__ import annotations

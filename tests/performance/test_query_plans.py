@@ -4,9 +4,10 @@ every query the participant pages run and every scoped read (visible_to) is plan
 indexes: no Seq Scan of a big table. The plans are printed (see them with -s, or in the report
 of a failure). About a minute: seeding is most of it.
 
-Plans use random_page_cost = 1.1, the value docs/deployment.md sets for the production database
-on SSD storage. (Under PostgreSQL's default of 4, which models spinning disks, the planner
-reads the reviews table sequentially up to a few thousand rows: there it is the cheaper plan.)
+Plans use random_page_cost = 1.1, the value docs/performance.md ("Running on more than one
+machine") sets for the production database on SSD storage. (Under PostgreSQL's default of 4,
+which models spinning disks, the planner reads the reviews table sequentially up to a few
+thousand rows: there it is the cheaper plan.)
 bench/explain.py runs the same checks against the full scale database.
 """
 
