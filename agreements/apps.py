@@ -6,6 +6,19 @@ class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = "Confidentiality agreements"
 
+    # What mentorship's rules know of this app's models: see mentorship/declarations.py.
+    confidential_fields = {
+        "agreement": {"canonical_text", "exceptions", "end_reason"},
+        "signature": {"typed_name", "user_agent", "ip_address"},
+        "answer": {"value", "comment"},
+    }
+    confidential_models = {"answer", "questionnairesubmission", "agreement", "signature"}
+    program_admin_permissions = {
+        "question": ["add", "change", "delete", "view"],
+        "agreement": ["view"],
+        "signature": ["view"],
+    }
+
     def ready(self) -> None:
         from django.db.models.signals import post_save
 

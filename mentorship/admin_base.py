@@ -32,37 +32,16 @@ from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest
 from django.template.loader import render_to_string
 
+from mentorship import declarations
+
 logger = logging.getLogger("django.security.DisallowedModelAdminLookup")
 
-# Fields holding confidential text or traces of a person (model label, lowercase).
-CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = {
-    "promotions.statement": frozenset({"text", "decline_reason"}),
-    "promotions.promotionreview": frozenset({"supervisor_assessment"}),
-    "agreements.agreement": frozenset({"canonical_text", "exceptions", "end_reason"}),
-    "agreements.signature": frozenset({"typed_name", "user_agent", "ip_address"}),
-    "agreements.answer": frozenset({"value", "comment"}),
-    "mentorship.meeting": frozenset({"notes"}),
-    "mentorship.auditevent": frozenset({"payload"}),
-    "mentorship.confidentialauditevent": frozenset({"payload"}),
-}
-
-# Models whose rows are confidential or hidden from some admin: never reached through a relation
-# from another model's changelist, and no admin delete may reach them.
-CONFIDENTIAL_MODELS: frozenset[str] = frozenset(
-    {
-        "promotions.statement",
-        "promotions.statementview",
-        "agreements.answer",
-        "agreements.questionnairesubmission",
-        "agreements.agreement",
-        "agreements.signature",
-        "mentorship.meeting",
-        "mentorship.auditevent",
-        "mentorship.confidentialauditevent",
-        "promotions.consentrequest",
-        "promotions.consentoptout",
-    }
-)
+# The inventory, each app declaring its own models (mentorship/declarations.py): fields holding
+# confidential text or traces of a person, and models whose rows are confidential or hidden from
+# some admin (never reached through a relation from another model's changelist, and no admin
+# delete may reach them). Labels are lowercase.
+CONFIDENTIAL_FIELDS: dict[str, frozenset[str]] = declarations.confidential_fields()
+CONFIDENTIAL_MODELS: frozenset[str] = declarations.confidential_models()
 
 # The edges a delete page shows: rows deleted with the object, and rows that protect it.
 _SHOWN_ON_DELETE = (models.CASCADE, models.PROTECT, models.RESTRICT)

@@ -1,10 +1,32 @@
 from django.apps import AppConfig
 
+from mentorship.actions import Action
+
 
 class MentorshipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mentorship"
     verbose_name = "Mentoring"
+
+    # What mentorship's rules know of this app's models: see mentorship/declarations.py.
+    confidential_fields = {
+        "meeting": {"notes"},
+        "auditevent": {"payload"},
+        "confidentialauditevent": {"payload"},
+    }
+    confidential_models = {"meeting", "auditevent", "confidentialauditevent"}
+    # Whether a page refuses someone can turn on hidden input (a former mentor reaches a
+    # review's input page while they have a statement in it, and is refused once they have
+    # none), so a refusal in the chain every admin reads would tell them.
+    confidential_audit_actions = {Action.ACCESS_DENIED}
+    program_admin_permissions = {
+        "program": ["add", "change", "view"],
+        "guideline": ["add", "change", "delete", "view"],
+        "pair": ["add", "change", "view"],
+        "meeting": ["view"],
+        "auditevent": ["view"],
+        "user": ["view"],  # to pick mentors and mentees with the admin's autocomplete
+    }
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

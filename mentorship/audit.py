@@ -22,6 +22,8 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from mentorship import declarations
+from mentorship.actions import Action  # noqa: F401 - callers import it beside audit_record
 from mentorship.models import (
     AuditChainHead,
     AuditEvent,
@@ -31,42 +33,11 @@ from mentorship.models import (
 )
 from mentorship.permissions import is_program_admin
 
-
-class Action:
-    GUIDELINE_PUBLISHED = "guideline.published"
-    PAIR_STATUS_CHANGED = "pair.status_changed"
-    AGREEMENT_SIGNED = "agreement.signed"
-    AGREEMENT_ACTIVATED = "agreement.activated"
-    AGREEMENT_ENDED = "agreement.ended"
-    AGREEMENT_SUPERSEDED = "agreement.superseded"
-    # A proposal taken off the table before both signed: withdrawn by its proposer, declined
-    # by the partner, or voided because the agreement it would have amended was ended.
-    AGREEMENT_VOIDED = "agreement.voided"
-    STATEMENT_REVISED = "statement.revised"
-    CONSENT_REQUESTED = "statement.consent_requested"
-    CONSENT_GRANTED = "statement.consent_granted"
-    CONSENT_DECLINED = "statement.consent_declined"
-    CONSENT_WITHDRAWN = "statement.consent_withdrawn"
-    # The mentee's "don't ask me for consent in this review", on its own or with a decline.
-    CONSENT_OPTED_OUT = "statement.consent_opted_out"
-    REVIEW_STATUS_CHANGED = "review.status_changed"
-    ASSESSMENT_WRITTEN = "review.assessment_written"
-    PANEL_CHANGED = "review.panel_changed"
-    STATEMENTS_SHOWN = "review.statements_shown"
-    ACCESS_DENIED = "access.denied"
-
-
-# What makes an event confidential: its action, or its target. A statement's very existence,
-# state and dates are hidden from its panel and its mentee (who may be program admins), so
-# every event naming one is confidential. New statement.* actions are covered by their prefix.
-# Every access.denied is confidential too: whether a page refuses someone can turn on hidden
-# input (a former mentor reaches a review's input page while they have a statement in it, and
-# is refused once they have none), so a refusal in the chain every admin reads would tell them.
-CONFIDENTIAL_ACTION_PREFIXES = ("statement.",)
-CONFIDENTIAL_ACTIONS = frozenset(
-    {Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN, Action.ACCESS_DENIED}
-)
-CONFIDENTIAL_TARGETS = frozenset({"promotions.statement"})
+# What makes an event confidential, each app declaring its own (mentorship/declarations.py):
+# its action, by name or prefix, or its target's model.
+CONFIDENTIAL_ACTION_PREFIXES = declarations.confidential_audit_action_prefixes()
+CONFIDENTIAL_ACTIONS = declarations.confidential_audit_actions()
+CONFIDENTIAL_TARGETS = declarations.confidential_audit_targets()
 
 
 @dataclass(frozen=True)

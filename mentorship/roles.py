@@ -1,8 +1,8 @@
 """The "Program admins" group and exactly the model permissions its members need.
 
-The data migrations of each app created the group and granted these; this list is the living
-source, applied again after every migrate and every test-database flush (post_migrate), so the
-group can never drift from it.
+The data migrations of each app created the group and granted these; the apps' declarations
+are the living source, applied again after every migrate and every test-database flush
+(post_migrate), so the group can never drift from them.
 """
 
 from __future__ import annotations
@@ -10,29 +10,14 @@ from __future__ import annotations
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from mentorship import declarations
+
 PROGRAM_ADMINS_GROUP = "Program admins"
 
-PROGRAM_ADMIN_PERMISSIONS: dict[str, dict[str, list[str]]] = {
-    "mentorship": {
-        "program": ["add", "change", "view"],
-        "guideline": ["add", "change", "delete", "view"],
-        "pair": ["add", "change", "view"],
-        "meeting": ["view"],
-        "auditevent": ["view"],
-        "user": ["view"],  # to pick mentors and mentees with the admin's autocomplete
-    },
-    "agreements": {
-        "question": ["add", "change", "delete", "view"],
-        "agreement": ["view"],
-        "signature": ["view"],
-    },
-    "promotions": {
-        "promotionreview": ["add", "change", "view"],
-        "panelseat": ["add", "change", "delete", "view"],
-        "statement": ["view"],
-        "breachphrase": ["add", "change", "delete", "view"],
-    },
-}
+# {app label: {model: actions}}, each app declaring its own (mentorship/declarations.py).
+PROGRAM_ADMIN_PERMISSIONS: dict[str, dict[str, list[str]]] = (
+    declarations.program_admin_permissions()
+)
 
 
 def sync_program_admins_group(**kwargs) -> None:

@@ -1,14 +1,35 @@
 from django.apps import AppConfig
 
+from mentorship.actions import Action
+
 
 class PromotionsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "promotions"
     verbose_name = "Promotion reviews"
 
+    # What mentorship's rules know of this app's models: see mentorship/declarations.py.
+    confidential_fields = {
+        "statement": {"text", "decline_reason"},
+        "promotionreview": {"supervisor_assessment"},
+    }
+    confidential_models = {"statement", "statementview", "consentrequest", "consentoptout"}
+    # A statement's very existence, state and dates are hidden from its panel and its mentee
+    # (who may be program admins), so every event naming one is confidential; new statement.*
+    # actions are covered by their prefix.
+    confidential_audit_targets = {"statement"}
+    confidential_audit_action_prefixes = ("statement.",)
+    confidential_audit_actions = {Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN}
+    program_admin_permissions = {
+        "promotionreview": ["add", "change", "view"],
+        "panelseat": ["add", "change", "delete", "view"],
+        "statement": ["view"],
+        "breachphrase": ["add", "change", "delete", "view"],
+    }
+
     def ready(self) -> None:
         from mentorship.selectors import register_attention
-        from promotions import attention, permissions, receivers  # noqa: F401
+        from promotions import attention, receivers  # noqa: F401
 
         register_attention(attention.consents_awaiting)
         register_attention(attention.input_invitations)

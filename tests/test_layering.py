@@ -10,7 +10,13 @@ name counts as much as an import at the top of the file. A dependency is any of:
   `apps.get_model("x", ...)` or `apps.get_model("x.Model")`, `apps.get_app_config("x")`;
 - a relation to a model by name (`ForeignKey("x.Model")`, `to="x.Model"`);
 - a migration's dependency on another app's migration;
-- `include("x.urls")`.
+- `include("x.urls")`;
+- a string naming something of the app by dotted name, such as a model label
+  (`"x.statement"`), a permission (`"x.view_statement"`) or a module path: a lower app's rule
+  that lists a higher app's models is coupled to them as surely as an import. Each app declares
+  what the lower apps' rules need to know of its own models instead (mentorship/declarations.py).
+  Migrations are exempt from this one form only: they are frozen history, and a data migration
+  written before the declarations may spell the labels of its day.
 
 The one place a lower app may name a higher one is the project's wiring, which shares the
 mentorship package: the settings list every app by name in INSTALLED_APPS (plain strings, which
@@ -23,6 +29,7 @@ fails this test.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -33,22 +40,29 @@ ROOT_URLCONF = "mentorship/urls.py"
 
 NAME_LOADERS = {"import_module", "__import__", "get_model", "get_app_config"}
 RELATIONS = {"ForeignKey", "OneToOneField", "ManyToManyField"}
+DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 
 
 def _app_of(dotted: str) -> str:
     return dotted.split(".", 1)[0]
 
 
-def dependencies(source: str, *, root_urlconf: bool = False) -> list[tuple[int, str]]:
+def dependencies(
+    source: str, *, root_urlconf: bool = False, migration: bool = False
+) -> list[tuple[int, str]]:
     """(line, app or module named) for every dependency in `source`, by the rules above."""
     found: list[tuple[int, str]] = []
-    for node in ast.walk(ast.parse(source)):
+    wiring: set[int] = set()  # the strings the root URLconf includes
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             found += [(node.lineno, alias.name) for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             found.append((node.lineno, node.module))
         elif isinstance(node, ast.Call):
             found += _named_by_call(node, root_urlconf=root_urlconf)
+            if root_urlconf and getattr(node.func, "id", "") == "include":
+                wiring.update(id(a) for a in node.args[:1])
         elif isinstance(node, ast.Assign) and any(
             isinstance(t, ast.Name) and t.id == "dependencies" for t in node.targets
         ):
@@ -56,6 +70,15 @@ def dependencies(source: str, *, root_urlconf: bool = False) -> list[tuple[int, 
                 first = element.elts[0] if isinstance(element, ast.Tuple) else None
                 if isinstance(first, ast.Constant) and isinstance(first.value, str):
                     found.append((node.lineno, first.value))
+    if not migration:
+        found += [
+            (node.lineno, node.value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and DOTTED_NAME.fullmatch(node.value)
+            and id(node) not in wiring
+        ]
     return found
 
 
@@ -76,12 +99,14 @@ def _named_by_call(node: ast.Call, *, root_urlconf: bool) -> list[tuple[int, str
     ]
 
 
-def violations(app: str, source: str, *, root_urlconf: bool = False) -> list[str]:
+def violations(
+    app: str, source: str, *, root_urlconf: bool = False, migration: bool = False
+) -> list[str]:
     """The dependencies in `source`, a module of `app`, on an app above it."""
     above = set(LAYERS[LAYERS.index(app) + 1 :])
     return [
         f"line {line}: {named}"
-        for line, named in dependencies(source, root_urlconf=root_urlconf)
+        for line, named in dependencies(source, root_urlconf=root_urlconf, migration=migration)
         if _app_of(named) in above
     ]
 
@@ -101,7 +126,13 @@ def test_no_app_depends_on_an_app_above_it(app):
     for path in modules(app):
         relative = path.relative_to(ROOT).as_posix()
         source = path.read_text(encoding="utf-8")
-        if wrong := violations(app, source, root_urlconf=relative == ROOT_URLCONF):
+        wrong = violations(
+            app,
+            source,
+            root_urlconf=relative == ROOT_URLCONF,
+            migration=path.parent.name == "migrations",
+        )
+        if wrong:
             found[relative] = wrong
     assert modules(app), f"no modules found for {app}"
     assert found == {}
@@ -123,6 +154,12 @@ CAUGHT = [
     "pair = models.ManyToManyField(to='agreements.Agreement')",
     "dependencies = [('promotions', '0001_initial')]",
     "path('reviews/', include('promotions.urls'))",
+    "'promotions.statement'",
+    "CONFIDENTIAL_MODELS = frozenset({'agreements.answer'})",
+    "FIELDS = {'promotions.promotionreview': {'supervisor_assessment'}}",
+    "user.has_perm('promotions.view_statement')",
+    "target_type == 'promotions.statement'",
+    "settings.X = 'promotions.breach.assess'",
 ]
 
 
@@ -139,7 +176,11 @@ ALLOWED = [
     "pair = models.ForeignKey('mentorship.Pair', on_delete=models.CASCADE)",
     "dependencies = [('mentorship', '0001_initial')]",
     "path('', include('agreements.urls'))",
-    "'promotions.statement'  # a label in data names a model, loads nothing",
+    "'mentorship.pair'",
+    "CONFIDENTIAL_MODELS = frozenset({'agreements.answer'})",
+    "'a promotions.statement in prose is no name'",
+    "'promotions'  # an app label alone, as INSTALLED_APPS lists it",
+    "'statement.consent_granted'",
 ]
 
 
@@ -152,3 +193,12 @@ def test_only_the_root_urlconf_may_include_a_higher_app_by_string():
     source = "path('reviews/', include('promotions.urls'))"
     assert violations("mentorship", source, root_urlconf=True) == []
     assert violations("mentorship", "from promotions import views", root_urlconf=True)
+    assert violations("mentorship", "LABEL = 'promotions.statement'", root_urlconf=True)
+
+
+def test_a_migration_may_spell_a_higher_label_but_not_depend_on_its_app():
+    label = "target_type == 'promotions.statement'"
+    assert violations("mentorship", label, migration=True) == []
+    assert violations("mentorship", label)
+    dependency = "dependencies = [('promotions', '0001_initial')]"
+    assert violations("mentorship", dependency, migration=True)
