@@ -40,8 +40,8 @@ from agreements.services import (
 )
 from agreements.verification import agreement_problems
 from mentorship.access import get_visible_or_404, pair_for
-from mentorship.models import Pair
-from mentorship.selectors import page_of
+from mentorship.refusals import attempt, show_refusal
+from mentorship.selectors import listed_pairs, page_of
 
 PAIRS_PER_PAGE = 20
 
@@ -57,19 +57,10 @@ def agreement_for(request, agreement_id: int) -> Agreement:
     )
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    pairs = (
-        Pair.objects.visible_to(request.user)
-        .select_related("program", "mentor", "mentee")
-        .order_by(*Pair._meta.ordering, "pk")
-    )
-    page = page_of(request, pairs, per_page=PAIRS_PER_PAGE)
+    page = page_of(request, listed_pairs(request.user), per_page=PAIRS_PER_PAGE)
     flows = pair_flows(page.items, request.user)
     return render(
         request, "agreements/index.html", {"flows": flows, "page": page, "nav": "agreements"}
@@ -102,18 +93,21 @@ def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
     may_answer = can_answer_questionnaire(request.user, pair)
     form = QuestionnaireForm(questions=questions, answers=mine) if may_answer else None
     if request.method == "POST":
-        if not may_answer:
-            messages.error(request, "Your answers are already submitted and can no longer change.")
-            return redirect("agreements:questionnaire", pair_id=pair.pk)
         form = QuestionnaireForm(request.POST, questions=questions, answers=mine)
-        if form.is_valid():
-            submit = "submit" in request.POST
+        # Submitted answers are locked: their form is not shown, so the service's refusal is
+        # the only thing to say, whatever was posted.
+        if not may_answer or form.is_valid():
             try:
                 submitted = questionnaire_answer(
-                    pair_id=pair.pk, respondent=request.user, answers=form.answers(), submit=submit
+                    pair_id=pair.pk,
+                    respondent=request.user,
+                    answers=form.answers() if may_answer else {},
+                    submit="submit" in request.POST,
                 )
             except ValidationError as exc:
-                messages.error(request, _errors(exc))
+                show_refusal(request, exc)
+                if not may_answer:
+                    return redirect("agreements:questionnaire", pair_id=pair.pk)
             else:
                 if submitted:
                     messages.success(request, "Your answers are submitted.")
@@ -128,7 +122,7 @@ def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
         {
             "pair": pair,
             "flow": pair_flow(pair, request.user),
-            "form": form,
+            "form": form if may_answer else None,
             "questions": questions,
             "mine": [(q, mine.get(q.pk)) for q in questions],
         },
@@ -172,7 +166,7 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
                     pair_id=pair.pk, by=request.user, request=request, **form.cleaned_data
                 )
             except ValidationError as exc:
-                messages.error(request, f"The terms were not proposed: {_errors(exc)}")
+                show_refusal(request, exc, prefix="The terms were not proposed: ")
             else:
                 # Terms already awaiting signatures come back unchanged (a double click, the
                 # back button): say so, and who has signed, instead of "proposed" again.
@@ -264,7 +258,7 @@ def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
     except Agreement.DoesNotExist as exc:
         raise Http404 from exc
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        show_refusal(request, exc)
         # Keep the typed name, never the password.
         form = SignForm(
             initial={
@@ -293,15 +287,17 @@ def end(request: HttpRequest, agreement_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "The agreement was not ended: give a reason.")
         return _render_detail(request, agreement, end_form=form)
-    try:
-        agreement_end(
-            agreement_id=agreement.pk, by=request.user, reason=form.cleaned_data["reason"],
-            request=request,
-        )  # fmt: skip
-    except ValidationError as exc:
-        messages.error(request, _errors(exc))
+    ended = attempt(
+        request,
+        agreement_end,
+        success="The agreement has ended. Your partner has been told.",
+        agreement_id=agreement.pk,
+        by=request.user,
+        reason=form.cleaned_data["reason"],
+        request=request,
+    )
+    if not ended:
         return _render_detail(request, agreement, end_form=form)
-    messages.success(request, "The agreement has ended. Your partner has been told.")
     return redirect("agreements:detail", agreement_id=agreement.pk)
 
 
@@ -313,7 +309,7 @@ def withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
     try:
         proposal_withdraw(agreement_id=agreement.pk, by=request.user, request=request)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        show_refusal(request, exc)
         return redirect("agreements:detail", agreement_id=agreement.pk)
     done = "withdrew" if agreement.proposed_by_id == request.user.pk else "declined"
     partner = agreement.pair.other_member(request.user)

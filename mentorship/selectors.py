@@ -1,5 +1,5 @@
-"""Read-side helpers: the engagement summary, the dashboard's "needs your attention" list, and
-paging for lists that grow without bound."""
+"""Read-side helpers: the engagement summary, the dashboard's "needs your attention" list, the
+user's pairs as lists show them, and paging for lists that grow without bound."""
 
 from __future__ import annotations
 
@@ -162,10 +162,23 @@ class PageOf:
 MAX_PAGE = 100_000
 
 
+def listed_pairs(user: User) -> QuerySet[Pair]:
+    """The user's pairs in a stable order for paging, with what every list of them shows."""
+    return (
+        Pair.objects.visible_to(user)
+        .select_related("program", "mentor", "mentee")
+        .order_by(*Pair._meta.ordering, "pk")
+    )
+
+
 def page_of(
-    request, items: Sequence | QuerySet, *, per_page: int = 20, param: str = "page",
+    request,
+    items: Sequence | QuerySet,
+    *,
+    per_page: int = 20,
+    param: str = "page",
     anchor: str = "",
-) -> PageOf:  # fmt: skip
+) -> PageOf:
     """Page `?<param>=N` of `items` (a queryset is sliced in SQL: one query, no COUNT)."""
     try:
         # Clamped: a huge number would become an OFFSET the database refuses (a 500).

@@ -1,6 +1,5 @@
-"""Participant pages: the "My mentoring" dashboard, the pair page and the user's preferences.
-(The program dashboard counts agreements and reviews too, so it lives at the top of the
-layering, in promotions.)"""
+"""Participant pages: the "My mentoring" dashboard, the pair page and the user's preferences;
+the health check and the favicon."""
 
 from __future__ import annotations
 
@@ -17,39 +16,30 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorship.access import pair_for
 from mentorship.forms import MeetingForm, PreferencesForm
-from mentorship.models import Meeting, Pair
+from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
-from mentorship.selectors import attention_for, page_of, pair_engagement
+from mentorship.selectors import attention_for, listed_pairs, page_of, pair_engagement
 from mentorship.services import meeting_record
 
 MEETINGS_PER_PAGE = 20
+DASHBOARD_LIST_SIZE = 20
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     # Every list here grows with the user's history, so each is paged (no COUNT queries).
-    pairs = (
-        Pair.objects.visible_to(request.user)
-        .select_related("program", "mentor", "mentee")
-        .order_by(*Pair._meta.ordering, "pk")
-    )
-    return render(
-        request,
-        "mentorship/dashboard.html",
-        {
-            "as_mentor": page_of(
-                request, pairs.filter(mentor=request.user), per_page=20, param="as_mentor"
-            ),
-            "as_mentee": page_of(
-                request, pairs.filter(mentee=request.user), per_page=20, param="as_mentee"
-            ),
-            "attention": page_of(
-                request, attention_for(request.user), per_page=20, param="attention"
-            ),
-            "nav": "mentoring",
-        },
-    )
+    pairs = listed_pairs(request.user)
+    lists = {
+        "as_mentor": pairs.filter(mentor=request.user),
+        "as_mentee": pairs.filter(mentee=request.user),
+        "attention": attention_for(request.user),
+    }
+    pages = {
+        name: page_of(request, items, per_page=DASHBOARD_LIST_SIZE, param=name)
+        for name, items in lists.items()
+    }
+    return render(request, "mentorship/dashboard.html", {**pages, "nav": "mentoring"})
 
 
 @sensitive_post_parameters("notes")

@@ -19,8 +19,7 @@ def consents_awaiting(user: User, limit: int | None = None) -> Iterable[Attentio
     """Statements about the user that wait for their consent, oldest request first."""
     statements = (
         Statement.objects.visible_to(user)
-        .filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT)
-        .exclude(review__status=PromotionReview.Status.CLOSED)
+        .awaiting_consent_of(user)
         .select_related("review", "pair__mentor")
         .order_by("updated_at", "pk")
     )

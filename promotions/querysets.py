@@ -98,6 +98,13 @@ class StatementQuerySet(models.QuerySet):
         """
         return self.filter(review=review, state="shared").consent_current()
 
+    def awaiting_consent_of(self, user):
+        """Statements waiting for this user's consent. A closed review's statements can no
+        longer be consented to, so they wait for nothing. Chain after visible_to(user)."""
+        return self.filter(pair__mentee=user, state="awaiting_consent").exclude(
+            review__status="closed"
+        )
+
     def with_active_agreement(self):
         """Prefetch each pair's active agreement so permission checks on a list cost one query."""
         from agreements.models import Agreement

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
 from mentorship.permissions import can_view_program_dashboard
+from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import page_of
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
@@ -120,10 +121,6 @@ def statement_for(request: HttpRequest, statement_id: int, scope, page_predicate
 
 def panel_of(review: PromotionReview) -> list[User]:
     return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
-
-
-def _error(request: HttpRequest, exc: ValidationError) -> None:
-    messages.error(request, " ".join(exc.messages))
 
 
 def _why_not_editable(statement: Statement) -> str:
@@ -246,13 +243,7 @@ def index(request: HttpRequest) -> HttpResponse:
         (row["review"], row["state"])
         for row in mine.filter(pair__mentor=user).values("review", "state")
     )
-    # As on the dashboard: a closed review's statements can no longer be consented to.
-    awaiting_me = Counter(
-        row["review"]
-        for row in mine.filter(pair__mentee=user, state=Statement.State.AWAITING_CONSENT)
-        .exclude(review__status=PromotionReview.Status.CLOSED)
-        .values("review")
-    )
+    awaiting_me = Counter(row["review"] for row in mine.awaiting_consent_of(user).values("review"))
     as_mentor = []
     for review in reviews:
         if review.viewer_is_mentor:
@@ -394,9 +385,7 @@ def _after_save(request: HttpRequest, statement: Statement, form: StatementForm)
                     request, f"Already sent to {statement.pair.mentee} for consent; not sent again."
                 )
             else:
-                messages.warning(
-                    request, "Your draft was saved but not sent. " + " ".join(exc.messages)
-                )
+                messages.warning(request, "Your draft was saved but not sent. " + refusal_text(exc))
         else:
             statement.refresh_from_db(fields=["guard_cautions"])
             messages.success(
@@ -439,9 +428,15 @@ def _caution_unconfirmed(request, statement, form, exc: CautionError) -> HttpRes
     confirm.add_error("send_with_caution", why)
     messages.warning(request, f"Your draft was saved. {exc.messages[0]}")
     return _statement_form_page(
-        request, review=statement.review, pair=statement.pair, kind=statement.kind, form=confirm,
-        allowance=_allowance(statement.review, statement.pair), statement=statement, saved=True,
-    )  # fmt: skip
+        request,
+        review=statement.review,
+        pair=statement.pair,
+        kind=statement.kind,
+        form=confirm,
+        allowance=_allowance(statement.review, statement.pair),
+        statement=statement,
+        saved=True,
+    )
 
 
 def _statement_form_page(
@@ -515,7 +510,7 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
                 text=form.cleaned_data["statement"],
             )
         except ValidationError as exc:
-            _error(request, exc)
+            show_refusal(request, exc)
             return redirect(review.input_url())
         if statement.state == Statement.State.AWAITING_CONSENT:
             # statement_create returned the same text already sent (a double click, the back
@@ -562,13 +557,19 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
                 statement_id=statement.pk, mentor=request.user, text=form.cleaned_data["statement"]
             )
         except ValidationError as exc:
-            _error(request, exc)
+            show_refusal(request, exc)
             return redirect(f"{review.input_url()}#statement-{statement.pk}")
         return _after_save(request, statement, form)
     return _statement_form_page(
-        request, review=review, pair=statement.pair, kind=statement.kind, form=form,
-        allowance=allowance, statement=statement, guard=guard,
-    )  # fmt: skip
+        request,
+        review=review,
+        pair=statement.pair,
+        kind=statement.kind,
+        form=form,
+        allowance=allowance,
+        statement=statement,
+        guard=guard,
+    )
 
 
 @login_required
@@ -578,20 +579,17 @@ def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpRespon
     confirmed = request.POST.get("caution_seen", "")
     if not request.POST.get("send_with_caution"):
         confirmed = ""
-    try:
-        statement_submit(
-            statement_id=statement.pk,
-            mentor=request.user,
-            caution_confirmed_for=confirmed,
-            request=request,
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            f"Sent to {statement.pair.mentee} for consent. The panel sees it only if they consent.",
-        )
+    attempt(
+        request,
+        statement_submit,
+        success=(
+            f"Sent to {statement.pair.mentee} for consent. The panel sees it only if they consent."
+        ),
+        statement_id=statement.pk,
+        mentor=request.user,
+        caution_confirmed_for=confirmed,
+        request=request,
+    )
     return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
 
 
@@ -690,21 +688,18 @@ def statement_consent_view(request: HttpRequest, statement_id: int) -> HttpRespo
     if not form.is_valid():
         messages.error(request, "Consent was not recorded. Reload the page and try again.")
         return _back_to_consent(statement)
-    try:
-        consent_grant(
-            statement_id=statement.pk,
-            mentee=request.user,
-            text_sha256_seen=form.cleaned_data["text_sha256"],
-            request=request,
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        consent_grant,
+        success=(
             "You consented. The panel can now read this statement. You can withdraw consent "
-            "while the review is not closed.",
-        )
+            "while the review is not closed."
+        ),
+        statement_id=statement.pk,
+        mentee=request.user,
+        text_sha256_seen=form.cleaned_data["text_sha256"],
+        request=request,
+    )
     return _back_to_consent(statement)
 
 
@@ -724,26 +719,18 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
             can_open_consent_page,
         )
         return _render_consent(request, review, refused_decline=(statement.pk, form))
-    try:
-        consent_decline(
-            statement_id=statement.pk,
-            mentee=request.user,
-            reason=form.cleaned_data["reason"],
-            dont_ask_again=form.cleaned_data["dont_ask_again"],
-            request=request,
-        )
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
-            "You declined. The panel will not see this statement."
-            + (
-                " No further consent request will reach you in this review."
-                if form.cleaned_data["dont_ask_again"]
-                else ""
-            ),
-        )
+    dont_ask_again = form.cleaned_data["dont_ask_again"]
+    attempt(
+        request,
+        consent_decline,
+        success="You declined. The panel will not see this statement."
+        + (" No further consent request will reach you in this review." if dont_ask_again else ""),
+        statement_id=statement.pk,
+        mentee=request.user,
+        reason=form.cleaned_data["reason"],
+        dont_ask_again=dont_ask_again,
+        request=request,
+    )
     return _back_to_consent(statement)
 
 
@@ -753,16 +740,17 @@ def consent_opt_out_view(request: HttpRequest, review_id: int) -> HttpResponse:
     review = review_for(
         request, review_id, PromotionReview.objects.of_candidate, can_open_consent_page
     )
-    try:
-        consent_opt_out(review_id=review.pk, mentee=request.user, request=request)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        consent_opt_out,
+        success=(
             "No mentor can send you a consent request for this review any more. Requests you "
-            "already have stay on this page for you to decide.",
-        )
+            "already have stay on this page for you to decide."
+        ),
+        review_id=review.pk,
+        mentee=request.user,
+        request=request,
+    )
     return redirect(review.consent_url())
 
 
@@ -770,12 +758,14 @@ def consent_opt_out_view(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_POST
 def statement_withdraw_view(request: HttpRequest, statement_id: int) -> HttpResponse:
     statement = statement_for(request, statement_id, Statement.objects.about, is_subject)
-    try:
-        consent_withdraw(statement_id=statement.pk, mentee=request.user, request=request)
-    except ValidationError as exc:
-        _error(request, exc)
-    else:
-        messages.success(request, "You withdrew consent. The panel no longer sees this statement.")
+    attempt(
+        request,
+        consent_withdraw,
+        success="You withdrew consent. The panel no longer sees this statement.",
+        statement_id=statement.pk,
+        mentee=request.user,
+        request=request,
+    )
     return _back_to_consent(statement)
 
 
@@ -790,18 +780,17 @@ def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
     may_write = can_write_assessment(request.user, review)
     form = AssessmentForm(request.POST or None, initial={"text": review.supervisor_assessment})
     if request.method == "POST":
-        if not may_write:
-            messages.error(request, "The review is closed: the assessment can no longer change.")
-            return redirect(review.assessment_url())
-        if form.is_valid():
-            try:
-                assessment_write(
-                    review_id=review.pk, supervisor=request.user, text=form.cleaned_data["text"]
-                )
-            except ValidationError as exc:
-                _error(request, exc)
-            else:
-                messages.success(request, "Your assessment was saved. The panel can read it.")
+        # A closed review's form is not shown, so the service's refusal is the only thing to
+        # say, whatever was posted.
+        if not may_write or form.is_valid():
+            attempt(
+                request,
+                assessment_write,
+                success="Your assessment was saved. The panel can read it.",
+                review_id=review.pk,
+                supervisor=request.user,
+                text=form.cleaned_data["text"] if may_write else "",
+            )
             return redirect(review.assessment_url())
         messages.error(request, "The assessment was not saved. Please correct it below.")
     return render(
