@@ -31,50 +31,64 @@ def answers_submitted(*, pair: Pair, by: User, to: User, both_done: bool) -> Non
     )
 
 
-def terms_proposed(*, agreement: Agreement, by: User) -> None:
+def _tell_partner(
+    agreement: Agreement, *, by: User, subject: str, template: str, **context
+) -> None:
+    """The email about `by`'s step on the agreement, to the other member of the pair."""
     notify_on_commit(
         to=agreement.pair.other_member(by),
+        subject=subject,
+        template=template,
+        context={"actor": str(by), "url": _agreement_url(agreement), **context},
+    )
+
+
+def terms_proposed(*, agreement: Agreement, by: User) -> None:
+    _tell_partner(
+        agreement,
+        by=by,
         subject=f"{by} proposed confidentiality agreement terms",
         template="emails/agreements/terms_proposed.txt",
-        context={"actor": str(by), "url": _agreement_url(agreement)},
     )
 
 
 def agreement_signed(*, agreement: Agreement, by: User) -> None:
     active = agreement.status == Agreement.Status.ACTIVE
-    notify_on_commit(
-        to=agreement.pair.other_member(by),
+    _tell_partner(
+        agreement,
+        by=by,
         subject=(
             "Your confidentiality agreement is now active"
             if active
             else f"{by} signed your confidentiality agreement"
         ),
         template="emails/agreements/signed.txt",
-        context={"actor": str(by), "active": active, "url": _agreement_url(agreement)},
+        active=active,
     )
 
 
 def agreement_ended(*, agreement: Agreement, by: User) -> None:
-    notify_on_commit(
-        to=agreement.pair.other_member(by),
+    _tell_partner(
+        agreement,
+        by=by,
         subject=f"{by} ended your confidentiality agreement",
         template="emails/agreements/ended.txt",
-        context={"actor": str(by), "url": _agreement_url(agreement)},
     )
 
 
 def proposal_withdrawn(*, agreement: Agreement, by: User) -> None:
     """The proposer withdrew the terms, or the partner declined them."""
     declined = agreement.proposed_by_id != by.pk
-    notify_on_commit(
-        to=agreement.pair.other_member(by),
+    _tell_partner(
+        agreement,
+        by=by,
         subject=(
             f"{by} declined the proposed confidentiality agreement terms"
             if declined
             else f"{by} withdrew the proposed confidentiality agreement terms"
         ),
         template="emails/agreements/proposal_withdrawn.txt",
-        context={"actor": str(by), "declined": declined, "url": _agreement_url(agreement)},
+        declined=declined,
     )
 
 
