@@ -680,9 +680,12 @@ class Seeder:
                 actor_id=self.admin.pk,
                 action=Action.PANEL_CHANGED,
                 target=review,
-                payload={"review": review.pk, "added": sorted(u.pk for u in review.seat_users),
-                         "removed": []},
-            )  # fmt: skip
+                payload={
+                    "review": review.pk,
+                    "added": sorted(u.pk for u in review.seat_users),
+                    "removed": [],
+                },
+            )
             if review.assessment_written_at:
                 self._event(
                     at=review.assessment_written_at,
@@ -754,32 +757,40 @@ class Seeder:
             statements.append(self._statement(review, pair, state, n))
         self.statement_list = self._insert("statements", Statement, statements)
         for s in self.statement_list:
-            payload = {"statement": s.pk, "review": s.review_id}
-            if s.submitted_at:
-                self._event(
-                    at=s.submitted_at, actor_id=s.pair.mentor_id,
-                    action=Action.CONSENT_REQUESTED, target=s,
-                    payload={**payload, "kind": s.kind},
-                )  # fmt: skip
-            if s.consented_at:
-                self._event(
-                    at=s.consented_at, actor_id=s.pair.mentee_id,
-                    action=Action.CONSENT_GRANTED, target=s,
-                    payload={**payload, "sha256": s.consent_text_sha256},
-                )  # fmt: skip
-            if s.declined_at:
-                self._event(
-                    at=s.declined_at, actor_id=s.pair.mentee_id,
-                    action=Action.CONSENT_DECLINED, target=s,
-                    payload={**payload, "with_reason": bool(s.decline_reason)},
-                )  # fmt: skip
-            if s.withdrawn_at:
-                by_mentee = s.withdrawal_cause == Statement.WithdrawalCause.MENTEE
-                self._event(
-                    at=s.withdrawn_at, actor_id=s.pair.mentee_id if by_mentee else None,
-                    action=Action.CONSENT_WITHDRAWN, target=s,
-                    payload={**payload, "cause": s.withdrawal_cause},
-                )  # fmt: skip
+            withdrawn_by = s.pair.mentee_id
+            if s.withdrawal_cause != Statement.WithdrawalCause.MENTEE:
+                withdrawn_by = None
+            # (when, who, what, what the payload adds) for each step the statement went through
+            steps = [
+                (s.submitted_at, s.pair.mentor_id, Action.CONSENT_REQUESTED, {"kind": s.kind}),
+                (
+                    s.consented_at,
+                    s.pair.mentee_id,
+                    Action.CONSENT_GRANTED,
+                    {"sha256": s.consent_text_sha256},
+                ),
+                (
+                    s.declined_at,
+                    s.pair.mentee_id,
+                    Action.CONSENT_DECLINED,
+                    {"with_reason": bool(s.decline_reason)},
+                ),
+                (
+                    s.withdrawn_at,
+                    withdrawn_by,
+                    Action.CONSENT_WITHDRAWN,
+                    {"cause": s.withdrawal_cause},
+                ),
+            ]
+            for at, actor_id, action, extra in steps:
+                if at:
+                    self._event(
+                        at=at,
+                        actor_id=actor_id,
+                        action=action,
+                        target=s,
+                        payload={"statement": s.pk, "review": s.review_id, **extra},
+                    )
 
     def statement_views(self) -> None:
         """Each review's shared input was read once or twice by panel members."""
@@ -804,9 +815,12 @@ class Seeder:
                     actor_id=viewer.pk,
                     action=Action.STATEMENTS_SHOWN,
                     target=review,
-                    payload={"review": review.pk, "statements": [s.pk for s in shown],
-                             "sha256": hashes},
-                )  # fmt: skip
+                    payload={
+                        "review": review.pk,
+                        "statements": [s.pk for s in shown],
+                        "sha256": hashes,
+                    },
+                )
         self._insert("statement views", StatementView, views)
 
     def audit_events(self) -> None:
