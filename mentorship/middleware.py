@@ -59,9 +59,10 @@ def _after_session_end(request) -> HttpResponse:
         messages.info(request, "Your session had already ended: you are logged out.")
         return redirect(settings.LOGOUT_REDIRECT_URL)
     messages.warning(
-        request, "Your session ended before you sent that, so it was not saved. Please log in "
-        "and send it again."
-    )  # fmt: skip
+        request,
+        "Your session ended before you sent that, so it was not saved. Please log in "
+        "and send it again.",
+    )
     came_from = urlsplit(request.META.get("HTTP_REFERER", ""))
     back = urlunsplit(("", "", came_from.path, came_from.query, ""))
     allowed = url_has_allowed_host_and_scheme(

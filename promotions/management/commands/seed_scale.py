@@ -38,8 +38,9 @@ class Command(BaseCommand):
             f"'{scale.PASSWORD}').",
         )
 
-    def handle(self, *args, users: int, seed: int, batch_size: int, append: bool, force: bool,
-               **options):  # fmt: skip
+    def handle(
+        self, *args, users: int, seed: int, batch_size: int, append: bool, force: bool, **options
+    ):
         if not settings.DEBUG and not force:
             raise CommandError(
                 f"seed_scale creates {users} users with the password '{scale.PASSWORD}'. It "
