@@ -60,8 +60,8 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model
     try:
         return queryset.get(pk=_lookup_id(queryset, pk))
     except model.DoesNotExist:
-        # Deliberately no look past the scope (exists() on the base manager): that extra query
-        # and the audit write behind it were what made a hidden id slower than a missing one.
+        # Deliberately no look past the scope (exists() on the base manager): a query only a
+        # hidden id needs would make it slower to answer than a missing one.
         raise denied(request, model, pk) from None
 
 

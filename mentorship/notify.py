@@ -1,7 +1,7 @@
 """Notification emails: sent after commit, with a link and never confidential content.
 
-Callers pass ids, not objects, and build the message from a template that receives only what
-it may show: who, what kind of hand-off, and where to go.
+Each app's notifications module builds the message from a template that receives only what it
+may show: the recipient, who did what kind of hand-off, and where to go.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ mentorship_patterns = [
     path("pairs/<int:pair_id>/", views.pair_detail, name="pair"),
     path("health/", views.health, name="health"),
     path("preferences/", views.preferences, name="preferences"),
-    # In the "mentorship" namespace, where its name always was; the page counts agreements and
-    # reviews too, so its view lives in the app at the top (referred to by string, as below).
+    # Named in the "mentorship" namespace (mentorship:program_dashboard); the page counts
+    # agreements and reviews too, so its view lives in the app at the top, included by string
+    # like the apps' URLs below.
     path("programs/dashboard/", include("promotions.dashboard_urls")),
 ]
 

@@ -6,8 +6,8 @@ two different submitted answers.
 
 Every figure is counted by the database in a fixed set of aggregate queries (see
 `count_figures`): the page never loads pairs, answers or statements row by row, so its memory
-does not grow with the company. Counting still reads every pair, answer and statement (about a
-second at 50,000 users), so the figures are kept for a short while in a shared cache
+does not grow with the company. Counting still reads every pair, answer and statement, so its
+time grows with the company, and the figures are kept for a short while in a shared cache
 (`program_health`): a DatabaseCache, so every app instance serves the same figures, and the page
 shows when they were counted.
 
@@ -807,10 +807,10 @@ FIGURES_CACHE = "program_dashboard"
 FIGURES_FORMAT = 5
 
 
-# Counting takes about 1.5 s at 50,000 users. When the figures grow old, one request counts
-# them again (it holds a lock entry in the same cache) while the others keep showing the old
-# figures, which say when they were counted; without the lock every request arriving in those
-# 1.5 s would count too. Old figures are kept for one more max age for that.
+# When the figures grow old, one request counts them again (it holds a lock entry in the same
+# cache) while the others keep showing the old figures, which say when they were counted;
+# without the lock every request arriving while it counts would count too. Old figures are kept
+# for one more max age for that.
 RECOUNT_LOCK_SECONDS = 60
 # With no figures at all (first visit of the day), a request that finds another one counting
 # waits this long for its figures before counting them itself.

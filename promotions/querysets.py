@@ -243,9 +243,9 @@ def showings_by_viewer(statement_ids: list[int]) -> dict[int, list[Shown]]:
     Grouped before the viewers' names are looked up, so the database counts over the
     (statement, viewer, viewed_at) index alone: every opening of the panel page adds rows, and
     a join before grouping would look up the viewer once per row. The names come from a
-    subquery per group, by primary key: with a join, once a review had been opened about a
-    thousand times PostgreSQL expected as many groups and hashed the whole user table (40 ms at
-    50,000 users) to name forty. (The ORM can only group after joining, hence the SQL.)
+    subquery per group, by primary key: with a join, once a review has been opened many times
+    PostgreSQL expects as many groups and hashes the whole user table to name a few viewers.
+    (The ORM can only group after joining, hence the SQL.)
     """
     from mentorship.models import User
     from promotions.models import StatementView

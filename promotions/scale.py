@@ -3,15 +3,16 @@
 Everything is bulk-inserted in batches, in the final state each row would have reached through
 the services: agreements carry their canonical text and its SHA-256 (built by the same
 functions signing uses), signatures carry that hash, shared statements carry the hash of their
-text, and the audit events form one valid hash chain continuing from the current chain head.
+text, and the audit events form valid hash chains (the operational and the confidential one,
+each event in the chain its action and target belong to), each continuing from its head.
 Rows protected by PostgreSQL triggers (signatures, signed agreements, audit events, statement
 views) are only ever inserted, which the triggers allow.
 
 All users share one password hash, computed once: PASSWORD with a cheap PBKDF2 work factor, so
 benches can log in. Django upgrades it to the site's hasher at each user's first login.
 
-The counts scale linearly with the number of users; the defaults at 50,000 users are the
-issue's figures (20,000 pairs, 2,000 reviews, 100,000 statements).
+The counts scale linearly with the number of users: 50,000 users come with 20,000 pairs, 2,000
+reviews and 100,000 statements.
 """
 
 from __future__ import annotations
