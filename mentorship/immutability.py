@@ -129,20 +129,20 @@ class Guard:
     def check_save(self, instance, stored: Mapping[str, Any]) -> None:
         model = type(instance)
         for rule in self.frozen:
-            if not rule.update or not _matches(model, rule.when, stored):
+            if not rule.update or not row_matches(model, rule.when, stored):
                 continue
             if rule.fields is None:
                 raise rule.error(model)
             if any(getattr(instance, name) != stored[name] for name in _attnames(model, rule)):
                 raise rule.error(model)
         for moves in self.transitions:
-            if _matches(model, moves.when, stored):
+            if row_matches(model, moves.when, stored):
                 attname = model._meta.get_field(moves.field).attname
                 moves.check(stored[attname], getattr(instance, attname))
 
     def check_delete(self, model, stored: Mapping[str, Any]) -> None:
         for rule in self.frozen:
-            if rule.delete and _matches(model, rule.when, stored):
+            if rule.delete and row_matches(model, rule.when, stored):
                 raise rule.error(model)
 
     def check_bulk_update(self, queryset, values: Mapping[str, Any]) -> None:
@@ -376,13 +376,19 @@ class GuardedModel(models.Model):
         if loaded is not None and not self._state.adding and watched <= loaded.keys():
             return loaded
         # Built by hand with an existing primary key, or loaded without a watched column.
-        return (
+        rows = (
             type(self)
             ._base_manager.using(self._state.db or "default")
             .filter(pk=self.pk)
+            .order_by()
             .values(*watched)
-            .first()
         )
+        row = next(iter(rows), None)
+        if row is not None:
+            # The row exists: this object is an update of it from now on, compared with it.
+            self._state.adding = False
+            self._loaded = {**(loaded or {}), **row}
+        return row
 
 
 # --- Reading a condition on the stored row ----------------------------------------------------
@@ -398,14 +404,14 @@ def _q_fields(q: Q) -> set[str]:
     return names
 
 
-def _matches(model, q: Q, row: Mapping[str, Any]) -> bool:
+def row_matches(model, q: Q, row: Mapping[str, Any]) -> bool:
     """The condition evaluated on a stored row (lookups: exact, in, isnull)."""
     if not q.children:
         return True
     results = []
     for child in q.children:
         if isinstance(child, Q):
-            results.append(_matches(model, child, row))
+            results.append(row_matches(model, child, row))
             continue
         lookup, expected = child
         name, _, operator = lookup.partition("__")

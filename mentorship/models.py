@@ -294,7 +294,7 @@ class Pair(GuardedModel):
     def save(self, *args, **kwargs) -> None:
         # The checks and the insert hold together: a check may lock rows for the insert.
         with transaction.atomic():
-            if self._state.adding:
+            if self._state.adding and self._stored_row() is None:
                 self._run_creation_checks()
             super().save(*args, **kwargs)
 
