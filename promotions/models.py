@@ -545,7 +545,10 @@ class Statement(GuardedModel):
     State = StatementState
     STATES = STATEMENT_STATES
     TRANSITIONS = transitions("state", STATEMENT_MOVES, noun="A statement", choices=State)
-    guard = Guard(frozen=(Frozen(DECLINED_IS_FINAL, when=Q(state=StatementState.DECLINED)),))
+    guard = Guard(
+        frozen=(Frozen(DECLINED_IS_FINAL, when=Q(state=StatementState.DECLINED)),),
+        transitions=(TRANSITIONS,),
+    )
 
     WithdrawalCause = WithdrawalCause
 
@@ -591,7 +594,8 @@ class Statement(GuardedModel):
             models.Index(fields=["pair", "state"], name="statement_pair_state_idx"),
         ]
         # A decline is the mentee's answer to this text: editing it and asking again would turn
-        # "no" into "not yet". The mentor may write a new statement instead.
+        # "no" into "not yet". The mentor may write a new statement instead. The same trigger
+        # holds the state to TRANSITIONS.
         triggers = [GuardTrigger(name="declined_statement_is_final", guard=lambda: Statement.guard)]
 
     def __str__(self) -> str:

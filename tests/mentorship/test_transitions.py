@@ -2,7 +2,7 @@
 model's TRANSITIONS declares it, by save() everywhere and, on PostgreSQL, by the database itself
 for raw SQL (the trigger generated from the same declaration).
 
-The statement's machine is the services' (Statement.move_to); its row is checked by the
+The statement's services move it with Statement.move_to(); its row is checked by the
 CheckConstraint built from Statement.STATES, so the walk also saves each allowed move.
 """
 
@@ -16,9 +16,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from agreements.models import Agreement
-from mentorship.immutability import PublishedRecordError
+from mentorship.immutability import ALL_FIELDS, PublishedRecordError, row_matches
 from mentorship.models import Pair
-from promotions.models import PromotionReview, Statement
+from promotions.models import STATEMENT_BLANKS, PromotionReview, Statement
 from tests.factories import (
     AgreementFactory,
     AwaitingConsentStatementFactory,
@@ -142,6 +142,9 @@ def test_statement_moves_as_declared_and_lands_in_a_consistent_row(old, new):
     if not allowed:
         with pytest.raises(PublishedRecordError, match="A statement cannot go from"):
             statement.move_to(new, **ARRIVING[new])
+        statement.state = new  # past move_to(): save() refuses it too
+        with pytest.raises(PublishedRecordError):
+            statement.save()
         return
     statement.move_to(new, **ARRIVING[new])
     statement.full_clean()
@@ -152,8 +155,32 @@ def test_statement_moves_as_declared_and_lands_in_a_consistent_row(old, new):
         assert getattr(statement, name) in (None, ""), name
 
 
-def test_a_declined_statement_is_final_in_the_table():
-    assert Statement.TRANSITIONS.targets(Statement.State.DECLINED) == frozenset()
+def final(machine, choices) -> set[str]:
+    return {value for value in choices.values if not machine.targets(value)}
+
+
+def frozen_whole(model, row: dict) -> bool:
+    """A rule of the model's guard freezes every column of this stored row."""
+    return any(
+        rule.fields in (None, ALL_FIELDS) and row_matches(model, rule.when, row)
+        for rule in model.guard.frozen
+    )
+
+
+def test_a_statement_in_a_final_state_is_frozen_whole():
+    assert final(Statement.TRANSITIONS, Statement.State) == {Statement.State.DECLINED}
+    for state in Statement.State.values:
+        assert frozen_whole(Statement, {"state": state}) == (state == Statement.State.DECLINED)
+
+
+def test_a_proposed_agreement_in_a_closed_state_is_frozen_whole():
+    closed = set(Agreement.CLOSED_STATUSES)
+    # A draft never carries proposed terms: proposing creates them awaiting signatures.
+    assert final(Agreement.TRANSITIONS, Agreement.Status) == closed | {Agreement.Status.DRAFT}
+    for status in Agreement.Status.values:
+        proposed = {"status": status, "text_sha256": "a" * 64, "activated_at": None}
+        assert frozen_whole(Agreement, proposed) == (status in closed)
+        assert not frozen_whole(Agreement, {**proposed, "text_sha256": ""})
 
 
 def raw_update(table: str, pk: int, **columns) -> bool:
@@ -184,6 +211,14 @@ def test_the_database_walks_every_machine_as_declared():
                 allowed_wrongly.append((model.__name__, old, new))
             if not moved and declared(model.TRANSITIONS, old, new):
                 refused_wrongly.append((model.__name__, old, new))
+    for old, new in every_move(Statement.State):
+        row = STATEMENTS[old]()
+        columns = {"state": new, **ARRIVING[new]}
+        columns.update({name: STATEMENT_BLANKS[name] for name in Statement.STATES[new]["empty"]})
+        columns.pop("text", None)
+        moved = raw_update("promotions_statement", row.pk, **columns)
+        if moved != declared(Statement.TRANSITIONS, old, new):
+            (allowed_wrongly if moved else refused_wrongly).append(("Statement", old, new))
     assert (refused_wrongly, allowed_wrongly) == ([], [])
 
 

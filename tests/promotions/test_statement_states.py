@@ -13,7 +13,11 @@ from django.utils import timezone
 
 from mentorship.immutability import row_matches
 from promotions.models import STATEMENT_BLANKS, Statement, statement_states_condition
-from tests.factories import StatementFactory
+from tests.factories import (
+    AwaitingConsentStatementFactory,
+    SharedStatementFactory,
+    StatementFactory,
+)
 
 NOW = timezone.now()
 
@@ -128,9 +132,20 @@ def consistent_row(state: str) -> dict:
     return {"state": state, **row}
 
 
+# A state each may be reached from (Statement.TRANSITIONS), so that on PostgreSQL what refuses
+# a row is the constraint, not the trigger.
+COMES_FROM = {
+    Statement.State.DRAFT: StatementFactory,
+    Statement.State.AWAITING_CONSENT: StatementFactory,
+    Statement.State.SHARED: AwaitingConsentStatementFactory,
+    Statement.State.DECLINED: AwaitingConsentStatementFactory,
+    Statement.State.WITHDRAWN: SharedStatementFactory,
+}
+
+
 def write(row: dict) -> bool:
-    """A fresh draft rewritten to `row` (fresh: a declined row takes no further UPDATE)."""
-    statement = StatementFactory()
+    """A fresh statement rewritten to `row` (fresh: a declined row takes no further UPDATE)."""
+    statement = COMES_FROM[row["state"]]()
     try:
         with transaction.atomic():
             Statement._base_manager.filter(pk=statement.pk).update(**row)
