@@ -23,16 +23,14 @@ from mentorship.immutability import (
     Guard,
     GuardedModel,
     GuardTrigger,
-    PublishedRecordError,
-    RefuseTruncate,
     append_only_guard,
     append_only_triggers,
     guarded_manager,
     transitions,
 )
+from mentorship.immutability import PublishedRecordError as PublishedRecordError  # re-exported
+from mentorship.immutability import RefuseTruncate as RefuseTruncate  # re-exported (flush)
 from mentorship.querysets import GuidelineQuerySet, MeetingQuerySet, PairQuerySet
-
-__all__ = ["PublishedRecordError", "RefuseTruncate", "append_only_triggers"]
 
 
 class User(AbstractUser):
