@@ -292,7 +292,7 @@ class GuardedQuerySet(models.QuerySet):
         self.model.guard.check_bulk_update(self, kwargs)
         return super().update(**kwargs)
 
-    update.queryset_only = True
+    update.alters_data = True
 
     def delete(self):
         self.model.guard.check_bulk_delete(self)

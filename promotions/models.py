@@ -437,21 +437,31 @@ class StatementState(models.TextChoices):
 # The statement's life, stated once. Each state carries exactly its own consent fields: those
 # in `set` are filled, those in `empty` blank, the others are free (a decline may come without
 # a reason, a caution stays with the text sent). The CheckConstraint is built from this, and
-# Statement.move_to() blanks what the new state must not carry.
+# Statement.move_to() blanks what the new state must not carry. Declared at module level so
+# that Statement.Meta can build the constraint from it.
 STATEMENT_STATES: dict[str, dict[str, tuple[str, ...]]] = {
     StatementState.DRAFT: {
         "set": (),
         "empty": (
-            "submitted_at", "consented_at", "consent_text_sha256", "declined_at",
-            "decline_reason", "withdrawn_at", "withdrawal_cause",
+            "submitted_at",
+            "consented_at",
+            "consent_text_sha256",
+            "declined_at",
+            "decline_reason",
+            "withdrawn_at",
+            "withdrawal_cause",
             "guard_cautions",  # a caution is recorded only for the text sent
         ),
     },
     StatementState.AWAITING_CONSENT: {
         "set": ("submitted_at",),
         "empty": (
-            "consented_at", "consent_text_sha256", "declined_at", "decline_reason",
-            "withdrawn_at", "withdrawal_cause",
+            "consented_at",
+            "consent_text_sha256",
+            "declined_at",
+            "decline_reason",
+            "withdrawn_at",
+            "withdrawal_cause",
         ),
     },
     StatementState.SHARED: {
@@ -464,22 +474,27 @@ STATEMENT_STATES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     StatementState.WITHDRAWN: {
         "set": (
-            "submitted_at", "consented_at", "consent_text_sha256", "withdrawn_at",
+            "submitted_at",
+            "consented_at",
+            "consent_text_sha256",
+            "withdrawn_at",
             "withdrawal_cause",
         ),
         "empty": ("declined_at", "decline_reason"),
     },
-}  # fmt: skip
+}
 # Where the mentor (sending, editing) and the mentee (consent, decline, withdrawal) may move
 # a statement. Editing sends any statement but a declined one back to draft.
 STATEMENT_MOVES = {
     StatementState.DRAFT: {StatementState.AWAITING_CONSENT},
     StatementState.AWAITING_CONSENT: {
-        StatementState.SHARED, StatementState.DECLINED, StatementState.DRAFT,
+        StatementState.SHARED,
+        StatementState.DECLINED,
+        StatementState.DRAFT,
     },
     StatementState.SHARED: {StatementState.WITHDRAWN, StatementState.DRAFT},
     StatementState.WITHDRAWN: {StatementState.DRAFT},
-}  # fmt: skip
+}
 
 
 class WithdrawalCause(models.TextChoices):
