@@ -1,6 +1,7 @@
 """The statement's CheckConstraint is built from Statement.STATES. It must say exactly what the
 hand-written constraint it replaced said (migration promotions 0009), and each state's
-declaration must hold in the database field by field."""
+declaration must hold in the database field by field. The predicates the services ask before
+each move agree with Statement.TRANSITIONS in every state."""
 
 from __future__ import annotations
 
@@ -13,6 +14,13 @@ from django.utils import timezone
 
 from mentorship.immutability import row_matches
 from promotions.models import STATEMENT_BLANKS, Statement, statement_states_condition
+from promotions.permissions import (
+    can_decline,
+    can_edit_statement,
+    can_grant_consent,
+    can_submit_for_consent,
+    can_withdraw,
+)
 from tests.factories import (
     AwaitingConsentStatementFactory,
     SharedStatementFactory,
@@ -166,3 +174,26 @@ def test_the_database_holds_each_states_declaration(state):
     free = set(STATEMENT_BLANKS) - set(fields["set"]) - set(fields["empty"])
     for name in free:
         assert write({**consistent_row(state), name: FILLED[name]}), name
+
+
+# Each action on a statement: the state it moves to, who acts, the predicate the service asks,
+# and whether it may also keep the state (editing a draft leaves a draft).
+ACTIONS = {
+    "edit": (Statement.State.DRAFT, "mentor", can_edit_statement, True),
+    "submit": (Statement.State.AWAITING_CONSENT, "mentor", can_submit_for_consent, False),
+    "consent": (Statement.State.SHARED, "mentee", can_grant_consent, False),
+    "decline": (Statement.State.DECLINED, "mentee", can_decline, False),
+    "withdraw": (Statement.State.WITHDRAWN, "mentee", can_withdraw, False),
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("state", Statement.State.values)
+def test_each_action_is_offered_from_exactly_the_declared_states(world, action, state):
+    """In an open review under terms that allow the statement, the predicates the services and
+    pages ask say yes exactly where Statement.TRANSITIONS has the move."""
+    target, role, predicate, may_stay = ACTIONS[action]
+    statement = world.statement(state)
+    declared = target in Statement.TRANSITIONS.targets(state) or (may_stay and state == target)
+    assert bool(predicate(world.person(role), statement)) == declared
