@@ -109,6 +109,11 @@ class Agreement(GuardedModel):
                 "The terms of an agreement never change once proposed; propose new terms.",
                 fields=TERMS,
                 when=TERMS_PROPOSED,
+            ),
+            Frozen(
+                "Proposed terms are never deleted: withdrawn or replaced, they become void.",
+                when=TERMS_PROPOSED,
+                update=False,
                 delete=True,
             ),
             Frozen(

@@ -162,7 +162,7 @@ def final(machine, choices) -> set[str]:
 def frozen_whole(model, row: dict) -> bool:
     """A rule of the model's guard freezes every column of this stored row."""
     return any(
-        rule.fields in (None, ALL_FIELDS) and row_matches(model, rule.when, row)
+        rule.update and rule.fields in (None, ALL_FIELDS) and row_matches(model, rule.when, row)
         for rule in model.guard.frozen
     )
 
