@@ -1,5 +1,5 @@
-"""A signed agreement's terms and text, and every signature, never change or disappear:
-refused by the models everywhere, and by the database itself on PostgreSQL."""
+"""Proposed terms and their text (signed or not yet), and every signature, never change or
+disappear: refused by the models everywhere, and by the database itself on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -64,6 +64,31 @@ def test_signatures_never_change_or_go(active_agreement):
     with pytest.raises(PublishedRecordError):
         Signature.objects.filter(pk=signature.pk).delete()
     assert Signature.objects.get(pk=signature.pk).typed_name != "Someone Else"
+
+
+def test_terms_are_fixed_from_the_proposal_not_only_from_the_first_signature(proposal):
+    """Whoever signs, signs the proposed text: it is fixed before anyone has signed."""
+    proposal = Agreement.objects.get(pk=proposal.pk)
+    assert not proposal.signatures.exists()
+    proposal.allows_advocacy = not proposal.allows_advocacy
+    with pytest.raises(PublishedRecordError, match="never change once proposed"):
+        proposal.save()
+    with pytest.raises(PublishedRecordError, match="never deleted"):
+        proposal.delete()
+
+
+def test_bulk_writes_to_proposed_terms_are_refused_by_the_model(active_agreement):
+    agreements = Agreement.objects.filter(pk=active_agreement.pk)
+    with pytest.raises(PublishedRecordError):
+        agreements.update(exceptions="Forged.")
+    with pytest.raises(PublishedRecordError, match="cannot go from active to awaiting"):
+        agreements.update(status=Agreement.Status.AWAITING_SIGNATURES)
+    with pytest.raises(PublishedRecordError):
+        agreements.delete()
+    agreements.update(status=Agreement.Status.ENDED, closed_at=timezone.now())  # forward
+    with pytest.raises(PublishedRecordError, match="A closed agreement never changes"):
+        agreements.update(end_reason="Rewritten later.")
+    assert agreements.get().exceptions == active_agreement.exceptions
 
 
 def test_unsigned_agreements_stay_ordinary_rows():
