@@ -13,28 +13,36 @@ Life of an agreement (workflows live in services.py):
   Agreement and voids the open one, so signatures are never edited or deleted.
 * Each member signs (Signature) the exact text; the second signature activates the agreement
   and supersedes the pair's previously active one (an amendment).
-* A signed agreement's terms, text and hash never change, and signatures never change or go
-  away: refused by save()/delete() here and, on PostgreSQL, by triggers (TRUNCATE included).
+* Proposed terms, their text and hash never change, a proposal is never deleted, and its status
+  moves only along Agreement.TRANSITIONS; signatures never change or go away. One guard per
+  model says so (mentorship.immutability): refused by save()/delete() and querysets here and,
+  on PostgreSQL, by triggers generated from the same declaration (TRUNCATE refused too).
 """
 
 from __future__ import annotations
 
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
-from mentorship.models import (
-    AppendOnlyModel,
-    Guideline,
-    Pair,
-    Program,
-    PublishedRecordError,
+from mentorship.immutability import (
+    ALL_FIELDS,
+    Frozen,
+    Guard,
+    GuardedModel,
+    GuardedQuerySet,
+    GuardTrigger,
     RefuseTruncate,
+    transitions,
 )
+from mentorship.models import AppendOnlyModel, Guideline, Pair, Program
+
+# Terms exist once proposed: the canonical text and its hash are set together, and whoever
+# signs, signs them. Unproposed rows (bare agreements other apps create) stay ordinary rows.
+TERMS_PROPOSED = ~Q(text_sha256="")
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(GuardedQuerySet):
     def visible_to(self, user):
         """Agreements are for the pair's two members only."""
         if not user.is_authenticated:
@@ -52,7 +60,7 @@ class AgreementQuerySet(models.QuerySet):
         return self.filter(status__in=Agreement.OPEN_STATUSES)
 
 
-class Agreement(models.Model):
+class Agreement(GuardedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         AWAITING_SIGNATURES = "awaiting_signatures", "Awaiting signatures"
@@ -67,15 +75,21 @@ class Agreement(models.Model):
 
     OPEN_STATUSES = (Status.DRAFT, Status.AWAITING_SIGNATURES)
     CLOSED_STATUSES = (Status.SUPERSEDED, Status.ENDED, Status.VOID)
-    # Status moves allowed once someone has signed (mirrored by the PostgreSQL trigger).
-    SIGNED_TRANSITIONS = {
-        Status.AWAITING_SIGNATURES: {Status.ACTIVE, Status.VOID},
-        Status.ACTIVE: {Status.SUPERSEDED, Status.ENDED},
-    }
-    # What was signed: never changes once the agreement has a signature.
-    SIGNED_FIELDS = (
-        "pair_id",
-        "guideline_id",
+    # Where proposed terms may go; a closed agreement stays as it is.
+    TRANSITIONS = transitions(
+        "status",
+        {
+            Status.AWAITING_SIGNATURES: {Status.ACTIVE, Status.VOID},
+            Status.ACTIVE: {Status.SUPERSEDED, Status.ENDED},
+        },
+        noun="An agreement",
+        choices=Status,
+        when=TERMS_PROPOSED,
+    )
+    # What is signed: never changes once proposed.
+    TERMS = (
+        "pair",
+        "guideline",
         "confidentiality_scope",
         "allows_promotion_participation",
         "allows_advocacy",
@@ -85,9 +99,35 @@ class Agreement(models.Model):
         "mentee_name",
         "canonical_text",
         "text_sha256",
-        "proposed_by_id",
+        "proposed_by",
         "proposed_at",
         "created_at",
+    )
+    guard = Guard(
+        frozen=(
+            Frozen(
+                "The terms of an agreement never change once proposed; propose new terms.",
+                fields=TERMS,
+                when=TERMS_PROPOSED,
+            ),
+            Frozen(
+                "Proposed terms are never deleted: withdrawn or replaced, they become void.",
+                when=TERMS_PROPOSED,
+                update=False,
+                delete=True,
+            ),
+            Frozen(
+                "A closed agreement never changes.",
+                fields=ALL_FIELDS,
+                when=TERMS_PROPOSED & Q(status__in=CLOSED_STATUSES),
+            ),
+            Frozen(
+                "The activation time of an agreement never changes.",
+                fields=("activated_at",),
+                when=TERMS_PROPOSED & Q(activated_at__isnull=False),
+            ),
+        ),
+        transitions=(TRANSITIONS,),
     )
 
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="agreements")
@@ -152,48 +192,7 @@ class Agreement(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.Trigger(
-                name="signed_agreement_is_immutable",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                func="""
-IF EXISTS (SELECT 1 FROM agreements_signature s WHERE s.agreement_id = OLD.id) THEN
-    IF TG_OP = 'DELETE' THEN
-        RAISE EXCEPTION 'signed agreement % cannot be deleted', OLD.id;
-    END IF;
-    IF OLD.status IN ('superseded', 'ended', 'void') AND NEW IS DISTINCT FROM OLD THEN
-        RAISE EXCEPTION 'closed signed agreement % cannot change', OLD.id;
-    END IF;
-    IF NEW.status IS DISTINCT FROM OLD.status AND NOT (
-        (OLD.status = 'awaiting_signatures' AND NEW.status IN ('active', 'void'))
-        OR (OLD.status = 'active' AND NEW.status IN ('superseded', 'ended'))
-    ) THEN
-        RAISE EXCEPTION 'signed agreement % cannot move from % to %',
-            OLD.id, OLD.status, NEW.status;
-    END IF;
-    IF OLD.activated_at IS NOT NULL AND NEW.activated_at IS DISTINCT FROM OLD.activated_at
-    THEN
-        RAISE EXCEPTION 'activation time of agreement % cannot change', OLD.id;
-    END IF;
-    IF (NEW.pair_id, NEW.guideline_id, NEW.confidentiality_scope,
-        NEW.allows_promotion_participation, NEW.allows_advocacy, NEW.allows_engagement,
-        NEW.exceptions, NEW.mentor_name, NEW.mentee_name, NEW.canonical_text,
-        NEW.text_sha256, NEW.proposed_by_id, NEW.proposed_at, NEW.created_at)
-       IS DISTINCT FROM
-       (OLD.pair_id, OLD.guideline_id, OLD.confidentiality_scope,
-        OLD.allows_promotion_participation, OLD.allows_advocacy, OLD.allows_engagement,
-        OLD.exceptions, OLD.mentor_name, OLD.mentee_name, OLD.canonical_text,
-        OLD.text_sha256, OLD.proposed_by_id, OLD.proposed_at, OLD.created_at)
-    THEN
-        RAISE EXCEPTION 'the signed terms of agreement % cannot change', OLD.id;
-    END IF;
-END IF;
-IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-END IF;
-RETURN NEW;
-""",
-            ),
+            GuardTrigger(name="signed_agreement_is_immutable", guard=lambda: Agreement.guard),
             # TRUNCATE cannot tell signed agreements from drafts: it is refused outright.
             RefuseTruncate(name="agreement_no_truncate"),
         ]
@@ -201,37 +200,6 @@ RETURN NEW;
     def __str__(self) -> str:
         # No terms, exceptions or reason here: __str__ reaches the admin and error pages.
         return f"Agreement #{self.pk} ({self.get_status_display()})"
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None and self.has_signatures():
-            self._refuse_signed_change()
-        super().save(*args, **kwargs)
-
-    def _refuse_signed_change(self) -> None:
-        stored = Agreement.objects.get(pk=self.pk)
-        changed = [f for f in self.SIGNED_FIELDS if getattr(self, f) != getattr(stored, f)]
-        if changed:
-            raise PublishedRecordError("The terms of a signed agreement never change.")
-        if stored.status in self.CLOSED_STATUSES:
-            if any(
-                getattr(self, f.attname) != getattr(stored, f.attname)
-                for f in self._meta.concrete_fields
-            ):
-                raise PublishedRecordError("A closed signed agreement never changes.")
-            return
-        if self.status != stored.status and self.status not in self.SIGNED_TRANSITIONS.get(
-            stored.status, set()
-        ):
-            raise PublishedRecordError(
-                f"A signed agreement cannot move from {stored.status} to {self.status}."
-            )
-        if stored.activated_at is not None and self.activated_at != stored.activated_at:
-            raise PublishedRecordError("The activation time of an agreement never changes.")
-
-    def delete(self, *args, **kwargs):
-        if self.has_signatures():
-            raise PublishedRecordError("A signed agreement cannot be deleted.")
-        return super().delete(*args, **kwargs)
 
     def allows_statement_kind(self, kind: str) -> bool:
         """Whether a mentor may write a statement of this kind ("advocacy" or "engagement")."""
@@ -248,9 +216,6 @@ RETURN NEW;
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
-
-    def has_signatures(self) -> bool:
-        return self.pk is not None and Signature.objects.filter(agreement_id=self.pk).exists()
 
     def needs_guideline_review(self, current: Guideline | None) -> bool:
         """An active agreement made under an older guideline than the program's current one."""
@@ -290,10 +255,7 @@ class Signature(AppendOnlyModel):
             ),
         ]
         triggers = [
-            pgtrigger.Protect(
-                name="signature_is_immutable",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-            ),
+            GuardTrigger(name="signature_is_immutable", guard=lambda: Signature.guard),
             RefuseTruncate(name="signature_no_truncate"),
         ]
 

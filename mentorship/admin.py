@@ -236,6 +236,17 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
             return [*super().get_readonly_fields(request, obj), "program", "mentor", "mentee"]
         return super().get_readonly_fields(request, obj)
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)  # a new class on every call
+        if obj is not None and "status" in form.base_fields:
+            # Only the moves Pair.TRANSITIONS allows are offered; Pair.clean() refuses others.
+            form.base_fields["status"].choices = [
+                (value, label)
+                for value, label in Pair.Status.choices
+                if Pair.TRANSITIONS.allows(obj.status, value)
+            ]
+        return form
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         # Whether a pair is active decides whether its mentor may give input, so a change of

@@ -10,7 +10,6 @@ import datetime
 from collections.abc import Callable
 from zoneinfo import available_timezones
 
-import pgtrigger
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -19,6 +18,18 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorship.immutability import (
+    Frozen,
+    Guard,
+    GuardedModel,
+    GuardTrigger,
+    append_only_guard,
+    append_only_triggers,
+    guarded_manager,
+    transitions,
+)
+from mentorship.immutability import PublishedRecordError as PublishedRecordError  # re-exported
+from mentorship.immutability import RefuseTruncate as RefuseTruncate  # re-exported (flush)
 from mentorship.querysets import GuidelineQuerySet, MeetingQuerySet, PairQuerySet
 
 
@@ -97,17 +108,23 @@ class Program(models.Model):
         return self.guidelines.published().order_by("-version").first()
 
 
-class PublishedRecordError(ValidationError):
-    """Raised when code tries to change or delete a record that must never change."""
-
-
-class Guideline(models.Model):
+class Guideline(GuardedModel):
     """One version of a program's confidentiality guideline.
 
     Drafts are edited freely. Publishing gives the draft the next version number and freezes
-    it: a change after that is a new draft, never an edit (refused here and, on PostgreSQL,
-    by a trigger).
+    it: a change after that is a new draft, never an edit, and it is never deleted (the guard,
+    here and on PostgreSQL).
     """
+
+    guard = Guard(
+        frozen=(
+            Frozen(
+                "A published guideline never changes or goes away; create a new draft.",
+                when=Q(status="published"),
+                delete=True,
+            ),
+        )
+    )
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -141,7 +158,7 @@ class Guideline(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
     )
 
-    objects = GuidelineQuerySet.as_manager()
+    objects = guarded_manager(GuidelineQuerySet)
 
     class Meta:
         ordering = ["program", "-version", "-created_at"]
@@ -156,11 +173,7 @@ class Guideline(models.Model):
             ),
         ]
         triggers = [
-            pgtrigger.Protect(
-                name="published_guideline_is_immutable",
-                operation=pgtrigger.Update | pgtrigger.Delete,
-                condition=pgtrigger.Q(old__status="published"),
-            )
+            GuardTrigger(name="published_guideline_is_immutable", guard=lambda: Guideline.guard)
         ]
 
     def __str__(self) -> str:
@@ -168,24 +181,9 @@ class Guideline(models.Model):
             return f"{self.program} guideline v{self.version}"
         return f"{self.program} guideline (draft)"
 
-    def save(self, *args, **kwargs) -> None:
-        if self._stored_is_published():
-            raise PublishedRecordError("A published guideline never changes; create a new draft.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_is_published():
-            raise PublishedRecordError("A published guideline cannot be deleted.")
-        return super().delete(*args, **kwargs)
-
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
-
-    def _stored_is_published(self) -> bool:
-        if self.pk is None:
-            return False
-        return Guideline.objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists()
 
     @staticmethod
     def _lines(text: str) -> list[str]:
@@ -202,8 +200,6 @@ PAIR_MEMBERS_FIXED = (
     "A pair's program, mentor and mentee never change once it exists: its notes, answers, "
     "agreements and statements belong to those two people. Create a new pair instead."
 )
-# Field names and column names: update() accepts either.
-PAIR_MEMBER_FIELDS = ("program", "mentor", "mentee", "program_id", "mentor_id", "mentee_id")
 
 
 # Rules of other apps on who may form a pair, e.g. promotions' separation of duties (a panel
@@ -216,23 +212,14 @@ def register_pair_creation_check(check: Callable[[Pair], None]) -> None:
         _pair_creation_checks.append(check)
 
 
-class PairMembersFixedQuerySet(PairQuerySet):
-    """Bulk writes bypass save(), so a member change is refused here too: on SQLite nothing else
-    would stop it (PostgreSQL's trigger would). bulk_update() goes through update() as well."""
-
-    def update(self, **kwargs):
-        if any(name in kwargs for name in PAIR_MEMBER_FIELDS):
-            raise PublishedRecordError(PAIR_MEMBERS_FIXED)
-        return super().update(**kwargs)
-
-
-class Pair(models.Model):
+class Pair(GuardedModel):
     """A mentor and a mentee in one program.
 
-    Program, mentor and mentee are fixed once the pair is saved (refused by clean(), save(),
+    Program, mentor and mentee are fixed once the pair is saved (the guard: clean(), save(),
     update() and, on PostgreSQL, a trigger): everything the pair holds was shared by or signed
     by those two people, so a change of people would hand it to someone else. Other people
-    form a new pair.
+    form a new pair. Its status moves along TRANSITIONS only: an ended or completed pair stays
+    so, and the same two people form a new pair to start again.
     """
 
     class Status(models.TextChoices):
@@ -240,6 +227,20 @@ class Pair(models.Model):
         ACTIVE = "active", "Active"
         COMPLETED = "completed", "Completed"
         ENDED = "ended", "Ended"
+
+    TRANSITIONS = transitions(
+        "status",
+        {
+            Status.PROPOSED: {Status.ACTIVE, Status.ENDED},
+            Status.ACTIVE: {Status.COMPLETED, Status.ENDED},
+        },
+        noun="A pair",
+        choices=Status,
+    )
+    guard = Guard(
+        frozen=(Frozen(PAIR_MEMBERS_FIXED, fields=("program", "mentor", "mentee")),),
+        transitions=(TRANSITIONS,),
+    )
 
     class Cadence(models.IntegerChoices):
         WEEKLY = 7, "Weekly"
@@ -257,22 +258,11 @@ class Pair(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = PairMembersFixedQuerySet.as_manager()
+    objects = guarded_manager(PairQuerySet)
 
     class Meta:
         ordering = ["program", "mentor__full_name", "mentee__full_name"]
-        triggers = [
-            pgtrigger.Trigger(
-                name="pair_members_are_fixed",
-                when=pgtrigger.Before,
-                operation=pgtrigger.Update,
-                condition=pgtrigger.AnyChange("program", "mentor", "mentee"),
-                func=(
-                    "RAISE EXCEPTION 'pair % keeps its program, mentor and mentee; "
-                    "create a new pair', OLD.id;"
-                ),
-            ),
-        ]
+        triggers = [GuardTrigger(name="pair_members_are_fixed", guard=lambda: Pair.guard)]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(mentor=F("mentee")), name="pair_mentor_is_not_mentee"
@@ -300,11 +290,9 @@ class Pair(models.Model):
         return f"{self.mentor} mentoring {self.mentee} ({self.program})"
 
     def save(self, *args, **kwargs) -> None:
-        if self._changes_members():
-            raise PublishedRecordError(PAIR_MEMBERS_FIXED)
         # The checks and the insert hold together: a check may lock rows for the insert.
         with transaction.atomic():
-            if self._state.adding:
+            if self._state.adding and self._stored_row() is None:
                 self._run_creation_checks()
             super().save(*args, **kwargs)
 
@@ -314,24 +302,13 @@ class Pair(models.Model):
     def clean(self) -> None:
         if self.mentor_id and self.mentor_id == self.mentee_id:
             raise ValidationError("Mentor and mentee must be different people.")
-        if self._changes_members():
-            raise ValidationError(PAIR_MEMBERS_FIXED, code="pair_members_fixed")
+        super().clean()
         if self._state.adding and self.mentor_id and self.mentee_id:
             self._run_creation_checks()
 
     def _run_creation_checks(self) -> None:
         for check in _pair_creation_checks:
             check(self)
-
-    def _changes_members(self) -> bool:
-        # Compared with the stored row, not with what this object was loaded as: a copy built
-        # by hand with an existing pk would otherwise pass.
-        if self.pk is None:
-            return False
-        stored = (
-            Pair.objects.filter(pk=self.pk).values_list("program_id", "mentor_id", "mentee_id")
-        ).first()
-        return stored is not None and stored != (self.program_id, self.mentor_id, self.mentee_id)
 
     def role_of(self, user) -> str | None:
         if user.pk == self.mentor_id:
@@ -401,62 +378,15 @@ class Meeting(models.Model):
             )  # fmt: skip
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    """Bulk writes bypass save() and delete(), so they are refused here too: on SQLite nothing
-    else would stop them (PostgreSQL's triggers would)."""
+class AppendOnlyModel(GuardedModel):
+    """A record written once and never changed or deleted: refused by the guard (rows and
+    querysets), and on PostgreSQL by each subclass's append_only_triggers."""
 
-    def update(self, **kwargs):
-        raise PublishedRecordError(f"{self.model._meta.verbose_name_plural} are append-only.")
-
-    def delete(self):
-        raise PublishedRecordError(f"{self.model._meta.verbose_name_plural} are append-only.")
-
-
-class RefuseTruncate(pgtrigger.Trigger):
-    """PostgreSQL: refuse TRUNCATE of an append-only table.
-
-    TRUNCATE empties a table in one statement without touching rows, so the row-level Protect
-    triggers never fire for it; this statement-level BEFORE TRUNCATE trigger does, also when the
-    table is reached by another table's TRUNCATE ... CASCADE. (pgtrigger.Protect cannot say
-    this: at statement level it becomes an AFTER trigger reading transition tables, which
-    TRUNCATE does not have.) `manage.py flush` ignores exactly these triggers
-    (mentorship/management/commands/flush.py).
-    """
-
-    when = pgtrigger.Before
-    operation = pgtrigger.Truncate
-    level = pgtrigger.Statement
-    func = "RAISE EXCEPTION 'pgtrigger: Cannot truncate % table', TG_TABLE_NAME;"
-
-
-def append_only_triggers(table: str) -> list[pgtrigger.Trigger]:
-    """PostgreSQL's refusal of every UPDATE, DELETE and TRUNCATE of an append-only table: the
-    two triggers each such model declares, named `<table>_append_only` and `<table>_no_truncate`.
-    """
-    return [
-        pgtrigger.Protect(
-            name=f"{table}_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-        ),
-        RefuseTruncate(name=f"{table}_no_truncate"),
-    ]
-
-
-class AppendOnlyModel(models.Model):
-    """A record written once and never changed or deleted: refused here (rows and querysets),
-    and on PostgreSQL by each subclass's Protect and RefuseTruncate triggers as well."""
-
-    objects = AppendOnlyQuerySet.as_manager()
+    guard = append_only_guard()
+    objects = guarded_manager()
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        if self.pk is not None:
-            raise PublishedRecordError(f"{self._meta.verbose_name_plural} are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PublishedRecordError(f"{self._meta.verbose_name_plural} are append-only.")
 
 
 class AuditChainHead(models.Model):

@@ -18,12 +18,7 @@ from django.db.models import Count
 from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview
-from promotions.services import (
-    REVIEW_TRANSITIONS,
-    review_change_status,
-    review_opened,
-    review_panel_changed,
-)
+from promotions.services import review_change_status, review_opened, review_panel_changed
 
 
 class PanelFormSet(forms.BaseInlineFormSet):
@@ -85,8 +80,8 @@ class PromotionReviewForm(forms.ModelForm):
     def clean_status(self):
         status = self.cleaned_data["status"]
         old = self.initial.get("status")
-        if self.instance.pk and status != old and status not in REVIEW_TRANSITIONS[old]:
-            raise ValidationError(f"A review cannot go from {old} to {status}.")
+        if self.instance.pk:
+            PromotionReview.TRANSITIONS.check(old, status)
         return status
 
 

@@ -10,22 +10,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-import pgtrigger
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from mentorship.models import (
-    AppendOnlyModel,
-    Pair,
-    Program,
-    PublishedRecordError,
-    User,
+from mentorship.immutability import (
+    Frozen,
+    Guard,
+    GuardedModel,
+    GuardTrigger,
     append_only_triggers,
-    register_pair_creation_check,
+    guarded_manager,
+    transitions,
 )
+from mentorship.models import AppendOnlyModel, Pair, Program, User, register_pair_creation_check
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
 
 
@@ -99,13 +99,25 @@ def pair_may_be_formed(pair: Pair) -> None:
         raise ValidationError({"mentor": message})
 
 
-class PromotionReview(models.Model):
+class PromotionReview(GuardedModel):
     """A candidate considered for a target role, read by a panel of leadership users."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         DECIDING = "deciding", "Deciding"
         CLOSED = "closed", "Closed"
+
+    # Closing is final: it freezes the review and its statements.
+    TRANSITIONS = transitions(
+        "status",
+        {
+            Status.OPEN: {Status.DECIDING, Status.CLOSED},
+            Status.DECIDING: {Status.OPEN, Status.CLOSED},
+        },
+        noun="A review",
+        choices=Status,
+    )
+    guard = Guard(transitions=(TRANSITIONS,))
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="promotion_reviews")
     candidate = models.ForeignKey(
@@ -147,7 +159,7 @@ class PromotionReview(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = PromotionReviewQuerySet.as_manager()
+    objects = guarded_manager(PromotionReviewQuerySet)
 
     class Meta:
         ordering = ["-created_at"]
@@ -186,6 +198,7 @@ class PromotionReview(models.Model):
         indexes = [
             models.Index(fields=["program", "candidate", "status"], name="review_candidate_idx"),
         ]
+        triggers = [GuardTrigger(name="review_status_moves", guard=lambda: PromotionReview.guard)]
 
     def __str__(self) -> str:
         return f"{self.candidate} for {self.target_role}"
@@ -205,7 +218,6 @@ class PromotionReview(models.Model):
                 lock_candidate(self.candidate_id)
             _refuse(self.separation_errors())
             super().save(*args, **kwargs)
-        self._loaded_supervisor_id = self.supervisor_id
 
     def get_absolute_url(self) -> str:
         """The panel's page; only panel members can open it."""
@@ -224,16 +236,9 @@ class PromotionReview(models.Model):
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        review = super().from_db(db, field_names, values)
-        review._loaded_supervisor_id = getattr(review, "supervisor_id", None)
-        return review
-
     def _supervisor_changes(self) -> bool:
-        return self._state.adding or self.supervisor_id != getattr(
-            self, "_loaded_supervisor_id", None
-        )
+        loaded = getattr(self, "_loaded", {})
+        return self._state.adding or self.supervisor_id != loaded.get("supervisor_id")
 
     def separation_errors(self) -> dict[str, list[str]]:
         """Who may hold which role in this review (see SOD above), by form field."""
@@ -421,7 +426,126 @@ def new_statement_id() -> int:
     return 2**31 + secrets.randbelow(2**53 - 2**31)
 
 
-class Statement(models.Model):
+class StatementState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_CONSENT = "awaiting_consent", "Awaiting consent"
+    SHARED = "shared", "Shared"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+# The statement's life, stated once. Each state carries exactly its own consent fields: those
+# in `set` are filled, those in `empty` blank, the others are free (a decline may come without
+# a reason, a caution stays with the text sent). The CheckConstraint is built from this, and
+# Statement.move_to() blanks what the new state must not carry. Declared at module level so
+# that Statement.Meta can build the constraint from it.
+STATEMENT_STATES: dict[str, dict[str, tuple[str, ...]]] = {
+    StatementState.DRAFT: {
+        "set": (),
+        "empty": (
+            "submitted_at",
+            "consented_at",
+            "consent_text_sha256",
+            "declined_at",
+            "decline_reason",
+            "withdrawn_at",
+            "withdrawal_cause",
+            "guard_cautions",  # a caution is recorded only for the text sent
+        ),
+    },
+    StatementState.AWAITING_CONSENT: {
+        "set": ("submitted_at",),
+        "empty": (
+            "consented_at",
+            "consent_text_sha256",
+            "declined_at",
+            "decline_reason",
+            "withdrawn_at",
+            "withdrawal_cause",
+        ),
+    },
+    StatementState.SHARED: {
+        "set": ("submitted_at", "consented_at", "consent_text_sha256"),
+        "empty": ("declined_at", "decline_reason", "withdrawn_at", "withdrawal_cause"),
+    },
+    StatementState.DECLINED: {
+        "set": ("submitted_at", "declined_at"),
+        "empty": ("consented_at", "consent_text_sha256", "withdrawn_at", "withdrawal_cause"),
+    },
+    StatementState.WITHDRAWN: {
+        "set": (
+            "submitted_at",
+            "consented_at",
+            "consent_text_sha256",
+            "withdrawn_at",
+            "withdrawal_cause",
+        ),
+        "empty": ("declined_at", "decline_reason"),
+    },
+}
+# Where the mentor (sending, editing) and the mentee (consent, decline, withdrawal) may move
+# a statement. Editing sends any statement but a declined one back to draft.
+STATEMENT_MOVES = {
+    StatementState.DRAFT: {StatementState.AWAITING_CONSENT},
+    StatementState.AWAITING_CONSENT: {
+        StatementState.SHARED,
+        StatementState.DECLINED,
+        StatementState.DRAFT,
+    },
+    StatementState.SHARED: {StatementState.WITHDRAWN, StatementState.DRAFT},
+    StatementState.WITHDRAWN: {StatementState.DRAFT},
+}
+
+
+class WithdrawalCause(models.TextChoices):
+    MENTEE = "mentee", "Withdrawn by the mentee"
+    AGREEMENT = "agreement", "The agreement no longer allows it"
+
+
+# Each consent field's blank value (None: a time; "": a text), and what filled means.
+STATEMENT_BLANKS = {
+    "submitted_at": None,
+    "consented_at": None,
+    "consent_text_sha256": "",
+    "declined_at": None,
+    "decline_reason": "",
+    "withdrawn_at": None,
+    "withdrawal_cause": "",
+    "guard_cautions": "",
+}
+
+
+def _blank(name: str) -> Q:
+    if STATEMENT_BLANKS[name] is None:
+        return Q(**{f"{name}__isnull": True})
+    return Q(**{name: ""})
+
+
+def _filled(name: str) -> Q:
+    if name == "withdrawal_cause":
+        return Q(withdrawal_cause__in=WithdrawalCause.values)
+    if STATEMENT_BLANKS[name] is None:
+        return Q(**{f"{name}__isnull": False})
+    return ~Q(**{name: ""})
+
+
+def statement_states_condition() -> Q:
+    """STATEMENT_STATES as the CheckConstraint's condition: one branch per state."""
+    branches = []
+    for state, fields in STATEMENT_STATES.items():
+        branch = Q(state=state)
+        for name in fields["empty"]:
+            branch &= _blank(name)
+        for name in fields["set"]:
+            branch &= _filled(name)
+        branches.append(branch)
+    condition = branches[0]
+    for branch in branches[1:]:
+        condition |= branch
+    return condition
+
+
+class Statement(GuardedModel):
     """A mentor's input for a review. Its text is confidential: see querysets.visible_to.
 
     __str__ never carries the text; it reaches the admin log and error pages.
@@ -433,16 +557,15 @@ class Statement(models.Model):
         ADVOCACY = "advocacy", "Advocacy"
         ENGAGEMENT = "engagement", "Engagement"
 
-    class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        AWAITING_CONSENT = "awaiting_consent", "Awaiting consent"
-        SHARED = "shared", "Shared"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+    State = StatementState
+    STATES = STATEMENT_STATES
+    TRANSITIONS = transitions("state", STATEMENT_MOVES, noun="A statement", choices=State)
+    guard = Guard(
+        frozen=(Frozen(DECLINED_IS_FINAL, when=Q(state=StatementState.DECLINED)),),
+        transitions=(TRANSITIONS,),
+    )
 
-    class WithdrawalCause(models.TextChoices):
-        MENTEE = "mentee", "Withdrawn by the mentee"
-        AGREEMENT = "agreement", "The agreement no longer allows it"
+    WithdrawalCause = WithdrawalCause
 
     review = models.ForeignKey(PromotionReview, on_delete=models.PROTECT, related_name="statements")
     pair = models.ForeignKey(Pair, on_delete=models.PROTECT, related_name="statements")
@@ -467,7 +590,7 @@ class Statement(models.Model):
     # edits, since it counts attempts, not the present text.
     blocked_sends = models.PositiveIntegerField(default=0, editable=False)
 
-    objects = StatementQuerySet.as_manager()
+    objects = guarded_manager(StatementQuerySet)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -478,93 +601,30 @@ class Statement(models.Model):
             models.CheckConstraint(condition=~Q(text=""), name="statement_text_not_empty"),
             # Each state carries exactly the consent fields that belong to it.
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        state="draft",
-                        submitted_at__isnull=True,
-                        consented_at__isnull=True,
-                        consent_text_sha256="",
-                        declined_at__isnull=True,
-                        decline_reason="",
-                        withdrawn_at__isnull=True,
-                        withdrawal_cause="",
-                        guard_cautions="",  # a caution is recorded only for the text sent
-                    )
-                    | Q(
-                        state="awaiting_consent",
-                        submitted_at__isnull=False,
-                        consented_at__isnull=True,
-                        consent_text_sha256="",
-                        declined_at__isnull=True,
-                        decline_reason="",
-                        withdrawn_at__isnull=True,
-                        withdrawal_cause="",
-                    )
-                    | (
-                        Q(
-                            state="shared",
-                            submitted_at__isnull=False,
-                            consented_at__isnull=False,
-                            declined_at__isnull=True,
-                            decline_reason="",
-                            withdrawn_at__isnull=True,
-                            withdrawal_cause="",
-                        )
-                        & ~Q(consent_text_sha256="")
-                    )
-                    | Q(
-                        state="declined",
-                        submitted_at__isnull=False,
-                        consented_at__isnull=True,
-                        consent_text_sha256="",
-                        declined_at__isnull=False,
-                        withdrawn_at__isnull=True,
-                        withdrawal_cause="",
-                    )
-                    | (
-                        Q(
-                            state="withdrawn",
-                            submitted_at__isnull=False,
-                            consented_at__isnull=False,
-                            declined_at__isnull=True,
-                            decline_reason="",
-                            withdrawn_at__isnull=False,
-                            withdrawal_cause__in=["mentee", "agreement"],
-                        )
-                        & ~Q(consent_text_sha256="")
-                    )
-                ),
-                name="statement_state_fields_consistent",
+                condition=statement_states_condition(), name="statement_state_fields_consistent"
             ),
         ]
         indexes = [
             models.Index(fields=["review", "state"], name="statement_review_state_idx"),
             models.Index(fields=["pair", "state"], name="statement_pair_state_idx"),
         ]
-        triggers = [
-            # A decline is the mentee's answer to this text: editing it and asking again would
-            # turn "no" into "not yet". The mentor may write a new statement instead.
-            pgtrigger.Protect(
-                name="declined_statement_is_final",
-                operation=pgtrigger.Update,
-                condition=pgtrigger.Q(old__state="declined"),
-            ),
-        ]
+        # A decline is the mentee's answer to this text: editing it and asking again would turn
+        # "no" into "not yet". The mentor may write a new statement instead. The same trigger
+        # holds the state to TRANSITIONS.
+        triggers = [GuardTrigger(name="declined_statement_is_final", guard=lambda: Statement.guard)]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} statement #{self.pk}"
 
-    def save(self, *args, **kwargs) -> None:
-        if getattr(self, "_loaded_state", None) == self.State.DECLINED:
-            raise PublishedRecordError(DECLINED_IS_FINAL)
-        super().save(*args, **kwargs)
-        self._loaded_state = self.state
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        statement = super().from_db(db, field_names, values)
-        statement._loaded_state = getattr(statement, "state", None)
-        return statement
+    def move_to(self, state: str, **values) -> None:
+        """Move along TRANSITIONS, blanking what the new state must not carry (STATES), and set
+        `values`. The caller saves."""
+        self.TRANSITIONS.check(self.state, state)
+        for name in self.STATES[state]["empty"]:
+            setattr(self, name, STATEMENT_BLANKS[name])
+        self.state = state
+        for name, value in values.items():
+            setattr(self, name, value)
 
     @property
     def consent_is_current(self) -> bool:

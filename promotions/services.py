@@ -58,14 +58,6 @@ from promotions.permissions import (
     is_supervisor,
 )
 
-# Audit actions of this app that mentorship.audit.Action does not name.
-
-REVIEW_TRANSITIONS = {
-    PromotionReview.Status.OPEN: {PromotionReview.Status.DECIDING, PromotionReview.Status.CLOSED},
-    PromotionReview.Status.DECIDING: {PromotionReview.Status.OPEN, PromotionReview.Status.CLOSED},
-    PromotionReview.Status.CLOSED: set(),  # closing freezes the review and its statements
-}
-
 
 class BreachError(ValidationError):
     """The guard blocks the statement: it evaluates the mentee as an employee, negatively. It
@@ -182,11 +174,7 @@ def review_change_status(
     old = review.status
     if status == old:
         return review
-    if status not in REVIEW_TRANSITIONS[PromotionReview.Status(old)]:
-        raise ValidationError(
-            f"A review cannot go from {review.get_status_display().lower()} to "
-            f"{PromotionReview.Status(status).label.lower()}."
-        )
+    PromotionReview.TRANSITIONS.check(old, status)
     review.status = status
     review.closed_at = timezone.now() if status == PromotionReview.Status.CLOSED else None
     review.full_clean()
@@ -312,16 +300,7 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
         return statement
     old_state = statement.state
     old_hash = text_sha256(statement.text)
-    statement.text = text
-    statement.state = Statement.State.DRAFT
-    statement.submitted_at = None
-    statement.consented_at = None
-    statement.consent_text_sha256 = ""
-    statement.declined_at = None
-    statement.decline_reason = ""
-    statement.withdrawn_at = None
-    statement.withdrawal_cause = ""
-    statement.guard_cautions = ""
+    statement.move_to(Statement.State.DRAFT, text=text)
     statement.full_clean()
     statement.save()
     audit_record(
@@ -384,9 +363,11 @@ def _submit(
         return statement, BreachError(assessment.blocks)
     if assessment.cautions and caution_confirmed_for != text_sha256(statement.text):
         return statement, CautionError(assessment.cautions)
-    statement.state = Statement.State.AWAITING_CONSENT
-    statement.submitted_at = timezone.now()
-    statement.guard_cautions = caution_categories(assessment)
+    statement.move_to(
+        Statement.State.AWAITING_CONSENT,
+        submitted_at=timezone.now(),
+        guard_cautions=caution_categories(assessment),
+    )
     statement.full_clean()
     statement.save()
     ConsentRequest.objects.create(
@@ -430,9 +411,9 @@ def consent_grant(
             "The statement changed after you opened the page. Read it again before you decide."
         )
     _lock_terms(statement.pair, statement.kind)
-    statement.state = Statement.State.SHARED
-    statement.consented_at = timezone.now()
-    statement.consent_text_sha256 = current
+    statement.move_to(
+        Statement.State.SHARED, consented_at=timezone.now(), consent_text_sha256=current
+    )
     statement.full_clean()
     statement.save()
     audit_record(
@@ -464,9 +445,9 @@ def consent_decline(
             mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
             needs_terms=False, message="This statement is not awaiting consent.",
         )  # fmt: skip
-    statement.state = Statement.State.DECLINED
-    statement.declined_at = timezone.now()
-    statement.decline_reason = reason.strip()
+    statement.move_to(
+        Statement.State.DECLINED, declined_at=timezone.now(), decline_reason=reason.strip()
+    )
     statement.full_clean()
     statement.save()
     audit_record(
@@ -556,9 +537,9 @@ def consent_withdraw(
 
 
 def _withdraw(statement: Statement, *, cause: str) -> None:
-    statement.state = Statement.State.WITHDRAWN
-    statement.withdrawn_at = timezone.now()
-    statement.withdrawal_cause = cause
+    statement.move_to(
+        Statement.State.WITHDRAWN, withdrawn_at=timezone.now(), withdrawal_cause=cause
+    )
     statement.full_clean()
     statement.save()
 

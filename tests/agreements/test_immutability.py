@@ -1,5 +1,5 @@
-"""A signed agreement's terms and text, and every signature, never change or disappear:
-refused by the models everywhere, and by the database itself on PostgreSQL."""
+"""Proposed terms and their text (signed or not yet), and every signature, never change or
+disappear: refused by the models everywhere, and by the database itself on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -66,6 +66,31 @@ def test_signatures_never_change_or_go(active_agreement):
     assert Signature.objects.get(pk=signature.pk).typed_name != "Someone Else"
 
 
+def test_terms_are_fixed_from_the_proposal_not_only_from_the_first_signature(proposal):
+    """Whoever signs, signs the proposed text: it is fixed before anyone has signed."""
+    proposal = Agreement.objects.get(pk=proposal.pk)
+    assert not proposal.signatures.exists()
+    proposal.allows_advocacy = not proposal.allows_advocacy
+    with pytest.raises(PublishedRecordError, match="never change once proposed"):
+        proposal.save()
+    with pytest.raises(PublishedRecordError, match="never deleted"):
+        proposal.delete()
+
+
+def test_bulk_writes_to_proposed_terms_are_refused_by_the_model(active_agreement):
+    agreements = Agreement.objects.filter(pk=active_agreement.pk)
+    with pytest.raises(PublishedRecordError):
+        agreements.update(exceptions="Forged.")
+    with pytest.raises(PublishedRecordError, match="cannot go from active to awaiting"):
+        agreements.update(status=Agreement.Status.AWAITING_SIGNATURES)
+    with pytest.raises(PublishedRecordError):
+        agreements.delete()
+    agreements.update(status=Agreement.Status.ENDED, closed_at=timezone.now())  # forward
+    with pytest.raises(PublishedRecordError, match="A closed agreement never changes"):
+        agreements.update(end_reason="Rewritten later.")
+    assert agreements.get().exceptions == active_agreement.exceptions
+
+
 def test_unsigned_agreements_stay_ordinary_rows():
     """Other apps create bare agreements (no text, no signatures) and may change them."""
     agreement = Agreement.objects.create(
@@ -81,8 +106,9 @@ def test_unsigned_agreements_stay_ordinary_rows():
 
 @pytest.mark.postgres
 def test_orm_update_of_signed_terms_fails_in_the_database(active_agreement):
+    # _base_manager is a plain manager: past the model's own refusal, down to the trigger.
     with pytest.raises(DatabaseError), transaction.atomic():
-        Agreement.objects.filter(pk=active_agreement.pk).update(allows_advocacy=False)
+        Agreement._base_manager.filter(pk=active_agreement.pk).update(allows_advocacy=False)
     active_agreement.refresh_from_db()
     assert active_agreement.allows_advocacy is True
 
@@ -118,7 +144,7 @@ def test_database_lets_status_move_forward_only(active_agreement):
         status="ended", closed_at=timezone.now()
     )
     with pytest.raises(DatabaseError), transaction.atomic():
-        Agreement.objects.filter(pk=active_agreement.pk).update(status="active")
+        Agreement._base_manager.filter(pk=active_agreement.pk).update(status="active")
     active_agreement.refresh_from_db()
     assert active_agreement.status == "ended"
 

@@ -43,3 +43,29 @@ def test_a_save_without_a_status_change_records_nothing(client):
 
     assert response.status_code == HTTPStatus.FOUND
     assert status_events(pair) == []
+
+
+def test_the_admin_offers_and_takes_only_the_declared_moves(client):
+    pair = PairFactory(status=Pair.Status.ENDED)
+    client.force_login(ProgramAdminFactory())
+
+    page = client.get(change_url(pair))
+    offered = [value for value, _ in page.context["adminform"].form.fields["status"].choices]
+    response = client.post(change_url(pair), change_form(pair, status=Pair.Status.ACTIVE))
+
+    assert offered == [Pair.Status.ENDED]
+    assert response.status_code == HTTPStatus.OK  # the form again, with the error
+    assert not response.context["adminform"].form.is_valid()
+    pair.refresh_from_db()
+    assert pair.status == Pair.Status.ENDED
+    assert status_events(pair) == []
+
+
+def test_an_active_pair_may_be_completed_or_ended_in_the_admin(client):
+    pair = PairFactory(status=Pair.Status.ACTIVE)
+    client.force_login(ProgramAdminFactory())
+
+    page = client.get(change_url(pair))
+    offered = {value for value, _ in page.context["adminform"].form.fields["status"].choices}
+
+    assert offered == {Pair.Status.ACTIVE, *Pair.TRANSITIONS.targets(Pair.Status.ACTIVE)}

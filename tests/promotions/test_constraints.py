@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
 from mentorship.models import PublishedRecordError
@@ -45,21 +45,42 @@ BAD_ROWS = {
     },
     "withdrawn that was never consented": {
         "state": "withdrawn",
+        "consented_at": None,
+        "consent_text_sha256": "",
         "submitted_at": NOW,
         "withdrawn_at": NOW,
         "withdrawal_cause": "mentee",
     },
-    "unknown state": {"state": "published"},
     "unknown kind": {"kind": "verdict"},
     "empty text": {"text": ""},
+}
+# Each bad row is written over a statement its state may be reached from (Statement.TRANSITIONS),
+# so that what refuses it is the constraint, not the move.
+COMES_FROM = {
+    "draft": "draft",
+    "awaiting_consent": "draft",
+    "shared": "awaiting_consent",
+    "declined": "awaiting_consent",
+    "withdrawn": "shared",
 }
 
 
 @pytest.mark.parametrize("fields", BAD_ROWS.values(), ids=BAD_ROWS.keys())
 def test_inconsistent_statements_are_refused(world, fields):
-    statement = world.statement("draft")
+    state = fields.get("state", "draft")
+    assert Statement.TRANSITIONS.allows(COMES_FROM[state], state)
+    statement = world.statement(COMES_FROM[state])
     with pytest.raises(IntegrityError), transaction.atomic():
         Statement.objects.filter(pk=statement.pk).update(**fields)
+
+
+def test_an_unknown_state_is_refused(world):
+    statement = world.statement("draft")
+    with pytest.raises(PublishedRecordError, match="cannot go from draft to published"):
+        Statement.objects.filter(pk=statement.pk).update(state="published")
+    # Past the model (a plain manager): the constraint on SQLite, the trigger on PostgreSQL.
+    with pytest.raises(DatabaseError), transaction.atomic():
+        Statement._base_manager.filter(pk=statement.pk).update(state="published")
 
 
 def test_a_person_sits_once_on_a_panel(world):

@@ -133,5 +133,11 @@ def test_a_published_guideline_refuses_the_orm(world):
         guideline.save()
     with pytest.raises(PublishedRecordError):
         guideline.delete()
-    STATS["immutability attempts"] += 2
+    published = Guideline.objects.filter(pk=guideline.pk)
+    with pytest.raises(PublishedRecordError):
+        published.update(body="Rewritten.")
+    with pytest.raises(PublishedRecordError):
+        published.delete()
+    STATS["immutability attempts"] += 4
+    assert published.get().body == world.guideline.body
     assert Statement.objects.filter(pk=world.statements["shared"].pk).exists()

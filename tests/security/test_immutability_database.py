@@ -87,8 +87,8 @@ def attempts(world) -> list[tuple[str, object]]:
         ("UPDATE agreements_agreement SET end_reason = 'forged' WHERE id = %s",
          [world.agreements["ended"].pk]),
     ]  # fmt: skip
-    # The append-only models refuse bulk writes themselves; _base_manager (a plain manager)
-    # goes past that refusal, so these show the database's own.
+    # The guarded models refuse bulk writes themselves; _base_manager (a plain manager) goes
+    # past that refusal, so these show the database's own.
     orm = [
         ("bulk update audit", lambda: AuditEvent._base_manager.update(action="forged")),
         ("bulk delete audit", lambda: AuditEvent._base_manager.all().delete()),
@@ -98,8 +98,8 @@ def attempts(world) -> list[tuple[str, object]]:
          lambda: ConfidentialAuditEvent._base_manager.all().delete()),
         ("bulk update shown", lambda: StatementView._base_manager.update(text_sha256="0" * 64)),
         ("bulk delete shown", lambda: StatementView._base_manager.all().delete()),
-        ("bulk update guideline", lambda: Guideline.objects.update(body="forged")),
-        ("bulk update agreement", lambda: Agreement.objects.filter(pk=active.pk).update(
+        ("bulk update guideline", lambda: Guideline._base_manager.update(body="forged")),
+        ("bulk update agreement", lambda: Agreement._base_manager.filter(pk=active.pk).update(
             exceptions="forged")),
     ]  # fmt: skip
     raw = [(f"raw: {s[:40]}", _raw(s, p)) for s, p in sql]
