@@ -126,13 +126,24 @@ class Guard:
             names |= _q_fields(moves.when) | {moves.field}
         return {model._meta.get_field(name).attname for name in names}
 
-    def check_save(self, instance, stored: Mapping[str, Any]) -> None:
+    def check_save(self, instance, stored: Mapping[str, Any], *, validating: bool = False) -> None:
         model = type(instance)
         for rule in self.frozen:
             if not rule.update or not row_matches(model, rule.when, stored):
                 continue
-            if rule.fields is None:
+            if rule.fields is None and not validating:
                 raise rule.error(model)
+            if rule.fields is None:
+                # A form validating a frozen record it shows (an admin inline) is not a change
+                # to it; only a value that differs is, and save() still refuses any UPDATE.
+                loaded = getattr(instance, "_loaded", {})
+                if any(
+                    getattr(instance, f.attname) != loaded.get(f.attname, stored.get(f.attname))
+                    for f in model._meta.concrete_fields
+                    if f.attname in loaded or f.attname in stored
+                ):
+                    raise rule.error(model)
+                continue
             if any(getattr(instance, name) != stored[name] for name in _attnames(model, rule)):
                 raise rule.error(model)
         for moves in self.transitions:
@@ -359,7 +370,7 @@ class GuardedModel(models.Model):
         super().clean()
         stored = self._stored_row()
         if stored is not None:
-            self.guard.check_save(self, stored)
+            self.guard.check_save(self, stored, validating=True)
 
     def _remember(self, attnames: Iterable[str]) -> None:
         loaded = getattr(self, "_loaded", None)
