@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.views.decorators.debug import sensitive_variables
 
 
 def refusal_text(exc: ValidationError) -> str:
@@ -24,6 +25,9 @@ def show_refusal(request: HttpRequest, exc: ValidationError, *, prefix: str = ""
     messages.error(request, prefix + refusal_text(exc))
 
 
+# The arguments carry what the user typed (a decline reason, an end reason): an error report
+# of a crash inside the service must not show them.
+@sensitive_variables()
 def attempt(request: HttpRequest, service: Callable[..., Any], /, success: str, **kwargs) -> bool:
     """Call `service(**kwargs)`; show `success` if it acts, its refusal if it refuses."""
     try:
