@@ -7,7 +7,6 @@ services.py; who may see what lives in querysets.py and permissions.py.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+# The hash consent is recorded against is the one agreements sign with; querysets.TextSHA256
+# computes the same value in SQL. Under this name for the code that speaks of statements.
+from agreements.canonical import sha256_hex as text_sha256
 from mentorship.immutability import (
     Frozen,
     Guard,
@@ -27,12 +29,6 @@ from mentorship.immutability import (
 )
 from mentorship.models import AppendOnlyModel, Pair, Program, User, register_pair_creation_check
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
-
-
-def text_sha256(text: str) -> str:
-    """The hash consent is recorded against. Same value as querysets.TextSHA256 in SQL."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 # --- Separation of duties ---------------------------------------------------------------------
 # Whoever sits on a review's panel or supervises it reads what the panel reads and judges the
