@@ -220,18 +220,7 @@ def agreement_propose(
         .filter(pair=pair, status__in=Agreement.OPEN_STATUSES)
         .exclude(pk=agreement.pk)
     ):
-        previous = old.status
-        old.status = Agreement.Status.VOID
-        old.closed_at = timezone.now()
-        old.superseded_by = agreement
-        old.save()
-        audit_record(
-            actor=by,
-            action=Action.AGREEMENT_SUPERSEDED,
-            target=old,
-            request=request,
-            payload={"from": previous, "to": old.status, "successor": agreement.pk},
-        )
+        _void(old, by=by, request=request, why="replaced", successor=agreement)
     notifications.terms_proposed(agreement=agreement, by=by)
     return agreement
 
@@ -486,14 +475,22 @@ def _void(
     by: User,
     request: HttpRequest | None,
     why: str,
+    successor: Agreement | None = None,
     ended: int | None = None,
 ) -> None:
-    """Close open terms without a successor (agreement_propose voids with one)."""
+    """Close open terms: withdrawn, declined, replaced by `successor`, or their agreement ended.
+
+    Void, not superseded: terms never signed by both were never in force, so nothing took
+    their place (superseded is what an active agreement becomes, in _activate).
+    """
     previous = proposal.status
     proposal.status = Agreement.Status.VOID
     proposal.closed_at = timezone.now()
+    proposal.superseded_by = successor
     proposal.save()
     payload = {"from": previous, "to": proposal.status, "why": why}
+    if successor is not None:
+        payload["successor"] = successor.pk
     if ended is not None:
         payload["ended"] = ended
     audit_record(
