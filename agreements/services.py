@@ -40,6 +40,8 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
 
 
 COMMENT_NEEDS_ANSWER = "Pick an answer to keep your comment: a comment is saved with its answer."
+ANSWERS_LOCKED = "Your answers are already submitted and can no longer change."
+ALREADY_SIGNED = "You have already signed this agreement."
 
 
 @sensitive_variables()  # confidential text: kept out of error reports
@@ -54,7 +56,7 @@ def questionnaire_save(
     """
     pair = _locked_pair(pair_id, respondent)
     if not can_answer_questionnaire(respondent, pair):
-        raise ValidationError("Your answers are already submitted and can no longer change.")
+        raise ValidationError(ANSWERS_LOCKED)
     asked = set(asked_questions(pair).values_list("pk", flat=True))
     rows = []
     for question_id, (value, comment) in answers.items():
@@ -91,7 +93,7 @@ def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubm
     """Lock the respondent's answers; once both have submitted, both see both."""
     pair = _locked_pair(pair_id, respondent)
     if not can_answer_questionnaire(respondent, pair):
-        raise ValidationError("Your answers are already submitted and can no longer change.")
+        raise ValidationError(ANSWERS_LOCKED)
     answered = set(
         Answer.objects.filter(pair=pair, respondent=respondent).values_list(
             "question_id", flat=True
@@ -285,7 +287,7 @@ def _agreement_sign_locked(
         .get(pk=agreement_id)
     )
     if agreement.signatures.filter(signer=signer).exists():
-        raise ValidationError("You have already signed this agreement.")
+        raise ValidationError(ALREADY_SIGNED)
     if not can_sign_agreement(signer, agreement):
         raise ValidationError(
             "This agreement is no longer open for signing. Its terms may have been replaced; "
@@ -314,7 +316,7 @@ def _agreement_sign_locked(
                 text_sha256=agreement.text_sha256,
             )
     except IntegrityError as exc:
-        raise ValidationError("You have already signed this agreement.") from exc
+        raise ValidationError(ALREADY_SIGNED) from exc
     audit_record(
         actor=signer,
         action=Action.AGREEMENT_SIGNED,

@@ -44,7 +44,6 @@ from promotions.permissions import (
     agreement_gate,
     can_decline,
     can_edit_statement,
-    can_give_input,
     can_grant_consent,
     can_opt_out,
     can_submit_for_consent,
@@ -114,28 +113,61 @@ def _locked_statement(statement_id: int) -> Statement:
     )
 
 
-def _refusal(
-    user: User,
-    statement: Statement,
-    *,
-    role,
-    states: Iterable[str] | None,
-    message: str,
-    needs_terms: bool,
-) -> Exception:
-    """Why a predicate said no: PermissionDenied for the wrong person, otherwise a
-    ValidationError that names the reason (closed review, wrong state, or the terms)."""
-    if not role(user, statement):
-        return PermissionDenied()
+# --- Why an act is refused: the words services raise and pages show ------------------------
+# A page that greys out a button asks here for the reason, so it says what the service would.
+
+REVIEW_CLOSED = "The review is closed: its statements can no longer change."
+REVIEW_CLOSED_TO_INPUT = "The review is closed: it takes no more input."
+REVIEW_CLOSED_TO_ASSESSMENT = "The review is closed: the assessment can no longer change."
+REVIEW_CLOSED_TO_REQUESTS = "The review is closed: no consent request can reach you for it."
+NOT_AWAITING_CONSENT = "This statement is not awaiting consent."
+
+
+def why_no_input(review: PromotionReview, pair: Pair | None, kind: str) -> str:
+    """Why the mentor of `pair` (candidate_mentor_pair) may not write a statement of `kind` in
+    the review; "" if they may."""
+    if pair is not None and review.is_closed:
+        return REVIEW_CLOSED_TO_INPUT
+    return agreement_gate(pair, kind).reason
+
+
+def why_refused(
+    statement: Statement, *, states: Iterable[str] | None, needs_terms: bool, otherwise: str
+) -> str:
+    """Why an act on the statement is refused to the person it is for: the review is closed,
+    the statement is not in one of `states` (`otherwise` says so), or the terms do not allow
+    its kind."""
     if statement.review.is_closed:
-        return ValidationError("The review is closed: its statements can no longer change.")
+        return REVIEW_CLOSED
     if states is not None and statement.state not in states:
-        return ValidationError(message)
+        return otherwise
     if needs_terms:
         gate = agreement_gate(statement.pair, statement.kind)
         if not gate.allowed:
-            return ValidationError(gate.reason)
-    return ValidationError(message)
+            return gate.reason
+    return otherwise
+
+
+def why_not_editable(statement: Statement) -> str:
+    """Why its author may not edit the statement (can_edit_statement said no)."""
+    if statement.state == Statement.State.DECLINED and not statement.review.is_closed:
+        return DECLINED_IS_FINAL
+    return why_refused(
+        statement, states=None, needs_terms=True, otherwise="This statement cannot be edited now."
+    )
+
+
+def why_no_consent(statement: Statement) -> str:
+    """Why its mentee may not consent to the statement (can_grant_consent said no)."""
+    states = [Statement.State.AWAITING_CONSENT]
+    return why_refused(statement, states=states, needs_terms=True, otherwise=NOT_AWAITING_CONSENT)
+
+
+def _refusal(user: User, statement: Statement, *, role, reason: str) -> Exception:
+    """PermissionDenied for the wrong person, otherwise a ValidationError saying `reason`."""
+    if not role(user, statement):
+        return PermissionDenied()
+    return ValidationError(reason)
 
 
 def _lock_terms(pair: Pair, kind: str) -> None:
@@ -222,7 +254,7 @@ def assessment_write(*, review_id: int, supervisor: User, text: str) -> Promotio
     if not is_supervisor(supervisor, review):
         raise PermissionDenied
     if not can_write_assessment(supervisor, review):
-        raise ValidationError("The review is closed: the assessment can no longer change.")
+        raise ValidationError(REVIEW_CLOSED_TO_ASSESSMENT)
     text = text.strip()
     if text == review.supervisor_assessment:
         return review
@@ -253,14 +285,11 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
     # The review lock (the one statement changes take) queues two posts of the same form, so
     # the second finds the first one's statement below.
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
-    if not can_give_input(mentor, review):
-        if review.is_closed and candidate_mentor_pair(mentor, review):
-            raise ValidationError("The review is closed: it takes no more input.")
-        raise PermissionDenied
     pair = candidate_mentor_pair(mentor, review)
-    gate = agreement_gate(pair, kind)
-    if not gate.allowed:
-        raise ValidationError(gate.reason)
+    if pair is None:
+        raise PermissionDenied
+    if refused := why_no_input(review, pair, kind):
+        raise ValidationError(refused)
     text = text.strip()
     already_saved = (
         Statement.objects.filter(
@@ -287,14 +316,8 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
 def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
-    declined = statement.state == Statement.State.DECLINED
-    if is_author(mentor, statement) and declined and not statement.review.is_closed:
-        raise ValidationError(DECLINED_IS_FINAL)  # the reason the page gives (_why_not_editable)
     if not can_edit_statement(mentor, statement):
-        raise _refusal(
-            mentor, statement, role=is_author, states=None, needs_terms=True,
-            message="This statement cannot be edited now.",
-        )  # fmt: skip
+        raise _refusal(mentor, statement, role=is_author, reason=why_not_editable(statement))
     text = text.strip()
     if text == statement.text:
         return statement
@@ -346,10 +369,13 @@ def _submit(
 ) -> tuple[Statement, ValidationError | None]:
     statement = _locked_statement(statement_id)
     if not can_submit_for_consent(mentor, statement):
-        raise _refusal(
-            mentor, statement, role=is_author, states=[Statement.State.DRAFT], needs_terms=True,
-            message="Only a draft can be sent for consent.",
-        )  # fmt: skip
+        reason = why_refused(
+            statement,
+            states=[Statement.State.DRAFT],
+            needs_terms=True,
+            otherwise="Only a draft can be sent for consent.",
+        )
+        raise _refusal(mentor, statement, role=is_author, reason=reason)
     _lock_terms(statement.pair, statement.kind)
     # Under the review's lock, which consent_decline also takes to record an opt-out.
     allowance = consent_request_allowance(statement.review, statement.pair)
@@ -401,10 +427,7 @@ def consent_grant(
     """Share the statement with the panel. Consent covers the text the mentee was shown."""
     statement = _locked_statement(statement_id)
     if not can_grant_consent(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
-            needs_terms=True, message="This statement is not awaiting consent.",
-        )  # fmt: skip
+        raise _refusal(mentee, statement, role=is_subject, reason=why_no_consent(statement))
     current = text_sha256(statement.text)
     if text_sha256_seen != current:
         raise ValidationError(
@@ -441,10 +464,13 @@ def consent_decline(
     (see consent_opt_out), recording which decline it came with."""
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
-            needs_terms=False, message="This statement is not awaiting consent.",
-        )  # fmt: skip
+        reason = why_refused(
+            statement,
+            states=[Statement.State.AWAITING_CONSENT],
+            needs_terms=False,
+            otherwise=NOT_AWAITING_CONSENT,
+        )
+        raise _refusal(mentee, statement, role=is_subject, reason=reason)
     statement.move_to(
         Statement.State.DECLINED, declined_at=timezone.now(), decline_reason=reason.strip()
     )
@@ -481,7 +507,7 @@ def consent_opt_out(
     if not can_opt_out(mentee, review):
         if not is_candidate(mentee, review):
             raise PermissionDenied()
-        raise ValidationError("The review is closed: no consent request can reach you for it.")
+        raise ValidationError(REVIEW_CLOSED_TO_REQUESTS)
     _record_opt_out(review=review, mentee=mentee, statement=None, request=request)
     return ConsentOptOut.objects.get(review=review)
 
@@ -520,10 +546,13 @@ def consent_withdraw(
 ) -> Statement:
     statement = _locked_statement(statement_id)
     if not can_withdraw(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.SHARED],
-            needs_terms=False, message="Only a shared statement can be withdrawn.",
-        )  # fmt: skip
+        reason = why_refused(
+            statement,
+            states=[Statement.State.SHARED],
+            needs_terms=False,
+            otherwise="Only a shared statement can be withdrawn.",
+        )
+        raise _refusal(mentee, statement, role=is_subject, reason=reason)
     _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE)
     audit_record(
         actor=mentee,
