@@ -178,6 +178,31 @@ def _lock_terms(pair: Pair, kind: str) -> None:
         raise ValidationError(gate.reason)
 
 
+def _move(
+    statement: Statement,
+    state: str,
+    *,
+    by: User | None,
+    action: str,
+    payload: dict,
+    request: HttpRequest | None = None,
+    **fields,
+) -> None:
+    """Move the locked statement along Statement.TRANSITIONS (move_to sets `fields` and clears
+    the rest) and audit the move in the same transaction, naming the statement and its review
+    besides `payload`, never its text."""
+    statement.move_to(state, **fields)
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=by,
+        action=action,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, **payload},
+    )
+
+
 # --- Reviews ----------------------------------------------------------------------------------
 
 
@@ -321,20 +346,16 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     text = text.strip()
     if text == statement.text:
         return statement
-    old_state = statement.state
-    old_hash = text_sha256(statement.text)
-    statement.move_to(Statement.State.DRAFT, text=text)
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentor,
+    _move(
+        statement,
+        Statement.State.DRAFT,
+        text=text,
+        by=mentor,
         action=Action.STATEMENT_REVISED,
-        target=statement,
         payload={
-            "statement": statement.pk,
-            "from": old_state,
-            "to": statement.state,
-            "old_sha256": old_hash,
+            "from": statement.state,
+            "to": Statement.State.DRAFT,
+            "old_sha256": text_sha256(statement.text),
             "sha256": text_sha256(text),
         },
     )
@@ -389,25 +410,21 @@ def _submit(
         return statement, BreachError(assessment.blocks)
     if assessment.cautions and caution_confirmed_for != text_sha256(statement.text):
         return statement, CautionError(assessment.cautions)
-    statement.move_to(
+    _move(
+        statement,
         Statement.State.AWAITING_CONSENT,
         submitted_at=timezone.now(),
         guard_cautions=caution_categories(assessment),
+        by=mentor,
+        action=Action.CONSENT_REQUESTED,
+        request=request,
+        payload={"kind": statement.kind},
     )
-    statement.full_clean()
-    statement.save()
     ConsentRequest.objects.create(
         review=statement.review,
         pair=statement.pair,
         statement=statement,
         number=allowance.limit - allowance.remaining + 1,
-    )
-    audit_record(
-        actor=mentor,
-        action=Action.CONSENT_REQUESTED,
-        target=statement,
-        request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "kind": statement.kind},
     )
     notifications.consent_requested(statement=statement)
     return statement, None
@@ -434,17 +451,15 @@ def consent_grant(
             "The statement changed after you opened the page. Read it again before you decide."
         )
     _lock_terms(statement.pair, statement.kind)
-    statement.move_to(
-        Statement.State.SHARED, consented_at=timezone.now(), consent_text_sha256=current
-    )
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentee,
+    _move(
+        statement,
+        Statement.State.SHARED,
+        consented_at=timezone.now(),
+        consent_text_sha256=current,
+        by=mentee,
         action=Action.CONSENT_GRANTED,
-        target=statement,
         request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "sha256": current},
+        payload={"sha256": current},
     )
     notifications.consent_granted(statement=statement)
     return statement
@@ -471,21 +486,16 @@ def consent_decline(
             otherwise=NOT_AWAITING_CONSENT,
         )
         raise _refusal(mentee, statement, role=is_subject, reason=reason)
-    statement.move_to(
-        Statement.State.DECLINED, declined_at=timezone.now(), decline_reason=reason.strip()
-    )
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentee,
+    reason = reason.strip()
+    _move(
+        statement,
+        Statement.State.DECLINED,
+        declined_at=timezone.now(),
+        decline_reason=reason,
+        by=mentee,
         action=Action.CONSENT_DECLINED,
-        target=statement,
         request=request,
-        payload={
-            "statement": statement.pk,
-            "review": statement.review_id,
-            "with_reason": bool(statement.decline_reason),
-        },
+        payload={"with_reason": bool(reason)},
     )
     opted_out = dont_ask_again and _record_opt_out(
         review=statement.review, mentee=mentee, statement=statement, request=request
@@ -553,24 +563,29 @@ def consent_withdraw(
             otherwise="Only a shared statement can be withdrawn.",
         )
         raise _refusal(mentee, statement, role=is_subject, reason=reason)
-    _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE)
-    audit_record(
-        actor=mentee,
-        action=Action.CONSENT_WITHDRAWN,
-        target=statement,
-        request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "cause": "mentee"},
-    )
+    _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE, by=mentee, request=request)
     notifications.consent_withdrawn(statement=statement)
     return statement
 
 
-def _withdraw(statement: Statement, *, cause: str) -> None:
-    statement.move_to(
-        Statement.State.WITHDRAWN, withdrawn_at=timezone.now(), withdrawal_cause=cause
+def _withdraw(
+    statement: Statement,
+    *,
+    cause: str,
+    by: User | None,
+    request: HttpRequest | None = None,
+    **payload,
+) -> None:
+    _move(
+        statement,
+        Statement.State.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_cause=cause,
+        by=by,
+        action=Action.CONSENT_WITHDRAWN,
+        request=request,
+        payload={"cause": cause, **payload},
     )
-    statement.full_clean()
-    statement.save()
 
 
 # --- The agreement cascade ------------------------------------------------------------------
@@ -597,18 +612,12 @@ def statements_withdraw_for_agreement(
     for statement in shared:
         if successor_allows(successor, statement.kind):
             continue
-        _withdraw(statement, cause=Statement.WithdrawalCause.AGREEMENT)
-        audit_record(
-            actor=None,
-            action=Action.CONSENT_WITHDRAWN,
-            target=statement,
-            payload={
-                "statement": statement.pk,
-                "review": statement.review_id,
-                "cause": "agreement",
-                "agreement": agreement.pk,
-                "successor": successor.pk if successor is not None else None,
-            },
+        _withdraw(
+            statement,
+            cause=Statement.WithdrawalCause.AGREEMENT,
+            by=None,
+            agreement=agreement.pk,
+            successor=successor.pk if successor is not None else None,
         )
         withdrawn.append(statement)
     if withdrawn:
