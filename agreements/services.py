@@ -6,6 +6,8 @@ event in the same transaction and queues its email for after commit.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -344,16 +346,15 @@ def _activate(agreement: Agreement, *, by: User, request: HttpRequest | None) ->
         Agreement.objects.select_for_update().filter(pair_id=agreement.pair_id).active().first()
     )
     if previous is not None:
-        previous.status = Agreement.Status.SUPERSEDED
-        previous.closed_at = now
         previous.superseded_by = agreement
-        previous.save()
-        audit_record(
-            actor=by,
+        _close(
+            previous,
+            Agreement.Status.SUPERSEDED,
+            at=now,
+            by=by,
             action=Action.AGREEMENT_SUPERSEDED,
-            target=previous,
             request=request,
-            payload={"from": "active", "to": previous.status, "successor": agreement.pk},
+            successor=agreement.pk,
         )
     agreement.status = Agreement.Status.ACTIVE
     agreement.activated_at = now
@@ -408,18 +409,9 @@ def agreement_end(
     reason = normalize_text(reason)
     if not reason:
         raise ValidationError("Give a reason for ending the agreement; only your partner sees it.")
-    agreement.status = Agreement.Status.ENDED
-    agreement.closed_at = timezone.now()
     agreement.ended_by = by
     agreement.end_reason = reason
-    agreement.save()
-    audit_record(
-        actor=by,
-        action=Action.AGREEMENT_ENDED,
-        target=agreement,
-        request=request,
-        payload={"from": "active", "to": agreement.status},
-    )
+    _close(agreement, Agreement.Status.ENDED, by=by, action=Action.AGREEMENT_ENDED, request=request)
     for proposal in open_proposals:
         # Nobody withdrew or declined it: ended_by stays empty.
         _void(proposal, by=by, request=request, why="agreement_ended", ended=agreement.pk)
@@ -485,18 +477,44 @@ def _void(
     Void, not superseded: terms never signed by both were never in force, so nothing took
     their place (superseded is what an active agreement becomes, in _activate).
     """
-    previous = proposal.status
-    proposal.status = Agreement.Status.VOID
-    proposal.closed_at = timezone.now()
-    proposal.superseded_by = successor
-    proposal.save()
-    payload = {"from": previous, "to": proposal.status, "why": why}
+    payload: dict = {"why": why}
     if successor is not None:
+        proposal.superseded_by = successor
         payload["successor"] = successor.pk
     if ended is not None:
         payload["ended"] = ended
+    _close(
+        proposal,
+        Agreement.Status.VOID,
+        by=by,
+        action=Action.AGREEMENT_VOIDED,
+        request=request,
+        **payload,
+    )
+
+
+def _close(
+    agreement: Agreement,
+    status: str,
+    *,
+    by: User,
+    action: str,
+    request: HttpRequest | None,
+    at: datetime | None = None,
+    **payload,
+) -> None:
+    """Move the locked agreement to a closed status along Agreement.TRANSITIONS and audit the
+    move (from, to and `payload`) in the same transaction."""
+    previous = agreement.status
+    agreement.status = status
+    agreement.closed_at = at or timezone.now()
+    agreement.save()
     audit_record(
-        actor=by, action=Action.AGREEMENT_VOIDED, target=proposal, request=request, payload=payload
+        actor=by,
+        action=action,
+        target=agreement,
+        request=request,
+        payload={"from": previous, "to": status, **payload},
     )
 
 
