@@ -77,6 +77,25 @@ def lock_candidate(candidate_id: int | None) -> None:
         list(User._base_manager.select_for_update().filter(pk=candidate_id).values_list("pk"))
 
 
+def assigner_field() -> models.ForeignKey:
+    """Who gave a role: set by the admin (never a form field), required by save() on every new
+    assignment. Nullable only for rows from before it was recorded."""
+    return models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+
+
+def assigner_error(
+    by_id: int | None, holder_id: int | None, candidate_id: int | None, *, self_assigned: str
+) -> str | None:
+    """Whoever gives a role in a review gives it to someone else, and is not its candidate."""
+    if by_id and by_id == holder_id:
+        return self_assigned
+    if by_id and by_id == candidate_id:
+        return CANDIDATE_STAFFS
+    return None
+
+
 def _refuse(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
@@ -126,22 +145,8 @@ class PromotionReview(GuardedModel):
         related_name="promotion_reviews_as_supervisor",
         help_text="Writes the performance assessment the panel reads.",
     )
-    supervisor_assigned_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # reviews staffed before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    opened_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # reviews opened before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    supervisor_assigned_by = assigner_field()  # empty on reviews staffed before it was recorded
+    opened_by = assigner_field()  # empty on reviews opened before it was recorded
     panel = models.ManyToManyField(
         User,
         through="PanelSeat",
@@ -245,11 +250,13 @@ class PromotionReview(GuardedModel):
         supervisor_is_other = self.supervisor_id and self.supervisor_id != self.candidate_id
         if supervisor_is_other and is_mentor_of(self.supervisor_id, self.candidate_id):
             errors.setdefault("supervisor", []).append(MENTOR_SUPERVISES)
-        by = self.supervisor_assigned_by_id
-        if by and by == self.supervisor_id:
-            errors.setdefault("supervisor", []).append(SELF_SUPERVISOR)
-        elif by and by == self.candidate_id:
-            errors.setdefault("supervisor", []).append(CANDIDATE_STAFFS)
+        if error := assigner_error(
+            self.supervisor_assigned_by_id,
+            self.supervisor_id,
+            self.candidate_id,
+            self_assigned=SELF_SUPERVISOR,
+        ):
+            errors.setdefault("supervisor", []).append(error)
         return errors
 
     def clean(self) -> None:
@@ -282,14 +289,7 @@ class PanelSeat(models.Model):
     review = models.ForeignKey(PromotionReview, on_delete=models.CASCADE, related_name="seats")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_seats")
     added_at = models.DateTimeField(auto_now_add=True)
-    added_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # seats given before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    added_by = assigner_field()  # empty on seats given before it was recorded
 
     objects = PanelSeatQuerySet.as_manager()
 
@@ -343,10 +343,10 @@ class PanelSeat(models.Model):
             errors.append(CANDIDATE_ON_PANEL)
         elif is_mentor_of(self.user_id, review.candidate_id):
             errors.append(MENTOR_ON_PANEL)
-        if self.added_by_id and self.added_by_id == self.user_id:
-            errors.append(SELF_SEATED)
-        elif self.added_by_id and self.added_by_id == review.candidate_id:
-            errors.append(CANDIDATE_STAFFS)
+        if error := assigner_error(
+            self.added_by_id, self.user_id, review.candidate_id, self_assigned=SELF_SEATED
+        ):
+            errors.append(error)
         return {"user": errors} if errors else {}
 
     def clean(self) -> None:
