@@ -435,49 +435,35 @@ class StatementState(models.TextChoices):
 # a reason, a caution stays with the text sent). The CheckConstraint is built from this, and
 # Statement.move_to() blanks what the new state must not carry. Declared at module level so
 # that Statement.Meta can build the constraint from it.
+LIFECYCLE_FIELDS = (
+    "submitted_at",
+    "consented_at",
+    "consent_text_sha256",
+    "declined_at",
+    "decline_reason",
+    "withdrawn_at",
+    "withdrawal_cause",
+    "guard_cautions",
+)
+
+
+def _carries(*filled: str, free: tuple[str, ...] = ("guard_cautions",)) -> dict:
+    """A state that fills `filled`, leaves `free` as they are and blanks every other field."""
+    empty = tuple(f for f in LIFECYCLE_FIELDS if f not in filled and f not in free)
+    return {"set": filled, "empty": empty}
+
+
 STATEMENT_STATES: dict[str, dict[str, tuple[str, ...]]] = {
-    StatementState.DRAFT: {
-        "set": (),
-        "empty": (
-            "submitted_at",
-            "consented_at",
-            "consent_text_sha256",
-            "declined_at",
-            "decline_reason",
-            "withdrawn_at",
-            "withdrawal_cause",
-            "guard_cautions",  # a caution is recorded only for the text sent
-        ),
-    },
-    StatementState.AWAITING_CONSENT: {
-        "set": ("submitted_at",),
-        "empty": (
-            "consented_at",
-            "consent_text_sha256",
-            "declined_at",
-            "decline_reason",
-            "withdrawn_at",
-            "withdrawal_cause",
-        ),
-    },
-    StatementState.SHARED: {
-        "set": ("submitted_at", "consented_at", "consent_text_sha256"),
-        "empty": ("declined_at", "decline_reason", "withdrawn_at", "withdrawal_cause"),
-    },
-    StatementState.DECLINED: {
-        "set": ("submitted_at", "declined_at"),
-        "empty": ("consented_at", "consent_text_sha256", "withdrawn_at", "withdrawal_cause"),
-    },
-    StatementState.WITHDRAWN: {
-        "set": (
-            "submitted_at",
-            "consented_at",
-            "consent_text_sha256",
-            "withdrawn_at",
-            "withdrawal_cause",
-        ),
-        "empty": ("declined_at", "decline_reason"),
-    },
+    # A caution is recorded only for the text sent: a draft carries none.
+    StatementState.DRAFT: _carries(free=()),
+    StatementState.AWAITING_CONSENT: _carries("submitted_at"),
+    StatementState.SHARED: _carries("submitted_at", "consented_at", "consent_text_sha256"),
+    StatementState.DECLINED: _carries(
+        "submitted_at", "declined_at", free=("decline_reason", "guard_cautions")
+    ),
+    StatementState.WITHDRAWN: _carries(
+        "submitted_at", "consented_at", "consent_text_sha256", "withdrawn_at", "withdrawal_cause"
+    ),
 }
 # Where the mentor (sending, editing) and the mentee (consent, decline, withdrawal) may move
 # a statement. Editing sends any statement but a declined one back to draft.
