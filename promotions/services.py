@@ -17,6 +17,7 @@ Locks, and why:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -123,6 +124,22 @@ REVIEW_CLOSED_TO_REQUESTS = "The review is closed: no consent request can reach 
 NOT_AWAITING_CONSENT = "This statement is not awaiting consent."
 
 
+@dataclass(frozen=True)
+class Act:
+    """What an act on a statement needs besides the right person and a review not closed."""
+
+    states: tuple[str, ...] | None  # the states it starts from (None: any but declined)
+    needs_terms: bool  # whether the pair's terms must allow the statement's kind
+    otherwise: str  # what the person is told when nothing more specific applies
+
+
+EDIT = Act(None, True, "This statement cannot be edited now.")
+SEND = Act((Statement.State.DRAFT,), True, "Only a draft can be sent for consent.")
+CONSENT = Act((Statement.State.AWAITING_CONSENT,), True, NOT_AWAITING_CONSENT)
+DECLINE = Act((Statement.State.AWAITING_CONSENT,), False, NOT_AWAITING_CONSENT)
+WITHDRAW = Act((Statement.State.SHARED,), False, "Only a shared statement can be withdrawn.")
+
+
 def why_no_input(review: PromotionReview, pair: Pair | None, kind: str) -> str:
     """Why the mentor of `pair` (candidate_mentor_pair) may not write a statement of `kind` in
     the review; "" if they may."""
@@ -131,43 +148,28 @@ def why_no_input(review: PromotionReview, pair: Pair | None, kind: str) -> str:
     return agreement_gate(pair, kind).reason
 
 
-def why_refused(
-    statement: Statement, *, states: Iterable[str] | None, needs_terms: bool, otherwise: str
-) -> str:
-    """Why an act on the statement is refused to the person it is for: the review is closed,
-    the statement is not in one of `states` (`otherwise` says so), or the terms do not allow
-    its kind."""
+def why_refused(statement: Statement, act: Act) -> str:
+    """Why `act` on the statement is refused to the person it is for (the predicate said no):
+    the review is closed, a declined statement is final, the statement is in another state, or
+    the terms do not allow its kind."""
     if statement.review.is_closed:
         return REVIEW_CLOSED
-    if states is not None and statement.state not in states:
-        return otherwise
-    if needs_terms:
+    if act.states is None and statement.state == Statement.State.DECLINED:
+        return DECLINED_IS_FINAL
+    if act.states is not None and statement.state not in act.states:
+        return act.otherwise
+    if act.needs_terms:
         gate = agreement_gate(statement.pair, statement.kind)
         if not gate.allowed:
             return gate.reason
-    return otherwise
+    return act.otherwise
 
 
-def why_not_editable(statement: Statement) -> str:
-    """Why its author may not edit the statement (can_edit_statement said no)."""
-    if statement.state == Statement.State.DECLINED and not statement.review.is_closed:
-        return DECLINED_IS_FINAL
-    return why_refused(
-        statement, states=None, needs_terms=True, otherwise="This statement cannot be edited now."
-    )
-
-
-def why_no_consent(statement: Statement) -> str:
-    """Why its mentee may not consent to the statement (can_grant_consent said no)."""
-    states = [Statement.State.AWAITING_CONSENT]
-    return why_refused(statement, states=states, needs_terms=True, otherwise=NOT_AWAITING_CONSENT)
-
-
-def _refusal(user: User, statement: Statement, *, role, reason: str) -> Exception:
-    """PermissionDenied for the wrong person, otherwise a ValidationError saying `reason`."""
+def _refusal(user: User, statement: Statement, act: Act, *, role) -> Exception:
+    """PermissionDenied for the wrong person, otherwise a ValidationError saying why not."""
     if not role(user, statement):
         return PermissionDenied()
-    return ValidationError(reason)
+    return ValidationError(why_refused(statement, act))
 
 
 def _lock_terms(pair: Pair, kind: str) -> None:
@@ -342,7 +344,7 @@ def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
     if not can_edit_statement(mentor, statement):
-        raise _refusal(mentor, statement, role=is_author, reason=why_not_editable(statement))
+        raise _refusal(mentor, statement, EDIT, role=is_author)
     text = text.strip()
     if text == statement.text:
         return statement
@@ -390,13 +392,7 @@ def _submit(
 ) -> tuple[Statement, ValidationError | None]:
     statement = _locked_statement(statement_id)
     if not can_submit_for_consent(mentor, statement):
-        reason = why_refused(
-            statement,
-            states=[Statement.State.DRAFT],
-            needs_terms=True,
-            otherwise="Only a draft can be sent for consent.",
-        )
-        raise _refusal(mentor, statement, role=is_author, reason=reason)
+        raise _refusal(mentor, statement, SEND, role=is_author)
     _lock_terms(statement.pair, statement.kind)
     # Under the review's lock, which consent_decline also takes to record an opt-out.
     allowance = consent_request_allowance(statement.review, statement.pair)
@@ -444,7 +440,7 @@ def consent_grant(
     """Share the statement with the panel. Consent covers the text the mentee was shown."""
     statement = _locked_statement(statement_id)
     if not can_grant_consent(mentee, statement):
-        raise _refusal(mentee, statement, role=is_subject, reason=why_no_consent(statement))
+        raise _refusal(mentee, statement, CONSENT, role=is_subject)
     current = text_sha256(statement.text)
     if text_sha256_seen != current:
         raise ValidationError(
@@ -479,13 +475,7 @@ def consent_decline(
     (see consent_opt_out), recording which decline it came with."""
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
-        reason = why_refused(
-            statement,
-            states=[Statement.State.AWAITING_CONSENT],
-            needs_terms=False,
-            otherwise=NOT_AWAITING_CONSENT,
-        )
-        raise _refusal(mentee, statement, role=is_subject, reason=reason)
+        raise _refusal(mentee, statement, DECLINE, role=is_subject)
     reason = reason.strip()
     _move(
         statement,
@@ -556,13 +546,7 @@ def consent_withdraw(
 ) -> Statement:
     statement = _locked_statement(statement_id)
     if not can_withdraw(mentee, statement):
-        reason = why_refused(
-            statement,
-            states=[Statement.State.SHARED],
-            needs_terms=False,
-            otherwise="Only a shared statement can be withdrawn.",
-        )
-        raise _refusal(mentee, statement, role=is_subject, reason=reason)
+        raise _refusal(mentee, statement, WITHDRAW, role=is_subject)
     _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE, by=mentee, request=request)
     notifications.consent_withdrawn(statement=statement)
     return statement

@@ -58,6 +58,8 @@ from promotions.permissions import (
 from promotions.program_dashboard import program_health
 from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
+    CONSENT,
+    EDIT,
     BreachError,
     CautionError,
     assessment_write,
@@ -71,9 +73,8 @@ from promotions.services import (
     statement_edit,
     statement_submit,
     statements_record_shown,
-    why_no_consent,
     why_no_input,
-    why_not_editable,
+    why_refused,
 )
 
 NOTHING_SHARED = "No mentor input is available for this review."
@@ -326,7 +327,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
                 statement=statement,
                 can_edit=editable,
                 can_submit=may_ask and can_submit_for_consent(user, statement),
-                why_not="" if editable else why_not_editable(statement),
+                why_not="" if editable else why_refused(statement, EDIT),
                 guard=(
                     guard_report(statement.text, phrases)
                     if statement.state == Statement.State.DRAFT
@@ -522,7 +523,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
     statement = statement_for(request, statement_id, Statement.objects.authored_by, is_author)
     review = statement.review
     if not can_edit_statement(request.user, statement):
-        messages.error(request, why_not_editable(statement))
+        messages.error(request, why_refused(statement, EDIT))
         return redirect(f"{review.input_url()}#statement-{statement.pk}")
     suggestions = (
         engagement_sentences(statement.pair)
@@ -632,7 +633,7 @@ def _render_consent(
         may_consent = can_grant_consent(user, statement)
         blocked = ""
         if statement.state == Statement.State.AWAITING_CONSENT and not may_consent:
-            blocked = why_no_consent(statement)
+            blocked = why_refused(statement, CONSENT)
         rows.append(
             ConsentRow(
                 statement=statement,
