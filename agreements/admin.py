@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin
 
 from agreements.models import Agreement, Question, Signature
-from mentorship.admin_base import AllowListAdmin
+from mentorship.admin_base import AllowListAdmin, ReadOnlyMixin
 from mentorship.models import Pair
 
 
@@ -48,17 +48,6 @@ class QuestionAdmin(AllowListAdmin):
         if obj is not None and Pair.objects.filter(program_id=obj.program_id).exists():
             return ["program", "text", "guideline_answer"]
         return []
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class SignatureInline(ReadOnlyMixin, admin.TabularInline):

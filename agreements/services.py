@@ -6,6 +6,8 @@ event in the same transaction and queues its email for after commit.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
@@ -40,6 +42,8 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
 
 
 COMMENT_NEEDS_ANSWER = "Pick an answer to keep your comment: a comment is saved with its answer."
+ANSWERS_LOCKED = "Your answers are already submitted and can no longer change."
+ALREADY_SIGNED = "You have already signed this agreement."
 
 
 @sensitive_variables()  # confidential text: kept out of error reports
@@ -54,7 +58,7 @@ def questionnaire_save(
     """
     pair = _locked_pair(pair_id, respondent)
     if not can_answer_questionnaire(respondent, pair):
-        raise ValidationError("Your answers are already submitted and can no longer change.")
+        raise ValidationError(ANSWERS_LOCKED)
     asked = set(asked_questions(pair).values_list("pk", flat=True))
     rows = []
     for question_id, (value, comment) in answers.items():
@@ -91,7 +95,7 @@ def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubm
     """Lock the respondent's answers; once both have submitted, both see both."""
     pair = _locked_pair(pair_id, respondent)
     if not can_answer_questionnaire(respondent, pair):
-        raise ValidationError("Your answers are already submitted and can no longer change.")
+        raise ValidationError(ANSWERS_LOCKED)
     answered = set(
         Answer.objects.filter(pair=pair, respondent=respondent).values_list(
             "question_id", flat=True
@@ -220,18 +224,7 @@ def agreement_propose(
         .filter(pair=pair, status__in=Agreement.OPEN_STATUSES)
         .exclude(pk=agreement.pk)
     ):
-        previous = old.status
-        old.status = Agreement.Status.VOID
-        old.closed_at = timezone.now()
-        old.superseded_by = agreement
-        old.save()
-        audit_record(
-            actor=by,
-            action=Action.AGREEMENT_SUPERSEDED,
-            target=old,
-            request=request,
-            payload={"from": previous, "to": old.status, "successor": agreement.pk},
-        )
+        _void(old, by=by, request=request, why="replaced", successor=agreement)
     notifications.terms_proposed(agreement=agreement, by=by)
     return agreement
 
@@ -296,7 +289,7 @@ def _agreement_sign_locked(
         .get(pk=agreement_id)
     )
     if agreement.signatures.filter(signer=signer).exists():
-        raise ValidationError("You have already signed this agreement.")
+        raise ValidationError(ALREADY_SIGNED)
     if not can_sign_agreement(signer, agreement):
         raise ValidationError(
             "This agreement is no longer open for signing. Its terms may have been replaced; "
@@ -325,7 +318,7 @@ def _agreement_sign_locked(
                 text_sha256=agreement.text_sha256,
             )
     except IntegrityError as exc:
-        raise ValidationError("You have already signed this agreement.") from exc
+        raise ValidationError(ALREADY_SIGNED) from exc
     audit_record(
         actor=signer,
         action=Action.AGREEMENT_SIGNED,
@@ -353,16 +346,15 @@ def _activate(agreement: Agreement, *, by: User, request: HttpRequest | None) ->
         Agreement.objects.select_for_update().filter(pair_id=agreement.pair_id).active().first()
     )
     if previous is not None:
-        previous.status = Agreement.Status.SUPERSEDED
-        previous.closed_at = now
         previous.superseded_by = agreement
-        previous.save()
-        audit_record(
-            actor=by,
+        _close(
+            previous,
+            Agreement.Status.SUPERSEDED,
+            at=now,
+            by=by,
             action=Action.AGREEMENT_SUPERSEDED,
-            target=previous,
             request=request,
-            payload={"from": "active", "to": previous.status, "successor": agreement.pk},
+            successor=agreement.pk,
         )
     agreement.status = Agreement.Status.ACTIVE
     agreement.activated_at = now
@@ -417,18 +409,9 @@ def agreement_end(
     reason = normalize_text(reason)
     if not reason:
         raise ValidationError("Give a reason for ending the agreement; only your partner sees it.")
-    agreement.status = Agreement.Status.ENDED
-    agreement.closed_at = timezone.now()
     agreement.ended_by = by
     agreement.end_reason = reason
-    agreement.save()
-    audit_record(
-        actor=by,
-        action=Action.AGREEMENT_ENDED,
-        target=agreement,
-        request=request,
-        payload={"from": "active", "to": agreement.status},
-    )
+    _close(agreement, Agreement.Status.ENDED, by=by, action=Action.AGREEMENT_ENDED, request=request)
     for proposal in open_proposals:
         # Nobody withdrew or declined it: ended_by stays empty.
         _void(proposal, by=by, request=request, why="agreement_ended", ended=agreement.pk)
@@ -486,18 +469,52 @@ def _void(
     by: User,
     request: HttpRequest | None,
     why: str,
+    successor: Agreement | None = None,
     ended: int | None = None,
 ) -> None:
-    """Close open terms without a successor (agreement_propose voids with one)."""
-    previous = proposal.status
-    proposal.status = Agreement.Status.VOID
-    proposal.closed_at = timezone.now()
-    proposal.save()
-    payload = {"from": previous, "to": proposal.status, "why": why}
+    """Close open terms: withdrawn, declined, replaced by `successor`, or their agreement ended.
+
+    Void, not superseded: terms never signed by both were never in force, so nothing took
+    their place (superseded is what an active agreement becomes, in _activate).
+    """
+    payload: dict = {"why": why}
+    if successor is not None:
+        proposal.superseded_by = successor
+        payload["successor"] = successor.pk
     if ended is not None:
         payload["ended"] = ended
+    _close(
+        proposal,
+        Agreement.Status.VOID,
+        by=by,
+        action=Action.AGREEMENT_VOIDED,
+        request=request,
+        **payload,
+    )
+
+
+def _close(
+    agreement: Agreement,
+    status: str,
+    *,
+    by: User,
+    action: str,
+    request: HttpRequest | None,
+    at: datetime | None = None,
+    **payload,
+) -> None:
+    """Move the locked agreement to a closed status along Agreement.TRANSITIONS and audit the
+    move (from, to and `payload`) in the same transaction."""
+    previous = agreement.status
+    agreement.status = status
+    agreement.closed_at = at or timezone.now()
+    agreement.save()
     audit_record(
-        actor=by, action=Action.AGREEMENT_VOIDED, target=proposal, request=request, payload=payload
+        actor=by,
+        action=action,
+        target=agreement,
+        request=request,
+        payload={"from": previous, "to": status, **payload},
     )
 
 

@@ -17,7 +17,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from mentorship.admin_base import AllowListAdmin
+from mentorship.admin_base import AllowListAdmin, ReadOnlyMixin
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from mentorship.audit import Action, audit_events_visible_to, audit_record
 from mentorship.markup import render_markdown
@@ -188,7 +188,7 @@ class GuidelineAdmin(AllowListAdmin):
         self.message_user(request, f"Created {queryset.count()} new draft(s).")
 
 
-class MeetingInline(admin.TabularInline):
+class MeetingInline(ReadOnlyMixin, admin.TabularInline):
     """Dates and counts only: notes belong to the pair."""
 
     model = Meeting
@@ -196,12 +196,6 @@ class MeetingInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Pair)
@@ -262,7 +256,7 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AllowListAdmin):
+class AuditEventAdmin(ReadOnlyMixin, AllowListAdmin):
     """What happened, to what and by whom; no hash and no address.
 
     A hash of a low-entropy text is the text: an agreement's canonical text is a template filled
@@ -286,15 +280,6 @@ class AuditEventAdmin(AllowListAdmin):
     def details(self, event: AuditEvent) -> str:
         shown = {key: value for key, value in event.payload.items() if not is_hash_key(key)}
         return json.dumps(shown, sort_keys=True) if shown else "—"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # Registered by django.contrib.auth and django-axes (imported above so that they are registered

@@ -51,6 +51,20 @@ def _label(model) -> str:
     return model._meta.label_lower
 
 
+class ReadOnlyMixin:
+    """For records nobody changes through the admin (append-only, signed, or not the admin's
+    to change): it shows them and offers no add, change or delete. Works on inlines too."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @cache
 def delete_reaches_confidential(model: type[models.Model]) -> bool:
     """Whether deleting `model` rows can touch (delete, or be protected by) a confidential row."""

@@ -1,12 +1,14 @@
 """The "Program admins" group and exactly the model permissions its members need.
 
-The data migrations of each app created the group and granted these; the apps' declarations
-are the living source, applied again after every migrate and every test-database flush
-(post_migrate), so the group can never drift from them.
+The data migrations of each app created the group and granted these, each through
+`grant_in_migration` with the list of its day; the apps' declarations are the living source,
+applied again after every migrate and every test-database flush (post_migrate), so the group
+can never drift from them.
 """
 
 from __future__ import annotations
 
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
@@ -34,3 +36,40 @@ def sync_program_admins_group(**kwargs) -> None:
         return
     group, _ = Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
     group.permissions.set(permissions)
+
+
+# (app label, model, actions), as a data migration spells the permissions it grants.
+MigrationPermissions = list[tuple[str, str, list[str]]]
+
+
+def grant_in_migration(apps, permissions: MigrationPermissions) -> None:
+    """Add `permissions` to the group, creating it if needed; `apps` is the historical registry."""
+    # Permissions are normally created after all migrations; make sure they exist now.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    group, _ = apps.get_model("auth", "Group").objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
+    historical_permission = apps.get_model("auth", "Permission")
+    for app_label, model, actions in permissions:
+        for action in actions:
+            group.permissions.add(
+                historical_permission.objects.get(
+                    content_type__app_label=app_label, codename=f"{action}_{model}"
+                )
+            )
+
+
+def revoke_in_migration(apps, permissions: MigrationPermissions) -> None:
+    """Undo `grant_in_migration`: take `permissions` away from the group, if it exists."""
+    group = apps.get_model("auth", "Group").objects.filter(name=PROGRAM_ADMINS_GROUP).first()
+    if group is None:
+        return
+    historical_permission = apps.get_model("auth", "Permission")
+    for app_label, model, actions in permissions:
+        group.permissions.remove(
+            *historical_permission.objects.filter(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        )

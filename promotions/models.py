@@ -7,7 +7,6 @@ services.py; who may see what lives in querysets.py and permissions.py.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -16,6 +15,9 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 
+# The hash consent is recorded against is the one agreements sign with; querysets.TextSHA256
+# computes the same value in SQL. Under this name for the code that speaks of statements.
+from agreements.canonical import sha256_hex as text_sha256
 from mentorship.immutability import (
     Frozen,
     Guard,
@@ -27,12 +29,6 @@ from mentorship.immutability import (
 )
 from mentorship.models import AppendOnlyModel, Pair, Program, User, register_pair_creation_check
 from promotions.querysets import PromotionReviewQuerySet, StatementQuerySet
-
-
-def text_sha256(text: str) -> str:
-    """The hash consent is recorded against. Same value as querysets.TextSHA256 in SQL."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
 
 # --- Separation of duties ---------------------------------------------------------------------
 # Whoever sits on a review's panel or supervises it reads what the panel reads and judges the
@@ -79,6 +75,25 @@ def lock_candidate(candidate_id: int | None) -> None:
     """
     if candidate_id:
         list(User._base_manager.select_for_update().filter(pk=candidate_id).values_list("pk"))
+
+
+def assigner_field() -> models.ForeignKey:
+    """Who gave a role: set by the admin (never a form field), required by save() on every new
+    assignment. Nullable only for rows from before it was recorded."""
+    return models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+
+
+def assigner_error(
+    by_id: int | None, holder_id: int | None, candidate_id: int | None, *, self_assigned: str
+) -> str | None:
+    """Whoever gives a role in a review gives it to someone else, and is not its candidate."""
+    if by_id and by_id == holder_id:
+        return self_assigned
+    if by_id and by_id == candidate_id:
+        return CANDIDATE_STAFFS
+    return None
 
 
 def _refuse(errors: dict[str, list[str]]) -> None:
@@ -130,22 +145,8 @@ class PromotionReview(GuardedModel):
         related_name="promotion_reviews_as_supervisor",
         help_text="Writes the performance assessment the panel reads.",
     )
-    supervisor_assigned_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # reviews staffed before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
-    opened_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # reviews opened before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    supervisor_assigned_by = assigner_field()  # empty on reviews staffed before it was recorded
+    opened_by = assigner_field()  # empty on reviews opened before it was recorded
     panel = models.ManyToManyField(
         User,
         through="PanelSeat",
@@ -249,11 +250,13 @@ class PromotionReview(GuardedModel):
         supervisor_is_other = self.supervisor_id and self.supervisor_id != self.candidate_id
         if supervisor_is_other and is_mentor_of(self.supervisor_id, self.candidate_id):
             errors.setdefault("supervisor", []).append(MENTOR_SUPERVISES)
-        by = self.supervisor_assigned_by_id
-        if by and by == self.supervisor_id:
-            errors.setdefault("supervisor", []).append(SELF_SUPERVISOR)
-        elif by and by == self.candidate_id:
-            errors.setdefault("supervisor", []).append(CANDIDATE_STAFFS)
+        if error := assigner_error(
+            self.supervisor_assigned_by_id,
+            self.supervisor_id,
+            self.candidate_id,
+            self_assigned=SELF_SUPERVISOR,
+        ):
+            errors.setdefault("supervisor", []).append(error)
         return errors
 
     def clean(self) -> None:
@@ -286,14 +289,7 @@ class PanelSeat(models.Model):
     review = models.ForeignKey(PromotionReview, on_delete=models.CASCADE, related_name="seats")
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="panel_seats")
     added_at = models.DateTimeField(auto_now_add=True)
-    added_by = models.ForeignKey(
-        User,
-        on_delete=models.PROTECT,
-        null=True,  # seats given before this was recorded
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    added_by = assigner_field()  # empty on seats given before it was recorded
 
     objects = PanelSeatQuerySet.as_manager()
 
@@ -347,10 +343,10 @@ class PanelSeat(models.Model):
             errors.append(CANDIDATE_ON_PANEL)
         elif is_mentor_of(self.user_id, review.candidate_id):
             errors.append(MENTOR_ON_PANEL)
-        if self.added_by_id and self.added_by_id == self.user_id:
-            errors.append(SELF_SEATED)
-        elif self.added_by_id and self.added_by_id == review.candidate_id:
-            errors.append(CANDIDATE_STAFFS)
+        if error := assigner_error(
+            self.added_by_id, self.user_id, review.candidate_id, self_assigned=SELF_SEATED
+        ):
+            errors.append(error)
         return {"user": errors} if errors else {}
 
     def clean(self) -> None:
@@ -439,49 +435,35 @@ class StatementState(models.TextChoices):
 # a reason, a caution stays with the text sent). The CheckConstraint is built from this, and
 # Statement.move_to() blanks what the new state must not carry. Declared at module level so
 # that Statement.Meta can build the constraint from it.
+LIFECYCLE_FIELDS = (
+    "submitted_at",
+    "consented_at",
+    "consent_text_sha256",
+    "declined_at",
+    "decline_reason",
+    "withdrawn_at",
+    "withdrawal_cause",
+    "guard_cautions",
+)
+
+
+def _carries(*filled: str, free: tuple[str, ...] = ("guard_cautions",)) -> dict:
+    """A state that fills `filled`, leaves `free` as they are and blanks every other field."""
+    empty = tuple(f for f in LIFECYCLE_FIELDS if f not in filled and f not in free)
+    return {"set": filled, "empty": empty}
+
+
 STATEMENT_STATES: dict[str, dict[str, tuple[str, ...]]] = {
-    StatementState.DRAFT: {
-        "set": (),
-        "empty": (
-            "submitted_at",
-            "consented_at",
-            "consent_text_sha256",
-            "declined_at",
-            "decline_reason",
-            "withdrawn_at",
-            "withdrawal_cause",
-            "guard_cautions",  # a caution is recorded only for the text sent
-        ),
-    },
-    StatementState.AWAITING_CONSENT: {
-        "set": ("submitted_at",),
-        "empty": (
-            "consented_at",
-            "consent_text_sha256",
-            "declined_at",
-            "decline_reason",
-            "withdrawn_at",
-            "withdrawal_cause",
-        ),
-    },
-    StatementState.SHARED: {
-        "set": ("submitted_at", "consented_at", "consent_text_sha256"),
-        "empty": ("declined_at", "decline_reason", "withdrawn_at", "withdrawal_cause"),
-    },
-    StatementState.DECLINED: {
-        "set": ("submitted_at", "declined_at"),
-        "empty": ("consented_at", "consent_text_sha256", "withdrawn_at", "withdrawal_cause"),
-    },
-    StatementState.WITHDRAWN: {
-        "set": (
-            "submitted_at",
-            "consented_at",
-            "consent_text_sha256",
-            "withdrawn_at",
-            "withdrawal_cause",
-        ),
-        "empty": ("declined_at", "decline_reason"),
-    },
+    # A caution is recorded only for the text sent: a draft carries none.
+    StatementState.DRAFT: _carries(free=()),
+    StatementState.AWAITING_CONSENT: _carries("submitted_at"),
+    StatementState.SHARED: _carries("submitted_at", "consented_at", "consent_text_sha256"),
+    StatementState.DECLINED: _carries(
+        "submitted_at", "declined_at", free=("decline_reason", "guard_cautions")
+    ),
+    StatementState.WITHDRAWN: _carries(
+        "submitted_at", "consented_at", "consent_text_sha256", "withdrawn_at", "withdrawal_cause"
+    ),
 }
 # Where the mentor (sending, editing) and the mentee (consent, decline, withdrawal) may move
 # a statement. Editing sends any statement but a declined one back to draft.

@@ -27,7 +27,7 @@ MENTEE_VISIBLE_STATES = ("awaiting_consent", "shared", "declined", "withdrawn")
 
 
 class TextSHA256(SHA256):
-    """Hex SHA-256 of a text column computed by the database, equal to models.text_sha256.
+    """Hex SHA-256 of a text column computed by the database, as agreements.canonical.sha256_hex.
 
     SQLite gets a SHA256() function from Django; PostgreSQL (11+) has sha256(bytea) built in,
     so pgcrypto's digest(), which Django's own SHA256 uses there, is not needed.

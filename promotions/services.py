@@ -17,6 +17,7 @@ Locks, and why:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,7 +45,6 @@ from promotions.permissions import (
     agreement_gate,
     can_decline,
     can_edit_statement,
-    can_give_input,
     can_grant_consent,
     can_opt_out,
     can_submit_for_consent,
@@ -114,28 +114,62 @@ def _locked_statement(statement_id: int) -> Statement:
     )
 
 
-def _refusal(
-    user: User,
-    statement: Statement,
-    *,
-    role,
-    states: Iterable[str] | None,
-    message: str,
-    needs_terms: bool,
-) -> Exception:
-    """Why a predicate said no: PermissionDenied for the wrong person, otherwise a
-    ValidationError that names the reason (closed review, wrong state, or the terms)."""
-    if not role(user, statement):
-        return PermissionDenied()
+# --- Why an act is refused: the words services raise and pages show ------------------------
+# A page that greys out a button asks here for the reason, so it says what the service would.
+
+REVIEW_CLOSED = "The review is closed: its statements can no longer change."
+REVIEW_CLOSED_TO_INPUT = "The review is closed: it takes no more input."
+REVIEW_CLOSED_TO_ASSESSMENT = "The review is closed: the assessment can no longer change."
+REVIEW_CLOSED_TO_REQUESTS = "The review is closed: no consent request can reach you for it."
+NOT_AWAITING_CONSENT = "This statement is not awaiting consent."
+
+
+@dataclass(frozen=True)
+class Act:
+    """What an act on a statement needs besides the right person and a review not closed."""
+
+    states: tuple[str, ...] | None  # the states it starts from (None: any but declined)
+    needs_terms: bool  # whether the pair's terms must allow the statement's kind
+    otherwise: str  # what the person is told when nothing more specific applies
+
+
+EDIT = Act(None, True, "This statement cannot be edited now.")
+SEND = Act((Statement.State.DRAFT,), True, "Only a draft can be sent for consent.")
+CONSENT = Act((Statement.State.AWAITING_CONSENT,), True, NOT_AWAITING_CONSENT)
+DECLINE = Act((Statement.State.AWAITING_CONSENT,), False, NOT_AWAITING_CONSENT)
+WITHDRAW = Act((Statement.State.SHARED,), False, "Only a shared statement can be withdrawn.")
+
+
+def why_no_input(review: PromotionReview, pair: Pair | None, kind: str) -> str:
+    """Why the mentor of `pair` (candidate_mentor_pair) may not write a statement of `kind` in
+    the review; "" if they may."""
+    if pair is not None and review.is_closed:
+        return REVIEW_CLOSED_TO_INPUT
+    return agreement_gate(pair, kind).reason
+
+
+def why_refused(statement: Statement, act: Act) -> str:
+    """Why `act` on the statement is refused to the person it is for (the predicate said no):
+    the review is closed, a declined statement is final, the statement is in another state, or
+    the terms do not allow its kind."""
     if statement.review.is_closed:
-        return ValidationError("The review is closed: its statements can no longer change.")
-    if states is not None and statement.state not in states:
-        return ValidationError(message)
-    if needs_terms:
+        return REVIEW_CLOSED
+    if act.states is None and statement.state == Statement.State.DECLINED:
+        return DECLINED_IS_FINAL
+    if act.states is not None and statement.state not in act.states:
+        return act.otherwise
+    if act.needs_terms:
         gate = agreement_gate(statement.pair, statement.kind)
         if not gate.allowed:
-            return ValidationError(gate.reason)
-    return ValidationError(message)
+            return gate.reason
+    return act.otherwise
+
+
+def _refusal(user: User, statement: Statement, act: Act, *, role) -> Exception:
+    """PermissionDenied for the wrong person, otherwise a ValidationError saying why not."""
+    if not role(user, statement):
+        return PermissionDenied()
+    return ValidationError(why_refused(statement, act))
 
 
 def _lock_terms(pair: Pair, kind: str) -> None:
@@ -144,6 +178,31 @@ def _lock_terms(pair: Pair, kind: str) -> None:
     gate = agreement_gate(pair, kind, agreement=agreement)
     if not gate.allowed:
         raise ValidationError(gate.reason)
+
+
+def _move(
+    statement: Statement,
+    state: str,
+    *,
+    by: User | None,
+    action: str,
+    payload: dict,
+    request: HttpRequest | None = None,
+    **fields,
+) -> None:
+    """Move the locked statement along Statement.TRANSITIONS (move_to sets `fields` and clears
+    the rest) and audit the move in the same transaction, naming the statement and its review
+    besides `payload`, never its text."""
+    statement.move_to(state, **fields)
+    statement.full_clean()
+    statement.save()
+    audit_record(
+        actor=by,
+        action=action,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, **payload},
+    )
 
 
 # --- Reviews ----------------------------------------------------------------------------------
@@ -222,7 +281,7 @@ def assessment_write(*, review_id: int, supervisor: User, text: str) -> Promotio
     if not is_supervisor(supervisor, review):
         raise PermissionDenied
     if not can_write_assessment(supervisor, review):
-        raise ValidationError("The review is closed: the assessment can no longer change.")
+        raise ValidationError(REVIEW_CLOSED_TO_ASSESSMENT)
     text = text.strip()
     if text == review.supervisor_assessment:
         return review
@@ -253,14 +312,11 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
     # The review lock (the one statement changes take) queues two posts of the same form, so
     # the second finds the first one's statement below.
     review = PromotionReview.objects.select_for_update().get(pk=review_id)
-    if not can_give_input(mentor, review):
-        if review.is_closed and candidate_mentor_pair(mentor, review):
-            raise ValidationError("The review is closed: it takes no more input.")
-        raise PermissionDenied
     pair = candidate_mentor_pair(mentor, review)
-    gate = agreement_gate(pair, kind)
-    if not gate.allowed:
-        raise ValidationError(gate.reason)
+    if pair is None:
+        raise PermissionDenied
+    if refused := why_no_input(review, pair, kind):
+        raise ValidationError(refused)
     text = text.strip()
     already_saved = (
         Statement.objects.filter(
@@ -287,31 +343,21 @@ def statement_create(*, review_id: int, mentor: User, kind: str, text: str) -> S
 def statement_edit(*, statement_id: int, mentor: User, text: str) -> Statement:
     """Change the text. Any change sends the statement back to draft and clears consent."""
     statement = _locked_statement(statement_id)
-    declined = statement.state == Statement.State.DECLINED
-    if is_author(mentor, statement) and declined and not statement.review.is_closed:
-        raise ValidationError(DECLINED_IS_FINAL)  # the reason the page gives (_why_not_editable)
     if not can_edit_statement(mentor, statement):
-        raise _refusal(
-            mentor, statement, role=is_author, states=None, needs_terms=True,
-            message="This statement cannot be edited now.",
-        )  # fmt: skip
+        raise _refusal(mentor, statement, EDIT, role=is_author)
     text = text.strip()
     if text == statement.text:
         return statement
-    old_state = statement.state
-    old_hash = text_sha256(statement.text)
-    statement.move_to(Statement.State.DRAFT, text=text)
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentor,
+    _move(
+        statement,
+        Statement.State.DRAFT,
+        text=text,
+        by=mentor,
         action=Action.STATEMENT_REVISED,
-        target=statement,
         payload={
-            "statement": statement.pk,
-            "from": old_state,
-            "to": statement.state,
-            "old_sha256": old_hash,
+            "from": statement.state,
+            "to": Statement.State.DRAFT,
+            "old_sha256": text_sha256(statement.text),
             "sha256": text_sha256(text),
         },
     )
@@ -346,10 +392,7 @@ def _submit(
 ) -> tuple[Statement, ValidationError | None]:
     statement = _locked_statement(statement_id)
     if not can_submit_for_consent(mentor, statement):
-        raise _refusal(
-            mentor, statement, role=is_author, states=[Statement.State.DRAFT], needs_terms=True,
-            message="Only a draft can be sent for consent.",
-        )  # fmt: skip
+        raise _refusal(mentor, statement, SEND, role=is_author)
     _lock_terms(statement.pair, statement.kind)
     # Under the review's lock, which consent_decline also takes to record an opt-out.
     allowance = consent_request_allowance(statement.review, statement.pair)
@@ -363,25 +406,21 @@ def _submit(
         return statement, BreachError(assessment.blocks)
     if assessment.cautions and caution_confirmed_for != text_sha256(statement.text):
         return statement, CautionError(assessment.cautions)
-    statement.move_to(
+    _move(
+        statement,
         Statement.State.AWAITING_CONSENT,
         submitted_at=timezone.now(),
         guard_cautions=caution_categories(assessment),
+        by=mentor,
+        action=Action.CONSENT_REQUESTED,
+        request=request,
+        payload={"kind": statement.kind},
     )
-    statement.full_clean()
-    statement.save()
     ConsentRequest.objects.create(
         review=statement.review,
         pair=statement.pair,
         statement=statement,
         number=allowance.limit - allowance.remaining + 1,
-    )
-    audit_record(
-        actor=mentor,
-        action=Action.CONSENT_REQUESTED,
-        target=statement,
-        request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "kind": statement.kind},
     )
     notifications.consent_requested(statement=statement)
     return statement, None
@@ -401,27 +440,22 @@ def consent_grant(
     """Share the statement with the panel. Consent covers the text the mentee was shown."""
     statement = _locked_statement(statement_id)
     if not can_grant_consent(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
-            needs_terms=True, message="This statement is not awaiting consent.",
-        )  # fmt: skip
+        raise _refusal(mentee, statement, CONSENT, role=is_subject)
     current = text_sha256(statement.text)
     if text_sha256_seen != current:
         raise ValidationError(
             "The statement changed after you opened the page. Read it again before you decide."
         )
     _lock_terms(statement.pair, statement.kind)
-    statement.move_to(
-        Statement.State.SHARED, consented_at=timezone.now(), consent_text_sha256=current
-    )
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentee,
+    _move(
+        statement,
+        Statement.State.SHARED,
+        consented_at=timezone.now(),
+        consent_text_sha256=current,
+        by=mentee,
         action=Action.CONSENT_GRANTED,
-        target=statement,
         request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "sha256": current},
+        payload={"sha256": current},
     )
     notifications.consent_granted(statement=statement)
     return statement
@@ -441,25 +475,17 @@ def consent_decline(
     (see consent_opt_out), recording which decline it came with."""
     statement = _locked_statement(statement_id)
     if not can_decline(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.AWAITING_CONSENT],
-            needs_terms=False, message="This statement is not awaiting consent.",
-        )  # fmt: skip
-    statement.move_to(
-        Statement.State.DECLINED, declined_at=timezone.now(), decline_reason=reason.strip()
-    )
-    statement.full_clean()
-    statement.save()
-    audit_record(
-        actor=mentee,
+        raise _refusal(mentee, statement, DECLINE, role=is_subject)
+    reason = reason.strip()
+    _move(
+        statement,
+        Statement.State.DECLINED,
+        declined_at=timezone.now(),
+        decline_reason=reason,
+        by=mentee,
         action=Action.CONSENT_DECLINED,
-        target=statement,
         request=request,
-        payload={
-            "statement": statement.pk,
-            "review": statement.review_id,
-            "with_reason": bool(statement.decline_reason),
-        },
+        payload={"with_reason": bool(reason)},
     )
     opted_out = dont_ask_again and _record_opt_out(
         review=statement.review, mentee=mentee, statement=statement, request=request
@@ -481,7 +507,7 @@ def consent_opt_out(
     if not can_opt_out(mentee, review):
         if not is_candidate(mentee, review):
             raise PermissionDenied()
-        raise ValidationError("The review is closed: no consent request can reach you for it.")
+        raise ValidationError(REVIEW_CLOSED_TO_REQUESTS)
     _record_opt_out(review=review, mentee=mentee, statement=None, request=request)
     return ConsentOptOut.objects.get(review=review)
 
@@ -520,28 +546,30 @@ def consent_withdraw(
 ) -> Statement:
     statement = _locked_statement(statement_id)
     if not can_withdraw(mentee, statement):
-        raise _refusal(
-            mentee, statement, role=is_subject, states=[Statement.State.SHARED],
-            needs_terms=False, message="Only a shared statement can be withdrawn.",
-        )  # fmt: skip
-    _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE)
-    audit_record(
-        actor=mentee,
-        action=Action.CONSENT_WITHDRAWN,
-        target=statement,
-        request=request,
-        payload={"statement": statement.pk, "review": statement.review_id, "cause": "mentee"},
-    )
+        raise _refusal(mentee, statement, WITHDRAW, role=is_subject)
+    _withdraw(statement, cause=Statement.WithdrawalCause.MENTEE, by=mentee, request=request)
     notifications.consent_withdrawn(statement=statement)
     return statement
 
 
-def _withdraw(statement: Statement, *, cause: str) -> None:
-    statement.move_to(
-        Statement.State.WITHDRAWN, withdrawn_at=timezone.now(), withdrawal_cause=cause
+def _withdraw(
+    statement: Statement,
+    *,
+    cause: str,
+    by: User | None,
+    request: HttpRequest | None = None,
+    **payload,
+) -> None:
+    _move(
+        statement,
+        Statement.State.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawal_cause=cause,
+        by=by,
+        action=Action.CONSENT_WITHDRAWN,
+        request=request,
+        payload={"cause": cause, **payload},
     )
-    statement.full_clean()
-    statement.save()
 
 
 # --- The agreement cascade ------------------------------------------------------------------
@@ -568,18 +596,12 @@ def statements_withdraw_for_agreement(
     for statement in shared:
         if successor_allows(successor, statement.kind):
             continue
-        _withdraw(statement, cause=Statement.WithdrawalCause.AGREEMENT)
-        audit_record(
-            actor=None,
-            action=Action.CONSENT_WITHDRAWN,
-            target=statement,
-            payload={
-                "statement": statement.pk,
-                "review": statement.review_id,
-                "cause": "agreement",
-                "agreement": agreement.pk,
-                "successor": successor.pk if successor is not None else None,
-            },
+        _withdraw(
+            statement,
+            cause=Statement.WithdrawalCause.AGREEMENT,
+            by=None,
+            agreement=agreement.pk,
+            successor=successor.pk if successor is not None else None,
         )
         withdrawn.append(statement)
     if withdrawn:

@@ -34,13 +34,7 @@ from mentorship.selectors import page_of
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
-from promotions.models import (
-    DECLINED_IS_FINAL,
-    ConsentOptOut,
-    PromotionReview,
-    Statement,
-    text_sha256,
-)
+from promotions.models import ConsentOptOut, PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
@@ -64,6 +58,8 @@ from promotions.permissions import (
 from promotions.program_dashboard import program_health
 from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
+    CONSENT,
+    EDIT,
     BreachError,
     CautionError,
     assessment_write,
@@ -77,6 +73,8 @@ from promotions.services import (
     statement_edit,
     statement_submit,
     statements_record_shown,
+    why_no_input,
+    why_refused,
 )
 
 NOTHING_SHARED = "No mentor input is available for this review."
@@ -121,14 +119,6 @@ def statement_for(request: HttpRequest, statement_id: int, scope, page_predicate
 
 def panel_of(review: PromotionReview) -> list[User]:
     return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
-
-
-def _why_not_editable(statement: Statement) -> str:
-    if statement.review.is_closed:
-        return "The review is closed: its statements can no longer change."
-    if statement.state == Statement.State.DECLINED:
-        return DECLINED_IS_FINAL
-    return agreement_gate(statement.pair, statement.kind).reason
 
 
 # --- What the breach guard found, as the mentor sees it ------------------------------------------
@@ -337,7 +327,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
                 statement=statement,
                 can_edit=editable,
                 can_submit=may_ask and can_submit_for_consent(user, statement),
-                why_not="" if editable else _why_not_editable(statement),
+                why_not="" if editable else why_refused(statement, EDIT),
                 guard=(
                     guard_report(statement.text, phrases)
                     if statement.state == Statement.State.DRAFT
@@ -489,9 +479,8 @@ def statement_new(request: HttpRequest, review_id: int, kind: str) -> HttpRespon
         request, review_id, PromotionReview.objects.mentored_by, can_open_input_page
     )
     pair = candidate_mentor_pair(request.user, review)
-    gate = agreement_gate(pair, kind)
-    if not can_give_input(request.user, review) or not gate.allowed:
-        messages.error(request, gate.reason or "This review takes no more input.")
+    if refused := why_no_input(review, pair, kind):
+        messages.error(request, refused)
         return redirect(review.input_url())
     suggestions = engagement_sentences(pair) if kind == Statement.Kind.ENGAGEMENT else None
     allowance = _allowance(review, pair)
@@ -534,7 +523,7 @@ def statement_edit_view(request: HttpRequest, statement_id: int) -> HttpResponse
     statement = statement_for(request, statement_id, Statement.objects.authored_by, is_author)
     review = statement.review
     if not can_edit_statement(request.user, statement):
-        messages.error(request, _why_not_editable(statement))
+        messages.error(request, why_refused(statement, EDIT))
         return redirect(f"{review.input_url()}#statement-{statement.pk}")
     suggestions = (
         engagement_sentences(statement.pair)
@@ -644,7 +633,7 @@ def _render_consent(
         may_consent = can_grant_consent(user, statement)
         blocked = ""
         if statement.state == Statement.State.AWAITING_CONSENT and not may_consent:
-            blocked = _why_not_editable(statement)
+            blocked = why_refused(statement, CONSENT)
         rows.append(
             ConsentRow(
                 statement=statement,

@@ -60,7 +60,7 @@ def test_a_double_click_on_propose_makes_one_proposal_and_one_email(
     assert [m.subject for m in mail.outbox] == [
         "Maria Lopez proposed confidentiality agreement terms"
     ]
-    assert not AuditEvent.objects.filter(action=Action.AGREEMENT_SUPERSEDED).exists()
+    assert not AuditEvent.objects.filter(action=Action.AGREEMENT_VOIDED).exists()
     # True for the second click too: the terms are proposed, and Carol was asked to sign.
     assert flash(second) == (
         "Terms proposed. Read the text below and sign it; Carol Chen has been asked to do the same."
