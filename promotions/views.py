@@ -60,6 +60,9 @@ from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
     CONSENT,
     EDIT,
+    REVIEW_CLOSED,
+    REVIEW_CLOSED_TO_ASSESSMENT,
+    REVIEW_CLOSED_TO_INPUT,
     BreachError,
     CautionError,
     assessment_write,
@@ -348,6 +351,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
             "may_write": can_give_input(user, review),
             "guideline": review.program.current_guideline(),
             "allowance": allowance,
+            "closed_note": f"{REVIEW_CLOSED_TO_INPUT} {REVIEW_CLOSED}",
         },
     )
 
@@ -790,6 +794,7 @@ def assessment(request: HttpRequest, review_id: int) -> HttpResponse:
             "review": review,
             "panel": panel_of(review),
             "form": form if may_write else None,
+            "closed_note": REVIEW_CLOSED_TO_ASSESSMENT,
         },
     )
 

@@ -13,6 +13,7 @@ from agreements.models import Agreement
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
+from promotions.services import REVIEW_CLOSED, REVIEW_CLOSED_TO_INPUT
 from tests.factories import (
     ActiveAgreementFactory,
     AgreementFactory,
@@ -233,3 +234,14 @@ def test_other_pairs_are_untouched(world):
 
     other.refresh_from_db()
     assert other.state == Statement.State.SHARED
+
+
+def test_a_closed_review_tells_the_mentor_in_the_services_words(world, client):
+    world.review.status = "closed"
+    world.review.closed_at = world.review.created_at
+    world.review.save()
+    client.force_login(world.mentor)
+
+    page = client.get(world.review.input_url()).content.decode()
+
+    assert f"{REVIEW_CLOSED_TO_INPUT} {REVIEW_CLOSED}" in page

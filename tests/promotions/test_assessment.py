@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 
 from promotions.models import PromotionReview
+from promotions.services import REVIEW_CLOSED_TO_ASSESSMENT
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def test_a_closed_review_freezes_the_assessment(world, client):
     page = client.get(world.review.assessment_url()).content.decode()
     response = client.post(world.review.assessment_url(), {"text": TEXT})
 
-    assert "can no longer change" in page
+    assert REVIEW_CLOSED_TO_ASSESSMENT in page
     assert "<textarea" not in page
     assert response.status_code == HTTPStatus.FOUND
     world.review.refresh_from_db()
