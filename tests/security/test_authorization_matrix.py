@@ -50,7 +50,7 @@ from tests.security.web import (
     walk_urlconf,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.toml")
 NEW_PASSWORD = "Matrix-cell-password-71"

@@ -40,7 +40,7 @@ from mentorship.models import Guideline
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 MARKER = re.compile(r"(?:canary|sentinel)(\d\d)", re.IGNORECASE)
 AUTOCOMPLETE_FIELDS = [
