@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from http import HTTPStatus
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
@@ -170,12 +171,13 @@ def test_the_matrix_lists_every_role_in_order():
 
 
 @pytest.fixture(scope="module")
-def sessions(world, django_db_blocker) -> dict[str, tuple[Client, str]]:
+def sessions(world, django_db_blocker) -> dict[str, Session]:
     """One signed-in browser session per person (key "" for anonymous), and the CSRF token its
     login page rendered.
 
     Each cell starts from a copy of the session's cookies, so what a cell does to its session
-    (logging out, changing the password) never reaches the next cell.
+    (logging out, changing the password) never reaches the next cell; the person's client is
+    reused, its cookies being all the state it carries between requests.
     """
     with django_db_blocker.unblock():
         # django-axes' records, so their admin pages have an object to open.
@@ -194,15 +196,23 @@ def sessions(world, django_db_blocker) -> dict[str, tuple[Client, str]]:
             client = browser(user)
             token = csrf_token_from(client.get(reverse("login")))
             assert token, user
-            result[user.username if user else ""] = (client, token)
+            result[user.username if user else ""] = Session(
+                client, token, copy.deepcopy(client.cookies)
+            )
     return result
 
 
+@dataclass(frozen=True)
+class Session:
+    client: Client
+    token: str
+    cookies: SimpleCookie  # as they were after login
+
+
 def fresh_browser(sessions, user) -> tuple[Client, str]:
-    template, token = sessions[user.username if user else ""]
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.cookies = copy.deepcopy(template.cookies)
-    return client, token
+    session = sessions[user.username if user else ""]
+    session.client.cookies = copy.deepcopy(session.cookies)
+    return session.client, session.token
 
 
 ADMIN_OBJECTS = {
