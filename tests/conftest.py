@@ -16,6 +16,15 @@ def on_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+@pytest.fixture
+def program_admin(db):
+    """Hana, staff in the "Program admins" group. A module whose tests want her signed in
+    overrides this with a fixture of the same name that asks for it and logs her in."""
+    from tests.factories import ProgramAdminFactory  # models load after Django is set up
+
+    return ProgramAdminFactory(username="hana", full_name="Hana Okafor")
+
+
 def pytest_collection_modifyitems(config, items):
     """Each property is proved on the database where it can differ.
 
