@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from django.db import connection
 
@@ -44,3 +46,20 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+# The security suite's counts from pytest-xdist workers (tests/security/conftest.py).
+WORKER_STATS: Counter[str] = Counter()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    WORKER_STATS.update(getattr(node, "workeroutput", {}).get("security_stats", {}))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not WORKER_STATS:
+        return
+    terminalreporter.section("security suite")
+    for key in sorted(WORKER_STATS):
+        terminalreporter.write_line(f"{key}: {WORKER_STATS[key]}")
