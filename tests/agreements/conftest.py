@@ -11,7 +11,6 @@ from agreements.selectors import asked_questions
 from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
 from tests.factories import (
     PairFactory,
-    ProgramAdminFactory,
     PublishedGuidelineFactory,
     UserFactory,
 )
@@ -40,11 +39,6 @@ def mentee():
 @pytest.fixture
 def outsider():
     return UserFactory(username="outsider", full_name="Otto Outsider")
-
-
-@pytest.fixture
-def program_admin():
-    return ProgramAdminFactory(username="hana", full_name="Hana Okafor")
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from mentorship.models import Guideline, Pair, Program
 from promotions.models import BreachPhrase, PromotionReview
 from tests.factories import ProgramAdminFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
 def pick(page, field: str, name: str) -> None:

@@ -19,7 +19,7 @@ from agreements.services import agreement_propose, questionnaire_answer
 from tests.browser.conftest import PASSWORD
 from tests.factories import PairFactory, PublishedGuidelineFactory, UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 # The statement mentor and mentee answer differently (the mentee is not sure about it yet).
 DIFFERENT = "The mentor may share facts about our mentoring relationship"

@@ -10,7 +10,7 @@ import pytest
 from promotions.models import Statement
 from tests.browser.conftest import PHONE_WIDTH, carols_review
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 FLAGGED = (
     "Carol is the best engineer on the team. Honestly, her project work was sloppy and she is "

@@ -30,7 +30,7 @@ from tests.factories import (
     UserFactory,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 TERMS = {
     "confidentiality_scope": Agreement.Scope.AGREED_EXCEPTIONS,

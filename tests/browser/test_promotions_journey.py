@@ -16,7 +16,7 @@ from promotions.views import NOTHING_SHARED
 from tests.browser.conftest import carols_review
 from tests.factories import MeetingFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 BREACH = (
     "Carol was completely disorganized and unprofessional about how she approached her project "

@@ -8,16 +8,15 @@ import pytest
 from django.urls import reverse
 
 from mentorship.models import Guideline
-from tests.factories import GuidelineFactory, ProgramAdminFactory, UserFactory
+from tests.factories import GuidelineFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def program_admin(client):
-    admin = ProgramAdminFactory()
-    client.force_login(admin)
-    return admin
+def program_admin(client, program_admin):
+    client.force_login(program_admin)
+    return program_admin
 
 
 def test_program_admin_publishes_with_the_action(client, program_admin):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from mentorship.markup import _sanitized_html, render_markdown
+
+pytestmark = pytest.mark.any_database
 
 
 def test_markdown_is_rendered_and_sanitized():

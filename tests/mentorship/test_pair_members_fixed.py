@@ -22,7 +22,6 @@ from tests.factories import (
     ActiveAgreementFactory,
     MeetingFactory,
     PairFactory,
-    ProgramAdminFactory,
     ProgramFactory,
     StatementFactory,
     UserFactory,
@@ -54,10 +53,9 @@ def newcomer():
 
 
 @pytest.fixture
-def program_admin(client):
-    admin = ProgramAdminFactory(username="hana", full_name="Hana Okafor")
-    client.force_login(admin)
-    return admin
+def program_admin(client, program_admin):
+    client.force_login(program_admin)
+    return program_admin
 
 
 def members(pair: Pair) -> tuple[int, int, int]:

@@ -43,11 +43,6 @@ COMMENT = "A private comment about our confidentiality."
 DECLINE = "I would rather speak for myself, privately."
 
 
-@pytest.fixture
-def program_admin():
-    return ProgramAdminFactory(username="hana", full_name="Hana Okafor")
-
-
 def started(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
 

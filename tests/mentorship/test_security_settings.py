@@ -17,6 +17,8 @@ from django.urls import reverse
 from mentorship.middleware import SESSION_LAST_SEEN, SESSION_STARTED
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.any_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

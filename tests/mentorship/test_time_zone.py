@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from mentorship.middleware import UserTimeZoneMiddleware
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 MOMENT = datetime.datetime(2026, 11, 28, 23, 30, tzinfo=datetime.UTC)
 

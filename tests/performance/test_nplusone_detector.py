@@ -14,6 +14,8 @@ from mentorship.selectors import page_of
 from tests.factories import PairFactory
 from tests.performance.nplusone import REPEAT_LIMIT, NPlusOneError, normalize, repeated_selects
 
+pytestmark = pytest.mark.any_database
+
 
 def test_literals_and_in_lists_do_not_make_shapes_differ():
     assert normalize("SELECT * FROM t WHERE id = 12 AND name = 'O''Brien'") == normalize(

@@ -12,9 +12,12 @@ from collections import Counter
 from io import StringIO
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from promotions.breach import BLOCK, PASS, assess
+
+pytestmark = pytest.mark.any_database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEV = sorted(DATA.glob("breach_corpus_dev*.jsonl"))

@@ -13,6 +13,8 @@ from promotions.models import Statement
 from promotions.services import BreachError, statement_submit
 from tests.factories import BreachPhraseFactory
 
+pytestmark = pytest.mark.any_database
+
 CAROL_ACCEPTABLE = (
     "Carol and I weren\u2019t able to meet as frequently as we had hoped. "
     "She didn\u2019t complete the project we had begun work on during our mentoring "

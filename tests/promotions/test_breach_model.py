@@ -14,6 +14,8 @@ from django.core.management import CommandError, call_command
 from promotions import breach_model
 from promotions.breach import BLOCK, CAUTION, PASS, assess
 
+pytestmark = pytest.mark.any_database
+
 IDIOMS = [
     # Written by authors whose batches the rules were never written from; no rule lists them.
     ("She's a safe pair of hands; give her the hardest programme you have and it'll land on "

@@ -17,7 +17,7 @@ from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 ROLES = [
     "mentor",

@@ -415,6 +415,13 @@ def world(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
+def pytest_sessionfinish(session):
+    # A pytest-xdist worker hands its counts to the controller, which prints them
+    # (tests/conftest.py); in one process they are printed below.
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["security_stats"] = dict(STATS)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if not STATS:
         return

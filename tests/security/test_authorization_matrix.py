@@ -4,7 +4,9 @@
 - Every cell, role x URL x object state x method, is its own test: GET, and POST with a valid
   CSRF token from a rendered form of the same browser session, answer as the matrix says, and
   the database's state changes exactly where the matrix says "changed".
-- The same POSTs without a token are refused (403, the CSRF page) and change nothing.
+- CSRF is proved once, not per cell: the middleware is installed, no view of the URLconf is
+  csrf_exempt, and one POST per endpoint without a token (the cell that would change the most
+  with one) is refused (403, the CSRF page) and changes nothing.
 """
 
 from __future__ import annotations
@@ -15,16 +17,24 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from http import HTTPStatus
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from agreements.models import Answer
 from agreements.selectors import asked_questions
@@ -32,9 +42,16 @@ from mentorship.models import AuditEvent, Pair
 from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions.models import text_sha256
 from tests.security.conftest import PASSWORD, ROLES, STATS, World
-from tests.security.web import browser, csrf_token_from, outcome, perform, walk_urlconf
+from tests.security.web import (
+    browser,
+    csrf_token_from,
+    outcome,
+    perform,
+    url_patterns,
+    walk_urlconf,
+)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
 MATRIX_FILE = Path(__file__).with_name("authorization_matrix.toml")
 NEW_PASSWORD = "Matrix-cell-password-71"
@@ -154,12 +171,13 @@ def test_the_matrix_lists_every_role_in_order():
 
 
 @pytest.fixture(scope="module")
-def sessions(world, django_db_blocker) -> dict[str, tuple[Client, str]]:
+def sessions(world, django_db_blocker) -> dict[str, Session]:
     """One signed-in browser session per person (key "" for anonymous), and the CSRF token its
     login page rendered.
 
     Each cell starts from a copy of the session's cookies, so what a cell does to its session
-    (logging out, changing the password) never reaches the next cell.
+    (logging out, changing the password) never reaches the next cell; the person's client is
+    reused, its cookies being all the state it carries between requests.
     """
     with django_db_blocker.unblock():
         # django-axes' records, so their admin pages have an object to open.
@@ -178,15 +196,23 @@ def sessions(world, django_db_blocker) -> dict[str, tuple[Client, str]]:
             client = browser(user)
             token = csrf_token_from(client.get(reverse("login")))
             assert token, user
-            result[user.username if user else ""] = (client, token)
+            result[user.username if user else ""] = Session(
+                client, token, copy.deepcopy(client.cookies)
+            )
     return result
 
 
+@dataclass(frozen=True)
+class Session:
+    client: Client
+    token: str
+    cookies: SimpleCookie  # as they were after login
+
+
 def fresh_browser(sessions, user) -> tuple[Client, str]:
-    template, token = sessions[user.username if user else ""]
-    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
-    client.cookies = copy.deepcopy(template.cookies)
-    return client, token
+    session = sessions[user.username if user else ""]
+    session.client.cookies = copy.deepcopy(session.cookies)
+    return session.client, session.token
 
 
 ADMIN_OBJECTS = {
@@ -359,20 +385,96 @@ def test_cell(world, sessions, cell: Cell):
     )
 
 
-CSRF_CELLS = [cell for cell in CELLS if cell.method == "POST"]
+# --- CSRF: proved once per endpoint, not once per role and state -------------------------------
+
+
+def test_csrf_middleware_is_installed():
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
+
+
+def is_csrf_exempt(view) -> bool:
+    """Whether the view, or anything it wraps, is marked csrf_exempt.
+
+    CsrfViewMiddleware reads the attribute on the resolved callback only, but a decorator that
+    does not copy it up would hide an exemption underneath; so every layer of the wrapping is
+    looked at, and a class-based view's dispatch (where method_decorator(csrf_exempt) lands).
+    """
+    layer = view
+    while layer is not None:
+        view_class = getattr(layer, "view_class", None)
+        dispatch = getattr(view_class, "dispatch", None)
+        if getattr(layer, "csrf_exempt", False) or getattr(dispatch, "csrf_exempt", False):
+            return True
+        layer = getattr(layer, "__wrapped__", None)
+    return False
+
+
+def test_no_view_is_csrf_exempt():
+    exempt = [key for key, _route, pattern in url_patterns() if is_csrf_exempt(pattern.callback)]
+    assert exempt == []
+
+
+def _view(request):
+    return HttpResponse()
+
+
+class _ExemptView(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        csrf_exempt(_view),
+        login_required(csrf_exempt(_view)),
+        require_POST(login_required(csrf_exempt(_view))),
+        _ExemptView.as_view(),
+    ],
+    ids=["exempt", "under login_required", "two layers down", "class dispatch"],
+)
+def test_an_exemption_is_found_however_deep(view):
+    assert is_csrf_exempt(view)
+
+
+def test_a_protected_view_is_not_reported():
+    assert not is_csrf_exempt(login_required(require_POST(_view)))
+    assert not is_csrf_exempt(View.as_view())
+
+
+def csrf_probe_cells() -> list[Cell]:
+    """One POST cell per endpoint (URL key): the one whose POST with a token does the most
+    (a state change where some role may make one), so that refusing it proves the most."""
+    weight = {"changed": 0, "200": 1, "redirect": 1}
+    best: dict[str, Cell] = {}
+    for cell in CELLS:
+        if cell.method != "POST":
+            continue
+        current = best.get(cell.url)
+        if current is None or weight.get(cell.expected, 2) < weight.get(current.expected, 2):
+            best[cell.url] = cell
+    return list(best.values())
+
+
+CSRF_CELLS = csrf_probe_cells()
+
+
+def test_every_post_endpoint_has_a_csrf_probe():
+    assert {cell.url for cell in CSRF_CELLS} == {cell.url for cell in CELLS}
 
 
 @pytest.mark.parametrize("cell", CSRF_CELLS, ids=[cell.id for cell in CSRF_CELLS])
 def test_post_without_csrf_token_is_refused(world, sessions, cell: Cell):
-    STATS["matrix cells run (POST without CSRF token)"] += 1
+    STATS["matrix endpoints run (POST without CSRF token)"] += 1
     path, obj, pair = target(world, cell)
     user = world.role_user(cell.role, pair)
     client, _token = fresh_browser(sessions, user)  # has the CSRF cookie, sends no token
 
-    response, _changes, writes = perform(
+    response, changes, writes = perform(
         lambda: client.post(path, post_data(cell, world, obj, user))
     )
 
     assert response.status_code == HTTPStatus.FORBIDDEN, cell.id
     assert b"This form has expired" in response.content
-    assert writes == []
+    assert (changes, writes) == ([], [])

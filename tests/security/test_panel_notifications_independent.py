@@ -32,15 +32,8 @@ from promotions.services import (
     statement_create,
     statement_submit,
 )
-from tests.factories import (
-    ActiveAgreementFactory,
-    PairFactory,
-    PanelSeatFactory,
-    ProgramAdminFactory,
-    ProgramFactory,
-    PromotionReviewFactory,
-    UserFactory,
-)
+from tests.factories import PanelSeatFactory, UserFactory
+from tests.factories.worlds import build_review_world
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +78,8 @@ PATHS: dict[str, list[Callable]] = {
 
 @dataclass
 class Scene:
-    """Carol's review (mentored by Maria under terms allowing input), its panel and an admin.
-    Its own, not the security suite's world: that review already holds input."""
+    """The review world's review of Carol with Pat and a program admin seated beside Lee. Not
+    the security suite's world: that review already holds input."""
 
     mentor: User
     mentee: User
@@ -97,21 +90,19 @@ class Scene:
 
 @pytest.fixture
 def world(db) -> Scene:
-    program = ProgramFactory(name="Leadership Mentoring")
-    maria = UserFactory(username="maria", full_name="Maria Lopez")
-    carol = UserFactory(username="carol", full_name="Carol Chen")
-    ActiveAgreementFactory(pair=PairFactory(program=program, mentor=maria, mentee=carol))
-    hana = ProgramAdminFactory(username="hana", full_name="Hana Okafor")
-    review = PromotionReviewFactory(program=program, candidate=carol, target_role="Team lead")
+    world = build_review_world()
     # Lee, Pat, and a program admin whom another admin seated.
-    panel = [
-        UserFactory(username="lee", full_name="Lee Park"),
-        UserFactory(username="pat", full_name="Pat Singh"),
-        hana,
-    ]
-    for member in panel:
-        PanelSeatFactory(review=review, user=member)
-    return Scene(mentor=maria, mentee=carol, review=review, panel=panel, program_admin=hana)
+    panel = [world.panel_member, UserFactory(username="pat", full_name="Pat Singh")]
+    panel.append(world.program_admin)
+    for member in panel[1:]:
+        PanelSeatFactory(review=world.review, user=member)
+    return Scene(
+        mentor=world.mentor,
+        mentee=world.mentee,
+        review=world.review,
+        panel=panel,
+        program_admin=world.program_admin,
+    )
 
 
 def what_the_panel_receives(world, steps, capture, *, panel_page: bool) -> dict:

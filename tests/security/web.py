@@ -142,6 +142,12 @@ def walk_urlconf() -> Iterable[tuple[str, str]]:
     The key is the namespaced URL name ("agreements:detail"); a pattern without a name is keyed
     by its namespace and route ("admin:<route>", or "/<route>" at the root).
     """
+    for key, route, _pattern in url_patterns():
+        yield key, route
+
+
+def url_patterns() -> Iterable[tuple[str, str, URLPattern]]:
+    """(key, route, pattern) for every URL pattern; keys as in walk_urlconf()."""
 
     def walk(resolver: URLResolver, namespaces: list[str], prefix: str):
         for pattern in resolver.url_patterns:
@@ -151,11 +157,11 @@ def walk_urlconf() -> Iterable[tuple[str, str]]:
                 yield from walk(pattern, namespaces + extra, route)
             elif isinstance(pattern, URLPattern):
                 if pattern.name:
-                    yield ":".join([*namespaces, pattern.name]), route
+                    yield ":".join([*namespaces, pattern.name]), route, pattern
                 elif namespaces:
-                    yield ":".join(namespaces) + ":" + route, route
+                    yield ":".join(namespaces) + ":" + route, route, pattern
                 else:
-                    yield "/" + route, route
+                    yield "/" + route, route, pattern
 
     yield from walk(get_resolver(), [], "")
 
