@@ -33,9 +33,14 @@ class QuestionAdmin(AllowListAdmin):
     search_fields = ["text", "program__name"]
     list_select_related = ["program"]
     fields = [
-        "program", "order", "text", "guideline_answer", "guideline_note", "maps_to_term",
+        "program",
+        "order",
+        "text",
+        "guideline_answer",
+        "guideline_note",
+        "maps_to_term",
         "is_active",
-    ]  # fmt: skip
+    ]
 
     def get_changelist_form(self, request, **kwargs):
         return super().get_changelist_form(request, form=QuestionListForm, **kwargs)
@@ -64,9 +69,15 @@ class SignatureInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyMixin, AllowListAdmin):
     list_display = [
-        "__str__", "pair", "status", "guideline_version", "proposed_at", "activated_at",
-        "closed_at", "signed_by",
-    ]  # fmt: skip
+        "__str__",
+        "pair",
+        "status",
+        "guideline_version",
+        "proposed_at",
+        "activated_at",
+        "closed_at",
+        "signed_by",
+    ]
     list_filter = ["status", "pair__program"]
     search_fields = ["pair__mentor__full_name", "pair__mentee__full_name"]
     list_select_related = ["pair__mentor", "pair__mentee", "pair__program", "guideline"]

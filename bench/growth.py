@@ -169,9 +169,10 @@ def main(argv: list[str]) -> int:
         "statement views": StatementView.objects.count(),
         "audit events": AuditEvent.objects.count(),
     }
-    print(f"Database {connection.settings_dict['NAME']}: " + ", ".join(
-        f"{n} {what}" for what, n in sizes.items()
-    ))  # fmt: skip
+    print(
+        f"Database {connection.settings_dict['NAME']}: "
+        + ", ".join(f"{n} {what}" for what, n in sizes.items())
+    )
     results = []
     for name in operations(p):
         runs = 3 if "counting" in name else args.runs

@@ -50,10 +50,23 @@ def instances(count: int, *, database_url: str, workers: int = 1) -> Iterator[li
         for n in range(count):
             port = free_port()
             process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-                [sys.executable, "-m", "gunicorn", "mentorship.wsgi", "--bind",
-                 f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-            )  # fmt: skip
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "mentorship.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "--workers",
+                    str(workers),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             started.append(
                 Instance(f"instance {'AB'[n] if n < 2 else n}", f"http://127.0.0.1:{port}", process)
             )

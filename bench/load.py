@@ -252,10 +252,15 @@ def main(argv: list[str]) -> int:
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(
-                {"when": when, "machine": machine, "args": vars(args),
-                 "results": [asdict(r) for r in results]},
-                handle, indent=2,
-            )  # fmt: skip
+                {
+                    "when": when,
+                    "machine": machine,
+                    "args": vars(args),
+                    "results": [asdict(r) for r in results],
+                },
+                handle,
+                indent=2,
+            )
     missed = [r for r in results[1:] if not r.meets_target and not r.url.startswith("/bench/")]
     return 1 if missed else 0
 

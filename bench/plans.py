@@ -135,8 +135,13 @@ def read_plans(p: Personas) -> list[Plan]:
         )
     admin_events = audit_events_visible_to(p.program_admin).order_by("-id")[:100]
     sql, params = admin_events.query.sql_with_params()
-    plans.append(Plan(source="audit_events_visible_to(program admin), newest 100", sql=sql,
-                      plan=explain(sql, params)))  # fmt: skip
+    plans.append(
+        Plan(
+            source="audit_events_visible_to(program admin), newest 100",
+            sql=sql,
+            plan=explain(sql, params),
+        )
+    )
     return plans
 
 

@@ -373,9 +373,11 @@ class Meeting(models.Model):
         started_on = self.pair.started_on if self.pair_id else None
         if self.held_on and started_on and self.held_on < started_on:
             raise ValidationError(
-                {"held_on": f"Your pair started on {started_on:%d %B %Y}: a meeting cannot be "
-                 "logged for an earlier date."}
-            )  # fmt: skip
+                {
+                    "held_on": f"Your pair started on {started_on:%d %B %Y}: a meeting cannot be "
+                    "logged for an earlier date."
+                }
+            )
 
 
 class AppendOnlyModel(GuardedModel):

@@ -89,13 +89,21 @@ class PromotionReviewForm(forms.ModelForm):
 class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
     form = PromotionReviewForm
     list_display = [
-        "__str__", "program", "status", "supervisor", "panel_size", "assessment_written_at",
+        "__str__",
+        "program",
+        "status",
+        "supervisor",
+        "panel_size",
+        "assessment_written_at",
         "created_at",
-    ]  # fmt: skip
+    ]
     list_filter = ["program", "status"]
     search_fields = [
-        "candidate__full_name", "candidate__username", "target_role", "supervisor__full_name",
-    ]  # fmt: skip
+        "candidate__full_name",
+        "candidate__username",
+        "target_role",
+        "supervisor__full_name",
+    ]
     list_select_related = ["program", "candidate", "supervisor"]
     autocomplete_fields = ["candidate", "supervisor"]
     inlines = [PanelSeatInline]
@@ -113,9 +121,15 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
         if obj is None:
             return ["program", "candidate", "target_role", "supervisor"]
         return [
-            "program", "candidate", "target_role", "supervisor", "status",
-            "assessment_written_at", "created_at", "closed_at",
-        ]  # fmt: skip
+            "program",
+            "candidate",
+            "target_role",
+            "supervisor",
+            "status",
+            "assessment_written_at",
+            "created_at",
+            "closed_at",
+        ]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -154,9 +168,12 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
         super().save_related(request, form, formsets, change)
         after = set(PanelSeat.objects.filter(review=review).values_list("user_id", flat=True))
         review_panel_changed(
-            review=review, by=request.user, added=after - before, removed=before - after,
+            review=review,
+            by=request.user,
+            added=after - before,
+            removed=before - after,
             request=request,
-        )  # fmt: skip
+        )
 
     def _change_status(self, request, queryset, status: str) -> None:
         changed = 0

@@ -21,9 +21,12 @@ def test_a_statement_added_after_both_submitted_is_a_topic(client, answered):
     pair = answered
     prefill_before = terms_prefill(pair, pair.mentor)
     late = Question.objects.create(
-        program=pair.program, order=99, text="My mentor may comment on my performance.",
-        guideline_answer="disagree", maps_to_term=Question.Term.ADVOCACY,
-    )  # fmt: skip
+        program=pair.program,
+        order=99,
+        text="My mentor may comment on my performance.",
+        guideline_answer="disagree",
+        maps_to_term=Question.Term.ADVOCACY,
+    )
 
     row = row_for(pair, pair.mentor, late)
     assert (row.mentor, row.mentee) == (None, None)

@@ -23,9 +23,10 @@ def post(client, pair, data):
 def test_a_comment_without_an_answer_is_refused_and_kept(client, pair):
     first, second = list(asked_questions(pair))[:2]
     response = post(
-        client, pair,
+        client,
+        pair,
         {f"c_{first.pk}": "My private thought, typed.", f"q_{second.pk}": "agree", "save": "1"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == HTTPStatus.OK
     body = response.content.decode()

@@ -80,6 +80,8 @@ def test_the_query_count_does_not_grow_with_the_questions(pair):
 
     # Savepoint, locked pair (with program and members), the submission check, the asked
     # questions, one INSERT ... ON CONFLICT, release: the same for one question or all.
-    assert save(pair.mentor, 1) == save(pair.mentee, len(questions)) == [
-        "SAVEPOINT", "SELECT", "SELECT", "SELECT", "INSERT", "RELEASE"
-    ]  # fmt: skip
+    assert (
+        save(pair.mentor, 1)
+        == save(pair.mentee, len(questions))
+        == ["SAVEPOINT", "SELECT", "SELECT", "SELECT", "INSERT", "RELEASE"]
+    )

@@ -53,9 +53,12 @@ def test_the_day_the_pair_started_and_today_are_accepted(client, pair):
 def test_the_service_refuses_it_too(pair):
     with pytest.raises(ValidationError) as refused:
         meeting_record(
-            pair=pair, by=pair.mentee, held_on=pair.started_on - datetime.timedelta(days=1),
-            duration_minutes=30, status=Meeting.Status.HELD,
-        )  # fmt: skip
+            pair=pair,
+            by=pair.mentee,
+            held_on=pair.started_on - datetime.timedelta(days=1),
+            duration_minutes=30,
+            status=Meeting.Status.HELD,
+        )
     assert "held_on" in refused.value.message_dict
     assert not pair.meetings.exists()
 

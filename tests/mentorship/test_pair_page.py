@@ -75,9 +75,13 @@ def test_member_logs_a_meeting(client, pair):
     client.force_login(pair.mentee)
     response = client.post(
         pair.get_absolute_url(),
-        {"held_on": pair.started_on.isoformat(), "duration_minutes": 50, "status": "held",
-         "notes": "Goals"},
-    )  # fmt: skip
+        {
+            "held_on": pair.started_on.isoformat(),
+            "duration_minutes": 50,
+            "status": "held",
+            "notes": "Goals",
+        },
+    )
     assert response.status_code == HTTPStatus.FOUND
     meeting = Meeting.objects.get(pair=pair)
     assert meeting.recorded_by == pair.mentee

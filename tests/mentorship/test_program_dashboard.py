@@ -228,8 +228,12 @@ def test_reviews_by_status_and_statements_by_state(program_admin):
     # reviews in which a mentor could give input.
     assert health.periods[0].reviews_counted == 1
     assert health.periods[0].statements_by_state == {
-        "draft": 1, "awaiting_consent": 1, "shared": 1, "declined": 0, "withdrawn": 0,
-    }  # fmt: skip
+        "draft": 1,
+        "awaiting_consent": 1,
+        "shared": 1,
+        "declined": 0,
+        "withdrawn": 0,
+    }
 
 
 def test_planned_meetings_are_counted_in_sql_as_the_pair_counts_them():
@@ -328,8 +332,12 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
     ) in body
     assert WITHHELD_FOR_VIEWER in body
     assert health_of(program, colleague).periods[0].statements_by_state == {
-        "draft": 2, "awaiting_consent": 0, "shared": 0, "declined": 1, "withdrawn": 0,
-    }  # fmt: skip
+        "draft": 2,
+        "awaiting_consent": 0,
+        "shared": 0,
+        "declined": 1,
+        "withdrawn": 0,
+    }
 
 
 def test_a_candidate_gets_no_counts_about_their_own_review(program_admin):

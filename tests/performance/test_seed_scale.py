@@ -45,8 +45,11 @@ def test_a_consistent_data_set_in_every_state(settings):
     assert PromotionReview.objects.count() == scale.Plan(200).reviews
     assert set(Statement.objects.values_list("state", flat=True)) == set(Statement.State.values)
     assert set(Agreement.objects.values_list("status", flat=True)) >= {
-        "active", "awaiting_signatures", "superseded", "ended",
-    }  # fmt: skip
+        "active",
+        "awaiting_signatures",
+        "superseded",
+        "ended",
+    }
     assert Signature.objects.exists()
     assert StatementView.objects.exists()
     # Hashes are the real ones: the agreements verify, the audit chain is intact.

@@ -242,11 +242,19 @@ def test_program_admins_get_exactly_the_permissions_they_need(db):
         )
     )
     assert codenames == {
-        "add_promotionreview", "change_promotionreview", "view_promotionreview",
-        "add_panelseat", "change_panelseat", "delete_panelseat", "view_panelseat",
+        "add_promotionreview",
+        "change_promotionreview",
+        "view_promotionreview",
+        "add_panelseat",
+        "change_panelseat",
+        "delete_panelseat",
+        "view_panelseat",
         "view_statement",
-        "add_breachphrase", "change_breachphrase", "delete_breachphrase", "view_breachphrase",
-    }  # fmt: skip
+        "add_breachphrase",
+        "change_breachphrase",
+        "delete_breachphrase",
+        "view_breachphrase",
+    }
 
 
 def test_a_program_admin_configures_breach_phrases(world, client):

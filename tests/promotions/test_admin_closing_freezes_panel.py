@@ -27,9 +27,12 @@ def _change(client, world, data):
 def _with_new_member(world, data, newcomer):
     n = int(data["seats-TOTAL_FORMS"])
     data.update(
-        {"seats-TOTAL_FORMS": str(n + 1), f"seats-{n}-review": world.review.pk,
-         f"seats-{n}-user": newcomer.pk}
-    )  # fmt: skip
+        {
+            "seats-TOTAL_FORMS": str(n + 1),
+            f"seats-{n}-review": world.review.pk,
+            f"seats-{n}-user": newcomer.pk,
+        }
+    )
     return data
 
 

@@ -188,9 +188,13 @@ def sessions(world, django_db_blocker) -> dict[str, Session]:
                 else {}
             )
             model.objects.create(
-                user_agent="matrix", ip_address="10.0.0.1", username="otto", http_accept="*/*",
-                path_info="/accounts/login/", **extra,
-            )  # fmt: skip
+                user_agent="matrix",
+                ip_address="10.0.0.1",
+                username="otto",
+                http_accept="*/*",
+                path_info="/accounts/login/",
+                **extra,
+            )
         result = {}
         for user in [None, *world.people()]:
             client = browser(user)

@@ -173,8 +173,19 @@ def scanned_world(world: World, django_db_blocker) -> World:
 
 PEOPLE = [
     "",  # anonymous
-    "otto", "maria", "carol", "dana", "erik", "lee", "olga", "sam", "quinn", "uma", "hana", "ada",
-]  # fmt: skip
+    "otto",
+    "maria",
+    "carol",
+    "dana",
+    "erik",
+    "lee",
+    "olga",
+    "sam",
+    "quinn",
+    "uma",
+    "hana",
+    "ada",
+]
 
 
 # --- The scan ---------------------------------------------------------------------------------
@@ -346,8 +357,12 @@ def test_error_pages_show_no_marker(scanned_world: World, monkeypatch):
     pages["500"] = lee.get(reverse("promotions:review", args=[review.pk]))
 
     assert {name: r.status_code for name, r in pages.items()} == {
-        "404 missing": 404, "404 hidden": 404, "403": 403, "400": 400, "500": 500,
-    }  # fmt: skip
+        "404 missing": 404,
+        "404 hidden": 404,
+        "403": 403,
+        "400": 400,
+        "500": 500,
+    }
     for name, response in pages.items():
         assert not markers_in(response.content.decode(), world), name
     STATS["canary pages scanned"] += len(pages)

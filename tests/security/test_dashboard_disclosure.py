@@ -581,8 +581,11 @@ def test_complementary_suppression_keeps_one_withheld_cell_from_being_subtracted
     counts = {"shared": 10, "declined": 6, "withdrawn": 1, "draft": 0}
     # A split of a known total: withdrawn and draft (1 and 0) alone would be 17 - 10 - 6.
     assert suppress(counts, 5, split=True) == {
-        "shared": 10, "declined": None, "withdrawn": None, "draft": None,
-    }  # fmt: skip
+        "shared": 10,
+        "declined": None,
+        "withdrawn": None,
+        "draft": None,
+    }
     # Two small cells are not enough when their sum is itself small (1 + 1 = 17 - 15), and
     # with every cell withheld nothing is left to show.
     assert suppress({"shared": 15, "declined": 1, "withdrawn": 1}, 5, split=True) is None
@@ -606,8 +609,12 @@ def test_the_statement_chart_withholds_a_complement(client, hana, program):
         closed_review(program, hana, shared=2, declined=1)
     chart = health(program, hana).statements_chart()
     assert values(chart) == {
-        "Draft": None, "Awaiting consent": None, "Shared": 10, "Declined": None, "Withdrawn": None,
-    }  # fmt: skip
+        "Draft": None,
+        "Awaiting consent": None,
+        "Shared": 10,
+        "Declined": None,
+        "Withdrawn": None,
+    }
     client.force_login(hana)
     rendered = figure(client, "statements", program)
     assert re.search(r'<td class="text-end cell-withheld">withheld</td>', rendered)

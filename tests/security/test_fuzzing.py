@@ -560,13 +560,23 @@ def test_other_peoples_ids(world, clients):
         obj = model.objects.filter(pk=pk).first()
         user = world.users.get(username)
         data = {
-            "text": text, "reason": text, "notes": text, "exceptions": text, "action": "Save draft",
-            "held_on": "2024-01-02", "duration_minutes": "30", "status": "held",
-            "confidentiality_scope": "agreed_exceptions", "allows_promotion_participation": "on",
-            "allows_advocacy": "on", "acknowledge": "on", "password": "pw",
-            "typed_name": user.full_name if user else "", "text_sha256": getattr(
-                obj, "text_sha256", None) or text_sha256(getattr(obj, "text", "")),
-        }  # fmt: skip
+            "text": text,
+            "reason": text,
+            "notes": text,
+            "exceptions": text,
+            "action": "Save draft",
+            "held_on": "2024-01-02",
+            "duration_minutes": "30",
+            "status": "held",
+            "confidentiality_scope": "agreed_exceptions",
+            "allows_promotion_participation": "on",
+            "allows_advocacy": "on",
+            "acknowledge": "on",
+            "password": "pw",
+            "typed_name": user.full_name if user else "",
+            "text_sha256": getattr(obj, "text_sha256", None)
+            or text_sha256(getattr(obj, "text", "")),
+        }
         with rolled_back():
             response, changes, _writes = perform(
                 lambda: clients[username].post(reverse(url, args=args), data)
@@ -587,9 +597,13 @@ def test_other_peoples_ids(world, clients):
 # --- Query strings ----------------------------------------------------------------------------
 
 ADMIN_LISTS = [
-    "mentorship_pair", "mentorship_auditevent", "mentorship_user",
-    "promotions_promotionreview", "agreements_agreement", "agreements_question",
-]  # fmt: skip
+    "mentorship_pair",
+    "mentorship_auditevent",
+    "mentorship_user",
+    "promotions_promotionreview",
+    "agreements_agreement",
+    "agreements_question",
+]
 
 
 def test_hostile_query_strings(world, clients):
@@ -726,22 +740,38 @@ def test_nul_characters_are_refused_by_every_text_field(world, clients):
     nul = "before\x00after"
     review, pair = world.reviews["open"], world.pairs["agreed"]
     posts = [
-        ("maria", reverse("mentorship:pair", args=[pair.pk]), {
-            "held_on": pair.started_on.isoformat(), "duration_minutes": "30", "status": "held",
-            "notes": nul,
-        }),
-        ("maria", reverse("promotions:statement_new", args=[review.pk, "advocacy"]),
-         {"text": nul, "action": "Save draft"}),
+        (
+            "maria",
+            reverse("mentorship:pair", args=[pair.pk]),
+            {
+                "held_on": pair.started_on.isoformat(),
+                "duration_minutes": "30",
+                "status": "held",
+                "notes": nul,
+            },
+        ),
+        (
+            "maria",
+            reverse("promotions:statement_new", args=[review.pk, "advocacy"]),
+            {"text": nul, "action": "Save draft"},
+        ),
         ("sam", reverse("promotions:assessment", args=[review.pk]), {"text": nul}),
         ("carol", reverse("agreements:end", args=[world.agreements["active"].pk]), {"reason": nul}),
-        ("maria", reverse("agreements:terms", args=[pair.pk]), {
-            "confidentiality_scope": "strict", "exceptions": nul,
-        }),
-        ("dana", reverse("agreements:questionnaire", args=[world.pairs["fresh"].pk]), {
-            f"c_{q.pk}": nul for q in asked_questions(world.pairs["fresh"])
-        }),
+        (
+            "maria",
+            reverse("agreements:terms", args=[pair.pk]),
+            {
+                "confidentiality_scope": "strict",
+                "exceptions": nul,
+            },
+        ),
+        (
+            "dana",
+            reverse("agreements:questionnaire", args=[world.pairs["fresh"].pk]),
+            {f"c_{q.pk}": nul for q in asked_questions(world.pairs["fresh"])},
+        ),
         ("", reverse("login"), {"username": nul, "password": nul}),
-    ]  # fmt: skip
+    ]
     for who, path, data in posts:
         with rolled_back():
             response = clients[who].post(path, data)

@@ -74,34 +74,48 @@ def attempts(world) -> list[tuple[str, object]]:
     sql = [
         ("UPDATE mentorship_auditevent SET action = 'forged' WHERE id = %s", [event.pk]),
         ("DELETE FROM mentorship_auditevent WHERE id = %s", [event.pk]),
-        ("UPDATE mentorship_confidentialauditevent SET action = 'forged' WHERE id = %s",
-         [secret.pk]),
+        (
+            "UPDATE mentorship_confidentialauditevent SET action = 'forged' WHERE id = %s",
+            [secret.pk],
+        ),
         ("DELETE FROM mentorship_confidentialauditevent WHERE id = %s", [secret.pk]),
-        ("UPDATE promotions_statementview SET viewer_id = %s WHERE id = %s",
-         [world.users["otto"].pk, shown.pk]),
+        (
+            "UPDATE promotions_statementview SET viewer_id = %s WHERE id = %s",
+            [world.users["otto"].pk, shown.pk],
+        ),
         ("DELETE FROM promotions_statementview WHERE id = %s", [shown.pk]),
         ("UPDATE mentorship_guideline SET body = 'forged' WHERE id = %s", [world.guideline.pk]),
         ("DELETE FROM mentorship_guideline WHERE id = %s", [world.guideline.pk]),
-        ("UPDATE agreements_agreement SET status = 'awaiting_signatures' WHERE id = %s",
-         [active.pk]),
-        ("UPDATE agreements_agreement SET end_reason = 'forged' WHERE id = %s",
-         [world.agreements["ended"].pk]),
-    ]  # fmt: skip
+        (
+            "UPDATE agreements_agreement SET status = 'awaiting_signatures' WHERE id = %s",
+            [active.pk],
+        ),
+        (
+            "UPDATE agreements_agreement SET end_reason = 'forged' WHERE id = %s",
+            [world.agreements["ended"].pk],
+        ),
+    ]
     # The guarded models refuse bulk writes themselves; _base_manager (a plain manager) goes
     # past that refusal, so these show the database's own.
     orm = [
         ("bulk update audit", lambda: AuditEvent._base_manager.update(action="forged")),
         ("bulk delete audit", lambda: AuditEvent._base_manager.all().delete()),
-        ("bulk update confidential audit",
-         lambda: ConfidentialAuditEvent._base_manager.update(action="forged")),
-        ("bulk delete confidential audit",
-         lambda: ConfidentialAuditEvent._base_manager.all().delete()),
+        (
+            "bulk update confidential audit",
+            lambda: ConfidentialAuditEvent._base_manager.update(action="forged"),
+        ),
+        (
+            "bulk delete confidential audit",
+            lambda: ConfidentialAuditEvent._base_manager.all().delete(),
+        ),
         ("bulk update shown", lambda: StatementView._base_manager.update(text_sha256="0" * 64)),
         ("bulk delete shown", lambda: StatementView._base_manager.all().delete()),
         ("bulk update guideline", lambda: Guideline._base_manager.update(body="forged")),
-        ("bulk update agreement", lambda: Agreement._base_manager.filter(pk=active.pk).update(
-            exceptions="forged")),
-    ]  # fmt: skip
+        (
+            "bulk update agreement",
+            lambda: Agreement._base_manager.filter(pk=active.pk).update(exceptions="forged"),
+        ),
+    ]
     raw = [(f"raw: {s[:40]}", _raw(s, p)) for s, p in sql]
     return raw + orm
 
