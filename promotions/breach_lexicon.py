@@ -296,7 +296,7 @@ TRAITS: tuple[tuple[str, str, int, bool], ...] = (
         (w, "competence", -1, False)
         for w in words("""incompetent unqualified underqualified
     inexperienced unskilled incapable inept clueless ineffective ineffectual unprepared
-    underdeveloped""")
+    underdeveloped underskilled under-skilled underprepared under-prepared""")
     ),
     # conduct, character, attitude at work
     *(
@@ -323,6 +323,14 @@ TRAITS: tuple[tuple[str, str, int, bool], ...] = (
         for w in words("""ready promotable prepared suited
     qualified equipped""")
     ),
+)
+
+# What a role asks of a person: a verdict says the mentee lacks it, or has not shown it.
+COMPETENCE_NOUNS = (
+    "skill|skills|experience|judgment|judgement|competence|knowledge|ability|abilities|capacity|"
+    "understanding|thinking|maturity|depth|rigour|rigor|leadership|expertise|skillset|skillsets|"
+    "capability|capabilities|background|grasp|acumen|aptitude|savvy|nous|instinct|instincts|"
+    "awareness|chops"
 )
 
 # (pattern, category, polarity, about): about is "subject" when the pattern's words are said of
@@ -374,7 +382,14 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
         "subject",
     ),
     ("below the bar|standard|mark|level", "peer_comparison", -1, "subject"),
-    ("meet|met ?the expectation|expectations|standard|standards|bar", "work_quality", 1, "subject"),
+    (
+        "meet|met|reach|reached|hit|clear|cleared ?the expectation|expectations|standard|"
+        "standards|bar",
+        "work_quality",
+        1,
+        "subject",
+    ),
+    ("short of ready|the|expectations|expected", "peer_comparison", -1, "subject"),
     (
         "exceed|exceeds|exceeded * expectation|expectations|standard|bar|target|targets|goal|goals",
         "positive_verdict",
@@ -461,18 +476,19 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     # competence
     (
-        "lack|lacks|lacked|lacking ?the|any|some|basic|real|enough|strategic|technical * skill|"
-        "skills|experience|judgment|judgement|competence|knowledge|ability|abilities|capacity|"
-        "understanding|thinking|maturity|initiative|focus|discipline|depth|rigour|rigor|"
-        "leadership|expertise|skillset|skillsets|capability|capabilities|background|confidence",
+        "lack|lacks|lacked|lacking ?the|any|some|basic|real|enough|strategic|technical * "
+        + COMPETENCE_NOUNS
+        + "|initiative|focus|discipline|confidence",
         "competence",
         -1,
         "subject",
     ),
+    # Having, showing or gaining the capability a role needs, denied: "has not demonstrated the
+    # coaching ability a manager of managers needs", "hasn't got the budgeting skills".
     (
-        "not have|has|possess ?the|any|enough * skill|skills|experience|skillset|what|ability|"
-        "competence|expertise|background|capability|depth|grasp|presence|judgment|judgement|"
-        "maturity|knowledge|gravitas|credibility",
+        "not ?yet have|has|possess|got|show|shown|demonstrate|display|develop ?the|any|enough * "
+        + COMPETENCE_NOUNS
+        + "|what|presence|gravitas|credibility",
         "competence",
         -1,
         "subject",
@@ -589,6 +605,14 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("cut out for", "readiness_verdict", 1, "subject"),
     ("see {M} lead|leading|manage|managing|run|running|as", "readiness_verdict", 1, "verdict"),
     ("get|receive|given|earn ?this|the|a promotion", "readiness_verdict", 1, "verdict"),
+    # A verdict on who gets the post, negated by the modal ("he should not get this role").
+    (
+        "should|would|will|must|shall not get|receive|be|earn ?given ?this|the|that|a "
+        "promotion|role|job|position|post",
+        "readiness_verdict",
+        -1,
+        "verdict",
+    ),
     ("put {M} forward", "readiness_verdict", 1, "verdict"),
     ("long way from|off", "readiness_verdict", -1, "subject"),
     ("set {M} up to fail", "readiness_verdict", -1, "verdict"),
@@ -734,6 +758,13 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("behind the rest|others|team", "peer_comparison", -1, "subject"),
     ("behind where", "peer_comparison", -1, "subject"),
     ("lag|lags|lagged|lagging behind", "peer_comparison", -1, "subject"),
+    (
+        "trail|trails|trailed|trailing|lag|lags|lagged|lagging {P} peers|colleagues|teammates|"
+        "cohort|team",
+        "peer_comparison",
+        -1,
+        "subject",
+    ),
     ("the weakest|worst|slowest", "peer_comparison", -1, "subject"),
     (
         "the least capable|skilled|experienced|competent|effective|productive|reliable|mature|"

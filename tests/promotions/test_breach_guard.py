@@ -440,3 +440,53 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
     ]
     # The growth clause alone is advocacy.
     assert assess("I have watched her confidence grow.").verdict == PASS
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Any negative trait, compared: no list of "slower", "lazier" to keep up.
+        ("Next to the other analysts, Ines is lazier and messier.", "peer_comparison"),
+        ("Of the applicants, Rafe's reports were the sloppiest.", "peer_comparison"),
+        # A good quality measured and found short, whatever the quality.
+        ("Kofi isn't as quick as the other leads.", "peer_comparison"),
+        ("Dana's not as sharp as Ilse.", "peer_comparison"),
+        ("Tomas is one of the less capable people on the desk.", "peer_comparison"),
+        ("Not the most accomplished of the group, is Lena.", "peer_comparison"),
+        # The capability a role needs, denied, in any words for it.
+        ("Ravi hasn't got the negotiating chops a buyer needs.", "competence"),
+        ("She has not demonstrated the judgement a head of unit needs.", "competence"),
+        ("Mara is, in my view, lacking the acumen for it.", "competence"),
+        # Who gets the post, denied by a modal; a bar not reached; falling short of ready.
+        ("Frankly, Joel shouldn't get this job.", "readiness_verdict"),
+        ("Petra hasn't cleared the bar for senior.", "work_quality"),
+        ("Sam is, I think, well short of ready.", "peer_comparison"),
+        # Negation in a frame of saying does not reach the verdict after it.
+        ("I would not be honest if I did not say that she trails her peers.", "peer_comparison"),
+        # Two modifiers before the role noun.
+        ("He has been a demotivated and negligent member of the team.", "conduct"),
+    ],
+)
+def test_structure_reaches_phrasings_no_rule_lists(text, category):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK, assessment.findings
+    assert category in {f.category for f in assessment.blocks if not f.phrase.startswith("learned")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Measured against herself or the mentor, or a time: no comparison with anyone.
+        "She is not as anxious as she was about presenting.",
+        "We weren't able to meet as often as I had hoped.",
+        "Later that month she ran her first retrospective.",
+        # Less of a bad thing is growth.
+        "She worries less about deadlines now.",
+        # Someone else's work, by the possessive.
+        "The contractor's reports were sloppy, and she helped him fix them.",
+        # Someone else gets the job, or it is not the mentor's to give.
+        "Her manager should get the credit for that project.",
+    ],
+)
+def test_look_alikes_of_comparisons_and_denials_pass(text):
+    assert assess(text).verdict == PASS, assess(text).findings
