@@ -728,8 +728,9 @@ _HOLDERS = {
 }
 
 
-# Verbs of saying end a negation's reach: "if I did not say that she trails her teammates" is
-# no denial that she does. Verbs of thinking carry it ("I don't think she is ready").
+# A verb of saying under "if" ends a negation's reach: "it would be a disservice if I did not
+# say that she trails her teammates" asserts that she does. Outside a condition the negation
+# carries ("I wouldn't say she is a team player", "I can't say she is prepared").
 _SAYING = frozenset(words("say said tell told mention mentioned pretend pretended deny hide"))
 
 
@@ -737,7 +738,7 @@ def _negated(tokens: list[_Token], clause_start: int, first: int, last: int) -> 
     count = 0
     for i in range(max(clause_start, first - 6), first):
         word = tokens[i].word
-        if word in _SAYING:
+        if word in _SAYING and any(t.word in ("if", "unless") for t in tokens[clause_start:i]):
             count = 0
             continue
         if word in lex.NEGATORS or (word == "from" and i > 0 and tokens[i - 1].word == "far"):
@@ -868,6 +869,9 @@ def _attachment(
     return "person"
 
 
+_COORDINATORS = frozenset(words("but and yet"))
+
+
 def _after_copula(tokens: list[_Token], index: int, clause_start: int) -> bool:
     i = index - 1
     skipped = 0
@@ -880,6 +884,22 @@ def _after_copula(tokens: list[_Token], index: int, clause_start: int) -> bool:
             skipped += 1
             continue
         return False
+    # A second predicate after "but" or "and" shares the first one's verb: "is technically
+    # brilliant but, frankly, hopeless at managing a team".
+    if i < clause_start and clause_start > 0:
+        j = clause_start - 1
+        coordinated = False
+        while j >= 0 and (
+            tokens[j].stem == _BOUNDARY
+            or tokens[j].word in _COORDINATORS
+            or tokens[j].word in lex.NP_FILLERS
+            or tokens[j].word.endswith("ly")
+        ):
+            coordinated = coordinated or tokens[j].word in _COORDINATORS
+            j -= 1
+        word = tokens[j].word if j >= 0 else ""
+        if coordinated and (word in _traits() or abs(_valence().get(word, 0.0)) >= 1.5):
+            return _after_copula(tokens, j, 0)
     return False
 
 

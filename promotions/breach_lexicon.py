@@ -592,6 +592,7 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("too early|soon to promote", "readiness_verdict", -1, "verdict"),
     ("promoting|promote {M} ** mistake|premature|risk|error", "readiness_verdict", -1, "verdict"),
+    ("risk|gamble|mistake by|in promoting|promote {M}", "readiness_verdict", -1, "verdict"),
     (
         "need|needs another|more year|years|time|experience before",
         "readiness_verdict",

@@ -461,8 +461,13 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         ("Frankly, Joel shouldn't get this job.", "readiness_verdict"),
         ("Petra hasn't cleared the bar for senior.", "work_quality"),
         ("Sam is, I think, well short of ready.", "peer_comparison"),
-        # Negation in a frame of saying does not reach the verdict after it.
+        # Negation in a condition of saying does not reach the verdict after it; outside one
+        # it does.
         ("I would not be honest if I did not say that she trails her peers.", "peer_comparison"),
+        ("I can't say that Omar is prepared to run a department.", "readiness_verdict"),
+        # A second predicate after "but" shares the first one's verb.
+        ("Ana is clearly talented but, sadly, hopeless with budgets.", "conduct"),
+        ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
         # Two modifiers before the role noun.
         ("He has been a demotivated and negligent member of the team.", "conduct"),
     ],
@@ -482,6 +487,8 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         "Later that month she ran her first retrospective.",
         # Less of a bad thing is growth.
         "She worries less about deadlines now.",
+        # A feeling coordinated with another is still a feeling.
+        "She was nervous at first but, happily, confident by the end.",
         # Someone else's work, by the possessive.
         "The contractor's reports were sloppy, and she helped him fix them.",
         # Someone else gets the job, or it is not the mentor's to give.
