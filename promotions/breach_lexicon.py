@@ -361,6 +361,15 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("cut|cuts corner|corners", "work_quality", -1, "subject"),
     ("drop|drops the ball", "work_quality", -1, "subject"),
+    # Work that others had to send back: "needed a lot of rework", "came back for correction".
+    (
+        "need|needs|needed|require|requires|required|come|comes|came|sent ** rework|reworking|"
+        "redoing|correction|corrections|rewriting",
+        "work_quality",
+        -1,
+        "subject",
+    ),
+    ("leave|leaves|left * to be desired", "work_quality", -1, "subject"),
     (
         "fail|failed|fails to deliver|meet|finish|hit|follow|produce|show",
         "work_quality",
@@ -478,7 +487,8 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     (
         "lack|lacks|lacked|lacking ?the|any|some|basic|real|enough|strategic|technical * "
         + COMPETENCE_NOUNS
-        + "|initiative|focus|discipline|confidence",
+        + "|initiative|focus|discipline|confidence|professionalism|ownership|accountability|"
+        "urgency",
         "competence",
         -1,
         "subject",
@@ -695,6 +705,7 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     # Conduct in idioms.
     ("rub * the wrong way", "conduct", -1, "subject"),
+    ("cause|causes|caused|create|creates|created * friction|tension", "conduct", -1, "person"),
     ("be|become|remain ** liability|deadweight", "conduct", -1, "person"),
     ("be|become|remain * loose cannon|dead weight|weak link", "conduct", -1, "person"),
     ("lie|lies|lied|lying about|to", "conduct", -1, "person"),

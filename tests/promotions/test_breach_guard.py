@@ -468,6 +468,10 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         # A second predicate after "but" shares the first one's verb.
         ("Ana is clearly talented but, sadly, hopeless with budgets.", "conduct"),
         ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
+        # Work sent back, a quality left wanting, friction caused.
+        ("The reports Ola filed this spring all came back for correction.", "work_quality"),
+        ("Her attention to detail leaves a lot to be desired.", "work_quality"),
+        ("Kai has created real tension with the sales team.", "conduct"),
         # Two modifiers before the role noun.
         ("He has been a demotivated and negligent member of the team.", "conduct"),
     ],
@@ -487,6 +491,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         "Later that month she ran her first retrospective.",
         # Less of a bad thing is growth.
         "She worries less about deadlines now.",
+        # The mentor's or someone else's doing.
+        "Our reading plan needed rework after my leave.",
+        "Her manager's reorganisation caused friction she had to navigate.",
         # A feeling coordinated with another is still a feeling.
         "She was nervous at first but, happily, confident by the end.",
         # Someone else's work, by the possessive.
