@@ -1360,7 +1360,8 @@ def _learned_evidence(
         )
         clause_start = bounds[first]
         if (
-            _own_feeling(tokens, 0, first)
+            tokens[first].word in lex.FEELINGS  # "they were afraid of failing": a feeling
+            or _own_feeling(tokens, 0, first)
             or _past_left_behind(stems, clause_start, first, stems)
             or _discussed(tokens, first)
         ):

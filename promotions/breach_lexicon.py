@@ -134,7 +134,7 @@ FEEL_VERBS = frozenset(
     words("""feel felt worry worried fear feared believe believed think thought doubt doubted
     tell told say said confide confided share shared describe described admit admitted
     worried wonder wondered suspect suspected assume assumed imagine imagined convinced
-    afraid anxious scared nervous concerned""")
+    afraid anxious scared nervous concerned frightened terrified daunted""")
 )
 # Reflexive self-images: "saw herself as a weak presenter".
 SELF_IMAGE_VERBS = frozenset(words("see saw seen view viewed describe described call called"))
@@ -271,7 +271,8 @@ FEELINGS = frozenset(
     words("""anxious nervous worried afraid scared sad upset hurt disappointed frustrated stressed
     lonely tired exhausted sick ill overwhelmed unhappy uncertain unsure insecure shy quiet
     fearful angry annoyed confused embarrassed ashamed guilty doubtful hesitant
-    intimidated grief grieving depressed bored stuck lost vulnerable pressured""")
+    intimidated grief grieving depressed bored stuck lost vulnerable pressured frightened
+    terrified daunted""")
 )
 
 # --- Evaluative words ------------------------------------------------------------------------

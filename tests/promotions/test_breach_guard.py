@@ -494,6 +494,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         # The mentor's or someone else's doing.
         "Our reading plan needed rework after my leave.",
         "Her manager's reorganisation caused friction she had to navigate.",
+        # A fear is a feeling, and what it is a fear of is no verdict.
+        "Early on, Bea was terrified of making mistakes in front of the board.",
+        "They were afraid of letting their team down.",
         # A feeling coordinated with another is still a feeling.
         "She was nervous at first but, happily, confident by the end.",
         # Someone else's work, by the possessive.
