@@ -1097,7 +1097,12 @@ def _judge(
     elif hit.about == "verdict":
         if "{M}" not in hit.phrase and _holder(tokens, clause_start, hit.first, words) == "other":
             return None
-    elif hit.about != "object" and _holder(tokens, clause_start, hit.first, words) != "mentee":
+    elif hit.about != "object" and (holder := _holder(tokens, clause_start, hit.first, words)) != (
+        "mentee"
+    ):
+        if holder == "other" and polarity > 0 and _mentee_is_object(tokens, hit.last):
+            # "Her peers outperform her": others' edge over the mentee is her shortfall.
+            return BLOCK, "peer_comparison"
         return None
     if _own_feeling(tokens, clause_start, hit.first):
         return None
@@ -1122,6 +1127,21 @@ def _judge(
     if category == "readiness_verdict" and _has_marker(sentence_stems, _marker_stems()["mentor"]):
         return None
     return CAUTION, "positive_verdict"
+
+
+def _mentee_is_object(tokens: list[_Token], last: int) -> bool:
+    """Is the word after `last` the mentee as an object ("outperform her on retention", "outshine
+    Ama"), not a possessive ("outperform her colleagues")?"""
+    j = last + 1
+    if j >= len(tokens):
+        return False
+    token = tokens[j]
+    if token.word in ("him", "them") or token.name:
+        return True
+    if token.word != "her":
+        return False
+    after = tokens[j + 1] if j + 1 < len(tokens) else None
+    return after is None or after.stem == _BOUNDARY or after.word in _PREPOSITIONS
 
 
 def _is_role_after(tokens: list[_Token], index: int) -> bool:

@@ -833,6 +833,9 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("cleanest|fastest|sharpest", "positive_verdict", 1, "subject"),
     ("ahead of", "positive_verdict", 1, "subject"),
     ("outperform|outperforms|outperformed|outshine|outshines", "positive_verdict", 1, "subject"),
+    # Others compared with the mentee and found ahead: "her peers deliver twice as much as she
+    # does" (said of anyone else, it is the mentee's shortfall).
+    ("than|as {M} do|does|did|can|could|manage|manages", "peer_comparison", -1, "by_other"),
     (
         "more capable|skilled|experienced|competent|effective|productive|reliable than",
         "positive_verdict",

@@ -468,6 +468,9 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         # A second predicate after "but" shares the first one's verb.
         ("Ana is clearly talented but, sadly, hopeless with budgets.", "conduct"),
         ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
+        # Others ahead of the mentee: her shortfall, whoever is the subject.
+        ("His cohort outpaces and outperforms him on every metric.", "peer_comparison"),
+        ("Most analysts close twice as many deals as Ade does.", "peer_comparison"),
         # Work sent back, a quality left wanting, friction caused.
         ("The reports Ola filed this spring all came back for correction.", "work_quality"),
         ("Her attention to detail leaves a lot to be desired.", "work_quality"),
@@ -491,6 +494,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         "Later that month she ran her first retrospective.",
         # Less of a bad thing is growth.
         "She worries less about deadlines now.",
+        # Compared with herself, or the mentor compared with her.
+        "I know far less about budgeting than she does.",
+        "She cares as much about the team as she did when she joined.",
         # The mentor's or someone else's doing.
         "Our reading plan needed rework after my leave.",
         "Her manager's reorganisation caused friction she had to navigate.",
