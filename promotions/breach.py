@@ -579,6 +579,8 @@ def _other_person(tokens: list[_Token], i: int) -> bool:
     nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
     if nxt in lex.WORK_NOUNS or nxt in _MODIFIED_NOUNS:
         return False
+    if _modifies_a_noun(tokens, i):
+        return False
     j = i - 1
     while j >= 0 and (tokens[j].word in _DETERMINERS or tokens[j].word in _ADJECTIVE_LIKE):
         j -= 1
@@ -591,6 +593,32 @@ def _other_person(tokens: list[_Token], i: int) -> bool:
         if not word.isalpha() or word in lex.COPULAS or tokens[k].name or word in lex.MENTEE_REFS:
             break
     return True
+
+
+_AUXILIARIES = frozenset(
+    words("""is are was were be been has have had do does did will would can could should may
+    might must""")
+)
+
+
+def _modifies_a_noun(tokens: list[_Token], i: int) -> bool:
+    """Is the person noun at `i` the first half of a compound the mentee owns ("Yuki's client
+    proposals have been careless")? It follows the mentee's possessive, and the word after it is
+    a noun: itself no verb, and followed by one."""
+    if i == 0 or i + 2 >= len(tokens):
+        return False
+    before = tokens[i - 1]
+    owner = before.word in ("her", "his", "their") or (
+        before.name and before.end - before.start > len(before.word)
+    )
+    head, verb = tokens[i + 1], tokens[i + 2]
+    return (
+        owner
+        and head.word.isalpha()
+        and head.word not in _AUXILIARIES
+        and not head.word.endswith(("ed", "ly"))
+        and verb.word in _AUXILIARIES
+    )
 
 
 _MODIFIED_NOUNS = frozenset(

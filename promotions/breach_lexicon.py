@@ -788,6 +788,7 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("bottom of|half", "peer_comparison", -1, "subject"),
     ("below average", "peer_comparison", -1, "subject"),
+    ("under|below ** average|median|benchmark|norm", "peer_comparison", -1, "subject"),
     ("worse|weaker|slower than", "peer_comparison", -1, "subject"),
     (
         "weaker|worse|slower engineer|performer|analyst|member|colleague|candidate|developer",

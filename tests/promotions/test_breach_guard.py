@@ -471,6 +471,9 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         # Others ahead of the mentee: her shortfall, whoever is the subject.
         ("His cohort outpaces and outperforms him on every metric.", "peer_comparison"),
         ("Most analysts close twice as many deals as Ade does.", "peer_comparison"),
+        # A person noun that only names whose work it is: the work is the mentee's.
+        ("Lin's client reports have been careless all year.", "work_quality"),
+        ("Kemal's conversion rate is well under the team median.", "peer_comparison"),
         # Work sent back, a quality left wanting, friction caused.
         ("The reports Ola filed this spring all came back for correction.", "work_quality"),
         ("Her attention to detail leaves a lot to be desired.", "work_quality"),
@@ -494,6 +497,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         "Later that month she ran her first retrospective.",
         # Less of a bad thing is growth.
         "She worries less about deadlines now.",
+        # The client is the one judged, and someone else's rate.
+        "Her client has been careless with the contract, and she handled it calmly.",
+        "The vendor's delivery rate was well under the industry average, she told me.",
         # Compared with herself, or the mentor compared with her.
         "I know far less about budgeting than she does.",
         "She cares as much about the team as she did when she joined.",
