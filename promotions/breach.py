@@ -657,6 +657,8 @@ def _holder(
                 return "other"
         if token.name:
             return "mentee"
+        if word == "what" and index - i <= 2:
+            return "nobody"  # "what went wrong", "what was missing": a subject that is no one
         # "One of her reports", "two of his peers": someone else, of the mentee's.
         # But "she is one of the less capable people" is said of her.
         if (
@@ -780,7 +782,17 @@ def _negated(tokens: list[_Token], clause_start: int, first: int, last: int) -> 
 
 
 def _own_feeling(tokens: list[_Token], clause_start: int, first: int) -> bool:
-    """The words report the mentee's own feelings or self-image ("she felt disorganized")."""
+    """The words report the mentee's own feelings or self-image ("she felt disorganized"), or
+    her own account of a past difficulty ("she struggled at first, by her own account"; a
+    present verdict stays one, whoever gives it)."""
+    for i in range(2, len(tokens)):
+        if (
+            tokens[i].word in ("account", "admission", "words")
+            and tokens[i - 1].word == "own"
+            and tokens[i - 2].word in ("her", "his", "their")
+            and _has_marker([t.stem for t in tokens], _marker_stems()["past"])
+        ):
+            return True
     for i in range(clause_start, first):
         word = tokens[i].word
         if word in lex.FEEL_VERBS or stem(word) in lex.FEEL_VERBS:

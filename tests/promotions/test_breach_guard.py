@@ -468,6 +468,8 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         # A second predicate after "but" shares the first one's verb.
         ("Ana is clearly talented but, sadly, hopeless with budgets.", "conduct"),
         ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
+        # Her own account of a present failing is still a verdict on it.
+        ("By her own account, Iris is lazy and unreliable.", "conduct"),
         # Others ahead of the mentee: her shortfall, whoever is the subject.
         ("His cohort outpaces and outperforms him on every metric.", "peer_comparison"),
         ("Most analysts close twice as many deals as Ade does.", "peer_comparison"),
@@ -500,6 +502,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         # The client is the one judged, and someone else's rate.
         "Her client has been careless with the contract, and she handled it calmly.",
         "The vendor's delivery rate was well under the industry average, she told me.",
+        # A subject that is no one; the mentee's own account of a past difficulty.
+        "Her director's launch slipped, and she wanted to learn what went wrong.",
+        "By his own account, Teo struggled with delegation at first.",
         # Compared with herself, or the mentor compared with her.
         "I know far less about budgeting than she does.",
         "She cares as much about the team as she did when she joined.",
