@@ -100,7 +100,7 @@ def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     flagged = sum(v != PASS for v in breaches) / len(breaches)
     blocked = sum(v == BLOCK for v in breaches) / len(breaches)
     passed = sum(v == PASS for v in acceptable) / len(acceptable)
-    # Measured with eight batches (g and h measured before they were read): 99.0% / 84.3% /
+    # Measured with eight batches (g and h measured before they were read): 99.2% / 84.8% /
     # 99.9%. Blocked is bounded by the positive verdicts, which are cautioned, not blocked
     # (about 14% of breaches).
     assert (flagged >= 0.985, blocked >= 0.84, passed >= 0.995) == (True, True, True), (
