@@ -996,6 +996,9 @@ def _sentence_hits(tokens: list[_Token]) -> list[_Hit]:
             start, quality = lesser
             hits.append(_Hit(start, quality, "peer_comparison", -1, "subject", "less ...", False))
             taken.update(range(start, quality + 1))
+        elif token.word == "behind" and _behind_at_the_end(tokens, i):
+            # "Compared with the other candidates, Anjali is noticeably behind."
+            hits.append(_Hit(i, i, "peer_comparison", -1, "subject", "behind", False))
         elif _unequal_comparison(tokens, i):
             # "isn't as sharp as Paulo": whatever the quality, the mentee falls short of someone.
             # The quality is good; the negation before it makes the comparison a failing.
@@ -1049,6 +1052,13 @@ def _lesser_quality(tokens: list[_Token], i: int) -> tuple[int, int] | None:
     if j < len(tokens) and _good_quality(tokens[j].word) and tokens[j].word not in lex.FEELINGS:
         return start, j
     return None
+
+
+def _behind_at_the_end(tokens: list[_Token], i: int) -> bool:
+    """Is "behind" at `i` said of someone after "is", with nothing after it to be behind
+    ("she is behind", not "she is behind the idea")?"""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (after is None or after.stem == _BOUNDARY) and _after_copula(tokens, i, 0)
 
 
 def _unequal_comparison(tokens: list[_Token], i: int) -> bool:

@@ -602,6 +602,20 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
         "verdict",
     ),
     ("too early|soon to promote", "readiness_verdict", -1, "verdict"),
+    # A promotion deferred: "give Nadia another year", "give it another cycle before making her
+    # a lead".
+    (
+        "give|giving {M} another|one|a|more year|years|cycle|cycles and|before|at|in|to|or",
+        "readiness_verdict",
+        -1,
+        "verdict",
+    ),
+    (
+        "give|giving it another|one|more year|years|cycle|cycles before|and",
+        "readiness_verdict",
+        -1,
+        "any",
+    ),
     ("promoting|promote {M} ** mistake|premature|risk|error", "readiness_verdict", -1, "verdict"),
     ("risk|gamble|mistake by|in promoting|promote {M}", "readiness_verdict", -1, "verdict"),
     (

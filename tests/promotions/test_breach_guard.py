@@ -470,6 +470,10 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
         ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
         # Her own account of a present failing is still a verdict on it.
         ("By her own account, Iris is lazy and unreliable.", "conduct"),
+        # Behind, with nothing after it to be behind; a promotion deferred.
+        ("Next to her cohort, Oona is clearly behind.", "peer_comparison"),
+        ("Give Bram another cycle and we'll see.", "readiness_verdict"),
+        ("I'd give it another year before making Sol a lead.", "readiness_verdict"),
         # Others ahead of the mentee: her shortfall, whoever is the subject.
         ("His cohort outpaces and outperforms him on every metric.", "peer_comparison"),
         ("Most analysts close twice as many deals as Ade does.", "peer_comparison"),
@@ -499,6 +503,9 @@ def test_structure_reaches_phrasings_no_rule_lists(text, category):
         "Later that month she ran her first retrospective.",
         # Less of a bad thing is growth.
         "She worries less about deadlines now.",
+        # Behind an idea; another year of mentoring.
+        "She is firmly behind the new rota.",
+        "I would happily give her another year of our sessions.",
         # The client is the one judged, and someone else's rate.
         "Her client has been careless with the contract, and she handled it calmly.",
         "The vendor's delivery rate was well under the industry average, she told me.",
