@@ -574,8 +574,12 @@ def _other_person(tokens: list[_Token], i: int) -> bool:
     word = tokens[i].word
     if word not in lex.OTHER_PEOPLE and stem(word) not in _other_stems():
         return False
+    if tokens[i].end - tokens[i].start > len(word) and not word.endswith("s"):
+        return True  # "the contractor's reports": the reports are the contractor's
     nxt = tokens[i + 1].word if i + 1 < len(tokens) else ""
     if nxt in lex.WORK_NOUNS or nxt in _MODIFIED_NOUNS:
+        return False
+    if _modifies_a_noun(tokens, i):
         return False
     j = i - 1
     while j >= 0 and (tokens[j].word in _DETERMINERS or tokens[j].word in _ADJECTIVE_LIKE):
@@ -589,6 +593,32 @@ def _other_person(tokens: list[_Token], i: int) -> bool:
         if not word.isalpha() or word in lex.COPULAS or tokens[k].name or word in lex.MENTEE_REFS:
             break
     return True
+
+
+_AUXILIARIES = frozenset(
+    words("""is are was were be been has have had do does did will would can could should may
+    might must""")
+)
+
+
+def _modifies_a_noun(tokens: list[_Token], i: int) -> bool:
+    """Is the person noun at `i` the first half of a compound the mentee owns ("Yuki's client
+    proposals have been careless")? It follows the mentee's possessive, and the word after it is
+    a noun: itself no verb, and followed by one."""
+    if i == 0 or i + 2 >= len(tokens):
+        return False
+    before = tokens[i - 1]
+    owner = before.word in ("her", "his", "their") or (
+        before.name and before.end - before.start > len(before.word)
+    )
+    head, verb = tokens[i + 1], tokens[i + 2]
+    return (
+        owner
+        and head.word.isalpha()
+        and head.word not in _AUXILIARIES
+        and not head.word.endswith(("ed", "ly"))
+        and verb.word in _AUXILIARIES
+    )
 
 
 _MODIFIED_NOUNS = frozenset(
@@ -627,8 +657,16 @@ def _holder(
                 return "other"
         if token.name:
             return "mentee"
+        if word == "what" and index - i <= 2:
+            return "nobody"  # "what went wrong", "what was missing": a subject that is no one
         # "One of her reports", "two of his peers": someone else, of the mentee's.
-        if word in _PARTITIVES and i + 1 < index and tokens[i + 1].word == "of":
+        # But "she is one of the less capable people" is said of her.
+        if (
+            word in _PARTITIVES
+            and i + 1 < index
+            and tokens[i + 1].word == "of"
+            and not (i > clause_start and tokens[i - 1].stem == "be")
+        ):
             return "other"
         if word in lex.MENTEE_REFS:
             if word in ("they", "them", "their", "themselves") and any(
@@ -642,6 +680,11 @@ def _holder(
                 continue
             return "mentee"
         if word in lex.SELF_REFS:
+            if (i > clause_start and tokens[i - 1].word in _PREPOSITIONS) or _aside(tokens, i):
+                # "in my view", "to my mind", ", I believe,": the mentor's aside, not the
+                # subject.
+                i -= 1
+                continue
             # "I found her sloppy" is caught above (her); "I was disorganized" is the mentor.
             return "self"
         if _other_person(tokens, i):
@@ -656,6 +699,16 @@ def _holder(
             i -= 1
     # A fragment ("a lazy planner") is about the person the statement concerns.
     return default
+
+
+def _aside(tokens: list[_Token], i: int) -> bool:
+    """Is the mentor's "I" at `i` a short aside between commas (", I believe,")?"""
+    if i == 0 or tokens[i - 1].stem != _BOUNDARY:
+        return False
+    ahead = tokens[i + 1 : i + 4]
+    return any(t.stem == _BOUNDARY for t in ahead[1:]) and all(
+        t.stem == _BOUNDARY or t.word.isalpha() for t in ahead
+    )
 
 
 _PARTITIVES = frozenset(words("one two three four some several many few none each"))
@@ -705,11 +758,20 @@ _HOLDERS = {
 }
 
 
+# A verb of saying under "if" ends a negation's reach: "it would be a disservice if I did not
+# say that she trails her teammates" asserts that she does. Outside a condition the negation
+# carries ("I wouldn't say she is a team player", "I can't say she is prepared").
+_SAYING = frozenset(words("say said tell told mention mentioned pretend pretended deny hide"))
+
+
 def _negated(tokens: list[_Token], clause_start: int, first: int, last: int) -> bool:
     count = 0
     for i in range(max(clause_start, first - 6), first):
         word = tokens[i].word
-        if word in lex.NEGATORS:
+        if word in _SAYING and any(t.word in ("if", "unless") for t in tokens[clause_start:i]):
+            count = 0
+            continue
+        if word in lex.NEGATORS or (word == "from" and i > 0 and tokens[i - 1].word == "far"):
             following = tokens[i + 1].word if i + 1 < len(tokens) else ""
             if word == "no" and following in ("longer", "more"):
                 continue
@@ -720,7 +782,17 @@ def _negated(tokens: list[_Token], clause_start: int, first: int, last: int) -> 
 
 
 def _own_feeling(tokens: list[_Token], clause_start: int, first: int) -> bool:
-    """The words report the mentee's own feelings or self-image ("she felt disorganized")."""
+    """The words report the mentee's own feelings or self-image ("she felt disorganized"), or
+    her own account of a past difficulty ("she struggled at first, by her own account"; a
+    present verdict stays one, whoever gives it)."""
+    for i in range(2, len(tokens)):
+        if (
+            tokens[i].word in ("account", "admission", "words")
+            and tokens[i - 1].word == "own"
+            and tokens[i - 2].word in ("her", "his", "their")
+            and _has_marker([t.stem for t in tokens], _marker_stems()["past"])
+        ):
+            return True
     for i in range(clause_start, first):
         word = tokens[i].word
         if word in lex.FEEL_VERBS or stem(word) in lex.FEEL_VERBS:
@@ -780,6 +852,8 @@ def _governor(tokens: list[_Token], index: int, clause_start: int) -> int:
         or tokens[i].word in traits
         or tokens[i].word in lex.NEGATORS
         or tokens[i].word.endswith("ly")
+        # a modifier coordinated with the adjective ("a demotivated and negligent member")
+        or (i + 1 < index and tokens[i + 1].word in ("and", ","))
     ):
         i -= 1
     return i
@@ -835,6 +909,9 @@ def _attachment(
     return "person"
 
 
+_COORDINATORS = frozenset(words("but and yet"))
+
+
 def _after_copula(tokens: list[_Token], index: int, clause_start: int) -> bool:
     i = index - 1
     skipped = 0
@@ -847,6 +924,22 @@ def _after_copula(tokens: list[_Token], index: int, clause_start: int) -> bool:
             skipped += 1
             continue
         return False
+    # A second predicate after "but" or "and" shares the first one's verb: "is technically
+    # brilliant but, frankly, hopeless at managing a team".
+    if i < clause_start and clause_start > 0:
+        j = clause_start - 1
+        coordinated = False
+        while j >= 0 and (
+            tokens[j].stem == _BOUNDARY
+            or tokens[j].word in _COORDINATORS
+            or tokens[j].word in lex.NP_FILLERS
+            or tokens[j].word.endswith("ly")
+        ):
+            coordinated = coordinated or tokens[j].word in _COORDINATORS
+            j -= 1
+        word = tokens[j].word if j >= 0 else ""
+        if coordinated and (word in _traits() or abs(_valence().get(word, 0.0)) >= 1.5):
+            return _after_copula(tokens, j, 0)
     return False
 
 
@@ -892,6 +985,25 @@ def _sentence_hits(tokens: list[_Token]) -> list[_Hit]:
         if token.word in traits:
             category, polarity, role_only, word = traits[token.word]
             hits.append(_Hit(i, i, category, polarity, "trait", word, role_only))
+        elif (base := _comparative_of(token.word)) is not None:
+            # "slower in clinic", "narrower than the job implies": a failing measured against
+            # someone, whichever trait it is.
+            _, polarity, role_only, word = traits[base]
+            hits.append(_Hit(i, i, "peer_comparison", polarity, "trait", word, role_only))
+        elif (lesser := _lesser_quality(tokens, i)) is not None:
+            # "the least accomplished", "not the most professional": a good quality, measured
+            # and found short (the hit holds its own "not", which is not a negation of it).
+            start, quality = lesser
+            hits.append(_Hit(start, quality, "peer_comparison", -1, "subject", "less ...", False))
+            taken.update(range(start, quality + 1))
+        elif token.word == "behind" and _behind_at_the_end(tokens, i):
+            # "Compared with the other candidates, Anjali is noticeably behind."
+            hits.append(_Hit(i, i, "peer_comparison", -1, "subject", "behind", False))
+        elif _unequal_comparison(tokens, i):
+            # "isn't as sharp as Paulo": whatever the quality, the mentee falls short of someone.
+            # The quality is good; the negation before it makes the comparison a failing.
+            hits.append(_Hit(i, i + 2, "peer_comparison", 1, "subject", "not as ... as", False))
+            taken.update(range(i, i + 3))
         elif (
             token.word in valence
             and token.word not in lex.FEELINGS
@@ -900,6 +1012,73 @@ def _sentence_hits(tokens: list[_Token]) -> list[_Hit]:
             polarity = 1 if valence[token.word] > 0 else -1
             hits.append(_Hit(i, i, "valence", polarity, "valence", token.word, False))
     return hits
+
+
+# Comparatives that are times, not judgments ("later that week").
+_NOT_COMPARATIVES = frozenset(words("later latest"))
+
+
+def _comparative_of(word: str) -> str | None:
+    """The negative trait a comparative or superlative is formed from ("slower", "lazier",
+    "sloppiest"), or None."""
+    if word in _NOT_COMPARATIVES or not word.endswith(("er", "est")) or len(word) < 5:
+        return None
+    traits = _traits()
+    body = word[:-2] if word.endswith("er") else word[:-3]
+    for base in (body, body + "e", body[:-1], body[:-1] + "y" if body.endswith("i") else ""):
+        if base in traits and traits[base][1] < 0:
+            return base
+    return None
+
+
+def _good_quality(word: str) -> bool:
+    traits = _traits()
+    if word in traits:
+        return traits[word][1] > 0
+    return _valence().get(word, 0.0) >= 1.0
+
+
+def _lesser_quality(tokens: list[_Token], i: int) -> tuple[int, int] | None:
+    """Where "less"/"least" or "not the most" at `i` measures a good quality short ("the least
+    accomplished", "not the most professional"): the first and last indices, or None."""
+    word = tokens[i].word
+    if word in ("less", "least"):
+        start = i
+    elif word == "most" and i >= 2 and tokens[i - 1].word == "the" and tokens[i - 2].word == "not":
+        start = i - 2
+    else:
+        return None
+    j = i + 1
+    if j < len(tokens) and _good_quality(tokens[j].word) and tokens[j].word not in lex.FEELINGS:
+        return start, j
+    return None
+
+
+def _behind_at_the_end(tokens: list[_Token], i: int) -> bool:
+    """Is "behind" at `i` said of someone after "is", with nothing after it to be behind
+    ("she is behind", not "she is behind the idea")?"""
+    after = tokens[i + 1] if i + 1 < len(tokens) else None
+    return (after is None or after.stem == _BOUNDARY) and _after_copula(tokens, i, 0)
+
+
+def _unequal_comparison(tokens: list[_Token], i: int) -> bool:
+    """Do the tokens at `i` read "not as <quality> as <someone>", after "is"?"""
+    if tokens[i].word != "as" or i < 2 or tokens[i - 1].word != "not":
+        return False
+    subject = tokens[i - 2]
+    # "is not as", or "Zanele's not as" (the name carries the verb)
+    if subject.stem != "be" and not (
+        subject.name and subject.end - subject.start > len(subject.word)
+    ):
+        return False
+    for j in range(i + 2, min(i + 5, len(tokens))):
+        if tokens[j].word == "as":
+            after = tokens[j + 1] if j + 1 < len(tokens) else None
+            if after is None or after.stem == _BOUNDARY:
+                return False
+            # "as she would like", "as I expected": measured against herself or the mentor.
+            return after.word not in lex.MENTEE_REFS and after.word not in lex.SELF_REFS
+    return False
 
 
 def _work_subject(tokens: list[_Token], index: int, clause_start: int) -> bool:
@@ -968,7 +1147,12 @@ def _judge(
     elif hit.about == "verdict":
         if "{M}" not in hit.phrase and _holder(tokens, clause_start, hit.first, words) == "other":
             return None
-    elif hit.about != "object" and _holder(tokens, clause_start, hit.first, words) != "mentee":
+    elif hit.about != "object" and (holder := _holder(tokens, clause_start, hit.first, words)) != (
+        "mentee"
+    ):
+        if holder == "other" and polarity > 0 and _mentee_is_object(tokens, hit.last):
+            # "Her peers outperform her": others' edge over the mentee is her shortfall.
+            return BLOCK, "peer_comparison"
         return None
     if _own_feeling(tokens, clause_start, hit.first):
         return None
@@ -993,6 +1177,21 @@ def _judge(
     if category == "readiness_verdict" and _has_marker(sentence_stems, _marker_stems()["mentor"]):
         return None
     return CAUTION, "positive_verdict"
+
+
+def _mentee_is_object(tokens: list[_Token], last: int) -> bool:
+    """Is the word after `last` the mentee as an object ("outperform her on retention", "outshine
+    Ama"), not a possessive ("outperform her colleagues")?"""
+    j = last + 1
+    if j >= len(tokens):
+        return False
+    token = tokens[j]
+    if token.word in ("him", "them") or token.name:
+        return True
+    if token.word != "her":
+        return False
+    after = tokens[j + 1] if j + 1 < len(tokens) else None
+    return after is None or after.stem == _BOUNDARY or after.word in _PREPOSITIONS
 
 
 def _is_role_after(tokens: list[_Token], index: int) -> bool:
@@ -1089,7 +1288,10 @@ def assess(text: str, program_phrases: Iterable[tuple[str, str]] = ()) -> Assess
 # The learned layer's say (breach_model.py): it adds a finding to a sentence the rules found
 # nothing in when it is confident the sentence is a breach, and it overrules the rules when it is
 # confident a sentence they flagged is advocacy.
-MODEL_FLAGS_AT = 0.5
+# Measured across authors (breach_eval --folds), a bar at 0.5 flagged acceptable statements on
+# words one author happened to use ("hands", "tried", "runs"); at 0.65 it keeps nearly every
+# learned catch.
+MODEL_FLAGS_AT = 0.65
 MODEL_CLEARS_BELOW = 0.1
 # Some n-gram of the sentence must weigh towards a breach, so that a short sentence the model
 # knows nothing about ("Innocent words.") is not flagged on the prior alone and every learned
@@ -1228,7 +1430,8 @@ def _learned_evidence(
         )
         clause_start = bounds[first]
         if (
-            _own_feeling(tokens, 0, first)
+            tokens[first].word in lex.FEELINGS  # "they were afraid of failing": a feeling
+            or _own_feeling(tokens, 0, first)
             or _past_left_behind(stems, clause_start, first, stems)
             or _discussed(tokens, first)
         ):

@@ -134,7 +134,7 @@ FEEL_VERBS = frozenset(
     words("""feel felt worry worried fear feared believe believed think thought doubt doubted
     tell told say said confide confided share shared describe described admit admitted
     worried wonder wondered suspect suspected assume assumed imagine imagined convinced
-    afraid anxious scared nervous concerned""")
+    afraid anxious scared nervous concerned frightened terrified daunted""")
 )
 # Reflexive self-images: "saw herself as a weak presenter".
 SELF_IMAGE_VERBS = frozenset(words("see saw seen view viewed describe described call called"))
@@ -271,7 +271,8 @@ FEELINGS = frozenset(
     words("""anxious nervous worried afraid scared sad upset hurt disappointed frustrated stressed
     lonely tired exhausted sick ill overwhelmed unhappy uncertain unsure insecure shy quiet
     fearful angry annoyed confused embarrassed ashamed guilty doubtful hesitant
-    intimidated grief grieving depressed bored stuck lost vulnerable pressured""")
+    intimidated grief grieving depressed bored stuck lost vulnerable pressured frightened
+    terrified daunted""")
 )
 
 # --- Evaluative words ------------------------------------------------------------------------
@@ -296,7 +297,7 @@ TRAITS: tuple[tuple[str, str, int, bool], ...] = (
         (w, "competence", -1, False)
         for w in words("""incompetent unqualified underqualified
     inexperienced unskilled incapable inept clueless ineffective ineffectual unprepared
-    underdeveloped""")
+    underdeveloped underskilled under-skilled underprepared under-prepared""")
     ),
     # conduct, character, attitude at work
     *(
@@ -323,6 +324,14 @@ TRAITS: tuple[tuple[str, str, int, bool], ...] = (
         for w in words("""ready promotable prepared suited
     qualified equipped""")
     ),
+)
+
+# What a role asks of a person: a verdict says the mentee lacks it, or has not shown it.
+COMPETENCE_NOUNS = (
+    "skill|skills|experience|judgment|judgement|competence|knowledge|ability|abilities|capacity|"
+    "understanding|thinking|maturity|depth|rigour|rigor|leadership|expertise|skillset|skillsets|"
+    "capability|capabilities|background|grasp|acumen|aptitude|savvy|nous|instinct|instincts|"
+    "awareness|chops"
 )
 
 # (pattern, category, polarity, about): about is "subject" when the pattern's words are said of
@@ -353,6 +362,15 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("cut|cuts corner|corners", "work_quality", -1, "subject"),
     ("drop|drops the ball", "work_quality", -1, "subject"),
+    # Work that others had to send back: "needed a lot of rework", "came back for correction".
+    (
+        "need|needs|needed|require|requires|required|come|comes|came|sent ** rework|reworking|"
+        "redoing|correction|corrections|rewriting",
+        "work_quality",
+        -1,
+        "subject",
+    ),
+    ("leave|leaves|left * to be desired", "work_quality", -1, "subject"),
     (
         "fail|failed|fails to deliver|meet|finish|hit|follow|produce|show",
         "work_quality",
@@ -374,7 +392,14 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
         "subject",
     ),
     ("below the bar|standard|mark|level", "peer_comparison", -1, "subject"),
-    ("meet|met ?the expectation|expectations|standard|standards|bar", "work_quality", 1, "subject"),
+    (
+        "meet|met|reach|reached|hit|clear|cleared ?the expectation|expectations|standard|"
+        "standards|bar",
+        "work_quality",
+        1,
+        "subject",
+    ),
+    ("short of ready|the|expectations|expected", "peer_comparison", -1, "subject"),
     (
         "exceed|exceeds|exceeded * expectation|expectations|standard|bar|target|targets|goal|goals",
         "positive_verdict",
@@ -461,18 +486,20 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     # competence
     (
-        "lack|lacks|lacked|lacking ?the|any|some|basic|real|enough|strategic|technical * skill|"
-        "skills|experience|judgment|judgement|competence|knowledge|ability|abilities|capacity|"
-        "understanding|thinking|maturity|initiative|focus|discipline|depth|rigour|rigor|"
-        "leadership|expertise|skillset|skillsets|capability|capabilities|background|confidence",
+        "lack|lacks|lacked|lacking ?the|any|some|basic|real|enough|strategic|technical * "
+        + COMPETENCE_NOUNS
+        + "|initiative|focus|discipline|confidence|professionalism|ownership|accountability|"
+        "urgency",
         "competence",
         -1,
         "subject",
     ),
+    # Having, showing or gaining the capability a role needs, denied: "has not demonstrated the
+    # coaching ability a manager of managers needs", "hasn't got the budgeting skills".
     (
-        "not have|has|possess ?the|any|enough * skill|skills|experience|skillset|what|ability|"
-        "competence|expertise|background|capability|depth|grasp|presence|judgment|judgement|"
-        "maturity|knowledge|gravitas|credibility",
+        "not ?yet have|has|possess|got|show|shown|demonstrate|display|develop ?the|any|enough * "
+        + COMPETENCE_NOUNS
+        + "|what|presence|gravitas|credibility",
         "competence",
         -1,
         "subject",
@@ -575,7 +602,22 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
         "verdict",
     ),
     ("too early|soon to promote", "readiness_verdict", -1, "verdict"),
+    # A promotion deferred: "give Nadia another year", "give it another cycle before making her
+    # a lead".
+    (
+        "give|giving {M} another|one|a|more year|years|cycle|cycles and|before|at|in|to|or",
+        "readiness_verdict",
+        -1,
+        "verdict",
+    ),
+    (
+        "give|giving it another|one|more year|years|cycle|cycles before|and",
+        "readiness_verdict",
+        -1,
+        "any",
+    ),
     ("promoting|promote {M} ** mistake|premature|risk|error", "readiness_verdict", -1, "verdict"),
+    ("risk|gamble|mistake by|in promoting|promote {M}", "readiness_verdict", -1, "verdict"),
     (
         "need|needs another|more year|years|time|experience before",
         "readiness_verdict",
@@ -589,6 +631,14 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("cut out for", "readiness_verdict", 1, "subject"),
     ("see {M} lead|leading|manage|managing|run|running|as", "readiness_verdict", 1, "verdict"),
     ("get|receive|given|earn ?this|the|a promotion", "readiness_verdict", 1, "verdict"),
+    # A verdict on who gets the post, negated by the modal ("he should not get this role").
+    (
+        "should|would|will|must|shall not get|receive|be|earn ?given ?this|the|that|a "
+        "promotion|role|job|position|post",
+        "readiness_verdict",
+        -1,
+        "verdict",
+    ),
     ("put {M} forward", "readiness_verdict", 1, "verdict"),
     ("long way from|off", "readiness_verdict", -1, "subject"),
     ("set {M} up to fail", "readiness_verdict", -1, "verdict"),
@@ -670,6 +720,7 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     # Conduct in idioms.
     ("rub * the wrong way", "conduct", -1, "subject"),
+    ("cause|causes|caused|create|creates|created * friction|tension", "conduct", -1, "person"),
     ("be|become|remain ** liability|deadweight", "conduct", -1, "person"),
     ("be|become|remain * loose cannon|dead weight|weak link", "conduct", -1, "person"),
     ("lie|lies|lied|lying about|to", "conduct", -1, "person"),
@@ -734,6 +785,13 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("behind the rest|others|team", "peer_comparison", -1, "subject"),
     ("behind where", "peer_comparison", -1, "subject"),
     ("lag|lags|lagged|lagging behind", "peer_comparison", -1, "subject"),
+    (
+        "trail|trails|trailed|trailing|lag|lags|lagged|lagging {P} peers|colleagues|teammates|"
+        "cohort|team",
+        "peer_comparison",
+        -1,
+        "subject",
+    ),
     ("the weakest|worst|slowest", "peer_comparison", -1, "subject"),
     (
         "the least capable|skilled|experienced|competent|effective|productive|reliable|mature|"
@@ -744,6 +802,7 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ),
     ("bottom of|half", "peer_comparison", -1, "subject"),
     ("below average", "peer_comparison", -1, "subject"),
+    ("under|below ** average|median|benchmark|norm", "peer_comparison", -1, "subject"),
     ("worse|weaker|slower than", "peer_comparison", -1, "subject"),
     (
         "weaker|worse|slower engineer|performer|analyst|member|colleague|candidate|developer",
@@ -789,6 +848,9 @@ PATTERNS: tuple[tuple[str, str, int, str], ...] = (
     ("cleanest|fastest|sharpest", "positive_verdict", 1, "subject"),
     ("ahead of", "positive_verdict", 1, "subject"),
     ("outperform|outperforms|outperformed|outshine|outshines", "positive_verdict", 1, "subject"),
+    # Others compared with the mentee and found ahead: "her peers deliver twice as much as she
+    # does" (said of anyone else, it is the mentee's shortfall).
+    ("than|as {M} do|does|did|can|could|manage|manages", "peer_comparison", -1, "by_other"),
     (
         "more capable|skilled|experienced|competent|effective|productive|reliable than",
         "positive_verdict",

@@ -20,10 +20,11 @@ ready" and "ready" weigh differently.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -152,8 +153,26 @@ def _weights() -> dict | None:
     return json.loads(WEIGHTS.read_text(encoding="utf-8"))
 
 
+# A model trained in this process, read instead of the shipped weights while it is set: the
+# cross-author folds of `breach_eval --folds` train on all batches but one and judge that one.
+_trained: list[dict] = []
+
+
+@contextlib.contextmanager
+def using(model: dict) -> Iterator[None]:
+    _trained.append(model)
+    try:
+        yield
+    finally:
+        _trained.pop()
+
+
+def _model() -> dict | None:
+    return _trained[-1] if _trained else _weights()
+
+
 def available() -> bool:
-    return _weights() is not None
+    return _model() is not None
 
 
 def _sigmoid(z: float) -> float:
@@ -164,7 +183,7 @@ def _sigmoid(z: float) -> float:
 
 
 def predict(tokens: Sequence[TokenLike]) -> Prediction | None:
-    model = _weights()
+    model = _model()
     if model is None or not tokens:
         return None
     binary = model["binary"]

@@ -1,9 +1,9 @@
-"""The breach guard on its development corpus (every breach_corpus_dev*.jsonl: five authors'
-batches, and a sixth with the sentences of the round-2 security review and variations of them),
+"""The breach guard on its development corpus (every breach_corpus_dev*.jsonl: seven authors'
+batches, and one with the sentences of the round-2 security review and variations of them),
 and the corpus holds what the issue requires. The learned layer is trained on these files, so the
 figures here are fit figures, not a measure of generalisation: that is the held-out split, judged
 in CI by `breach_eval --floor`, and measured across authors by training on all batches but one
-and evaluating on that one (`breach_train --data ...` then `breach_eval --data ...`)."""
+and evaluating on that one (`breach_eval --folds`)."""
 
 from __future__ import annotations
 
@@ -82,12 +82,13 @@ def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
     assert [p.name for p in DEV] == [
         "breach_corpus_dev.jsonl", "breach_corpus_dev_b.jsonl", "breach_corpus_dev_c.jsonl",
         "breach_corpus_dev_d.jsonl", "breach_corpus_dev_e.jsonl", "breach_corpus_dev_f.jsonl",
+        "breach_corpus_dev_g.jsonl", "breach_corpus_dev_h.jsonl",
     ]  # fmt: skip
     corpus = rows()
     labels = Counter(r["label"] for r in corpus)
-    assert len(corpus) >= 1470
-    assert labels["breach"] >= 766
-    assert labels["acceptable"] >= 704
+    assert len(corpus) >= 1956
+    assert labels["breach"] >= 1021
+    assert labels["acceptable"] >= 935
     assert {r["category"] for r in corpus if r["label"] == "breach"} == BREACH_CATEGORIES
     assert {r["category"] for r in corpus if r["label"] == "acceptable"} == ACCEPTABLE_CATEGORIES
     texts = {r["text"] for r in corpus}
@@ -102,10 +103,10 @@ def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     flagged = sum(v != PASS for v in breaches) / len(breaches)
     blocked = sum(v == BLOCK for v in breaches) / len(breaches)
     passed = sum(v == PASS for v in acceptable) / len(acceptable)
-    # Measured with the sixth batch (the round-2 review's sentences): 98.3% / 83.8% / 100.0%.
-    # Blocked is bounded by the positive verdicts, which are cautioned, not blocked (about 14%
-    # of breaches).
-    assert (flagged >= 0.98, blocked >= 0.83, passed >= 0.995) == (True, True, True), (
+    # Measured with eight batches (g and h measured before they were read): 99.2% / 84.8% /
+    # 99.9%. Blocked is bounded by the positive verdicts, which are cautioned, not blocked
+    # (about 14% of breaches).
+    assert (flagged >= 0.985, blocked >= 0.84, passed >= 0.995) == (True, True, True), (
         flagged, blocked, passed,
     )  # fmt: skip
 

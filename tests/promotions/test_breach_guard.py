@@ -442,3 +442,94 @@ def test_a_verdict_clause_is_cautioned_beside_a_clause_of_growth():
     ]
     # The growth clause alone is advocacy.
     assert assess("I have watched her confidence grow.").verdict == PASS
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        # Any negative trait, compared: no list of "slower", "lazier" to keep up.
+        ("Next to the other analysts, Ines is lazier and messier.", "peer_comparison"),
+        ("Of the applicants, Rafe's reports were the sloppiest.", "peer_comparison"),
+        # A good quality measured and found short, whatever the quality.
+        ("Kofi isn't as quick as the other leads.", "peer_comparison"),
+        ("Dana's not as sharp as Ilse.", "peer_comparison"),
+        ("Tomas is one of the less capable people on the desk.", "peer_comparison"),
+        ("Not the most accomplished of the group, is Lena.", "peer_comparison"),
+        # The capability a role needs, denied, in any words for it.
+        ("Ravi hasn't got the negotiating chops a buyer needs.", "competence"),
+        ("She has not demonstrated the judgement a head of unit needs.", "competence"),
+        ("Mara is, in my view, lacking the acumen for it.", "competence"),
+        # Who gets the post, denied by a modal; a bar not reached; falling short of ready.
+        ("Frankly, Joel shouldn't get this job.", "readiness_verdict"),
+        ("Petra hasn't cleared the bar for senior.", "work_quality"),
+        ("Sam is, I think, well short of ready.", "peer_comparison"),
+        # Negation in a condition of saying does not reach the verdict after it; outside one
+        # it does.
+        ("I would not be honest if I did not say that she trails her peers.", "peer_comparison"),
+        ("I can't say that Omar is prepared to run a department.", "readiness_verdict"),
+        # A second predicate after "but" shares the first one's verb.
+        ("Ana is clearly talented but, sadly, hopeless with budgets.", "conduct"),
+        ("The board would be taking a gamble by promoting Li this year.", "readiness_verdict"),
+        # Her own account of a present failing is still a verdict on it.
+        ("By her own account, Iris is lazy and unreliable.", "conduct"),
+        # Behind, with nothing after it to be behind; a promotion deferred.
+        ("Next to her cohort, Oona is clearly behind.", "peer_comparison"),
+        ("Give Bram another cycle and we'll see.", "readiness_verdict"),
+        ("I'd give it another year before making Sol a lead.", "readiness_verdict"),
+        # Others ahead of the mentee: her shortfall, whoever is the subject.
+        ("His cohort outpaces and outperforms him on every metric.", "peer_comparison"),
+        ("Most analysts close twice as many deals as Ade does.", "peer_comparison"),
+        # A person noun that only names whose work it is: the work is the mentee's.
+        ("Lin's client reports have been careless all year.", "work_quality"),
+        ("Kemal's conversion rate is well under the team median.", "peer_comparison"),
+        # Work sent back, a quality left wanting, friction caused.
+        ("The reports Ola filed this spring all came back for correction.", "work_quality"),
+        ("Her attention to detail leaves a lot to be desired.", "work_quality"),
+        ("Kai has created real tension with the sales team.", "conduct"),
+        # Two modifiers before the role noun.
+        ("He has been a demotivated and negligent member of the team.", "conduct"),
+    ],
+)
+def test_structure_reaches_phrasings_no_rule_lists(text, category):
+    assessment = assess(text)
+    assert assessment.verdict == BLOCK, assessment.findings
+    assert category in {f.category for f in assessment.blocks if not f.phrase.startswith("learned")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Measured against herself or the mentor, or a time: no comparison with anyone.
+        "She is not as anxious as she was about presenting.",
+        "We weren't able to meet as often as I had hoped.",
+        "Later that month she ran her first retrospective.",
+        # Less of a bad thing is growth.
+        "She worries less about deadlines now.",
+        # Behind an idea; another year of mentoring.
+        "She is firmly behind the new rota.",
+        "I would happily give her another year of our sessions.",
+        # The client is the one judged, and someone else's rate.
+        "Her client has been careless with the contract, and she handled it calmly.",
+        "The vendor's delivery rate was well under the industry average, she told me.",
+        # A subject that is no one; the mentee's own account of a past difficulty.
+        "Her director's launch slipped, and she wanted to learn what went wrong.",
+        "By his own account, Teo struggled with delegation at first.",
+        # Compared with herself, or the mentor compared with her.
+        "I know far less about budgeting than she does.",
+        "She cares as much about the team as she did when she joined.",
+        # The mentor's or someone else's doing.
+        "Our reading plan needed rework after my leave.",
+        "Her manager's reorganisation caused friction she had to navigate.",
+        # A fear is a feeling, and what it is a fear of is no verdict.
+        "Early on, Bea was terrified of making mistakes in front of the board.",
+        "They were afraid of letting their team down.",
+        # A feeling coordinated with another is still a feeling.
+        "She was nervous at first but, happily, confident by the end.",
+        # Someone else's work, by the possessive.
+        "The contractor's reports were sloppy, and she helped him fix them.",
+        # Someone else gets the job, or it is not the mentor's to give.
+        "Her manager should get the credit for that project.",
+    ],
+)
+def test_look_alikes_of_comparisons_and_denials_pass(text):
+    assert assess(text).verdict == PASS, assess(text).findings

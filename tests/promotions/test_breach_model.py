@@ -115,3 +115,20 @@ def test_training_sets_aside_the_mentors_own_clause_beside_a_verdict():
     assert "u:best" in as_breach
     assert {"u:watch", "u:confidenc", "u:grow"} <= set(as_written)
     assert not {"u:watch", "u:confidenc", "u:grow"} & set(as_breach)
+
+
+def test_a_model_trained_in_process_is_read_while_it_is_in_use():
+    from promotions.management.commands.breach_train import train
+
+    text = IDIOMS[1][0]
+    dev = sorted((Path(breach_model.__file__).parents[1] / "tests/data").glob("breach_corpus_d*"))
+    # Trained on one batch only, the model has not learned this idiom.
+    with breach_model.using(train(dev[:1])):
+        assert assess(text).verdict == PASS
+    assert assess(text).verdict == BLOCK
+
+
+def test_folds_never_measure_the_held_out_split():
+    for options in (["--split", "heldout"], ["--floor"], ["--check"]):
+        with pytest.raises(CommandError, match="development batches only"):
+            call_command("breach_eval", "--folds", *options, stdout=StringIO())
