@@ -26,7 +26,7 @@ from promotions.breach import BLOCK, CAUTION, PASS, assess
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 # The development split is every batch written for tuning (breach_corpus_dev*.jsonl: the first
-# author's and four more authors' batches); the held-out file is never one of them.
+# author's, six more authors' and the attack review's batches); the held-out file never is.
 SPLITS = {
     "dev": sorted(DATA.glob("breach_corpus_dev*.jsonl")),
     "heldout": [DATA / "breach_corpus_heldout.jsonl"],
@@ -39,10 +39,10 @@ TARGETS = {
 }
 # The shipped guard's held-out figures (30 Nov 2026), rounded down: the regression floor.
 FLOOR = {
-    "flagged": 0.935,  # measured 93.9%
-    "blocked": 0.775,  # measured 78.0%
-    "passed": 0.955,  # measured 95.8%
-    "p99_2000_ms": 20.0,  # measured 5.1 ms; the target itself
+    "flagged": 0.96,  # measured 96.2%
+    "blocked": 0.80,  # measured 80.3%
+    "passed": 0.965,  # measured 96.6%
+    "p99_2000_ms": 20.0,  # the target itself
 }
 LONG_CHARS = 2000
 
