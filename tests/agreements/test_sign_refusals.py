@@ -12,7 +12,8 @@ from django.urls import reverse
 from agreements.models import Signature
 from agreements.services import agreement_sign, names_match
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD, sign_through_page
+from tests.agreements.conftest import sign_through_page
+from tests.factories.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
