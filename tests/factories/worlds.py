@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from agreements.models import Agreement, Answer
 from agreements.selectors import asked_questions
@@ -180,6 +181,12 @@ class ReviewWorld:
 
     def person(self, role: str) -> User:
         return getattr(self, role)
+
+    def close_review(self) -> None:
+        """Close Carol's review as of now, after everything the test made in it."""
+        self.review.status = PromotionReview.Status.CLOSED
+        self.review.closed_at = timezone.now()
+        self.review.save()
 
 
 def build_review_world() -> ReviewWorld:

@@ -95,9 +95,7 @@ def test_nobody_else_gets_promotion_items(world):
 
 def test_closed_reviews_need_no_attention(world):
     world.statement("awaiting_consent")
-    world.review.status = "closed"
-    world.review.closed_at = world.review.created_at
-    world.review.save()
+    world.close_review()
     assert not any("consent" in m for m in messages_for(world.mentee))
     assert not any("invited" in m for m in messages_for(world.mentor))
 
@@ -129,9 +127,7 @@ def test_the_card_links_each_member_to_their_page(world):
 
 def test_the_card_is_empty_for_others_closed_reviews_and_other_programs(world):
     assert render_card(world.pair, world.panel_member).strip() == ""
-    world.review.status = "closed"
-    world.review.closed_at = world.review.created_at
-    world.review.save()
+    world.close_review()
     assert render_card(world.pair, world.mentor).strip() == ""
     other = PairFactory(mentee=world.mentee)  # another program
     PromotionReviewFactory(candidate=world.mentee)  # a review in yet another program

@@ -129,9 +129,7 @@ def test_a_closed_review_freezes_its_statements(world, client, action):
     allowed_role, allowed_states, _ = ACTIONS[action]
     state = sorted(allowed_states)[0]
     statement = world.statement(state)
-    world.review.status = "closed"
-    world.review.closed_at = statement.created_at
-    world.review.save()
+    world.close_review()
     client.force_login(world.person(allowed_role))
 
     response = post_action(client, action, statement)

@@ -175,10 +175,8 @@ def test_someone_else_posting_the_same_text_is_refused_not_given_the_statement(w
 
 @pytest.mark.django_db
 def test_a_closed_review_refuses_the_same_text_too(world):
-    draft = create(world)
-    world.review.status = "closed"
-    world.review.closed_at = draft.created_at
-    world.review.save()
+    create(world)
+    world.close_review()
     with pytest.raises(ValidationError, match="The review is closed"):
         create(world)
 
