@@ -54,6 +54,20 @@ OPEN_TERMS = {
     "exceptions": "",
 }
 
+# Who someone is to an object (docs/domain.md): "mentor" and "mentee" are the two members of the
+# object's pair; the others are the same people throughout a world.
+ROLES = (
+    "anonymous",
+    "outsider",
+    "mentor",
+    "mentee",
+    "panel_member",
+    "other_panel_member",
+    "supervisor",
+    "program_admin",
+    "superuser",
+)
+
 PEOPLE = {
     "maria": "Maria Lopez",
     "carol": "Carol Chen",

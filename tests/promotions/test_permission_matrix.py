@@ -16,19 +16,11 @@ from django.utils.html import escape
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
+from tests.factories import worlds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
-ROLES = [
-    "mentor",
-    "mentee",
-    "panel_member",
-    "other_panel_member",
-    "supervisor",
-    "program_admin",
-    "superuser",
-    "outsider",
-]
+ROLES = [role for role in worlds.ROLES if role != "anonymous"]  # anonymous: see the end
 STATES = [s.value for s in Statement.State]
 
 # domain.md: who reads a statement's text, by state.

@@ -70,19 +70,6 @@ from tests.factories.worlds import (
     superuser,
 )
 
-ROLES = (
-    "anonymous",
-    "outsider",
-    "mentor",
-    "mentee",
-    "panel_member",
-    "other_panel_member",
-    "supervisor",
-    "program_admin",
-    "superuser",
-)
-
-
 # Counts the suite reports at the end (see pytest_terminal_summary below).
 STATS: Counter[str] = Counter()
 
