@@ -70,7 +70,7 @@ from tests.factories.worlds import (
     superuser,
 )
 
-# Counts the suite reports at the end (see pytest_terminal_summary below).
+# Counts the suite reports at the end (pytest_terminal_summary in tests/conftest.py).
 STATS: Counter[str] = Counter()
 
 
@@ -367,18 +367,9 @@ def world(django_db_setup, django_db_blocker):
 
 
 def pytest_sessionfinish(session):
-    # A pytest-xdist worker hands its counts to the controller, which prints them
-    # (tests/conftest.py); in one process they are printed below.
+    # A pytest-xdist worker hands its counts to the controller; tests/conftest.py prints them.
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["security_stats"] = dict(STATS)
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not STATS:
-        return
-    terminalreporter.section("security suite")
-    for key in sorted(STATS):
-        terminalreporter.write_line(f"{key}: {STATS[key]}")
 
 
 @pytest.fixture
