@@ -95,7 +95,7 @@ def open_review(program):
     return pair, review
 
 
-def closed_review(
+def closed_review_holding(
     program,
     by,
     statements: Iterable[tuple[type, dict]] = ((SharedStatementFactory, {}),),

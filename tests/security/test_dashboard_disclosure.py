@@ -5,7 +5,7 @@ each its own population, never as a running total; a quarter under the threshold
 whole and small cells are withheld (promotions/program_dashboard.py, its docstring).
 
 Unless a test says otherwise its pairs and reviews complete in the last completed quarter, which
-is what the page shows first: the helpers below run the clock back to it.
+is what the page shows first: the helpers of tests/factories/dashboard.py run the clock back to it.
 
 The figures cache is off in tests (settings_test), so every request counts again, as the page
 does every few minutes in production.
@@ -50,12 +50,12 @@ from tests.factories import (
     SharedStatementFactory,
     StatementFactory,
     WithdrawnStatementFactory,
-    dashboard,
 )
 from tests.factories.dashboard import (
     URL,
     at,
     close,
+    closed_review_holding,
     figure,
     health_of,
     in_force_for_a_while,
@@ -105,7 +105,7 @@ def closed_review(program, by, *, shared=1, declined=0, withdrawn=0, ago: int | 
         (WithdrawnStatementFactory, withdrawn),
     )
     statements = [(factory, {}) for factory, count in counts for _ in range(count)]
-    return dashboard.closed_review(program, by, statements, ago=ago)
+    return closed_review_holding(program, by, statements, ago=ago)
 
 
 # --- The questionnaire mismatch chart ----------------------------------------------------------

@@ -24,12 +24,12 @@ from tests.factories import (
     ProgramFactory,
     SharedStatementFactory,
     StatementFactory,
-    dashboard,
 )
 from tests.factories.dashboard import (
     URL,
     at,
     close,
+    closed_review_holding,
     figure,
     health_of,
     in_quarter,
@@ -60,7 +60,7 @@ def closed_review(program, by, *, blocked=0, cautioned=0, plain=1, ago: int | No
         )
         for index in range(cautioned + plain)
     ]
-    return dashboard.closed_review(program, by, statements, ago=ago)
+    return closed_review_holding(program, by, statements, ago=ago)
 
 
 def test_verdicts_are_withheld_in_a_quarter_with_too_few_reviews(client, hana, program):
