@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from agreements.models import Question
 from agreements.selectors import answer_comparison, terms_prefill
-from tests.agreements.conftest import answer_all
+from tests.factories.worlds import answer_all
 
 pytestmark = pytest.mark.django_db
 

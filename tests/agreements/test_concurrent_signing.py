@@ -13,7 +13,7 @@ from agreements.models import Agreement, Signature
 from agreements.services import agreement_sign
 from mentorship.audit import Action, audit_verify
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD, answer_all, propose
+from tests.factories.worlds import PASSWORD, answer_all, propose
 
 ROUNDS = 3
 

@@ -6,11 +6,9 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Group
 
 from agreements.defaults import DEFAULT_QUESTIONS
 from agreements.models import Question
-from mentorship.permissions import PROGRAM_ADMINS_GROUP
 from tests.factories import ProgramFactory, QuestionFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,23 +52,6 @@ def test_programs_keep_their_own_questionnaire():
     QuestionFactory(program=first, text="Only in the first program.")
     assert Question.objects.filter(program=first).count() == len(DEFAULT_QUESTIONS) + 1
     assert not Question.objects.filter(program=second, text="Only in the first program.").exists()
-
-
-def test_program_admins_have_exactly_the_agreement_permissions_they_need():
-    group = Group.objects.get(name=PROGRAM_ADMINS_GROUP)
-    codenames = set(
-        group.permissions.filter(content_type__app_label="agreements").values_list(
-            "codename", flat=True
-        )
-    )
-    assert codenames == {
-        "add_question",
-        "change_question",
-        "delete_question",
-        "view_question",
-        "view_agreement",
-        "view_signature",
-    }
 
 
 def test_data_migration_adds_the_defaults_to_programs_without_questions():

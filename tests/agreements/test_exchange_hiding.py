@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from agreements.models import Answer, QuestionnaireSubmission
 from agreements.selectors import answer_comparison, asked_questions
-from tests.agreements.conftest import answer_all
+from tests.factories.worlds import answer_all
 
 pytestmark = pytest.mark.django_db
 

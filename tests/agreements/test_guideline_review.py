@@ -9,8 +9,8 @@ from django.urls import reverse
 from agreements.models import Agreement
 from agreements.selectors import agreement_attention, pair_flow
 from mentorship.services import guideline_publish
-from tests.agreements.conftest import propose, sign
 from tests.factories import GuidelineFactory, ProgramAdminFactory
+from tests.factories.worlds import propose, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from agreements.models import Agreement, Signature
 from mentorship.models import PublishedRecordError
-from tests.agreements.conftest import sign
 from tests.factories import ActiveAgreementFactory, PairFactory
+from tests.factories.worlds import sign
 
 pytestmark = pytest.mark.django_db
 

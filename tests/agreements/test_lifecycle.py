@@ -13,7 +13,7 @@ from agreements.models import Agreement, Signature
 from agreements.signals import agreement_closed
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import propose, sign
+from tests.factories.worlds import propose, sign
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from agreements.models import Agreement, Answer, Question
 from agreements.selectors import answer_comparison, asked_questions, terms_prefill
-from tests.agreements.conftest import answer_all, question
+from tests.agreements.conftest import question
+from tests.factories.worlds import answer_all
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from agreements.services import agreement_end, agreement_sign
-from tests.agreements.conftest import answer_all, propose, sign
+from tests.factories.worlds import answer_all, propose, sign
 
 pytestmark = pytest.mark.django_db
 

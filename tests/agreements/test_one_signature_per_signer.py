@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, Signature
-from tests.agreements.conftest import PASSWORD
+from tests.factories.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

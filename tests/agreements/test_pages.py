@@ -9,8 +9,8 @@ from django.template import Context, Template
 from django.urls import reverse
 
 from agreements.selectors import agreement_attention, pair_flow
-from tests.agreements.conftest import answer_all, sign
 from tests.factories import PairFactory
+from tests.factories.worlds import answer_all, propose, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,6 @@ def test_steps_follow_the_flow(pair):
     assert current_step(flow) == "terms"
     assert [s["state"] for s in flow.steps[:2]] == ["done", "done"]
 
-    from tests.agreements.conftest import propose
-
     agreement = propose(pair)
     flow = pair_flow(pair, mentee)
     assert current_step(flow) == "sign"
@@ -61,8 +59,6 @@ def test_attention_items_for_each_step(pair):
     answer_all(pair, pair.mentee)
     (item,) = agreement_attention(pair.mentor)
     assert item.url == reverse("agreements:compare", args=[pair.pk])
-    from tests.agreements.conftest import propose
-
     agreement = propose(pair)
     (item,) = agreement_attention(pair.mentor)
     assert "await your signature" in item.message

@@ -16,9 +16,9 @@ from django.urls import reverse
 from agreements.models import Agreement, Signature
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import OPEN_TERMS, propose, sign
 from tests.concurrency import run_together
 from tests.factories import PublishedGuidelineFactory
+from tests.factories.worlds import OPEN_TERMS, propose, sign
 
 FORM = {
     "confidentiality_scope": "agreed_exceptions",
@@ -40,6 +40,22 @@ def flash(response) -> str:
 
 def statuses(pair) -> list[tuple[int, str]]:
     return list(Agreement.objects.filter(pair=pair).order_by("pk").values_list("pk", "status"))
+
+
+def assert_kept(response, proposal) -> None:
+    """Nothing changed: the response leads to the open proposal, still the pair's only one."""
+    assert response.url == reverse("agreements:detail", args=[proposal.pk])
+    assert statuses(proposal.pair) == [(proposal.pk, Agreement.Status.AWAITING_SIGNATURES)]
+
+
+@pytest.fixture
+def partner_signed(answered, client):
+    """Maria proposed the terms on the page (and stays logged in); Carol signed them."""
+    client.force_login(answered.mentor)
+    post_terms(client, answered)
+    proposal = Agreement.objects.get(pair=answered)
+    sign(proposal, answered.mentee)
+    return proposal
 
 
 @pytest.mark.django_db
@@ -68,17 +84,12 @@ def test_a_double_click_on_propose_makes_one_proposal_and_one_email(
 
 
 @pytest.mark.django_db
-def test_resending_the_terms_after_the_partner_signed_keeps_their_signature(answered, client):
-    pair = answered
-    client.force_login(pair.mentor)
-    post_terms(client, pair)
-    proposal = Agreement.objects.get(pair=pair)
-    sign(proposal, pair.mentee)
+def test_resending_the_terms_after_the_partner_signed_keeps_their_signature(partner_signed, client):
+    proposal, pair = partner_signed, partner_signed.pair
 
     response = post_terms(client, pair)  # the back button, then "Propose" again
 
-    assert response.url == reverse("agreements:detail", args=[proposal.pk])
-    assert statuses(pair) == [(proposal.pk, Agreement.Status.AWAITING_SIGNATURES)]
+    assert_kept(response, proposal)
     assert list(Signature.objects.values_list("agreement_id", "signer_id")) == [
         (proposal.pk, pair.mentee.pk)
     ]
@@ -100,8 +111,7 @@ def test_resending_terms_the_proposer_signed_says_so(answered, client):
 
     response = post_terms(client, pair)
 
-    assert response.url == reverse("agreements:detail", args=[proposal.pk])
-    assert statuses(pair) == [(proposal.pk, Agreement.Status.AWAITING_SIGNATURES)]
+    assert_kept(response, proposal)
     assert flash(response) == (
         "These terms are already proposed and you have signed them; nothing changed. "
         "Carol Chen has not signed yet."
@@ -119,8 +129,7 @@ def test_the_partner_proposing_the_same_terms_gets_the_open_proposal(
     with django_capture_on_commit_callbacks(execute=True):
         response = post_terms(client, pair)
 
-    assert response.url == reverse("agreements:detail", args=[proposal.pk])
-    assert statuses(pair) == [(proposal.pk, Agreement.Status.AWAITING_SIGNATURES)]
+    assert_kept(response, proposal)
     assert mail.outbox == []  # the mentor is not told they proposed their own terms
     assert flash(response) == (
         "Maria Lopez already proposed these terms; nothing changed. Read the text below and "
@@ -129,12 +138,8 @@ def test_the_partner_proposing_the_same_terms_gets_the_open_proposal(
 
 
 @pytest.mark.django_db
-def test_different_terms_still_replace_the_open_proposal(answered, client):
-    pair = answered
-    client.force_login(pair.mentor)
-    post_terms(client, pair)
-    first = Agreement.objects.get(pair=pair)
-    sign(first, pair.mentee)
+def test_different_terms_still_replace_the_open_proposal(partner_signed, client):
+    first, pair = partner_signed, partner_signed.pair
 
     response = post_terms(client, pair, exceptions="We may mention the course she led.")
 

@@ -23,8 +23,8 @@ from agreements.selectors import agreement_attention, pair_flow
 from agreements.services import agreement_end, proposal_withdraw
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import propose, sign
 from tests.concurrency import run_together
+from tests.factories.worlds import propose, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +44,13 @@ def withdraw(client, agreement):
     return client.post(reverse("agreements:withdraw", args=[agreement.pk]))
 
 
+def withdrawn_by(person, amendment, client, capture_on_commit):
+    """`person` withdraws (or declines) the amendment on its page; the emails are sent."""
+    client.force_login(person)
+    with capture_on_commit(execute=True):
+        return withdraw(client, amendment)
+
+
 def flash(response) -> str:
     return [str(m) for m in get_messages(response.wsgi_request)][-1]
 
@@ -60,6 +67,15 @@ def voided_events(agreement) -> list[dict]:
     )
 
 
+def assert_void_beside(amendment, active_agreement, why: str) -> None:
+    """The amendment is void, audited as such, and the active agreement stays."""
+    assert statuses(amendment.pair) == [
+        (active_agreement.pk, Agreement.Status.ACTIVE),
+        (amendment.pk, Agreement.Status.VOID),
+    ]
+    assert voided_events(amendment) == [{"from": "awaiting_signatures", "to": "void", "why": why}]
+
+
 # --- Allowed ----------------------------------------------------------------------------------
 
 
@@ -67,10 +83,7 @@ def test_the_partner_declines_an_unwanted_amendment(
     amendment, active_agreement, client, django_capture_on_commit_callbacks
 ):
     pair = amendment.pair
-    client.force_login(pair.mentee)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = withdraw(client, amendment)
+    response = withdrawn_by(pair.mentee, amendment, client, django_capture_on_commit_callbacks)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("agreements:detail", args=[amendment.pk])
@@ -78,19 +91,13 @@ def test_the_partner_declines_an_unwanted_amendment(
         "You declined the proposed terms; they are void. Maria Lopez has been told. "
         "Your active agreement stays as it is."
     )
-    assert statuses(pair) == [
-        (active_agreement.pk, Agreement.Status.ACTIVE),
-        (amendment.pk, Agreement.Status.VOID),
-    ]
+    assert_void_beside(amendment, active_agreement, "declined")
     amendment.refresh_from_db()
     assert amendment.closed_at is not None
     assert amendment.ended_by == pair.mentee
     assert amendment.superseded_by is None
     # Maria's signature stays on record, on a proposal that never takes effect.
     assert list(Signature.objects.filter(agreement=amendment).values_list("signer_id", flat=True))
-    assert voided_events(amendment) == [
-        {"from": "awaiting_signatures", "to": "void", "why": "declined"}
-    ]
     assert [(m.to, m.subject) for m in mail.outbox] == [
         ([pair.mentor.email], "Carol Chen declined the proposed confidentiality agreement terms")
     ]
@@ -100,22 +107,13 @@ def test_the_proposer_withdraws_their_amendment(
     amendment, active_agreement, client, django_capture_on_commit_callbacks
 ):
     pair = amendment.pair
-    client.force_login(pair.mentor)
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = withdraw(client, amendment)
+    response = withdrawn_by(pair.mentor, amendment, client, django_capture_on_commit_callbacks)
 
     assert flash(response) == (
         "You withdrew the proposed terms; they are void. Carol Chen has been told. "
         "Your active agreement stays as it is."
     )
-    assert statuses(pair) == [
-        (active_agreement.pk, Agreement.Status.ACTIVE),
-        (amendment.pk, Agreement.Status.VOID),
-    ]
-    assert voided_events(amendment) == [
-        {"from": "awaiting_signatures", "to": "void", "why": "withdrawn"}
-    ]
+    assert_void_beside(amendment, active_agreement, "withdrawn")
     (message,) = mail.outbox
     assert message.to == [pair.mentee.email]
     assert message.subject == "Maria Lopez withdrew the proposed confidentiality agreement terms"

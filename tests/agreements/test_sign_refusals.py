@@ -1,4 +1,5 @@
-"""Signing re-authenticates: a wrong password or a name that is not yours signs nothing."""
+"""Signing re-authenticates: a wrong password or a name that is not yours signs nothing, and
+neither does a form without the guideline's acknowledgement or for a text that changed."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from django.urls import reverse
 from agreements.models import Signature
 from agreements.services import agreement_sign, names_match
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD, sign_through_page
+from tests.agreements.conftest import sign_through_page
+from tests.factories.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -28,17 +30,19 @@ def test_wrong_password_refuses_with_a_clear_message(client, proposal):
     assert not AuditEvent.objects.filter(action="agreement.signed").exists()
 
 
-def test_wrong_typed_name_refuses(client, proposal):
-    response = sign_through_page(client, proposal, proposal.pair.mentee, typed_name="Maria Lopez")
+@pytest.mark.parametrize(
+    ("field", "sent", "says"),
+    [
+        ("typed_name", "Maria Lopez", "Type your full name exactly"),
+        ("password", "", "Not signed"),
+        ("acknowledge", "", "Not signed"),  # the guideline is not acknowledged
+        ("text_sha256", "0" * 64, "not the text of this agreement"),  # the text changed
+    ],
+)
+def test_a_form_that_does_not_hold_signs_nothing(client, proposal, field, sent, says):
+    response = sign_through_page(client, proposal, proposal.pair.mentee, **{field: sent})
     assert response.status_code == HTTPStatus.OK
-    assert "Type your full name exactly" in response.content.decode()
-    assert not Signature.objects.exists()
-
-
-def test_empty_password_refuses(client, proposal):
-    response = sign_through_page(client, proposal, proposal.pair.mentee, password="")
-    assert response.status_code == HTTPStatus.OK
-    assert "Not signed" in response.content.decode()
+    assert says in response.content.decode()
     assert not Signature.objects.exists()
 
 

@@ -15,8 +15,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from mentorship.models import AuditEvent
-from tests.agreements.conftest import PASSWORD, sign_through_page
+from tests.agreements.conftest import sign_through_page
 from tests.factories import ProgramAdminFactory, UserFactory
+from tests.factories.worlds import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 
 from agreements.models import Agreement
-from tests.agreements.conftest import PASSWORD, answer_all, propose, sign
 from tests.factories import ProgramFactory, QuestionFactory, UserFactory
+from tests.factories.worlds import PASSWORD, answer_all, propose, sign
 
 pytestmark = pytest.mark.django_db
 

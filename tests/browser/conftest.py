@@ -366,28 +366,31 @@ def carols_review(**review_fields):
     """The source document's people: Maria mentors Carol under a signed agreement, and Carol is
     up for "Lead of the new project team", supervised by Sam, with Lee on the panel. Returns
     the pair and the review."""
-    from tests.factories import (
-        ActiveAgreementFactory,
-        PairFactory,
-        PanelSeatFactory,
-        ProgramFactory,
-        PromotionReviewFactory,
-        PublishedGuidelineFactory,
-        UserFactory,
-    )
+    from tests.factories import ActiveAgreementFactory
+    from tests.factories.worlds import build_cast
 
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(program=program)
-    mentor = UserFactory(username="maria", full_name="Maria Lopez")
-    mentee = UserFactory(username="carol", full_name="Carol Chen")
-    pair = PairFactory(program=program, mentor=mentor, mentee=mentee)
-    ActiveAgreementFactory(pair=pair)
-    review = PromotionReviewFactory(
-        program=program,
-        candidate=mentee,
-        supervisor=UserFactory(username="sam", full_name="Sam Reyes"),
-        target_role="Lead of the new project team",
-        **review_fields,
-    )
-    PanelSeatFactory(review=review, user=UserFactory(username="lee", full_name="Lee Park"))
-    return pair, review
+    cast = build_cast(review={"target_role": "Lead of the new project team", **review_fields})
+    ActiveAgreementFactory(pair=cast.pair)
+    return cast.pair, cast.review
+
+
+def post_from_page(person, action: str, fields: dict[str, str] | None = None) -> None:
+    """Send a POST from the current page with its CSRF token (as a crafted form would)."""
+    with person.page.expect_navigation():
+        person.page.evaluate(
+            """([action, fields]) => {
+                const form = document.createElement("form");
+                form.method = "post";
+                form.action = action;
+                const token = document.querySelector("input[name=csrfmiddlewaretoken]");
+                if (token) form.append(token.cloneNode());
+                for (const [name, value] of Object.entries(fields)) {
+                    const input = document.createElement("input");
+                    input.type = "hidden"; input.name = name; input.value = value;
+                    form.append(input);
+                }
+                document.body.append(form);
+                form.submit();
+            }""",
+            [action, fields or {}],
+        )

@@ -12,7 +12,8 @@ import pytest
 from agreements.models import Question
 from mentorship.models import Guideline, Pair, Program
 from promotions.models import BreachPhrase, PromotionReview
-from tests.factories import ProgramAdminFactory, UserFactory
+from tests.factories import ProgramAdminFactory
+from tests.factories.worlds import PEOPLE, person
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
@@ -24,12 +25,15 @@ def pick(page, field: str, name: str) -> None:
     page.locator(".select2-results__option", has_text=name).click()
 
 
+def save(page, button: str = "Save") -> None:
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()
+
+
 def test_program_admin_sets_up_a_program(visit, html_errors):
-    ProgramAdminFactory(username="hana", full_name="Hana Okafor")
-    UserFactory(username="maria", full_name="Maria Lopez")
-    UserFactory(username="carol", full_name="Carol Chen")
-    UserFactory(username="sam", full_name="Sam Reyes")
-    UserFactory(username="lee", full_name="Lee Park")
+    ProgramAdminFactory(username="hana", full_name=PEOPLE["hana"])
+    for name in ("maria", "carol", "sam", "lee"):
+        person(name)
     admin = visit("hana")
     page = admin.page
     admin.login("hana", path="/admin/login/")
@@ -41,8 +45,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     page.get_by_label("Name").fill("Leadership Mentoring 2027")
     page.get_by_label("Description").fill("A year of fortnightly mentoring.")
     admin.check("program-form")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state()
+    save(page)
     admin.check("program-saved")
     program = Program.objects.get(name="Leadership Mentoring 2027")
 
@@ -78,8 +81,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     page.get_by_label("The guideline's answer").select_option("disagree")
     page.get_by_label("Why (from the guideline)").fill("Mentoring is not a performance review.")
     admin.check("question-form")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state()
+    save(page)
     admin.check("question-saved")
     assert Question.objects.filter(program=program, text__contains="appraisal").exists()
 
@@ -88,8 +90,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     page.get_by_label("Phrase").fill("not a team player")
     page.get_by_label("Explanation").fill("Judges the person as an employee, not as a mentee.")
     admin.check("breach-phrase-form")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state()
+    save(page)
     assert BreachPhrase.objects.filter(program=program, phrase="not a team player").exists()
 
     # A pair, picking people with the autocomplete.
@@ -99,8 +100,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     pick(page, "mentee", "Carol")
     page.get_by_label("Status").select_option("active")
     admin.check("pair-form")
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.wait_for_load_state()
+    save(page)
     pair = Pair.objects.get(program=program)
     assert (pair.mentor.username, pair.mentee.username) == ("maria", "carol")
 
@@ -111,14 +111,12 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     page.get_by_label("Target role").fill("Lead of the new project team")
     pick(page, "supervisor", "Sam")
     admin.check("review-form")
-    page.get_by_role("button", name="Save and continue editing").click()
-    page.wait_for_load_state()
+    save(page, "Save and continue editing")
     review = PromotionReview.objects.get(program=program)
     assert review.status == PromotionReview.Status.OPEN
     pick(page, "seats-0-user", "Lee")
     admin.check("review-seating-the-panel")
-    page.get_by_role("button", name="Save and continue editing").click()
-    page.wait_for_load_state()
+    save(page, "Save and continue editing")
     assert list(review.panel.values_list("username", flat=True)) == ["lee"]
     admin.check("review-with-panel")
 

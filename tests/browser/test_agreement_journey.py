@@ -13,11 +13,10 @@ import re
 
 import pytest
 
-from agreements.models import Agreement, Answer, Signature
+from agreements.models import Agreement, Signature
 from agreements.selectors import asked_questions
-from agreements.services import agreement_propose, questionnaire_answer
-from tests.browser.conftest import PASSWORD
-from tests.factories import PairFactory, PublishedGuidelineFactory, UserFactory
+from tests.browser.conftest import PASSWORD, post_from_page
+from tests.factories.worlds import answer_all, build_cast, propose
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
@@ -27,12 +26,9 @@ DIFFERENT = "The mentor may share facts about our mentoring relationship"
 
 @pytest.fixture
 def pair():
-    pair = PairFactory(
-        mentor=UserFactory(username="mentor", full_name="Maria Lopez"),
-        mentee=UserFactory(username="mentee", full_name="Carol Chen", time_zone="Asia/Tokyo"),
-    )
-    PublishedGuidelineFactory(program=pair.program, version=1)
-    return pair
+    return build_cast(
+        guideline={"version": 1}, mentee={"time_zone": "Asia/Tokyo"}, with_review=False
+    ).pair
 
 
 def answer_questionnaire(person, pair, *, differ: bool = False) -> None:
@@ -136,8 +132,8 @@ def test_pair_agrees_and_signs_in_the_browser(visit, pair, html_errors):
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.ACTIVE
     assert sorted(agreement.signatures.values_list("signer__username", flat=True)) == [
-        "mentee",
-        "mentor",
+        "carol",
+        "maria",
     ]
     assert mentor.errors() == []
     assert mentee.errors() == []
@@ -148,14 +144,10 @@ def test_the_same_sign_form_sent_twice_keeps_one_signature(visit, pair, html_err
     """The browser sends a double click once (and site.js guards the form too), so the second
     submission here is the real-world one: the same filled-in form sent again, as from a
     second tab. The server must keep one signature and answer calmly."""
-    for person in (pair.mentor, pair.mentee):
-        answers = {
-            q.pk: (q.guideline_answer or Answer.Value.AGREE, "") for q in asked_questions(pair)
-        }
-        questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=True)
-    agreement = agreement_propose(
-        pair_id=pair.pk,
-        by=pair.mentor,
+    answer_all(pair, pair.mentor)
+    answer_all(pair, pair.mentee)
+    agreement = propose(
+        pair,
         confidentiality_scope=Agreement.Scope.STRICT,
         allows_promotion_participation=False,
         allows_advocacy=False,
@@ -171,22 +163,9 @@ def test_the_same_sign_form_sent_twice_keeps_one_signature(visit, pair, html_err
         mentor.page.get_by_role("button", name="Sign this agreement").click()
     assert mentor.page.get_by_text("becomes active when Carol Chen signs too").is_visible()
 
-    with mentor.page.expect_navigation():
-        mentor.page.evaluate(
-            """([action, fields]) => {
-                const form = document.createElement("form");
-                form.method = "post";
-                form.action = action;
-                for (const [name, value] of Object.entries(fields)) {
-                    const input = document.createElement("input");
-                    input.type = "hidden"; input.name = name; input.value = value;
-                    form.append(input);
-                }
-                document.body.append(form);
-                form.submit();
-            }""",
-            [f"/agreements/{agreement.pk}/sign/", {**sent, "sign": "Sign this agreement"}],
-        )
+    post_from_page(
+        mentor, f"/agreements/{agreement.pk}/sign/", {**sent, "sign": "Sign this agreement"}
+    )
     assert mentor.page.get_by_text("You have already signed this agreement.").is_visible()
     mentor.check("signed-twice")
     assert Signature.objects.filter(agreement=agreement).count() == 1

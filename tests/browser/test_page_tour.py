@@ -14,122 +14,71 @@ from django.utils import timezone
 
 from agreements.models import Agreement, Answer
 from agreements.selectors import asked_questions
-from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
 from mentorship.models import Pair
-from tests.browser.conftest import PASSWORD, PHONE_WIDTH
+from tests.browser.conftest import PHONE_WIDTH, post_from_page
 from tests.factories import (
     MeetingFactory,
     PairFactory,
-    PanelSeatFactory,
-    ProgramAdminFactory,
-    ProgramFactory,
-    PromotionReviewFactory,
-    PublishedGuidelineFactory,
     SharedStatementFactory,
     StatementFactory,
     UserFactory,
 )
+from tests.factories.worlds import answer_all, build_cast, propose, sign
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
-TERMS = {
-    "confidentiality_scope": Agreement.Scope.AGREED_EXCEPTIONS,
-    "allows_promotion_participation": True,
-    "allows_advocacy": True,
-    "allows_engagement": True,
-    "exceptions": "We may mention the project we worked on together.",
-}
-
-
-def answer_all(pair, person, differ_on=None) -> None:
-    answers = {q.pk: (q.guideline_answer or Answer.Value.AGREE, "") for q in asked_questions(pair)}
-    if differ_on is not None:
-        answers[differ_on.pk] = (Answer.Value.UNSURE, "I would like to talk about this.")
-    questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=True)
-
-
-def sign(agreement, person) -> None:
-    agreement_sign(
-        agreement_id=agreement.pk,
-        signer=person,
-        typed_name=person.full_name,
-        password=PASSWORD,
-        text_sha256=agreement.text_sha256,
-    )
+EXCEPTIONS = "We may mention the project we worked on together."
 
 
 @pytest.fixture
 def world():
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(program=program, version=1)
-    maria = UserFactory(username="maria", full_name="Maria Lopez", time_zone="Europe/Berlin")
-    carol = UserFactory(username="carol", full_name="Carol Chen")
-    pair = PairFactory(program=program, mentor=maria, mentee=carol)
+    cast = build_cast(
+        guideline={"version": 1},
+        mentor={"time_zone": "Europe/Berlin"},
+        review={"target_role": "Lead of the new project team"},
+    )
+    pair, maria, carol = cast.pair, cast.mentor, cast.mentee
     today = timezone.localdate()
     for weeks in (1, 3, 5):
         MeetingFactory(pair=pair, held_on=today - datetime.timedelta(weeks=weeks), notes="Notes.")
     answer_all(pair, maria)
-    answer_all(pair, carol, differ_on=asked_questions(pair).last())
-    agreement = agreement_propose(pair_id=pair.pk, by=maria, **TERMS)
-    sign(agreement, maria)
-    sign(agreement, carol)
-    amendment = agreement_propose(pair_id=pair.pk, by=carol, **{**TERMS, "exceptions": ""})
+    differ_on = asked_questions(pair).last()
+    answer_all(
+        pair,
+        carol,
+        overrides={differ_on.pk: (Answer.Value.UNSURE, "I would like to talk about this.")},
+    )
+    agreement = propose(pair, exceptions=EXCEPTIONS)
+    sign(agreement, maria, carol)
+    amendment = propose(pair, by=carol)
     # A second pair that has not started: maria mentors Dan.
     fresh = PairFactory(
-        program=program, mentor=maria, mentee=UserFactory(username="dan", full_name="Dan Ito")
+        program=cast.program,
+        mentor=maria,
+        mentee=UserFactory(username="dan", full_name="Dan Ito"),
     )
     ended = PairFactory(
-        program=program,
+        program=cast.program,
         mentor=maria,
         mentee=UserFactory(username="eve", full_name="Eve Berg"),
         status=Pair.Status.ENDED,
         ended_on=today,
     )
-    review = PromotionReviewFactory(
-        program=program,
-        candidate=carol,
-        supervisor=UserFactory(username="sam", full_name="Sam Reyes"),
-        target_role="Lead of the new project team",
-    )
-    PanelSeatFactory(review=review, user=UserFactory(username="lee", full_name="Lee Park"))
     SharedStatementFactory(
-        pair=pair, review=review, text="I have seen Carol grow into a calm, clear leader."
+        pair=pair, review=cast.review, text="I have seen Carol grow into a calm, clear leader."
     )
     draft = StatementFactory(
-        pair=pair, review=review, kind="engagement", text="We met every two weeks for a year."
+        pair=pair, review=cast.review, kind="engagement", text="We met every two weeks for a year."
     )
-    ProgramAdminFactory(username="hana", full_name="Hana Okafor")
     return {
         "pair": pair,
         "agreement": Agreement.objects.get(pk=agreement.pk),
         "amendment": amendment,
         "fresh": fresh,
         "ended": ended,
-        "review": review,
+        "review": cast.review,
         "draft": draft,
     }
-
-
-def post_from_page(person, action: str, fields: dict[str, str] | None = None) -> None:
-    """Send a POST from the current page with its CSRF token (as a crafted form would)."""
-    with person.page.expect_navigation():
-        person.page.evaluate(
-            """([action, fields]) => {
-                const form = document.createElement("form");
-                form.method = "post";
-                form.action = action;
-                const token = document.querySelector("input[name=csrfmiddlewaretoken]");
-                if (token) form.append(token.cloneNode());
-                for (const [name, value] of Object.entries(fields)) {
-                    const input = document.createElement("input");
-                    input.type = "hidden"; input.name = name; input.value = value;
-                    form.append(input);
-                }
-                document.body.append(form);
-                form.submit();
-            }""",
-            [action, fields or {}],
-        )
 
 
 def test_every_participant_page_on_a_phone(visit, world, html_errors):

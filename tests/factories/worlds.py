@@ -1,10 +1,15 @@
-"""The review world most tests start from, built in one place: Carol, mentored by Maria under
-an active agreement, up for a promotion with Sam as supervisor and Lee on the panel; Olga on
-another review's panel; a program admin, a superuser and an outsider. A test module adds only
-what it is about (statements in a state, more seats) to it.
+"""The source document's people and the worlds built from them, in one place.
 
-The security suite's world (tests/security/conftest.py) is another thing: every object in
-every state, with a marker in each confidential field, built through the services.
+`build_cast` makes what every world starts from: the Leadership Mentoring program with a
+published guideline, Maria mentoring Carol, and (unless asked not to) Carol up for a promotion
+with Sam as supervisor and Lee on the panel, and Hana as program admin. Each world adds only what
+it is about: `build_review_world` (the one most tests start from) an active agreement, Olga on
+another review's panel, a superuser and an outsider; the page tour, the growing lists of
+tests/performance and the security suite their own histories, made through the services with
+`answer_all`, `propose` and `sign`.
+
+The security suite's world (tests/security/conftest.py) is every object in every state, with a
+marker in each confidential field, built through the services on top of the cast.
 """
 
 from __future__ import annotations
@@ -12,10 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
-from agreements.models import Agreement
-from mentorship.models import Pair, Program, User
-from mentorship.permissions import PROGRAM_ADMINS_GROUP
+from agreements.models import Agreement, Answer
+from agreements.selectors import asked_questions
+from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
+from mentorship.models import Guideline, Pair, Program, User
+from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions.models import PromotionReview, Statement
 from tests.factories.agreements import ActiveAgreementFactory
 from tests.factories.mentorship import (
@@ -35,6 +43,41 @@ from tests.factories.promotions import (
     WithdrawnStatementFactory,
 )
 
+PASSWORD = "pw"  # UserFactory's
+
+# Terms that allow everything a statement may be about, with no exceptions written.
+OPEN_TERMS = {
+    "confidentiality_scope": Agreement.Scope.AGREED_EXCEPTIONS,
+    "allows_promotion_participation": True,
+    "allows_advocacy": True,
+    "allows_engagement": True,
+    "exceptions": "",
+}
+
+# Who someone is to an object (docs/domain.md): "mentor" and "mentee" are the two members of the
+# object's pair; the others are the same people throughout a world.
+ROLES = (
+    "anonymous",
+    "outsider",
+    "mentor",
+    "mentee",
+    "panel_member",
+    "other_panel_member",
+    "supervisor",
+    "program_admin",
+    "superuser",
+)
+
+PEOPLE = {
+    "maria": "Maria Lopez",
+    "carol": "Carol Chen",
+    "sam": "Sam Reyes",
+    "lee": "Lee Park",
+    "olga": "Olga Berg",
+    "hana": "Hana Okafor",
+    "otto": "Otto Outsider",
+}
+
 STATE_FACTORIES = {
     Statement.State.DRAFT: StatementFactory,
     Statement.State.AWAITING_CONSENT: AwaitingConsentStatementFactory,
@@ -42,6 +85,92 @@ STATE_FACTORIES = {
     Statement.State.DECLINED: DeclinedStatementFactory,
     Statement.State.WITHDRAWN: WithdrawnStatementFactory,
 }
+
+
+def person(username: str, **fields) -> User:
+    """One of the source document's people, by first name."""
+    return UserFactory(username=username, full_name=PEOPLE[username], **fields)
+
+
+def superuser(username: str = "root") -> User:
+    return UserFactory(username=username, full_name="Ada Admin", is_staff=True, is_superuser=True)
+
+
+def answer_all(pair: Pair, person: User, *, overrides=None, comment="", submit=True) -> None:
+    """Answer every statement (the guideline's answer, or agree), optionally submit."""
+    answers = {
+        q.pk: (q.guideline_answer or Answer.Value.AGREE, comment) for q in asked_questions(pair)
+    }
+    answers.update(overrides or {})
+    questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=submit)
+
+
+def propose(pair: Pair, by: User | None = None, **terms) -> Agreement:
+    return agreement_propose(pair_id=pair.pk, by=by or pair.mentor, **{**OPEN_TERMS, **terms})
+
+
+def sign(agreement: Agreement, *people: User) -> None:
+    for signer in people:
+        agreement_sign(
+            agreement_id=agreement.pk,
+            signer=signer,
+            typed_name=signer.full_name,
+            password=PASSWORD,
+            text_sha256=agreement.text_sha256,
+        )
+
+
+@dataclass
+class Cast:
+    program: Program
+    guideline: Guideline
+    mentor: User
+    mentee: User
+    pair: Pair
+    program_admin: User
+    supervisor: User | None = None
+    panel_member: User | None = None
+    review: PromotionReview | None = None
+
+
+def build_cast(
+    *,
+    program: dict | None = None,
+    guideline: dict | None = None,
+    mentor: dict | None = None,
+    mentee: dict | None = None,
+    pair: dict | None = None,
+    review: dict | None = None,
+    with_review: bool = True,
+) -> Cast:
+    """Maria mentoring Carol in the Leadership Mentoring program, Hana as program admin and,
+    with_review, Carol's review by Sam and Lee. Each dict sets fields of that object."""
+    # Migrations create the group; a transactional test's flush (tests/*/test_concurren*) does not
+    # bring it back, so make sure it is there.
+    Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
+    the_program = ProgramFactory(name="Leadership Mentoring", **(program or {}))
+    cast = Cast(
+        program=the_program,
+        guideline=PublishedGuidelineFactory(program=the_program, **(guideline or {})),
+        mentor=person("maria", **(mentor or {})),
+        mentee=person("carol", **(mentee or {})),
+        pair=None,
+        program_admin=ProgramAdminFactory(username="hana", full_name=PEOPLE["hana"]),
+    )
+    cast.pair = PairFactory(
+        program=the_program, mentor=cast.mentor, mentee=cast.mentee, **(pair or {})
+    )
+    if with_review:
+        cast.supervisor = person("sam")
+        cast.panel_member = person("lee")
+        cast.review = PromotionReviewFactory(
+            program=the_program,
+            candidate=cast.mentee,
+            supervisor=cast.supervisor,
+            **{"target_role": "Team lead", **(review or {})},
+        )
+        PanelSeatFactory(review=cast.review, user=cast.panel_member)
+    return cast
 
 
 @dataclass
@@ -67,43 +196,34 @@ class ReviewWorld:
     def person(self, role: str) -> User:
         return getattr(self, role)
 
+    def close_review(self) -> None:
+        """Close Carol's review as of now, after everything the test made in it."""
+        self.review.status = PromotionReview.Status.CLOSED
+        self.review.closed_at = timezone.now()
+        self.review.save()
+
 
 def build_review_world() -> ReviewWorld:
-    # Migrations create the group; a transactional test's flush (tests/*/test_concurren*) does not
-    # bring it back, so make sure it is there.
-    Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(
-        program=program,
-        acceptable_examples="I've seen a lot of growth in Mary over the past year.",
-        breach_examples="Carol was completely disorganized and unprofessional.",
+    cast = build_cast(
+        guideline={
+            "acceptable_examples": "I've seen a lot of growth in Mary over the past year.",
+            "breach_examples": "Carol was completely disorganized and unprofessional.",
+        }
     )
-    mentor = UserFactory(username="maria", full_name="Maria Lopez")
-    mentee = UserFactory(username="carol", full_name="Carol Chen")
-    pair = PairFactory(program=program, mentor=mentor, mentee=mentee)
-    agreement = ActiveAgreementFactory(pair=pair)
-    supervisor = UserFactory(username="sam", full_name="Sam Reyes")
-    review = PromotionReviewFactory(
-        program=program, candidate=mentee, supervisor=supervisor, target_role="Team lead"
-    )
-    panel_member = UserFactory(username="lee", full_name="Lee Park")
-    PanelSeatFactory(review=review, user=panel_member)
-    other_review = PromotionReviewFactory(program=program, target_role="Other role")
-    other_panel_member = UserFactory(username="olga", full_name="Olga Berg")
+    other_review = PromotionReviewFactory(program=cast.program, target_role="Other role")
+    other_panel_member = person("olga")
     PanelSeatFactory(review=other_review, user=other_panel_member)
     return ReviewWorld(
-        program=program,
-        mentor=mentor,
-        mentee=mentee,
-        pair=pair,
-        agreement=agreement,
-        review=review,
-        supervisor=supervisor,
-        panel_member=panel_member,
+        program=cast.program,
+        mentor=cast.mentor,
+        mentee=cast.mentee,
+        pair=cast.pair,
+        agreement=ActiveAgreementFactory(pair=cast.pair),
+        review=cast.review,
+        supervisor=cast.supervisor,
+        panel_member=cast.panel_member,
         other_panel_member=other_panel_member,
-        program_admin=ProgramAdminFactory(username="hana", full_name="Hana Okafor"),
-        superuser=UserFactory(
-            username="root", full_name="Ada Admin", is_staff=True, is_superuser=True
-        ),
-        outsider=UserFactory(username="otto", full_name="Otto Outsider"),
+        program_admin=cast.program_admin,
+        superuser=superuser(),
+        outsider=person("otto"),
     )

@@ -33,6 +33,46 @@ def test_group_has_exactly_the_declared_permissions():
     assert "mentorship.change_meeting" not in group_permissions()
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("app", "codenames"),
+    [
+        (
+            "agreements",
+            {
+                "add_question",
+                "change_question",
+                "delete_question",
+                "view_question",
+                "view_agreement",
+                "view_signature",
+            },
+        ),
+        (
+            "promotions",
+            {
+                "add_promotionreview",
+                "change_promotionreview",
+                "view_promotionreview",
+                "add_panelseat",
+                "change_panelseat",
+                "delete_panelseat",
+                "view_panelseat",
+                "view_statement",
+                "add_breachphrase",
+                "change_breachphrase",
+                "delete_breachphrase",
+                "view_breachphrase",
+            },
+        ),
+    ],
+)
+def test_program_admins_have_exactly_these_permissions_in_each_app(app, codenames):
+    """Spelled out here, apart from the declaration, so a change to it is a visible choice."""
+    in_app = {p.split(".", 1)[1] for p in group_permissions() if p.startswith(f"{app}.")}
+    assert in_app == codenames
+
+
 @pytest.mark.django_db(transaction=True)
 def test_group_is_restored_after_a_flush():
     call_command("flush", "--no-input")

@@ -13,9 +13,8 @@ from django.utils import timezone
 
 from agreements.models import Answer, QuestionnaireSubmission
 from mentorship.models import Pair
-from promotions.models import PromotionReview, Statement
+from promotions.models import Statement
 from promotions.program_dashboard import WITHHELD_FOR_VIEWER, planned_meetings, program_health
-from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,
     AnswerFactory,
@@ -33,11 +32,10 @@ from tests.factories import (
     StatementFactory,
     UserFactory,
 )
-from tests.security.test_dashboard_disclosure import at, in_quarter
+from tests.factories.dashboard import URL, at, close, health_of, in_force_for_a_while, in_quarter
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("mentorship:program_dashboard")
 NOTE = "Only my mentee knows this secret note."
 COMMENT = "A private comment about our confidentiality."
 DECLINE = "I would rather speak for myself, privately."
@@ -62,28 +60,12 @@ def answered(pair, question, mentor_value: str, mentee_value: str, *, submit: bo
                 )
 
 
-def health_of(program, viewer):
-    return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
-
-
 @pytest.fixture
 def every_count(settings):
     """The counting itself, with the disclosure threshold at 1 (nothing withheld, every pair
     and closed review released): withholding is tested in
     tests/security/test_dashboard_disclosure.py."""
     settings.DISCLOSURE_MIN_CELL = 1
-
-
-def close(review, by):
-    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
-
-
-def input_possible(pair, review):
-    """The pair signed its agreement, and the review opened, a month ago: the statements of
-    the review count once it closes (program_dashboard.input_was_possible)."""
-    month_ago = timezone.now() - datetime.timedelta(days=30)
-    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
-    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
 
 
 # --- Who may open it --------------------------------------------------------------------------
@@ -209,7 +191,7 @@ def test_reviews_by_status_and_statements_by_state(program_admin):
         program = ProgramFactory()
         pair = PairFactory(program=program)
         review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-        input_possible(pair, review)
+        in_force_for_a_while(pair, review)
         PromotionReviewFactory(program=program, status="open")
         PromotionReviewFactory(program=program, status="deciding")
         PromotionReviewFactory(program=program, status="closed")  # no mentor could give input
@@ -297,13 +279,13 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
         program = ProgramFactory(name="Leadership Mentoring")
         pair = PairFactory(program=program)
         seated = PromotionReviewFactory(program=program, candidate=pair.mentee)
-        input_possible(pair, seated)
+        in_force_for_a_while(pair, seated)
         PanelSeatFactory(review=seated, user=program_admin)
         StatementFactory(pair=pair, review=seated)
         DeclinedStatementFactory(pair=pair, review=seated, kind="engagement")
         other_pair = PairFactory(program=program)
         other = PromotionReviewFactory(program=program, candidate=other_pair.mentee)
-        input_possible(other_pair, other)
+        in_force_for_a_while(other_pair, other)
         StatementFactory(pair=other_pair, review=other)
         colleague = ProgramAdminFactory(username="ines")
         for review in (seated, other):
@@ -312,7 +294,7 @@ def test_a_panel_member_gets_no_counts_from_reviews_they_sit_on(client, program_
         elsewhere_review = PromotionReviewFactory(
             program=elsewhere.program, candidate=elsewhere.mentee
         )
-        input_possible(elsewhere, elsewhere_review)
+        in_force_for_a_while(elsewhere, elsewhere_review)
         close(elsewhere_review, colleague)
 
     health = health_of(program, program_admin)

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 import mentorship.settings
 from promotions import program_dashboard
-from promotions.models import PromotionReview, Statement
+from promotions.models import Statement
 from promotions.program_dashboard import (
     FIGURES_CACHE,
     WITHHELD_FOR_VIEWER,
@@ -30,9 +30,7 @@ from promotions.program_dashboard import (
     min_cell,
     program_health,
 )
-from promotions.services import review_change_status
 from tests.factories import (
-    ActiveAgreementFactory,
     PairFactory,
     PanelSeatFactory,
     ProgramAdminFactory,
@@ -40,11 +38,10 @@ from tests.factories import (
     PromotionReviewFactory,
     StatementFactory,
 )
-from tests.security.test_dashboard_disclosure import at, in_quarter
+from tests.factories.dashboard import URL, at, close, in_quarter, open_review
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("mentorship:program_dashboard")
 TABLE = "mentorship_program_dashboard_cache"  # created by migration mentorship 0004
 DATABASE_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -125,17 +122,10 @@ def test_a_panel_member_never_reads_the_statement_figures_of_their_program(clien
     program = ProgramFactory()
     colleague, seated = ProgramAdminFactory(), ProgramAdminFactory()
     with at(in_quarter(0)):  # closed in the last completed quarter
-        pair = PairFactory(program=program)
-        review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-        # Signed, and opened, a month ago: a review in which the mentor could give input.
-        month_ago = timezone.now() - datetime.timedelta(days=30)
-        ActiveAgreementFactory(pair=pair, activated_at=month_ago)
-        PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
+        pair, review = open_review(program)
         StatementFactory(pair=pair, review=review, state=Statement.State.DRAFT)
         PanelSeatFactory(review=review, user=seated)
-        review_change_status(
-            review_id=review.pk, status=PromotionReview.Status.CLOSED, by=colleague
-        )
+        close(review, colleague)
 
     # The figures, counted first for the colleague and cached, include the panel's draft...
     assert statements_of(program_health(viewer=colleague), program)["draft"] == 1

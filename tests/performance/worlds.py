@@ -17,41 +17,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from agreements.models import Agreement, Answer
-from agreements.selectors import asked_questions
-from agreements.services import agreement_propose, agreement_sign, questionnaire_answer
+from agreements.models import Agreement
 from mentorship.models import Meeting, Pair, Program, User
-from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions import scale
 from promotions.models import PromotionReview, Statement, StatementView, text_sha256
 from tests.factories import (
     ActiveAgreementFactory,
     AwaitingConsentStatementFactory,
-    DeclinedStatementFactory,
     PairFactory,
     PanelSeatFactory,
-    ProgramAdminFactory,
-    ProgramFactory,
     PromotionReviewFactory,
-    PublishedGuidelineFactory,
-    SharedStatementFactory,
-    StatementFactory,
     UserFactory,
-    WithdrawnStatementFactory,
+    worlds,
 )
+from tests.factories.worlds import STATE_FACTORIES, answer_all, propose, sign
 
-PASSWORD = "pw"  # UserFactory's
 BACKGROUND_USERS_PER_STEP = 40
-STATE_FACTORIES = (
-    StatementFactory,
-    AwaitingConsentStatementFactory,
-    SharedStatementFactory,
-    DeclinedStatementFactory,
-    WithdrawnStatementFactory,
-)
 
 
 @dataclass
@@ -77,60 +60,23 @@ class Cast:
 
 def build_cast() -> Cast:
     """The people and carol's pair (questionnaire submitted) and review; no lists yet."""
-    Group.objects.get_or_create(name=PROGRAM_ADMINS_GROUP)
-    program = ProgramFactory(name="Leadership Mentoring")
-    PublishedGuidelineFactory(program=program, version=1)
-    maria = UserFactory(username="maria", full_name="Maria Lopez")
-    carol = UserFactory(username="carol", full_name="Carol Chen")
-    sam = UserFactory(username="sam", full_name="Sam Reyes")
-    lee = UserFactory(username="lee", full_name="Lee Park")
-    pair = PairFactory(
-        program=program,
-        mentor=maria,
-        mentee=carol,
-        started_on=timezone.localdate() - datetime.timedelta(days=400),
+    cast = worlds.build_cast(
+        guideline={"version": 1},
+        pair={"started_on": timezone.localdate() - datetime.timedelta(days=400)},
     )
-    for person in (maria, carol):
-        answers = {
-            q.pk: (q.guideline_answer or Answer.Value.AGREE, "") for q in asked_questions(pair)
-        }
-        questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=True)
-    review = PromotionReviewFactory(
-        program=program, candidate=carol, supervisor=sam, target_role="Team lead"
-    )
-    PanelSeatFactory(review=review, user=lee)
+    for person in (cast.mentor, cast.mentee):
+        answer_all(cast.pair, person)
     return Cast(
-        program=program,
-        maria=maria,
-        carol=carol,
-        lee=lee,
-        sam=sam,
-        hana=ProgramAdminFactory(username="hana", full_name="Hana Okafor"),
-        root=UserFactory(username="root", full_name="Ada Admin", is_staff=True, is_superuser=True),
-        pair=pair,
-        review=review,
+        program=cast.program,
+        maria=cast.mentor,
+        carol=cast.mentee,
+        lee=cast.panel_member,
+        sam=cast.supervisor,
+        hana=cast.program_admin,
+        root=worlds.superuser(),
+        pair=cast.pair,
+        review=cast.review,
     )
-
-
-def _amend(cast: Cast, n: int) -> None:
-    """One more signed agreement for carol's pair (the first one for n == 0)."""
-    agreement = agreement_propose(
-        pair_id=cast.pair.pk,
-        by=cast.maria,
-        confidentiality_scope=Agreement.Scope.AGREED_EXCEPTIONS,
-        allows_promotion_participation=True,
-        allows_advocacy=True,
-        allows_engagement=True,
-        exceptions=f"Amendment {n}.",
-    )
-    for person in (cast.maria, cast.carol):
-        agreement_sign(
-            agreement_id=agreement.pk,
-            signer=person,
-            typed_name=person.full_name,
-            password=PASSWORD,
-            text_sha256=agreement.text_sha256,
-        )
 
 
 def grow(cast: Cast, to: int) -> Cast:
@@ -138,7 +84,8 @@ def grow(cast: Cast, to: int) -> Cast:
     today = timezone.localdate()
     meetings = []
     for n in range(cast.size, to):
-        _amend(cast, n)
+        # One more signed agreement for carol's pair (the first one for n == 0).
+        sign(propose(cast.pair, exceptions=f"Amendment {n}."), cast.maria, cast.carol)
         for k in range(3):
             meetings.append(
                 Meeting(
@@ -165,7 +112,7 @@ def grow(cast: Cast, to: int) -> Cast:
                 program=cast.program, candidate=cast.carol, supervisor=cast.sam, target_role="Head"
             )
             AwaitingConsentStatementFactory(pair=cast.pair, review=other)
-        for factory in STATE_FACTORIES:
+        for factory in STATE_FACTORIES.values():
             factory(pair=cast.pair, review=cast.review, text=f"Growth I saw, step {n}.")
         member = cast.lee if n == 0 else UserFactory(username=f"panel{n}")
         if n:

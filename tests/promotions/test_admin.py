@@ -6,13 +6,11 @@ from __future__ import annotations
 from http import HTTPStatus
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
 
 from mentorship.audit import Action
 from mentorship.models import AuditEvent
-from mentorship.permissions import PROGRAM_ADMINS_GROUP
 from promotions.models import PanelSeat, PromotionReview
 from promotions.services import consent_withdraw
 from tests.factories import UserFactory
@@ -229,32 +227,6 @@ def test_a_closed_review_cannot_be_reopened_by_action(world, client):
     client.post(changelist, {"action": "reopen", "_selected_action": [world.review.pk]})
     world.review.refresh_from_db()
     assert world.review.status == "closed"
-
-
-# --- The group's permissions (data migration) --------------------------------------------------
-
-
-def test_program_admins_get_exactly_the_permissions_they_need(db):
-    group = Group.objects.get(name=PROGRAM_ADMINS_GROUP)
-    codenames = set(
-        group.permissions.filter(content_type__app_label="promotions").values_list(
-            "codename", flat=True
-        )
-    )
-    assert codenames == {
-        "add_promotionreview",
-        "change_promotionreview",
-        "view_promotionreview",
-        "add_panelseat",
-        "change_panelseat",
-        "delete_panelseat",
-        "view_panelseat",
-        "view_statement",
-        "add_breachphrase",
-        "change_breachphrase",
-        "delete_breachphrase",
-        "view_breachphrase",
-    }
 
 
 def test_a_program_admin_configures_breach_phrases(world, client):

@@ -237,9 +237,7 @@ def test_other_pairs_are_untouched(world):
 
 
 def test_a_closed_review_tells_the_mentor_in_the_services_words(world, client):
-    world.review.status = "closed"
-    world.review.closed_at = world.review.created_at
-    world.review.save()
+    world.close_review()
     client.force_login(world.mentor)
 
     page = client.get(world.review.input_url()).content.decode()

@@ -20,6 +20,17 @@ def consent_url(statement):
     return reverse("promotions:statement_consent", args=[statement.pk])
 
 
+def edit_as_mentor(client, world, statement, text: str, action: str = "Save draft"):
+    """Maria sends the statement's edit form; the statement is read again."""
+    client.force_login(world.mentor)
+    response = client.post(
+        reverse("promotions:statement_edit", args=[statement.pk]),
+        {"text": text, "action": action},
+    )
+    statement.refresh_from_db()
+    return response
+
+
 def test_a_statement_travels_from_draft_to_the_panel(world, client):
     client.force_login(world.mentor)
     response = client.post(
@@ -85,15 +96,10 @@ def test_consent_without_the_text_hash_is_refused(world, client):
 
 def test_editing_after_consent_clears_it_and_takes_it_off_the_panel(world, client):
     statement = world.statement("shared", text="Carol grew a lot this year.")
-    client.force_login(world.mentor)
 
-    response = client.post(
-        reverse("promotions:statement_edit", args=[statement.pk]),
-        {"text": "Carol grew a great deal this year.", "action": "Save draft"},
-    )
+    response = edit_as_mentor(client, world, statement, "Carol grew a great deal this year.")
 
     assert response.status_code == HTTPStatus.FOUND
-    statement.refresh_from_db()
     assert statement.state == Statement.State.DRAFT
     assert statement.consent_text_sha256 == ""
     assert statement.consented_at is None
@@ -108,12 +114,9 @@ def test_editing_after_consent_clears_it_and_takes_it_off_the_panel(world, clien
 def test_a_declined_statement_cannot_be_edited_and_asked_again(world, client):
     # tests/promotions/test_no_pressure_loop.py covers the rule; here, the view's answer.
     statement = world.statement("declined", decline_reason="Too personal.")
-    client.force_login(world.mentor)
-    response = client.post(
-        reverse("promotions:statement_edit", args=[statement.pk]),
-        {"text": "A gentler version.", "action": "Save and ask for consent"},
+    response = edit_as_mentor(
+        client, world, statement, "A gentler version.", "Save and ask for consent"
     )
-    statement.refresh_from_db()
     assert statement.state == Statement.State.DECLINED
     assert statement.decline_reason == "Too personal."
     assert b"A declined statement is final" in client.get(response["Location"]).content
@@ -121,12 +124,7 @@ def test_a_declined_statement_cannot_be_edited_and_asked_again(world, client):
 
 def test_saving_the_same_text_changes_nothing(world, client):
     statement = world.statement("shared")
-    client.force_login(world.mentor)
-    client.post(
-        reverse("promotions:statement_edit", args=[statement.pk]),
-        {"text": statement.text, "action": "Save draft"},
-    )
-    statement.refresh_from_db()
+    edit_as_mentor(client, world, statement, statement.text)
     assert statement.state == Statement.State.SHARED
 
 

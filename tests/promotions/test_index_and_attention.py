@@ -24,29 +24,23 @@ def index(client, user) -> str:
     return without_csrf(response.content).decode()
 
 
-def test_each_role_finds_the_review_with_what_they_can_do(world, client):
+@pytest.mark.parametrize(
+    ("role", "section", "link", "what_to_do"),
+    [
+        ("panel_member", "On the panel", "get_absolute_url", "Read the review"),
+        ("mentor", "Your mentees' reviews", "input_url", "your input: 1 awaiting consent"),
+        ("mentee", "Your own reviews", "consent_url", "1 awaiting your consent"),
+        ("supervisor", "As supervisor", "assessment_url", "Write your assessment"),
+    ],
+)
+def test_each_role_finds_the_review_with_what_they_can_do(
+    world, client, role, section, link, what_to_do
+):
     world.statement("awaiting_consent")
-    review = world.review
-
-    panel = index(client, world.panel_member)
-    assert "On the panel" in panel
-    assert review.get_absolute_url() in panel
-    assert "Read the review" in panel
-
-    mentor = index(client, world.mentor)
-    assert "Your mentees' reviews" in mentor
-    assert review.input_url() in mentor
-    assert "your input: 1 awaiting consent" in mentor
-
-    mentee = index(client, world.mentee)
-    assert "Your own reviews" in mentee
-    assert review.consent_url() in mentee
-    assert "1 awaiting your consent" in mentee
-
-    supervisor = index(client, world.supervisor)
-    assert "As supervisor" in supervisor
-    assert review.assessment_url() in supervisor
-    assert "Write your assessment" in supervisor
+    page = index(client, world.person(role))
+    assert section in page
+    assert getattr(world.review, link)() in page
+    assert what_to_do in page
 
 
 def test_the_panel_section_says_nothing_about_unshared_input(world, client):
@@ -101,9 +95,7 @@ def test_nobody_else_gets_promotion_items(world):
 
 def test_closed_reviews_need_no_attention(world):
     world.statement("awaiting_consent")
-    world.review.status = "closed"
-    world.review.closed_at = world.review.created_at
-    world.review.save()
+    world.close_review()
     assert not any("consent" in m for m in messages_for(world.mentee))
     assert not any("invited" in m for m in messages_for(world.mentor))
 
@@ -135,9 +127,7 @@ def test_the_card_links_each_member_to_their_page(world):
 
 def test_the_card_is_empty_for_others_closed_reviews_and_other_programs(world):
     assert render_card(world.pair, world.panel_member).strip() == ""
-    world.review.status = "closed"
-    world.review.closed_at = world.review.created_at
-    world.review.save()
+    world.close_review()
     assert render_card(world.pair, world.mentor).strip() == ""
     other = PairFactory(mentee=world.mentee)  # another program
     PromotionReviewFactory(candidate=world.mentee)  # a review in yet another program

@@ -16,19 +16,11 @@ from django.utils.html import escape
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
+from tests.factories import worlds
 
 pytestmark = [pytest.mark.django_db, pytest.mark.any_database]
 
-ROLES = [
-    "mentor",
-    "mentee",
-    "panel_member",
-    "other_panel_member",
-    "supervisor",
-    "program_admin",
-    "superuser",
-    "outsider",
-]
+ROLES = [role for role in worlds.ROLES if role != "anonymous"]  # anonymous: see the end
 STATES = [s.value for s in Statement.State]
 
 # domain.md: who reads a statement's text, by state.
@@ -129,9 +121,7 @@ def test_a_closed_review_freezes_its_statements(world, client, action):
     allowed_role, allowed_states, _ = ACTIONS[action]
     state = sorted(allowed_states)[0]
     statement = world.statement(state)
-    world.review.status = "closed"
-    world.review.closed_at = statement.created_at
-    world.review.save()
+    world.close_review()
     client.force_login(world.person(allowed_role))
 
     response = post_action(client, action, statement)

@@ -59,9 +59,7 @@ def test_the_terms_are_named_when_they_are_the_reason(world):
 
 def test_a_closed_review_is_named(world):
     shared = world.statement("shared")
-    world.review.status = "closed"
-    world.review.closed_at = shared.created_at
-    world.review.save()
+    world.close_review()
     with pytest.raises(ValidationError, match="The review is closed"):
         consent_withdraw(statement_id=shared.pk, mentee=world.mentee)
     with pytest.raises(ValidationError, match="The review is closed"):

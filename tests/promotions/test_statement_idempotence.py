@@ -29,9 +29,21 @@ ASK = "Save and ask for consent"
 DRAFT = "Save draft"
 
 
-def post_new(client, world, *, text=TEXT, action=ASK, kind="advocacy"):
-    url = reverse("promotions:statement_new", args=[world.review.pk, kind])
-    return client.post(url, {"text": text, "action": action})
+@pytest.fixture
+def post(world, client):
+    """Sends the new-statement form as Maria; a double click is two calls."""
+    client.force_login(world.mentor)
+
+    def send(*, text=TEXT, action=ASK, kind="advocacy"):
+        url = reverse("promotions:statement_new", args=[world.review.pk, kind])
+        return client.post(url, {"text": text, "action": action})
+
+    return send
+
+
+def the_statement_state() -> str:
+    """The state of the one statement there is (there must be exactly one)."""
+    return Statement.objects.get().state
 
 
 def flash(response) -> str:
@@ -49,12 +61,11 @@ def create(world, text=TEXT, kind="advocacy") -> Statement:
 
 @pytest.mark.django_db
 def test_a_double_click_on_save_and_ask_makes_one_statement_and_one_request(
-    world, client, django_capture_on_commit_callbacks
+    world, post, django_capture_on_commit_callbacks
 ):
-    client.force_login(world.mentor)
     with django_capture_on_commit_callbacks(execute=True):
-        first = post_new(client, world)
-        second = post_new(client, world)
+        first = post()
+        second = post()
 
     statement = Statement.objects.get()
     assert statement.state == Statement.State.AWAITING_CONSENT
@@ -71,59 +82,50 @@ def test_a_double_click_on_save_and_ask_makes_one_statement_and_one_request(
 
 
 @pytest.mark.django_db
-def test_saving_the_same_draft_twice_keeps_one_draft(world, client):
-    client.force_login(world.mentor)
-    post_new(client, world, action=DRAFT)
-    second = post_new(client, world, action=DRAFT)
+def test_saving_the_same_draft_twice_keeps_one_draft(post):
+    post(action=DRAFT)
+    second = post(action=DRAFT)
 
-    statement = Statement.objects.get()
-    assert statement.state == Statement.State.DRAFT
+    assert the_statement_state() == Statement.State.DRAFT
     assert flash(second) == "Your draft was saved. Only you can see it."
 
 
 @pytest.mark.django_db
-def test_a_saved_draft_posted_again_with_ask_is_sent_once(world, client):
-    client.force_login(world.mentor)
-    post_new(client, world, action=DRAFT)
-    second = post_new(client, world, action=ASK)
-    third = post_new(client, world, action=ASK)
+def test_a_saved_draft_posted_again_with_ask_is_sent_once(post):
+    post(action=DRAFT)
+    second = post(action=ASK)
+    third = post(action=ASK)
 
-    statement = Statement.objects.get()
-    assert statement.state == Statement.State.AWAITING_CONSENT
+    assert the_statement_state() == Statement.State.AWAITING_CONSENT
     assert consent_requests() == 1
     assert flash(second).startswith("Saved and sent to Carol Chen for consent.")
     assert flash(third).startswith("You already sent this statement")
 
 
 @pytest.mark.django_db
-def test_the_same_text_already_sent_is_not_saved_again_as_a_draft(world, client):
-    client.force_login(world.mentor)
-    post_new(client, world, action=ASK)
-    again = post_new(client, world, action=DRAFT)
+def test_the_same_text_already_sent_is_not_saved_again_as_a_draft(post):
+    post(action=ASK)
+    again = post(action=DRAFT)
 
-    statement = Statement.objects.get()
-    assert statement.state == Statement.State.AWAITING_CONSENT
+    assert the_statement_state() == Statement.State.AWAITING_CONSENT
     assert flash(again).startswith("You already sent this statement")
 
 
 @pytest.mark.django_db
-def test_a_flagged_statement_posted_twice_stays_one_unsent_draft(world, client):
-    client.force_login(world.mentor)
+def test_a_flagged_statement_posted_twice_stays_one_unsent_draft(post):
     text = "Carol was completely disorganized and unprofessional."
-    post_new(client, world, text=text)
-    second = post_new(client, world, text=text)
+    post(text=text)
+    second = post(text=text)
 
-    statement = Statement.objects.get()
-    assert statement.state == Statement.State.DRAFT
+    assert the_statement_state() == Statement.State.DRAFT
     assert consent_requests() == 0
     assert flash(second).startswith("Your draft was saved. It was not sent")
 
 
 @pytest.mark.django_db
-def test_different_text_makes_a_new_statement(world, client):
-    client.force_login(world.mentor)
-    post_new(client, world)
-    post_new(client, world, text=TEXT + " She now leads the weekly planning.")
+def test_different_text_makes_a_new_statement(post):
+    post()
+    post(text=TEXT + " She now leads the weekly planning.")
 
     assert Statement.objects.count() == 2
     assert consent_requests() == 2
@@ -173,10 +175,8 @@ def test_someone_else_posting_the_same_text_is_refused_not_given_the_statement(w
 
 @pytest.mark.django_db
 def test_a_closed_review_refuses_the_same_text_too(world):
-    draft = create(world)
-    world.review.status = "closed"
-    world.review.closed_at = draft.created_at
-    world.review.save()
+    create(world)
+    world.close_review()
     with pytest.raises(ValidationError, match="The review is closed"):
         create(world)
 

@@ -5,6 +5,8 @@ each move agree with Statement.TRANSITIONS in every state."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from itertools import product
 
 import pytest
@@ -29,62 +31,53 @@ from tests.factories import (
 
 NOW = timezone.now()
 
-# The constraint as it was written out by hand before the declaration (migration 0001-0008).
-HAND_WRITTEN = (
-    Q(
-        state="draft",
-        submitted_at__isnull=True,
-        consented_at__isnull=True,
-        consent_text_sha256="",
-        declined_at__isnull=True,
-        decline_reason="",
-        withdrawn_at__isnull=True,
-        withdrawal_cause="",
-        guard_cautions="",
-    )
-    | Q(
-        state="awaiting_consent",
-        submitted_at__isnull=False,
-        consented_at__isnull=True,
-        consent_text_sha256="",
-        declined_at__isnull=True,
-        decline_reason="",
-        withdrawn_at__isnull=True,
-        withdrawal_cause="",
-    )
-    | (
-        Q(
-            state="shared",
+# The constraint as migrations 0001-0008 wrote it out by hand, before the declaration: each
+# state with what it fills and the blanks it keeps, spelled out here independently of STATES.
+NOT_CONSENTED = Q(consented_at__isnull=True, consent_text_sha256="")
+CONSENTED = Q(consented_at__isnull=False) & ~Q(consent_text_sha256="")
+NOT_DECLINED = Q(declined_at__isnull=True, decline_reason="")
+NOT_WITHDRAWN = Q(withdrawn_at__isnull=True, withdrawal_cause="")
+
+
+def _state(name: str, *parts: Q, **fields) -> Q:
+    return reduce(operator.and_, parts, Q(state=name, **fields))
+
+
+HAND_WRITTEN = reduce(
+    operator.or_,
+    [
+        _state(
+            "draft",
+            NOT_CONSENTED,
+            NOT_DECLINED,
+            NOT_WITHDRAWN,
+            submitted_at__isnull=True,
+            guard_cautions="",
+        ),
+        _state(
+            "awaiting_consent",
+            NOT_CONSENTED,
+            NOT_DECLINED,
+            NOT_WITHDRAWN,
             submitted_at__isnull=False,
-            consented_at__isnull=False,
-            declined_at__isnull=True,
-            decline_reason="",
-            withdrawn_at__isnull=True,
-            withdrawal_cause="",
-        )
-        & ~Q(consent_text_sha256="")
-    )
-    | Q(
-        state="declined",
-        submitted_at__isnull=False,
-        consented_at__isnull=True,
-        consent_text_sha256="",
-        declined_at__isnull=False,
-        withdrawn_at__isnull=True,
-        withdrawal_cause="",
-    )
-    | (
-        Q(
-            state="withdrawn",
+        ),
+        _state("shared", CONSENTED, NOT_DECLINED, NOT_WITHDRAWN, submitted_at__isnull=False),
+        _state(
+            "declined",
+            NOT_CONSENTED,
+            NOT_WITHDRAWN,
             submitted_at__isnull=False,
-            consented_at__isnull=False,
-            declined_at__isnull=True,
-            decline_reason="",
+            declined_at__isnull=False,
+        ),
+        _state(
+            "withdrawn",
+            CONSENTED,
+            NOT_DECLINED,
+            submitted_at__isnull=False,
             withdrawn_at__isnull=False,
             withdrawal_cause__in=["mentee", "agreement"],
-        )
-        & ~Q(consent_text_sha256="")
-    )
+        ),
+    ],
 )
 
 # Values each field takes in the grid: blank, filled, and (for the cause) not a choice.

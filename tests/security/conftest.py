@@ -33,13 +33,9 @@ from django.test import TestCase
 from django.test.signals import template_rendered
 from django.utils import timezone
 
-from agreements.models import Agreement, Answer, Question
-from agreements.selectors import asked_questions
+from agreements.models import Agreement, Question
 from agreements.services import (
     agreement_end,
-    agreement_propose,
-    agreement_sign,
-    questionnaire_answer,
 )
 from mentorship.models import Guideline, Meeting, Pair, Program, User
 from mentorship.roles import PROGRAM_ADMINS_GROUP, sync_program_admins_group
@@ -61,35 +57,20 @@ from tests.factories import (
     MeetingFactory,
     PairFactory,
     PanelSeatFactory,
-    ProgramAdminFactory,
     ProgramFactory,
     PromotionReviewFactory,
-    PublishedGuidelineFactory,
     UserFactory,
 )
-
-PASSWORD = "pw"  # UserFactory's password
-
-ROLES = (
-    "anonymous",
-    "outsider",
-    "mentor",
-    "mentee",
-    "panel_member",
-    "other_panel_member",
-    "supervisor",
-    "program_admin",
-    "superuser",
+from tests.factories.worlds import (
+    answer_all,
+    build_cast,
+    person,
+    propose,
+    sign,
+    superuser,
 )
 
-OPEN_TERMS = {
-    "confidentiality_scope": Agreement.Scope.AGREED_EXCEPTIONS,
-    "allows_promotion_participation": True,
-    "allows_advocacy": True,
-    "allows_engagement": True,
-}
-
-# Counts the suite reports at the end (see pytest_terminal_summary below).
+# Counts the suite reports at the end (pytest_terminal_summary in tests/conftest.py).
 STATS: Counter[str] = Counter()
 
 
@@ -166,27 +147,6 @@ class _MarkerMaker:
         return text
 
 
-def _answer_everything(pair: Pair, person: User, *, comment: str, submit: bool) -> None:
-    answers = {
-        q.pk: (q.guideline_answer or Answer.Value.AGREE, comment) for q in asked_questions(pair)
-    }
-    questionnaire_answer(pair_id=pair.pk, respondent=person, answers=answers, submit=submit)
-
-
-def _propose(pair: Pair, exceptions: str) -> Agreement:
-    return agreement_propose(pair_id=pair.pk, by=pair.mentor, exceptions=exceptions, **OPEN_TERMS)
-
-
-def _sign(agreement: Agreement, person: User) -> None:
-    agreement_sign(
-        agreement_id=agreement.pk,
-        signer=person,
-        typed_name=person.full_name,
-        password=PASSWORD,
-        text_sha256=agreement.text_sha256,
-    )
-
-
 def _statement(review, mentor, text, *, steps=(), mentee=None, reason="") -> Statement:
     statement = statement_create(review_id=review.pk, mentor=mentor, kind="advocacy", text=text)
     for step in steps:
@@ -226,53 +186,49 @@ def build_world() -> World:
 def _build_world() -> World:
     sync_program_admins_group()
     mark = _MarkerMaker()
-    people = {
-        "maria": "Maria Lopez",
-        "carol": "Carol Chen",
-        "dana": "Dana Fresh",
-        "erik": "Erik Ended",
-        "lee": "Lee Park",
-        "olga": "Olga Berg",
-        "sam": "Sam Reyes",
-        "quinn": "Quinn Other",
-        "uma": "Uma Other",
-        "otto": "Otto Outsider",
-    }
-    users = {u: UserFactory(username=u, full_name=name) for u, name in people.items()}
-    users["hana"] = ProgramAdminFactory(username="hana", full_name="Hana Okafor")
-    users["ada"] = UserFactory(
-        username="ada", full_name="Ada Admin", is_staff=True, is_superuser=True
-    )
-    assert users["hana"].groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
-    maria, carol = users["maria"], users["carol"]
-
     # Gets the default questionnaire. Carol's open review holds a statement in every state, and
     # the matrix asks for consent once more: above the default limit of consent requests.
-    program = ProgramFactory(name="Leadership Mentoring", consent_requests_per_review=10)
-    guideline = PublishedGuidelineFactory(program=program, version=1)
+    cast = build_cast(program={"consent_requests_per_review": 10}, guideline={"version": 1})
+    program, guideline = cast.program, cast.guideline
+    others = {
+        "dana": "Dana Fresh",
+        "erik": "Erik Ended",
+        "quinn": "Quinn Other",
+        "uma": "Uma Other",
+    }
+    users = {
+        "maria": cast.mentor,
+        "carol": cast.mentee,
+        "lee": cast.panel_member,
+        "olga": person("olga"),
+        "sam": cast.supervisor,
+        "otto": person("otto"),
+        "hana": cast.program_admin,
+        "ada": superuser("ada"),
+    }
+    users.update({u: UserFactory(username=u, full_name=name) for u, name in others.items()})
+    assert users["hana"].groups.filter(name=PROGRAM_ADMINS_GROUP).exists()
+    maria, carol = users["maria"], users["carol"]
     draft_guideline = GuidelineFactory(program=program, title="Next version (draft)")
     breach_phrase = BreachPhrase.objects.create(
         program=program, phrase="not a team player", explanation="Judges the employee."
     )
 
     # The main pair: questionnaire done, a history of agreements in every state.
-    agreed = PairFactory(program=program, mentor=maria, mentee=carol)
-    _answer_everything(agreed, maria, comment=mark("MentorAnswer", "maria", "carol"), submit=True)
-    _answer_everything(agreed, carol, comment=mark("MenteeAnswer", "maria", "carol"), submit=True)
-    ended = _propose(agreed, mark("EndedExceptions", "maria", "carol"))
-    _sign(ended, maria)
-    _sign(ended, carol)
+    agreed = cast.pair
+    answer_all(agreed, maria, comment=mark("MentorAnswer", "maria", "carol"))
+    answer_all(agreed, carol, comment=mark("MenteeAnswer", "maria", "carol"))
+    ended = propose(agreed, exceptions=mark("EndedExceptions", "maria", "carol"))
+    sign(ended, maria, carol)
     agreement_end(agreement_id=ended.pk, by=carol, reason=mark("EndReason", "maria", "carol"))
-    superseded = _propose(agreed, "First amendment.")
-    _sign(superseded, maria)
-    _sign(superseded, carol)
-    active = _propose(agreed, mark("ActiveExceptions", "maria", "carol"))
-    _sign(active, maria)
-    _sign(active, carol)
-    void = _propose(agreed, mark("VoidExceptions", "maria", "carol"))
-    _sign(void, carol)
-    awaiting = _propose(agreed, mark("AwaitingExceptions", "maria", "carol"))
-    _sign(awaiting, maria)
+    superseded = propose(agreed, exceptions="First amendment.")
+    sign(superseded, maria, carol)
+    active = propose(agreed, exceptions=mark("ActiveExceptions", "maria", "carol"))
+    sign(active, maria, carol)
+    void = propose(agreed, exceptions=mark("VoidExceptions", "maria", "carol"))
+    sign(void, carol)
+    awaiting = propose(agreed, exceptions=mark("AwaitingExceptions", "maria", "carol"))
+    sign(awaiting, maria)
     meetings = [
         meeting_record(
             pair=agreed,
@@ -286,10 +242,8 @@ def _build_world() -> World:
 
     # A fresh pair: Maria submitted her answers, Dana saved hers but has not submitted.
     fresh = PairFactory(program=program, mentor=maria, mentee=users["dana"])
-    _answer_everything(fresh, maria, comment=mark("FreshMentorAnswer", "maria"), submit=True)
-    _answer_everything(
-        fresh, users["dana"], comment=mark("FreshMenteeAnswer", "dana"), submit=False
-    )
+    answer_all(fresh, maria, comment=mark("FreshMentorAnswer", "maria"))
+    answer_all(fresh, users["dana"], comment=mark("FreshMenteeAnswer", "dana"), submit=False)
 
     # An ended pair with a meeting in its log.
     ended_pair = PairFactory(program=program, mentor=maria, mentee=users["erik"])
@@ -301,11 +255,8 @@ def _build_world() -> World:
 
     # Carol's open review and its statements in every state.
     hana = users["hana"]
-    review = PromotionReviewFactory(
-        program=program, candidate=carol, supervisor=users["sam"], target_role="Team lead"
-    )
+    review = cast.review
     review_opened(review=review, by=hana)
-    PanelSeatFactory(review=review, user=users["lee"])
     review_panel_changed(review=review, by=hana, added=[users["lee"].pk], removed=[])
     assessment_write(
         review_id=review.pk, supervisor=users["sam"], text=mark("Assessment", "sam", "lee")
@@ -416,15 +367,17 @@ def world(django_db_setup, django_db_blocker):
 
 
 def pytest_sessionfinish(session):
-    # A pytest-xdist worker hands its counts to the controller, which prints them
-    # (tests/conftest.py); in one process they are printed below.
+    # A pytest-xdist worker hands its counts to the controller; tests/conftest.py prints them.
     if hasattr(session.config, "workeroutput"):
         session.config.workeroutput["security_stats"] = dict(STATS)
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    if not STATS:
-        return
-    terminalreporter.section("security suite")
-    for key in sorted(STATS):
-        terminalreporter.write_line(f"{key}: {STATS[key]}")
+@pytest.fixture
+def hana(program_admin):
+    """The program admin by name, as the dashboard's disclosure tests speak of her."""
+    return program_admin
+
+
+@pytest.fixture
+def program():
+    return ProgramFactory(name="Leadership Mentoring")

@@ -41,7 +41,8 @@ from agreements.selectors import asked_questions
 from mentorship.models import AuditEvent, Pair
 from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions.models import text_sha256
-from tests.security.conftest import PASSWORD, ROLES, STATS, World
+from tests.factories.worlds import PASSWORD, ROLES
+from tests.security.conftest import STATS, World
 from tests.security.web import (
     browser,
     csrf_token_from,

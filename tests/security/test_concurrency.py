@@ -21,13 +21,13 @@ from django.urls import reverse
 
 from agreements.models import Agreement, QuestionnaireSubmission, Signature
 from agreements.selectors import asked_questions
-from agreements.services import agreement_propose
 from mentorship.audit import Action, audit_record, audit_verify, chain_for
 from mentorship.models import AuditEvent, ConfidentialAuditEvent, User
 from promotions.models import Statement, text_sha256
 from promotions.services import consent_grant, statement_create, statement_submit
 from tests.concurrency import run_together as race
-from tests.security.conftest import OPEN_TERMS, PASSWORD, STATS, World, build_world
+from tests.factories.worlds import PASSWORD, propose
+from tests.security.conftest import STATS, World, build_world
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -97,9 +97,7 @@ def test_both_members_sign_at_once_through_the_page(world):
     maria, carol = world.users["maria"], world.users["carol"]
     pair = world.pairs["agreed"]
     for n in range(ROUNDS):
-        agreement = agreement_propose(
-            pair_id=pair.pk, by=maria, exceptions=f"Signed at once, round {n}.", **OPEN_TERMS
-        )
+        agreement = propose(pair, by=maria, exceptions=f"Signed at once, round {n}.")
         sign = reverse("agreements:sign", args=[agreement.pk])
         responses = run_together(
             partial(session(maria).post, sign, sign_data(agreement, maria)),

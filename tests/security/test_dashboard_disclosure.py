@@ -5,7 +5,7 @@ each its own population, never as a running total; a quarter under the threshold
 whole and small cells are withheld (promotions/program_dashboard.py, its docstring).
 
 Unless a test says otherwise its pairs and reviews complete in the last completed quarter, which
-is what the page shows first: the helpers below run the clock back to it.
+is what the page shows first: the helpers of tests/factories/dashboard.py run the clock back to it.
 
 The figures cache is off in tests (settings_test), so every request counts again, as the page
 does every few minutes in production.
@@ -20,11 +20,9 @@ import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Answer
@@ -38,7 +36,6 @@ from promotions.program_dashboard import (
     program_health,
     suppress,
 )
-from promotions.services import review_change_status
 from tests.factories import (
     ActiveAgreementFactory,
     AnswerFactory,
@@ -54,56 +51,29 @@ from tests.factories import (
     StatementFactory,
     WithdrawnStatementFactory,
 )
+from tests.factories.dashboard import (
+    URL,
+    at,
+    close,
+    closed_review_holding,
+    figure,
+    health_of,
+    in_force_for_a_while,
+    in_quarter,
+    latest,
+    open_review,
+    quarter_starts,
+)
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("mentorship:program_dashboard")
 ROOT = Path(__file__).resolve().parents[2]
 AGREE, DISAGREE = Answer.Value.AGREE, Answer.Value.DISAGREE
 
 
 @pytest.fixture
-def hana():
-    return ProgramAdminFactory(username="hana")
-
-
-@pytest.fixture
-def program():
-    return ProgramFactory(name="Leadership Mentoring")
-
-
-@pytest.fixture
 def questions(program):
     return [QuestionFactory(program=program, text=f"Topic {n}", order=n) for n in range(1, 5)]
-
-
-def quarter_starts() -> list[datetime.datetime]:
-    """The current quarter's start and, before it, those of the last five completed quarters, in
-    the site's time zone: computed here, not by the code under test."""
-    zone = timezone.get_default_timezone()
-    local = timezone.localtime(timezone.now(), zone)
-    month = local.year * 12 + (local.month - 1) // 3 * 3
-    return [
-        datetime.datetime((month - 3 * n) // 12, (month - 3 * n) % 12 + 1, 1, tzinfo=zone)
-        for n in range(6)
-    ]
-
-
-def in_quarter(ago: int | None = 0) -> datetime.datetime | None:
-    """A moment in the last completed quarter (ago=0), the one before it (1)...; None: now."""
-    return None if ago is None else quarter_starts()[ago + 1] + timedelta(days=40)
-
-
-def quarter_slug(ago: int = 0) -> str:
-    start = quarter_starts()[ago + 1]
-    return f"{start:%Y}-{start.month:02d}"
-
-
-def at(moment: datetime.datetime | None):
-    """Runs the clock at `moment` (None: leaves it alone)."""
-    if moment is None:
-        return mock.patch.object(timezone, "now", timezone.now)
-    return mock.patch.object(timezone, "now", return_value=moment)
 
 
 def compared_pair(program, questions, *, differs_on=(), ago: int | None = 0):
@@ -122,63 +92,20 @@ def compared_pair(program, questions, *, differs_on=(), ago: int | None = 0):
     return pair
 
 
-def health(program, viewer):
-    return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
-
-
-def latest(program, viewer):
-    """The program's confidential figures of the last completed quarter."""
-    return health(program, viewer).periods[0]
-
-
-def figure(client, slug: str, program, ago: int = 0) -> str:
-    """The chart of one quarter as the page renders it (SVG, table and notes)."""
-    body = client.get(URL).content.decode()
-    caption = f"{slug}-{program.pk}-{quarter_slug(ago)}-caption"
-    match = re.search(rf'<figure [^>]*aria-labelledby="{caption}".*?</figure>', body, re.S)
-    assert match, f"no {slug} chart for {program}"
-    return match.group(0)
-
-
 def values(chart) -> dict[str, int | None]:
     return {bar.label: bar.value for bar in chart.bars}
-
-
-def close(review, by):
-    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
-
-
-def in_force_for_a_while(pair, review):
-    """The pair's agreement was signed, and the review opened, a month ago: a mentor could
-    have given input in the review (program_dashboard.input_was_possible)."""
-    month_ago = timezone.now() - timedelta(days=30)
-    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
-    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
-
-
-def open_review(program):
-    """An open review of its own pair, in which the mentor could give input."""
-    pair = PairFactory(program=program)
-    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-    in_force_for_a_while(pair, review)
-    review.refresh_from_db()
-    return pair, review
 
 
 def closed_review(program, by, *, shared=1, declined=0, withdrawn=0, ago: int | None = 0):
     """A review of its own pair, closed (in the quarter `ago`) with statements in these final
     states."""
-    with at(in_quarter(ago)):
-        pair, review = open_review(program)
-        for factory, count in (
-            (SharedStatementFactory, shared),
-            (DeclinedStatementFactory, declined),
-            (WithdrawnStatementFactory, withdrawn),
-        ):
-            for _ in range(count):
-                factory(pair=pair, review=review)
-        close(review, by)
-    return review
+    counts = (
+        (SharedStatementFactory, shared),
+        (DeclinedStatementFactory, declined),
+        (WithdrawnStatementFactory, withdrawn),
+    )
+    statements = [(factory, {}) for factory, count in counts for _ in range(count)]
+    return closed_review_holding(program, by, statements, ago=ago)
 
 
 # --- The questionnaire mismatch chart ----------------------------------------------------------
@@ -212,7 +139,7 @@ def test_each_quarter_counts_its_own_pairs_and_small_topics_are_withheld(
     client.force_login(hana)
     published = figure(client, "mismatch", program)
     # Topic 2 (2 pairs) is not listed, like topics 3 and 4 (no pair).
-    assert values(health(program, hana).mismatch_chart()) == {"Topic 1": 5}
+    assert values(health_of(program, hana).mismatch_chart()) == {"Topic 1": 5}
     assert "of the 10 pairs that completed the questionnaire" in published
 
     # Pairs completing it in the current quarter change nothing, however many and whatever
@@ -225,7 +152,7 @@ def test_each_quarter_counts_its_own_pairs_and_small_topics_are_withheld(
     for index in range(10):
         compared_pair(program, questions, differs_on=[fourth] if index < 5 else [], ago=1)
     assert figure(client, "mismatch", program) == published
-    assert values(health(program, hana).mismatch_chart(1)) == {"Topic 4": 5}
+    assert values(health_of(program, hana).mismatch_chart(1)) == {"Topic 4": 5}
     assert "of the 10 pairs that completed" in figure(client, "mismatch", program, ago=1)
 
 
@@ -245,7 +172,7 @@ def test_one_review_changing_its_statements_reveals_nothing(client, hana, progra
         closed_review(program, hana, shared=2, declined=1)
     client.force_login(hana)
     before = figure(client, "statements", program)
-    assert values(health(program, hana).statements_chart())["Shared"] == 10
+    assert values(health_of(program, hana).statements_chart())["Shared"] == 10
 
     # One open review: a mentor writes a draft, sends one, the mentee declines it...
     pair, review = open_review(program)
@@ -274,7 +201,7 @@ def test_a_quarter_with_fewer_reviews_than_the_threshold_is_withheld_whole(clien
     assert "<table" not in rendered
     assert latest(program, hana).statements_by_state == {}
     assert latest(program, hana).reviews_counted == 0  # nor how many there were
-    assert all(not figures.statements_by_state for figures in health(program, hana).periods)
+    assert all(not figures.statements_by_state for figures in health_of(program, hana).periods)
 
 
 def test_two_viewers_pages_never_differ_by_one_review(client, hana, program):
@@ -300,7 +227,7 @@ def test_two_viewers_pages_never_differ_by_one_review(client, hana, program):
                     theirs.statements_chart(index).withheld,
                 )
             assert my.mismatch_topics == their.mismatch_topics
-    assert health(program, seated).statements_chart().withheld == WITHHELD_FOR_VIEWER
+    assert health_of(program, seated).statements_chart().withheld == WITHHELD_FOR_VIEWER
     assert latest(other_program, seated).statements_by_state["shared"] == 10
 
     client.force_login(seated)
@@ -430,11 +357,8 @@ def test_reviews_no_mentor_could_write_in_do_not_fill_a_block(client, hana, prog
             StatementFactory(pair=pair, review=target, blocked_sends=2)
         no_mentor = [PromotionReviewFactory(program=program, opened_by=hana) for _ in range(2)]
         elsewhere = PairFactory()  # the candidate's mentor is in another program
-        ActiveAgreementFactory(pair=elsewhere, activated_at=timezone.now() - timedelta(days=30))
         elsewhere_review = PromotionReviewFactory(program=program, candidate=elsewhere.mentee)
-        PromotionReview.objects.filter(pk=elsewhere_review.pk).update(
-            created_at=timezone.now() - timedelta(days=30)
-        )
+        in_force_for_a_while(elsewhere, elsewhere_review)
         # A real pair with an agreement in force, but the review closes before a mentor could
         # act.
         quick = PairFactory(program=program)
@@ -500,8 +424,8 @@ def test_a_zero_cell_reads_like_a_small_one(client, hana, program):
     for index in range(5):
         closed_review(program, hana, shared=2, withdrawn=1)
         closed_review(other, hana, shared=2, withdrawn=1, declined=1 if index < 3 else 0)
-    assert values(health(program, hana).statements_chart())["Declined"] is None
-    assert values(health(other, hana).statements_chart())["Declined"] is None
+    assert values(health_of(program, hana).statements_chart())["Declined"] is None
+    assert values(health_of(other, hana).statements_chart())["Declined"] is None
     client.force_login(hana)
     assert same_page(
         figure(client, "statements", program), figure(client, "statements", other), (program, other)
@@ -564,7 +488,7 @@ def test_the_threshold_sets_both_the_smallest_quarter_and_the_smallest_cell(
     figures = latest(program, hana)
     assert figures.pairs_compared == 7
     assert figures.mismatch_topics == [("Topic 1", 3)]  # topic 2: two pairs, not listed
-    assert health(program, hana).periods[1].pairs_compared == 0  # two pairs: withheld whole
+    assert health_of(program, hana).periods[1].pairs_compared == 0  # two pairs: withheld whole
     client.force_login(hana)
     assert "at least 3 pairs differ" in figure(client, "mismatch", program)
     assert "fewer than 3 pairs completed" in figure(client, "mismatch", program, ago=1)
@@ -607,7 +531,7 @@ def test_the_statement_chart_withholds_a_complement(client, hana, program):
     closed_review(program, hana, shared=2, declined=2, withdrawn=1)
     for _ in range(4):
         closed_review(program, hana, shared=2, declined=1)
-    chart = health(program, hana).statements_chart()
+    chart = health_of(program, hana).statements_chart()
     assert values(chart) == {
         "Draft": None,
         "Awaiting consent": None,
@@ -624,6 +548,6 @@ def test_the_statement_chart_withholds_a_complement(client, hana, program):
 def test_too_few_statements_withhold_the_whole_chart(client, hana, program):
     for index in range(5):
         closed_review(program, hana, shared=1 if index < 3 else 0)
-    assert health(program, hana).statements_chart().withheld == TOO_FEW_STATEMENTS
+    assert health_of(program, hana).statements_chart().withheld == TOO_FEW_STATEMENTS
     client.force_login(hana)
     assert TOO_FEW_STATEMENTS in figure(client, "statements", program)

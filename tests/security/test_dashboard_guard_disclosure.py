@@ -9,100 +9,58 @@ the last completed quarter."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
-from django.urls import reverse
-from django.utils import timezone
 
-from promotions.models import PromotionReview
 from promotions.program_dashboard import (
     NOT_ENOUGH_REVIEWS,
     TOO_FEW_VERDICTS,
     WITHHELD_FOR_VIEWER,
-    program_health,
 )
-from promotions.services import BreachError, review_change_status, statement_submit
+from promotions.services import BreachError, statement_submit
 from tests.factories import (
-    ActiveAgreementFactory,
-    PairFactory,
     PanelSeatFactory,
     ProgramAdminFactory,
     ProgramFactory,
-    PromotionReviewFactory,
     SharedStatementFactory,
     StatementFactory,
 )
-from tests.security.test_dashboard_disclosure import at, in_quarter, quarter_slug
+from tests.factories.dashboard import (
+    URL,
+    at,
+    close,
+    closed_review_holding,
+    figure,
+    health_of,
+    in_quarter,
+    latest,
+    open_review,
+)
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("mentorship:program_dashboard")
 BREACH = "Carol was completely disorganized and unprofessional about how she approached her work."
 BLOCKED, CAUTIONED = "Send attempts blocked", "Statements sent with a caution"
 
 
-@pytest.fixture
-def hana():
-    return ProgramAdminFactory(username="hana")
-
-
-@pytest.fixture
-def program():
-    return ProgramFactory(name="Leadership Mentoring")
-
-
-def health(program, viewer):
-    return next(p for p in program_health(viewer=viewer).programs if p.program_id == program.pk)
-
-
 def guard_values(program, viewer) -> dict[str, int | None]:
-    return {bar.label: bar.value for bar in health(program, viewer).guard_chart().bars}
-
-
-def latest(program, viewer):
-    return health(program, viewer).periods[0]
-
-
-def figure(client, program) -> str:
-    """The guard chart of the last completed quarter, as the page renders it."""
-    body = client.get(URL).content.decode()
-    caption = f"guard-{program.pk}-{quarter_slug()}-caption"
-    match = re.search(rf'<figure [^>]*aria-labelledby="{caption}".*?</figure>', body, re.S)
-    assert match, f"no guard chart for {program}"
-    return match.group(0)
-
-
-def close(review, by) -> None:
-    review_change_status(review_id=review.pk, status=PromotionReview.Status.CLOSED, by=by)
-
-
-def review_of_own_pair(program):
-    """An open review whose candidate's agreement with their mentor has been in force for a
-    month, as long as the review has been open: one in which a mentor could give input."""
-    month_ago = timezone.now() - timedelta(days=30)
-    pair = PairFactory(program=program)
-    ActiveAgreementFactory(pair=pair, activated_at=month_ago)
-    review = PromotionReviewFactory(program=program, candidate=pair.mentee)
-    PromotionReview.objects.filter(pk=review.pk).update(created_at=month_ago)
-    review.refresh_from_db()
-    return pair, review
+    return {bar.label: bar.value for bar in health_of(program, viewer).guard_chart().bars}
 
 
 def closed_review(program, by, *, blocked=0, cautioned=0, plain=1, ago: int | None = 0):
     """A review closed (in the quarter `ago`; None: now) with `cautioned` statements sent after
     a caution, `plain` sent without, and `blocked` refused send attempts on one of them."""
-    with at(in_quarter(ago)):
-        pair, review = review_of_own_pair(program)
-        for index in range(cautioned + plain):
-            SharedStatementFactory(
-                pair=pair,
-                review=review,
-                guard_cautions="positive_verdict" if index < cautioned else "",
-                blocked_sends=blocked if index == 0 else 0,
-            )
-        close(review, by)
-    return review
+    statements = [
+        (
+            SharedStatementFactory,
+            {
+                "guard_cautions": "positive_verdict" if index < cautioned else "",
+                "blocked_sends": blocked if index == 0 else 0,
+            },
+        )
+        for index in range(cautioned + plain)
+    ]
+    return closed_review_holding(program, by, statements, ago=ago)
 
 
 def test_verdicts_are_withheld_in_a_quarter_with_too_few_reviews(client, hana, program):
@@ -110,10 +68,10 @@ def test_verdicts_are_withheld_in_a_quarter_with_too_few_reviews(client, hana, p
         closed_review(program, hana, blocked=3, cautioned=2)
     closed_review(program, hana, blocked=3, cautioned=2, ago=1)  # another quarter's
     client.force_login(hana)
-    rendered = figure(client, program)
+    rendered = figure(client, "guard", program)
     assert NOT_ENOUGH_REVIEWS.format(k=5, period=latest(program, hana).period.label) in rendered
     assert "<table" not in rendered
-    assert health(program, hana).guard_chart().bars == []
+    assert health_of(program, hana).guard_chart().bars == []
 
 
 def test_a_published_quarter_shows_the_counts(client, hana, program):
@@ -121,7 +79,7 @@ def test_a_published_quarter_shows_the_counts(client, hana, program):
         closed_review(program, hana, blocked=1, cautioned=1)
     assert guard_values(program, hana) == {BLOCKED: 5, CAUTIONED: 5}
     client.force_login(hana)
-    rendered = figure(client, program)
+    rendered = figure(client, "guard", program)
     assert "Breach guard in reviews closed in " in rendered
     assert re.search(r"Send attempts blocked</(th|td)>\s*<td[^>]*>5</td>", rendered)
 
@@ -146,7 +104,7 @@ def test_nothing_blocked_reads_like_a_few_blocked(client, hana, program):
         closed_review(program, hana)
         closed_review(other, hana, blocked=2 if index == 0 else 0)
     client.force_login(hana)
-    nothing, few = figure(client, program), figure(client, other)
+    nothing, few = figure(client, "guard", program), figure(client, "guard", other)
     assert TOO_FEW_VERDICTS in nothing
     assert nothing.replace(f"-{program.pk}-", "-N-") == few.replace(f"-{other.pk}-", "-N-")
 
@@ -155,28 +113,28 @@ def test_attempts_and_reviews_of_the_running_quarter_change_nothing(client, hana
     for _ in range(5):
         closed_review(program, hana, blocked=2, cautioned=1)
     client.force_login(hana)
-    before = figure(client, program)
+    before = figure(client, "guard", program)
 
     # A mentor in an open review is blocked...
-    pair, review = review_of_own_pair(program)
+    pair, review = open_review(program)
     statement = StatementFactory(pair=pair, review=review, text=BREACH)
     with pytest.raises(BreachError):
         statement_submit(statement_id=statement.pk, mentor=pair.mentor)
     statement.refresh_from_db()
     assert statement.blocked_sends == 1
-    assert figure(client, program) == before
+    assert figure(client, "guard", program) == before
     # ...its review closes, and more with it: nothing moves while their quarter runs.
     close(review, hana)
     for _ in range(4):
         closed_review(program, hana, cautioned=1, ago=None)
-    assert figure(client, program) == before
+    assert figure(client, "guard", program) == before
     assert guard_values(program, hana) == {BLOCKED: 10, CAUTIONED: 5}
 
 
 def test_the_page_never_carries_the_flagged_words(client, hana, program):
     for _ in range(5):
         with at(in_quarter(0)):
-            pair, review = review_of_own_pair(program)
+            pair, review = open_review(program)
             statement = StatementFactory(pair=pair, review=review, text=BREACH)
             for _ in range(2):
                 with pytest.raises(BreachError):
@@ -197,12 +155,12 @@ def test_a_viewer_on_a_panel_of_the_program_gets_no_guard_figure(client, hana, p
     for _ in range(5):
         closed_review(other, hana, blocked=1, cautioned=1)
 
-    mine = health(program, seated)
+    mine = health_of(program, seated)
     assert (mine.periods[0].guard_blocked, mine.periods[0].guard_cautioned) == (None, None)
     assert mine.guard_chart().withheld == WITHHELD_FOR_VIEWER
     assert guard_values(other, seated) == guard_values(other, hana) == {BLOCKED: 5, CAUTIONED: 5}
 
     client.force_login(seated)
-    rendered = figure(client, program)
+    rendered = figure(client, "guard", program)
     assert WITHHELD_FOR_VIEWER in rendered
     assert "<table" not in rendered

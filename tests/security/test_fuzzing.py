@@ -289,16 +289,6 @@ GUIDELINE_TEXTS = (
     "breach_examples",
 )
 
-GUIDELINE_TEXTS = (
-    "title",
-    "body",
-    "clarification",
-    "qualification",
-    "expectations",
-    "acceptable_examples",
-    "breach_examples",
-)
-
 # The admin's add forms, as a program admin (they carry their inline's management form).
 ADMIN_TARGETS: dict[str, tuple[str, Callable[[World], dict[str, st.SearchStrategy]]]] = {
     "promotions_breachphrase": (
