@@ -172,3 +172,23 @@ def test_a_shared_statement_in_a_closed_review_is_not_withdrawn_by_a_save():
     )
     attempt(statement.save)
     assert Statement.objects.get(pk=statement.pk).state == Statement.State.SHARED
+
+
+@pytest.mark.postgres
+@pytest.mark.xfail(
+    reason="every pgtrigger trigger stands aside for the names in the pgtrigger.ignore setting, "
+    "which any SQL session may set",
+    strict=True,
+)
+def test_raw_sql_cannot_switch_the_signature_trigger_off(active_agreement):
+    signature = active_agreement.signatures.first()
+    trigger = next(t for t in Signature._meta.triggers if t.name == "signature_is_immutable")
+    with connection.cursor() as cursor:
+        attempt(
+            lambda: cursor.execute(
+                "SELECT set_config('pgtrigger.ignore', %s, true);"
+                " UPDATE agreements_signature SET typed_name = 'Someone Else' WHERE id = %s",
+                ["{" + trigger.get_pgid(Signature) + "}", signature.pk],
+            )
+        )
+    assert Signature.objects.get(pk=signature.pk).typed_name == signature.typed_name
