@@ -86,10 +86,16 @@ def check_declarations(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
 
     def model_of(config: AppConfig, attribute: str, name: str):
         try:
-            return config.get_model(name)
+            model = config.get_model(name)
         except LookupError:
             error(config, f"{attribute} names {name!r}, which is not a model of {config.label}.")
             return None
+        # get_model() finds any case, but the collected labels are compared with label_lower:
+        # "PanelSeat" would pass here and protect nothing.
+        if name != model._meta.model_name:
+            error(config, f"{attribute} names {name!r}; write it {model._meta.model_name!r}.")
+            return None
+        return model
 
     for config, declared in _declared("confidential_fields"):
         for name, fields in declared.items():

@@ -312,6 +312,18 @@ class GuardedQuerySet(models.QuerySet):
     delete.queryset_only = True
     delete.alters_data = True
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        # An upsert is an UPDATE that never passes through save() or update().
+        if update_conflicts:
+            raise PublishedRecordError(
+                f"{self.model._meta.verbose_name_plural.capitalize()} are not upserted: "
+                "save each one, so that its guard can check it.",
+                code="frozen",
+            )
+        return super().bulk_create(objs, *args, **kwargs)
+
+    bulk_create.alters_data = True
+
 
 def guarded_manager(queryset_class: type[models.QuerySet] = models.QuerySet) -> models.Manager:
     """The manager of a guarded model whose reads come from `queryset_class`."""
@@ -384,7 +396,13 @@ class GuardedModel(models.Model):
             return None
         watched = self.guard.watched(type(self))
         loaded = getattr(self, "_loaded", None)
-        if loaded is not None and not self._state.adding and watched <= loaded.keys():
+        if (
+            loaded is not None
+            and not self._state.adding
+            and watched <= loaded.keys()
+            # Loaded as another row (its pk reassigned): that row's values say nothing here.
+            and loaded.get(self._meta.pk.attname, self.pk) == self.pk
+        ):
             return loaded
         # Built by hand with an existing primary key, or loaded without a watched column.
         rows = (
@@ -398,8 +416,30 @@ class GuardedModel(models.Model):
         if row is not None:
             # The row exists: this object is an update of it from now on, compared with it.
             self._state.adding = False
-            self._loaded = {**(loaded or {}), **row}
+            self._loaded = {**(loaded or {}), **row, self._meta.pk.attname: self.pk}
         return row
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        # The guard judged the write against the values this object remembers; the UPDATE only
+        # lands if the stored row still holds them, so a stale copy cannot overwrite a row that
+        # moved on since it was read (signed since, closed since). No extra query: the row is
+        # looked up again only when the UPDATE matched nothing.
+        loaded = getattr(self, "_loaded", None) or {}
+        expected = {
+            name: loaded[name]
+            for name in self.guard.watched(type(self))
+            if name in loaded and name != self._meta.pk.attname
+        }
+        if not values or not expected:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        if base_qs.filter(pk=pk_val, **expected)._update(values) > 0:
+            return True
+        if base_qs.filter(pk=pk_val).exists():
+            raise PublishedRecordError(
+                f"This {self._meta.verbose_name} changed since it was read; read it again.",
+                code="stale",
+            )
+        return False
 
 
 # --- Reading a condition on the stored row ----------------------------------------------------

@@ -19,6 +19,7 @@ from django.urls import reverse
 # computes the same value in SQL. Under this name for the code that speaks of statements.
 from agreements.canonical import sha256_hex as text_sha256
 from mentorship.immutability import (
+    ALL_FIELDS,
     Frozen,
     Guard,
     GuardedModel,
@@ -132,7 +133,17 @@ class PromotionReview(GuardedModel):
         noun="A review",
         choices=Status,
     )
-    guard = Guard(transitions=(TRANSITIONS,))
+    guard = Guard(
+        frozen=(
+            Frozen(
+                "A closed review never changes: its candidate, supervisor, assessment and dates "
+                "are the record of the decision.",
+                fields=ALL_FIELDS,
+                when=Q(status="closed"),
+            ),
+        ),
+        transitions=(TRANSITIONS,),
+    )
 
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="promotion_reviews")
     candidate = models.ForeignKey(

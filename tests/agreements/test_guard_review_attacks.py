@@ -1,9 +1,8 @@
-"""Attack review of the one-guard-per-model refactor: writes the product promises to refuse.
+"""Writes the guard must refuse on every database, found by an attack review of it.
 
-Each test states the promise (the row is unchanged afterwards). Where the promise does not hold
-today the test is an expected failure, strict, so it turns into a failure the day the guard is
-fixed and the mark must go. Most holes are in the Python side of the guard only (SQLite):
-PostgreSQL's generated trigger refuses the same writes, and there the tests pass.
+Each test states the promise: the row is unchanged afterwards. On SQLite only the Python side
+of the guard stands (compared with the row the object was loaded as, and the UPDATE lands only
+while the stored row still holds those values); on PostgreSQL the generated trigger refuses too.
 """
 
 from __future__ import annotations
@@ -29,15 +28,16 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = (PublishedRecordError, DatabaseError)
 
-# The Python guard trusts the values an object was loaded with; PostgreSQL's trigger reads OLD.
-python_guard_only = pytest.mark.xfail(
+# Left open (README, threat model): the base manager bypasses the queryset's checks on SQLite;
+# on PostgreSQL the trigger refuses it.
+base_manager_on_sqlite = pytest.mark.xfail(
     condition=connection.vendor == "sqlite",
-    reason="the Python guard compares with another row's or a stale load, not the stored row",
+    reason="_base_manager.update() skips the Python guard; only PostgreSQL's trigger refuses it",
     strict=True,
 )
-# No rule declares this at all, on any database.
-undeclared = pytest.mark.xfail(
-    reason="docs/domain.md promises it, no Guard declares it", strict=True
+# A statement's rule would have to read its review's row: services refuse this, no Guard does.
+statement_of_closed_review = pytest.mark.xfail(
+    reason="no Guard reads the statement's review; the services refuse it", strict=True
 )
 
 
@@ -46,7 +46,6 @@ def attempt(write) -> None:
         write()
 
 
-@python_guard_only
 def test_an_unproposed_row_saved_under_a_signed_agreements_pk_is_refused(active_agreement):
     bare = Agreement.objects.create(pair=active_agreement.pair)
     bare = Agreement.objects.get(pk=bare.pk)  # loaded: its _loaded is an unproposed row
@@ -59,7 +58,6 @@ def test_an_unproposed_row_saved_under_a_signed_agreements_pk_is_refused(active_
     )
 
 
-@python_guard_only
 def test_a_pair_saved_under_another_pairs_pk_keeps_that_pairs_members():
     theirs = PairFactory()
     mine = Pair.objects.get(pk=PairFactory(status=Pair.Status.PROPOSED).pk)
@@ -69,7 +67,6 @@ def test_a_pair_saved_under_another_pairs_pk_keeps_that_pairs_members():
     assert (stored.mentor_id, stored.mentee_id) == (theirs.mentor_id, theirs.mentee_id)
 
 
-@python_guard_only
 def test_a_draft_saved_under_a_declined_statements_pk_is_refused():
     declined = DeclinedStatementFactory()
     draft = Statement.objects.get(
@@ -80,7 +77,6 @@ def test_a_draft_saved_under_a_declined_statements_pk_is_refused():
     assert Statement.objects.get(pk=declined.pk).state == Statement.State.DECLINED
 
 
-@python_guard_only
 def test_a_stale_copy_cannot_void_terms_both_signed_since(proposal):
     stale = Agreement.objects.get(pk=proposal.pk)  # awaiting signatures
     sign(proposal, proposal.pair.mentor)
@@ -93,7 +89,6 @@ def test_a_stale_copy_cannot_void_terms_both_signed_since(proposal):
     assert stored.activated_at is not None
 
 
-@python_guard_only
 def test_an_upsert_cannot_rewrite_a_signature(active_agreement):
     signature = active_agreement.signatures.first()
     forged = Signature(
@@ -108,7 +103,6 @@ def test_an_upsert_cannot_rewrite_a_signature(active_agreement):
     assert Signature.objects.get(pk=signature.pk).typed_name == signature.typed_name
 
 
-@python_guard_only
 def test_an_upsert_cannot_rewrite_signed_terms(active_agreement):
     forged = Agreement(
         **{f.attname: getattr(active_agreement, f.attname) for f in Agreement._meta.concrete_fields}
@@ -127,21 +121,22 @@ def test_an_upsert_cannot_rewrite_signed_terms(active_agreement):
     assert (stored.allows_advocacy, stored.status) == (True, Agreement.Status.ACTIVE)
 
 
-@python_guard_only
+@base_manager_on_sqlite
 def test_the_base_manager_cannot_rewrite_signed_terms(active_agreement):
     attempt(lambda: Agreement._base_manager.filter(pk=active_agreement.pk).update(exceptions="x"))
     assert Agreement.objects.get(pk=active_agreement.pk).exceptions == active_agreement.exceptions
 
 
 def closed_review_with_assessment() -> PromotionReview:
-    review = PromotionReviewFactory(status=PromotionReview.Status.CLOSED)
-    PromotionReview.objects.filter(pk=review.pk).update(
+    review = PromotionReviewFactory(
         supervisor_assessment="Ready for the role.", assessment_written_at=timezone.now()
     )
+    review.status = PromotionReview.Status.CLOSED
+    review.closed_at = timezone.now()
+    review.save()
     return PromotionReview.objects.get(pk=review.pk)
 
 
-@undeclared
 def test_a_closed_reviews_assessment_never_changes():
     review = closed_review_with_assessment()
     review.supervisor_assessment = "Not ready after all."
@@ -149,16 +144,17 @@ def test_a_closed_reviews_assessment_never_changes():
     assert PromotionReview.objects.get(pk=review.pk).supervisor_assessment == "Ready for the role."
 
 
-@undeclared
 def test_a_closed_reviews_candidate_never_changes():
     review = closed_review_with_assessment()
+    candidate_id, target_role = review.candidate_id, review.target_role
     review.candidate = UserFactory()
     review.target_role = "Head of everything"
     attempt(review.save)
-    assert PromotionReview.objects.get(pk=review.pk).candidate_id == review.candidate_id
+    stored = PromotionReview.objects.get(pk=review.pk)
+    assert (stored.candidate_id, stored.target_role) == (candidate_id, target_role)
 
 
-@undeclared
+@statement_of_closed_review
 def test_a_shared_statement_in_a_closed_review_is_not_withdrawn_by_a_save():
     statement = SharedStatementFactory()
     PromotionReview.objects.filter(pk=statement.review_id).update(

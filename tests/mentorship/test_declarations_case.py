@@ -3,7 +3,7 @@
 AppConfig.get_model() finds a model whatever the case, so the system check accepts
 "PanelSeat", while the collectors build "promotions.PanelSeat", which no rule compares equal to
 the "promotions.panelseat" it looks up: a declaration that passes the check and protects
-nothing. Expected to fail until the collectors normalise the name or the check refuses it.
+nothing. The check refuses any name that is not the model's lowercase name.
 """
 
 from __future__ import annotations
@@ -35,10 +35,6 @@ def recollect(monkeypatch):
     admin_base.delete_reaches_confidential.cache_clear()
 
 
-@pytest.mark.xfail(
-    reason="a declaration in another case passes mentorship.E102 and protects nothing",
-    strict=True,
-)
 def test_a_model_declared_in_camel_case_is_protected_or_refused(monkeypatch, recollect):
     monkeypatch.setattr(
         PROMOTIONS, "confidential_models", {*PROMOTIONS.confidential_models, "PanelSeat"}
