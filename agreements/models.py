@@ -183,6 +183,7 @@ class Agreement(GuardedModel):
     objects = AgreementQuerySet.as_manager()
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -241,6 +242,7 @@ class Signature(AppendOnlyModel):
     text_sha256 = models.CharField("SHA-256 of the signed text", max_length=64)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["signed_at", "id"]
         constraints = [
             models.UniqueConstraint(

@@ -161,6 +161,7 @@ class Guideline(GuardedModel):
     objects = guarded_manager(GuidelineQuerySet)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["program", "-version", "-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["program", "version"], name="guideline_version_unique"),
@@ -261,6 +262,7 @@ class Pair(GuardedModel):
     objects = guarded_manager(PairQuerySet)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["program", "mentor__full_name", "mentee__full_name"]
         triggers = [GuardTrigger(name="pair_members_are_fixed", guard=lambda: Pair.guard)]
         constraints = [
@@ -428,6 +430,7 @@ class AuditRecord(AppendOnlyModel):
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
     class Meta:
+        base_manager_name = "objects"
         abstract = True
         ordering = ["-id"]
 

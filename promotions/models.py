@@ -174,6 +174,7 @@ class PromotionReview(GuardedModel):
     objects = guarded_manager(PromotionReviewQuerySet)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -586,6 +587,7 @@ class Statement(GuardedModel):
     objects = guarded_manager(StatementQuerySet)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -646,6 +648,7 @@ class StatementView(AppendOnlyModel):
     text_sha256 = models.CharField(max_length=64)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-viewed_at", "-pk"]
         # Covers the consent page's count of showings per statement and viewer (first, last):
         # the table grows with every opening of a panel page.
@@ -676,6 +679,7 @@ class ConsentRequest(AppendOnlyModel):
     requested_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["review", "pair", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -706,6 +710,7 @@ class ConsentOptOut(AppendOnlyModel):
     opted_out_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        base_manager_name = "objects"
         ordering = ["-opted_out_at"]
         verbose_name = "consent opt-out"
         constraints = [

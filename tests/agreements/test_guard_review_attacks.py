@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 REFUSED = (PublishedRecordError, DatabaseError)
 
-# Left open (README, threat model): the base manager bypasses the queryset's checks on SQLite;
-# on PostgreSQL the trigger refuses it.
-base_manager_on_sqlite = pytest.mark.xfail(
-    condition=connection.vendor == "sqlite",
-    reason="_base_manager.update() skips the Python guard; only PostgreSQL's trigger refuses it",
-    strict=True,
-)
 # A statement's rule would have to read its review's row: services refuse this, no Guard does.
 statement_of_closed_review = pytest.mark.xfail(
     reason="no Guard reads the statement's review; the services refuse it", strict=True
@@ -121,7 +114,6 @@ def test_an_upsert_cannot_rewrite_signed_terms(active_agreement):
     assert (stored.allows_advocacy, stored.status) == (True, Agreement.Status.ACTIVE)
 
 
-@base_manager_on_sqlite
 def test_the_base_manager_cannot_rewrite_signed_terms(active_agreement):
     attempt(lambda: Agreement._base_manager.filter(pk=active_agreement.pk).update(exceptions="x"))
     assert Agreement.objects.get(pk=active_agreement.pk).exceptions == active_agreement.exceptions

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.db.utils import InternalError
 
 from mentorship.models import AuditEvent, Guideline, PublishedRecordError
@@ -58,7 +59,7 @@ def test_new_draft_copies_the_published_text():
 def test_database_refuses_update_of_published_guideline():
     guideline = guideline_publish(guideline_id=GuidelineFactory().pk, by=ProgramAdminFactory())
     with pytest.raises(InternalError), transaction.atomic():
-        Guideline._base_manager.filter(pk=guideline.pk).update(body="rewritten")
+        QuerySet(Guideline).filter(pk=guideline.pk).update(body="rewritten")
     with pytest.raises(InternalError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE mentorship_guideline SET body = 'raw' WHERE id = %s", [guideline.pk])
     guideline.refresh_from_db()

@@ -14,6 +14,7 @@ from http import HTTPStatus
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from mentorship.models import Pair
@@ -264,9 +265,9 @@ def test_database_refuses_raw_member_change(pair, column):
     other = ProgramFactory() if column == "program_id" else UserFactory()
     with pytest.raises(DatabaseError), transaction.atomic():
         raw(RAW_MEMBER_UPDATES[column], [other.pk, pair.pk])
-    # Past the queryset's own refusal too (_base_manager is a plain manager):
+    # Past the queryset's own refusal too (a plain QuerySet of the model):
     with pytest.raises(DatabaseError), transaction.atomic():
-        Pair._base_manager.filter(pk=pair.pk).update(**{column: other.pk})
+        QuerySet(Pair).filter(pk=pair.pk).update(**{column: other.pk})
     pair.refresh_from_db()
     assert members(pair) == before
 

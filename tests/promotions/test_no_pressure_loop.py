@@ -24,6 +24,7 @@ from django.apps import apps
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
@@ -124,7 +125,7 @@ def test_the_model_refuses_to_change_a_declined_statement(world):
 def test_the_database_refuses_to_change_a_declined_statement(world):
     declined = world.statement("declined")
     with pytest.raises(Exception, match="Cannot update"), transaction.atomic():
-        Statement._base_manager.filter(pk=declined.pk).update(text="Carol grew a great deal.")
+        QuerySet(Statement).filter(pk=declined.pk).update(text="Carol grew a great deal.")
     assert connection.vendor == "postgresql"
 
 

@@ -11,7 +11,7 @@ from itertools import product
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from mentorship.immutability import row_matches
@@ -149,7 +149,7 @@ def write(row: dict) -> bool:
     statement = COMES_FROM[row["state"]]()
     try:
         with transaction.atomic():
-            Statement._base_manager.filter(pk=statement.pk).update(**row)
+            QuerySet(Statement).filter(pk=statement.pk).update(**row)
     except IntegrityError:
         return False
     return True
