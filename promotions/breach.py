@@ -121,6 +121,7 @@ _LINE_BREAKS = dict.fromkeys("\u0085\u2028\u2029", "\n")
 # points a renderer shows as nothing unless it supports them, so text may hide any of them
 # inside a word. Category Cf covers most of it but not the variation selectors, the combining
 # grapheme joiner, the Hangul fillers, the Mongolian free variation selectors or U+17B4/5.
+# A table of code point ranges, several to a line as the Unicode data lists them: fmt: skip.
 _DEFAULT_IGNORABLE = (
     (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
     (0x17B4, 0x17B5), (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E),
@@ -210,6 +211,7 @@ def _normalise(text: str) -> tuple[str, list[int]]:
 
 # --- Stemming --------------------------------------------------------------------------------
 
+# Word pairs several to a line, read as a table: fmt: skip.
 _IRREGULAR = {
     "is": "be", "was": "be", "were": "be", "are": "be", "been": "be", "being": "be",
     "am": "be", "'s": "be", "has": "have", "had": "have", "having": "have", "did": "do",

@@ -236,6 +236,7 @@ MENTOR_FRAMES = (
 # Doubt about readiness, however it is worded: a readiness verdict in a sentence that carries one
 # is a negative verdict ("I'd give it another year before they're promotable", "I have
 # reservations about whether they are ready"), not advocacy.
+# A phrase list several to a line, read as a table: fmt: skip.
 DOUBT_MARKERS = (
     "reservation", "reservations", "doubt", "doubts", "doubtful", "hesitate", "hesitant",
     "question whether", "question if", "wonder whether", "wonder if", "not convinced",

@@ -22,13 +22,22 @@ pytestmark = pytest.mark.any_database
 DATA = Path(__file__).resolve().parents[1] / "data"
 DEV = sorted(DATA.glob("breach_corpus_dev*.jsonl"))
 BREACH_CATEGORIES = {
-    "work_quality", "competence", "conduct", "readiness_verdict", "peer_comparison",
-    "disguised", "positive_verdict",
-}  # fmt: skip
+    "work_quality",
+    "competence",
+    "conduct",
+    "readiness_verdict",
+    "peer_comparison",
+    "disguised",
+    "positive_verdict",
+}
 ACCEPTABLE_CATEGORIES = {
-    "growth", "relationship_facts", "own_feelings", "others_performance", "hedged_advocacy",
+    "growth",
+    "relationship_facts",
+    "own_feelings",
+    "others_performance",
+    "hedged_advocacy",
     "multi_sentence",
-}  # fmt: skip
+}
 ISSUE_SENTENCES = [
     "Her project work was sloppy and she missed several important deadlines.",
     "Her performance this year has been below expectations.",
@@ -80,10 +89,15 @@ def rows() -> list[dict]:
 
 def test_the_dev_corpus_covers_every_category_and_the_issues_sentences():
     assert [p.name for p in DEV] == [
-        "breach_corpus_dev.jsonl", "breach_corpus_dev_b.jsonl", "breach_corpus_dev_c.jsonl",
-        "breach_corpus_dev_d.jsonl", "breach_corpus_dev_e.jsonl", "breach_corpus_dev_f.jsonl",
-        "breach_corpus_dev_g.jsonl", "breach_corpus_dev_h.jsonl",
-    ]  # fmt: skip
+        "breach_corpus_dev.jsonl",
+        "breach_corpus_dev_b.jsonl",
+        "breach_corpus_dev_c.jsonl",
+        "breach_corpus_dev_d.jsonl",
+        "breach_corpus_dev_e.jsonl",
+        "breach_corpus_dev_f.jsonl",
+        "breach_corpus_dev_g.jsonl",
+        "breach_corpus_dev_h.jsonl",
+    ]
     corpus = rows()
     labels = Counter(r["label"] for r in corpus)
     assert len(corpus) >= 1956
@@ -107,8 +121,10 @@ def test_the_guard_holds_the_figures_it_reached_on_the_dev_corpus():
     # 99.9%. Blocked is bounded by the positive verdicts, which are cautioned, not blocked
     # (about 14% of breaches).
     assert (flagged >= 0.985, blocked >= 0.84, passed >= 0.995) == (True, True, True), (
-        flagged, blocked, passed,
-    )  # fmt: skip
+        flagged,
+        blocked,
+        passed,
+    )
 
 
 def test_breach_eval_reports_the_dev_split():

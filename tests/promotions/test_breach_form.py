@@ -123,8 +123,11 @@ def test_markup_in_the_text_and_inside_a_flagged_span_is_escaped(world, client):
     # Punctuation between a program phrase's words does not matter, so its span holds markup.
     BreachPhraseFactory(program=world.program, phrase="team player")
     text = 'Her <b onmouseover="x()">plan</b> is bold; she is no team</>&"player.'
-    assert any(w.text == 'team</>&"player' for f in assess(text, [("team player", "")]).findings
-               for w in f.words)  # fmt: skip
+    assert any(
+        w.text == 'team</>&"player'
+        for f in assess(text, [("team player", "")]).findings
+        for w in f.words
+    )
     statement = world.statement(text=text)
     client.force_login(world.mentor)
 

@@ -60,8 +60,7 @@ def test_the_source_documents_breach_sentence_is_blocked_for_each_judgment():
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("Her project work was sloppy and she missed several important deadlines.",
-         "work_quality"),
+        ("Her project work was sloppy and she missed several important deadlines.", "work_quality"),
         ("Her performance this year has been below expectations.", "work_quality"),
         ("Honestly, she is not yet ready to manage a team.", "readiness_verdict"),
         ("I would not recommend her for this promotion.", "readiness_verdict"),
@@ -72,7 +71,7 @@ def test_the_source_documents_breach_sentence_is_blocked_for_each_judgment():
         ("I would not trust her to run a budget.", "competence"),
         ("I'm not sure she is ready.", "readiness_verdict"),
     ],
-)  # fmt: skip
+)
 def test_what_the_phrase_list_let_through_is_blocked(text, category):
     assessment = assess(text)
     assert assessment.verdict == BLOCK
@@ -323,17 +322,22 @@ def test_save_and_ask_for_consent_keeps_a_flagged_draft(world, client):
     ("text", "verdict"),
     [
         # An aside between commas does not hide who the clause is about.
-        ("Her previous manager was, by all accounts, very disorganised, and she learned from it.",
-         PASS),
+        (
+            "Her previous manager was, by all accounts, very disorganised, "
+            "and she learned from it.",
+            PASS,
+        ),
         # A compound noun inside a prepositional phrase is not the subject.
         ("Her manner towards the compliance team has been frankly unprofessional.", BLOCK),
         # A question the mentor answers, after the comma, is not a topic of discussion.
-        ("If you are asking me whether Morgan should get the job, I'd say they aren't ready.",
-         BLOCK),
+        (
+            "If you are asking me whether Morgan should get the job, I'd say they aren't ready.",
+            BLOCK,
+        ),
         # Only a negation the rules may misread lets the learned layer turn a caution into a block.
         ("I would recommend her for the promotion.", CAUTION),
     ],
-)  # fmt: skip
+)
 def test_structure_decides_who_and_whether(text, verdict):
     assert assess(text).verdict == verdict, assess(text).findings
 
@@ -402,16 +406,24 @@ def test_a_line_break_between_words_still_ends_a_line():
         ("Mary argues with colleagues and has made enemies on the team.", "conduct"),
         ("People on her team have told me they dread working with her.", "reported"),
         ("Her stakeholders have complained to me about her responsiveness.", "reported"),
-        ("Honestly, her team would be better served by someone more experienced.",
-         "readiness_verdict"),
+        (
+            "Honestly, her team would be better served by someone more experienced.",
+            "readiness_verdict",
+        ),
         ("Let's just say the panel should look closely at her delivery record.", "insinuation"),
         ("She rubs people the wrong way.", "conduct"),
-        ("Nadia has been a committed mentee. To be candid, her peers have told me she is hard "
-         "to rely on when deadlines get tight. I hope the panel weighs that.", "work_quality"),
-        ("Tamsin has worked hard on her presentation skills with me. Her team has raised "
-         "concerns with me about missed commitments, and I share them.", "reported"),
+        (
+            "Nadia has been a committed mentee. To be candid, her peers have told me she is hard "
+            "to rely on when deadlines get tight. I hope the panel weighs that.",
+            "work_quality",
+        ),
+        (
+            "Tamsin has worked hard on her presentation skills with me. Her team has raised "
+            "concerns with me about missed commitments, and I share them.",
+            "reported",
+        ),
     ],
-)  # fmt: skip
+)
 def test_reported_speech_hr_facts_idioms_and_hints_are_blocked(text, category):
     assessment = assess(text)
     assert assessment.verdict == BLOCK, assessment.findings

@@ -18,13 +18,22 @@ pytestmark = pytest.mark.any_database
 
 IDIOMS = [
     # Written by authors whose batches the rules were never written from; no rule lists them.
-    ("She's a safe pair of hands; give her the hardest programme you have and it'll land on "
-     "time.", CAUTION),
-    ("Between you and me, Carlos is idle, and he has a knack for making sure someone else picks "
-     "up the unglamorous bits.", BLOCK),
-    ("I'd question whether she has the capability to run an incident of that severity, given "
-     "how she coped with the smaller ones.", BLOCK),
-]  # fmt: skip
+    (
+        "She's a safe pair of hands; give her the hardest programme you have and it'll land on "
+        "time.",
+        CAUTION,
+    ),
+    (
+        "Between you and me, Carlos is idle, and he has a knack for making sure someone else picks "
+        "up the unglamorous bits.",
+        BLOCK,
+    ),
+    (
+        "I'd question whether she has the capability to run an incident of that severity, given "
+        "how she coped with the smaller ones.",
+        BLOCK,
+    ),
+]
 
 
 def test_the_shipped_weights_are_what_breach_train_builds_from_the_dev_corpus(tmp_path):

@@ -259,8 +259,10 @@ class Command(BaseCommand):
                     f"  blocked {verdicts[BLOCK] / total:6.1%}"
                 )
             else:
-                out(f"  {label:10} {category:20} {verdicts[PASS]:3}/{total:<3} "
-                    f"{verdicts[PASS] / total:6.1%}")  # fmt: skip
+                out(
+                    f"  {label:10} {category:20} {verdicts[PASS]:3}/{total:<3} "
+                    f"{verdicts[PASS] / total:6.1%}"
+                )
         out("confusion matrix (label x verdict):")
         out(f"  {'':12}{BLOCK:>8}{CAUTION:>9}{PASS:>7}")
         for label in ("breach", "acceptable"):

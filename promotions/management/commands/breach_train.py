@@ -23,9 +23,13 @@ from promotions.management.commands.breach_eval import load
 
 DATA = Path(settings.BASE_DIR) / "tests" / "data"
 CATEGORIES = [
-    "work_quality", "competence", "conduct", "readiness_verdict", "peer_comparison",
+    "work_quality",
+    "competence",
+    "conduct",
+    "readiness_verdict",
+    "peer_comparison",
     "positive_verdict",
-]  # fmt: skip
+]
 MIN_COUNT = 2  # a feature seen in one training sentence only is one author's accident
 # Nor is a feature only one batch holds: a batch is one author's phrasing, and the guard must
 # read an author it has not seen (breach_eval --folds measures that).
