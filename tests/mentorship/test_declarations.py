@@ -90,3 +90,20 @@ def test_the_declarations_are_checked(monkeypatch):
         "confidential_audit_action_prefixes: no Action starts 'statements.'.",
     ]
     assert {e.id for e in declarations.check_declarations()} == {"mentorship.E102"}
+
+
+def test_a_model_declared_in_camel_case_is_protected_or_refused(monkeypatch, recollect):
+    # get_model() finds any case, but the collectors compare with label_lower: "PanelSeat"
+    # passed the check once and protected nothing.
+    monkeypatch.setattr(
+        PROMOTIONS, "confidential_models", {*PROMOTIONS.confidential_models, "PanelSeat"}
+    )
+    monkeypatch.setattr(PROMOTIONS, "confidential_audit_targets", {"statement", "PanelSeat"})
+    recollect()
+    refused = declarations.check_declarations() != []
+    protected = (
+        admin_base.unsafe_path(PromotionReview, "seats__user") is not None
+        and admin_base.delete_reaches_confidential(PanelSeat)
+        and audit.chain_for(Action.PANEL_CHANGED, "promotions.panelseat") is audit.CONFIDENTIAL
+    )
+    assert refused or protected
