@@ -17,6 +17,7 @@ from django.db.models import Count
 
 from mentorship.admin_base import AllowListAdmin
 from mentorship.admin_widgets import ValidAutocompleteMixin
+from mentorship.refusals import refusal_text
 from promotions.models import BreachPhrase, PanelSeat, PromotionReview
 from promotions.services import review_change_status, review_opened, review_panel_changed
 
@@ -183,7 +184,7 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
                     review_id=review.pk, status=status, by=request.user, request=request
                 )
             except ValidationError as exc:
-                self.message_user(request, f"{review}: {' '.join(exc.messages)}", messages.ERROR)
+                self.message_user(request, f"{review}: {refusal_text(exc)}", messages.ERROR)
             else:
                 changed += review.status != status
         if changed:

@@ -119,6 +119,9 @@ def _locked_statement(statement_id: int) -> Statement:
 
 REVIEW_CLOSED = "The review is closed: its statements can no longer change."
 REVIEW_CLOSED_TO_INPUT = "The review is closed: it takes no more input."
+REVIEW_CLOSED_TO_INPUT_OR_CHANGE = (
+    "The review is closed: it takes no more input, and its statements can no longer change."
+)
 REVIEW_CLOSED_TO_ASSESSMENT = "The review is closed: the assessment can no longer change."
 REVIEW_CLOSED_TO_REQUESTS = "The review is closed: no consent request can reach you for it."
 NOT_AWAITING_CONSENT = "This statement is not awaiting consent."

@@ -60,9 +60,8 @@ from promotions.querysets import Shown, showings_by_viewer
 from promotions.services import (
     CONSENT,
     EDIT,
-    REVIEW_CLOSED,
     REVIEW_CLOSED_TO_ASSESSMENT,
-    REVIEW_CLOSED_TO_INPUT,
+    REVIEW_CLOSED_TO_INPUT_OR_CHANGE,
     BreachError,
     CautionError,
     assessment_write,
@@ -318,8 +317,8 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
     may_ask = allowance is not None and allowance.allowed
     rows = []
     statements = (
-        Statement.objects.visible_to(user)
-        .filter(review=review, pair__mentor=user)
+        Statement.objects.authored_by(user)
+        .filter(review=review)
         .with_active_agreement()
         .select_related("review", "pair", "pair__mentee")
     )
@@ -351,7 +350,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
             "may_write": can_give_input(user, review),
             "guideline": review.program.current_guideline(),
             "allowance": allowance,
-            "closed_note": f"{REVIEW_CLOSED_TO_INPUT} {REVIEW_CLOSED}",
+            "closed_note": REVIEW_CLOSED_TO_INPUT_OR_CHANGE,
         },
     )
 
@@ -625,8 +624,8 @@ def _render_consent(
 ) -> HttpResponse:
     user = request.user
     statements = (
-        Statement.objects.visible_to(user)
-        .filter(review=review, pair__mentee=user)
+        Statement.objects.about(user)
+        .filter(review=review)
         .with_active_agreement()
         .select_related("review", "pair", "pair__mentor")
     )

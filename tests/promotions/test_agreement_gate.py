@@ -13,7 +13,7 @@ from agreements.models import Agreement
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import Statement, text_sha256
-from promotions.services import REVIEW_CLOSED, REVIEW_CLOSED_TO_INPUT
+from promotions.services import REVIEW_CLOSED_TO_INPUT_OR_CHANGE
 from tests.factories import (
     ActiveAgreementFactory,
     AgreementFactory,
@@ -242,4 +242,4 @@ def test_a_closed_review_tells_the_mentor_in_the_services_words(world, client):
 
     page = client.get(world.review.input_url()).content.decode()
 
-    assert f"{REVIEW_CLOSED_TO_INPUT} {REVIEW_CLOSED}" in page
+    assert REVIEW_CLOSED_TO_INPUT_OR_CHANGE in page

@@ -46,6 +46,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.performance.nplusone import normalize
+from tests.security.web import walk_urlconf
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +102,7 @@ OBJECT_URLS = [
     ("promotions:input", "get", "review", ()),
     ("promotions:statement_new", "get", "review", (Statement.Kind.ADVOCACY,)),
     ("promotions:consent", "get", "review", ()),
+    ("promotions:consent_opt_out", "post", "review", ()),
     ("mentorship:pair", "get", "pair", ()),
     ("agreements:pair", "get", "pair", ()),
     ("agreements:questionnaire", "get", "pair", ()),
@@ -114,6 +116,14 @@ OBJECT_URLS = [
     ("agreements:print", "get", "agreement", ()),
     ("agreements:verify", "get", "agreement", ()),
 ]
+
+
+def test_every_url_that_takes_an_object_id_is_probed():
+    # Built by hand so each entry says which hidden object it reads; this keeps it whole.
+    with_an_id = {
+        key for key, route in walk_urlconf() if "<int:" in route and not key.startswith("admin:")
+    }
+    assert with_an_id == {name for name, *_ in OBJECT_URLS}
 
 
 def _hidden_objects(prober: Prober) -> dict[str, int]:
@@ -131,11 +141,6 @@ def _hidden_objects(prober: Prober) -> dict[str, int]:
 def _urls(name: str, args: tuple, hidden: int) -> tuple[str, str]:
     """The hidden object's URL and a missing one's."""
     return reverse(name, args=[hidden, *args]), reverse(name, args=[hidden + 1000, *args])
-
-
-def _audit_model(kind: str):
-    """The chain every denial belongs to (mentorship.audit: refusals are confidential)."""
-    return ConfidentialAuditEvent
 
 
 _SAVEPOINT = re.compile(r'"s\d+_x\d+"')
@@ -160,9 +165,9 @@ def test_hidden_and_missing_run_the_same_queries_and_write_the_same_event(client
         getattr(client, method)(hidden_url)  # the first request of a session may do one-off work
 
         hidden_shapes = _shapes(client, method, hidden_url)
-        hidden_event = _audit_model(kind).objects.order_by("-pk").first()
+        hidden_event = ConfidentialAuditEvent.objects.order_by("-pk").first()
         missing_shapes = _shapes(client, method, missing_url)
-        missing_event = _audit_model(kind).objects.order_by("-pk").first()
+        missing_event = ConfidentialAuditEvent.objects.order_by("-pk").first()
 
         assert hidden_shapes == missing_shapes, name
         assert hidden_event.pk != missing_event.pk, f"{name}: the missing id wrote no event"
