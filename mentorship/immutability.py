@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar
 
 import pgtrigger
@@ -333,6 +334,12 @@ def guarded_manager(queryset_class: type[models.QuerySet] = models.QuerySet) -> 
     return type(name, (GuardedQuerySet, queryset_class), {}).as_manager()
 
 
+@cache
+def _watched(model) -> frozenset[str]:
+    """The model's watched columns, worked out once: every save and clean asks."""
+    return frozenset(model.guard.watched(model))
+
+
 class GuardedModel(models.Model):
     """save() and delete() checked against the model's Guard without a query (see above)."""
 
@@ -394,7 +401,7 @@ class GuardedModel(models.Model):
         """The stored values the guard compares with; None for a row not yet inserted."""
         if self.pk is None or (self._state.adding and self._meta.pk.has_default()):
             return None
-        watched = self.guard.watched(type(self))
+        watched = _watched(type(self))
         loaded = getattr(self, "_loaded", None)
         if (
             loaded is not None
@@ -427,7 +434,7 @@ class GuardedModel(models.Model):
         loaded = getattr(self, "_loaded", None) or {}
         expected = {
             name: loaded[name]
-            for name in self.guard.watched(type(self))
+            for name in _watched(type(self))
             if name in loaded and name != self._meta.pk.attname
         }
         if not values or not expected:
