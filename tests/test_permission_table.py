@@ -18,15 +18,12 @@ import pytest
 
 from promotions.models import Statement
 from tests.factories import (
-    AwaitingConsentStatementFactory,
-    DeclinedStatementFactory,
     PanelSeatFactory,
     ProgramAdminFactory,
-    SharedStatementFactory,
-    StatementFactory,
     UserFactory,
-    WithdrawnStatementFactory,
 )
+from tests.factories.worlds import STATE_FACTORIES
+from tests.factories.worlds import superuser as make_superuser
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = ROOT / "docs" / "domain.md"
@@ -72,13 +69,7 @@ def test_the_check_refuses_a_stale_document(tmp_path, monkeypatch, capsys):
 
 # --- Who reads a statement's text ---------------------------------------------------------------
 
-FACTORIES = {
-    Statement.State.DRAFT: StatementFactory,
-    Statement.State.AWAITING_CONSENT: AwaitingConsentStatementFactory,
-    Statement.State.DECLINED: DeclinedStatementFactory,
-    Statement.State.SHARED: SharedStatementFactory,
-    Statement.State.WITHDRAWN: WithdrawnStatementFactory,
-}
+FACTORIES = STATE_FACTORIES
 
 
 def statement_table() -> dict[str, list[bool]]:
@@ -104,7 +95,7 @@ def test_the_statement_table_is_what_visible_to_answers(state):
     statement = FACTORIES[state]()
     seat = PanelSeatFactory(review=statement.review)
     elsewhere = PanelSeatFactory()  # on another review's panel
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = make_superuser()
     people = {
         "mentor": [statement.pair.mentor],
         "mentee": [statement.pair.mentee],

@@ -14,7 +14,6 @@ from django.utils import timezone
 from agreements.models import Agreement, Signature
 from mentorship.models import Pair, PublishedRecordError
 from promotions.models import PromotionReview, Statement
-from tests.agreements.conftest import sign
 from tests.factories import (
     DeclinedStatementFactory,
     PairFactory,
@@ -23,6 +22,7 @@ from tests.factories import (
     StatementFactory,
     UserFactory,
 )
+from tests.factories.worlds import sign
 
 pytestmark = pytest.mark.django_db
 
