@@ -1,4 +1,4 @@
-"""Hand-off emails. Each says who did what kind of step and links to the page; never any
+"""Hand-off notifications. Each says who did what kind of step and links to the page; never any
 answer, comment, term, exception or reason (those stay on the pair's pages)."""
 
 from __future__ import annotations
@@ -7,39 +7,43 @@ from django.urls import reverse
 
 from agreements.models import Agreement
 from mentorship.models import Guideline, Pair, User
-from mentorship.notify import absolute_url, notify_on_commit
+from mentorship.notify import notify
 
 
-def _pair_url(pair: Pair) -> str:
-    return absolute_url(reverse("agreements:pair", args=[pair.pk]))
+def _pair_link(pair: Pair) -> str:
+    return reverse("agreements:pair", args=[pair.pk])
 
 
-def _agreement_url(agreement: Agreement) -> str:
-    return absolute_url(reverse("agreements:detail", args=[agreement.pk]))
+def _agreement_link(agreement: Agreement) -> str:
+    return reverse("agreements:detail", args=[agreement.pk])
 
 
 def answers_submitted(*, pair: Pair, by: User, to: User, both_done: bool) -> None:
-    notify_on_commit(
+    notify(
         to=to,
+        kind="agreements.answers_submitted",
         subject=(
             "Your confidentiality answers are ready to compare"
             if both_done
             else f"{by} answered the confidentiality questionnaire"
         ),
         template="emails/agreements/answers_submitted.txt",
-        context={"actor": str(by), "both_done": both_done, "url": _pair_url(pair)},
+        context={"actor": str(by), "both_done": both_done},
+        link=_pair_link(pair),
     )
 
 
 def _tell_partner(
-    agreement: Agreement, *, by: User, subject: str, template: str, **context
+    agreement: Agreement, *, by: User, kind: str, subject: str, template: str, **context
 ) -> None:
-    """The email about `by`'s step on the agreement, to the other member of the pair."""
-    notify_on_commit(
+    """The message about `by`'s step on the agreement, to the other member of the pair."""
+    notify(
         to=agreement.pair.other_member(by),
+        kind=kind,
         subject=subject,
         template=template,
-        context={"actor": str(by), "url": _agreement_url(agreement), **context},
+        context={"actor": str(by), **context},
+        link=_agreement_link(agreement),
     )
 
 
@@ -48,6 +52,7 @@ def terms_proposed(*, agreement: Agreement, by: User) -> None:
         agreement,
         by=by,
         subject=f"{by} proposed confidentiality agreement terms",
+        kind="agreements.terms_proposed",
         template="emails/agreements/terms_proposed.txt",
     )
 
@@ -62,6 +67,7 @@ def agreement_signed(*, agreement: Agreement, by: User) -> None:
             if active
             else f"{by} signed your confidentiality agreement"
         ),
+        kind="agreements.signed",
         template="emails/agreements/signed.txt",
         active=active,
     )
@@ -72,6 +78,7 @@ def agreement_ended(*, agreement: Agreement, by: User) -> None:
         agreement,
         by=by,
         subject=f"{by} ended your confidentiality agreement",
+        kind="agreements.ended",
         template="emails/agreements/ended.txt",
     )
 
@@ -87,6 +94,7 @@ def proposal_withdrawn(*, agreement: Agreement, by: User) -> None:
             if declined
             else f"{by} withdrew the proposed confidentiality agreement terms"
         ),
+        kind="agreements.proposal_withdrawn",
         template="emails/agreements/proposal_withdrawn.txt",
         declined=declined,
     )
@@ -94,13 +102,14 @@ def proposal_withdrawn(*, agreement: Agreement, by: User) -> None:
 
 def guideline_review(*, agreement: Agreement, guideline: Guideline) -> None:
     for member in (agreement.pair.mentor, agreement.pair.mentee):
-        notify_on_commit(
+        notify(
             to=member,
+            kind="agreements.guideline_review",
             subject=f"Guideline version {guideline.version} published: please review it",
             template="emails/agreements/guideline_review.txt",
             context={
                 "partner": str(agreement.pair.other_member(member)),
                 "version": guideline.version,
-                "url": _pair_url(agreement.pair),
             },
+            link=_pair_link(agreement.pair),
         )

@@ -302,3 +302,6 @@ for _model, _django_admin in [
         admin.site.register(
             _model, type(_django_admin.__name__, (AllowListAdmin, _django_admin), {})
         )
+
+# Registered last: its module unregisters the task queue's own admin.
+from mentorship import admin_outbox  # noqa: E402, F401

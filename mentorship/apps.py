@@ -13,8 +13,10 @@ class MentorshipConfig(AppConfig):
         "meeting": {"notes"},
         "auditevent": {"payload"},
         "confidentialauditevent": {"payload"},
+        # What happened between two people, in a few words: never on an admin page.
+        "notification": {"kind", "subject", "body", "link", "read_at", "created_at"},
     }
-    confidential_models = {"meeting", "auditevent", "confidentialauditevent"}
+    confidential_models = {"meeting", "auditevent", "confidentialauditevent", "notification"}
     # Whether a page refuses someone can turn on hidden input (a former mentor reaches a
     # review's input page while they have a statement in it, and is refused once they have
     # none), so a refusal in the chain every admin reads would tell them.
@@ -26,6 +28,8 @@ class MentorshipConfig(AppConfig):
         "meeting": ["view"],
         "auditevent": ["view"],
         "user": ["view"],  # to pick mentors and mentees with the admin's autocomplete
+        # Undelivered emails: who, and "try again" (mentorship/admin_outbox.py).
+        "notification": ["change", "view"],
     }
 
     def ready(self) -> None:

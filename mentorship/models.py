@@ -7,6 +7,7 @@ objects live in services.py.
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Callable
 from zoneinfo import available_timezones
 
@@ -33,6 +34,12 @@ from mentorship.immutability import RefuseTruncate as RefuseTruncate  # re-expor
 from mentorship.querysets import GuidelineQuerySet, MeetingQuerySet, PairQuerySet
 
 
+class EmailFrequency(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "Daily summary"
+    OFF = "off", "Off"
+
+
 class User(AbstractUser):
     """A person. The full name is how they are shown everywhere."""
 
@@ -42,6 +49,19 @@ class User(AbstractUser):
         blank=True,
         help_text="IANA time zone for showing dates, e.g. Europe/Berlin. Blank: the site's.",
     )
+    email_frequency = models.CharField(
+        "emails",
+        max_length=12,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATELY,
+        help_text=(
+            "Every notification is in your inbox here. Email: each one as it happens, one "
+            "daily summary, or none (a few the program requires are always emailed)."
+        ),
+    )
+    # Kept with the user row the request already loads, so the navigation's unread count costs
+    # no query; changed only with F() in the transaction that adds or reads a notification.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     REQUIRED_FIELDS = ["email", "full_name"]
 
@@ -462,3 +482,61 @@ class ConfidentialAuditEvent(AuditRecord):
             models.Index(fields=["action", "occurred_at"], name="conf_audit_action_time_idx"),
         ]
         triggers = append_only_triggers("conf_audit_event")
+
+
+def new_notification_id() -> int:
+    """Random ids, so that the gap between two of a user's own notifications does not count
+    what everyone else was sent (the same reason statements have random ids)."""
+    return secrets.randbelow(2**62) + 1
+
+
+class Notification(models.Model):
+    """One message to one person: an entry in their inbox and, by their preference, an email.
+
+    Written in the transaction of the act it reports, together with the task that delivers the
+    email (mentorship.notify), so an act is never saved without its message nor a message queued
+    for an act that rolled back. It holds a subject, a plain-text body and a link, never
+    confidential text: each app's notifications module renders it from names and links only.
+    """
+
+    class Email(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        DIGEST = "digest", "Waiting for the daily summary"
+        SENT = "sent", "Sent"
+        NOT_SENT = "not_sent", "Not emailed"  # the person turned emails off, or has no address
+        FAILED = "failed", "Failed"
+
+    id = models.BigIntegerField(primary_key=True, default=new_notification_id, editable=False)
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=60)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    link = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # False for the daily summary itself: it is an email about inbox entries, not one of them.
+    in_inbox = models.BooleanField(default=True)
+    email = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # The exception's class only: a mail server's reply can echo the message or the address.
+    last_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "undelivered email"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["email", "recipient"], name="notification_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(email="sent", sent_at__isnull=False)
+                | (~Q(email="sent") & Q(sent_at__isnull=True)),
+                name="notification_sent_at_iff_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"notification to {self.recipient_id} at {self.created_at:%Y-%m-%d %H:%M}"

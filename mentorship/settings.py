@@ -79,6 +79,8 @@ INSTALLED_APPS = [
     "pgtrigger",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +206,12 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "mentoring@localhost")
 # Links in emails need an absolute address; emails are sent outside a request.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Notifications are delivered by a worker from a queue in the project's own database
+# (mentorship/notify.py): `manage.py db_worker` in production, started beside the server by
+# `make run`. A failed email is tried again 1, 2, 4… minutes later, up to this many attempts.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 8)
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
 # seconds after login at the latest (see mentorship.middleware.SessionLifetimeMiddleware).

@@ -1,13 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mentorship import views
+from mentorship import inbox, views
 
 mentorship_patterns = [
     path("", views.dashboard, name="dashboard"),
     path("pairs/<int:pair_id>/", views.pair_detail, name="pair"),
     path("health/", views.health, name="health"),
     path("preferences/", views.preferences, name="preferences"),
+    path("inbox/", inbox.inbox, name="inbox"),
+    path("inbox/read/", inbox.inbox_mark_all_read, name="inbox_read_all"),
+    path("inbox/<int:notification_id>/open/", inbox.notification_open, name="notification_open"),
     # Named in the "mentorship" namespace (mentorship:program_dashboard); the page counts
     # agreements and reviews too, so its view lives in the app at the top, included by string
     # like the apps' URLs below.

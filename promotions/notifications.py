@@ -1,4 +1,4 @@
-"""The hand-off emails of a review. Sent after commit, with a link and never statement text.
+"""The hand-off notifications of a review. Written with the act, with a link and never statement text.
 
 Each function receives model instances but hands the templates only names, the target role and
 a link. The panel hears only of what program admins do (a seat given, the review's status
@@ -9,7 +9,7 @@ new is on the page, that it was shared and withdrawn again.
 from __future__ import annotations
 
 from mentorship.models import Pair, User
-from mentorship.notify import absolute_url, notify_on_commit
+from mentorship.notify import notify
 from promotions.models import PanelSeat, PromotionReview, Statement
 
 
@@ -18,53 +18,61 @@ def _review_context(review: PromotionReview) -> dict:
 
 
 def input_invited(*, review: PromotionReview, mentor: User) -> None:
-    notify_on_commit(
+    notify(
         to=mentor,
+        kind="promotions.input_invited",
         subject=f"A promotion review of {review.candidate} is open",
         template="emails/promotions/input_invited.txt",
-        context={**_review_context(review), "link": absolute_url(review.input_url())},
+        context=_review_context(review),
+        link=review.input_url(),
+        required=True,
     )
 
 
 def panel_seat_added(*, review: PromotionReview, member: User) -> None:
-    notify_on_commit(
+    notify(
         to=member,
+        kind="promotions.panel_seat_added",
         subject=f"You are on the panel reviewing {review.candidate}",
         template="emails/promotions/panel_seat_added.txt",
-        context={**_review_context(review), "link": absolute_url(review.get_absolute_url())},
+        context=_review_context(review),
+        link=review.get_absolute_url(),
     )
 
 
 def consent_requested(*, statement: Statement) -> None:
     review = statement.review
-    notify_on_commit(
+    notify(
         to=statement.pair.mentee,
+        kind="promotions.consent_requested",
         subject="Your mentor asks for your consent",
         template="emails/promotions/consent_requested.txt",
         context={
             **_review_context(review),
             "mentor": str(statement.pair.mentor),
             "kind": statement.get_kind_display().lower(),
-            "link": absolute_url(review.consent_url()),
         },
+        link=review.consent_url(),
+        required=True,
     )
 
 
 def _to_mentor(
-    statement: Statement, *, subject: str, template: str, extra: dict | None = None
+    statement: Statement, *, kind: str, subject: str, template: str, extra: dict | None = None
 ) -> None:
     review = statement.review
-    notify_on_commit(
+    notify(
         to=statement.pair.mentor,
+        kind=kind,
         subject=subject,
         template=template,
         context={
             **_review_context(review),
             "mentee": str(statement.pair.mentee),
             "kind": statement.get_kind_display().lower(),
-            "link": absolute_url(review.input_url()),
             **(extra or {}),
         },
+        link=review.input_url(),
     )
 
 
@@ -72,6 +80,7 @@ def consent_granted(*, statement: Statement) -> None:
     _to_mentor(
         statement,
         subject=f"{statement.pair.mentee} consented to share your statement",
+        kind="promotions.consent_granted",
         template="emails/promotions/consent_granted.txt",
     )
 
@@ -80,6 +89,7 @@ def consent_declined(*, statement: Statement, opted_out: bool = False) -> None:
     _to_mentor(
         statement,
         subject=f"{statement.pair.mentee} declined to share your statement",
+        kind="promotions.consent_declined",
         template="emails/promotions/consent_declined.txt",
         extra={"opted_out": opted_out},
     )
@@ -89,6 +99,7 @@ def consent_withdrawn(*, statement: Statement) -> None:
     _to_mentor(
         statement,
         subject=f"{statement.pair.mentee} withdrew consent for your statement",
+        kind="promotions.consent_withdrawn",
         template="emails/promotions/consent_withdrawn.txt",
     )
 
@@ -99,27 +110,23 @@ def review_status_changed(*, review: PromotionReview) -> None:
     label = review.get_status_display().lower()
     seats = PanelSeat.objects.filter(review=review).select_related("user")
     for seat in seats:
-        notify_on_commit(
+        notify(
             to=seat.user,
+            kind="promotions.review_status_changed",
             subject=f"The review of {review.candidate} is now {label}",
             template="emails/promotions/review_status_changed.txt",
-            context={
-                **_review_context(review),
-                "status": review.status,
-                "link": absolute_url(review.get_absolute_url()),
-            },
+            context={**_review_context(review), "status": review.status},
+            link=review.get_absolute_url(),
         )
 
 
 def withdrawn_by_agreement(*, pair: Pair, count: int) -> None:
     for person in (pair.mentor, pair.mentee):
-        notify_on_commit(
+        notify(
             to=person,
+            kind="promotions.withdrawn_by_agreement",
             subject="Shared statements were withdrawn when your agreement changed",
             template="emails/promotions/withdrawn_by_agreement.txt",
-            context={
-                "other": str(pair.other_member(person)),
-                "count": count,
-                "link": absolute_url(pair.get_absolute_url()),
-            },
+            context={"other": str(pair.other_member(person)), "count": count},
+            link=pair.get_absolute_url(),
         )
