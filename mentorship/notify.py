@@ -114,7 +114,7 @@ def deliver(notification_id: int) -> str:
                 [notification.recipient.email],
                 fail_silently=False,
             )
-        except Exception as error:  # noqa: BLE001 - any failure of the mail server is retried
+        except Exception as error:  # any failure of the mail server is retried
             notification.last_error = type(error).__name__[:100]
             if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
                 notification.email = Notification.Email.FAILED

@@ -1,4 +1,5 @@
-"""The hand-off notifications of a review. Written with the act, with a link and never statement text.
+"""The hand-off notifications of a review. Written with the act, with a link and never
+statement text.
 
 Each function receives model instances but hands the templates only names, the target role and
 a link. The panel hears only of what program admins do (a seat given, the review's status
