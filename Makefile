@@ -20,7 +20,11 @@ migrate: $(STAMP)
 seed: migrate
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo --print-logins
 
+# The worker delivers notification emails from the database queue (README: "Notifications");
+# it runs beside the server and stops with it.
 run: seed
+	DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --interval 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Two workers (pytest-xdist), each taking a whole test file at a time: a module's world is built
