@@ -17,7 +17,14 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mentorship.models import EmailFrequency, Notification
-from mentorship.notify import deliver, notify, requeue_stale, retry_delay, try_again
+from mentorship.notify import (
+    deliver,
+    notify,
+    requeue_stale,
+    retry_delay,
+    send_daily_summaries,
+    try_again,
+)
 from tests.factories import UserFactory
 from tests.outbox import delivered_to, run_worker
 
@@ -188,3 +195,26 @@ def test_a_failure_is_recorded_by_class_never_by_the_servers_words(carol):
     notification.refresh_from_db()
     assert notification.last_error == "SMTPDataError"
     assert notification.next_attempt_at > timezone.now()
+
+
+def test_the_daily_summary_lists_the_days_entries_once():
+    person = UserFactory(email_frequency=EmailFrequency.DAILY)
+    with time_machine.travel(START, tick=False):
+        tell(person)
+        tell(person)
+    assert send_daily_summaries(now=START) == 1
+    assert send_daily_summaries(now=START + datetime.timedelta(hours=1)) == 0  # nothing new
+    run_worker()
+    (summary,) = delivered_to(person)
+    assert summary.subject == "Your mentoring summary: 2 new notifications"
+    assert summary.body.count("Your partner proposed terms") == 2
+    assert summary.body.count("http://testserver/agreements/1/") == 2
+
+    with time_machine.travel(START + datetime.timedelta(hours=3), tick=False):
+        tell(person)
+    # Within 20 hours of the last summary the new entry waits for tomorrow's.
+    assert send_daily_summaries(now=START + datetime.timedelta(hours=4)) == 0
+    assert send_daily_summaries(now=START + datetime.timedelta(days=1)) == 1
+    person.refresh_from_db()
+    assert person.unread_notifications == 3  # the summary itself is not an inbox entry
+    assert Notification.objects.filter(recipient=person, in_inbox=True).count() == 3
