@@ -68,7 +68,8 @@ def test_one_line_per_reminder_then_summaries_and_stale_emails():
         "daily summaries: 0 sent",
         "stale emails: 0 queued again",
     ]
-    assert len(ALL) == 5 and set(MISSING) == {"promotions.reminder_review_closing_soon"}
+    assert len(ALL) == 5
+    assert set(MISSING) == {"promotions.reminder_review_closing_soon"}
 
 
 def test_running_again_the_same_hour_or_day_sends_nothing():
