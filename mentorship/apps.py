@@ -16,7 +16,13 @@ class MentorshipConfig(AppConfig):
         # What happened between two people, in a few words: never on an admin page.
         "notification": {"kind", "subject", "body", "link", "read_at", "created_at"},
     }
-    confidential_models = {"meeting", "auditevent", "confidentialauditevent", "notification"}
+    confidential_models = {
+        "meeting",
+        "auditevent",
+        "confidentialauditevent",
+        "notification",
+        "remindersent",
+    }
     # Whether a page refuses someone can turn on hidden input (a former mentor reaches a
     # review's input page while they have a statement in it, and is refused once they have
     # none), so a refusal in the chain every admin reads would tell them.

@@ -540,3 +540,32 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"notification to {self.recipient_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSent(models.Model):
+    """One reminder sent to one person about one object in one period (mentorship.reminders).
+
+    The unique constraint is what makes `send_reminders` idempotent: the row is written in the
+    transaction of the notification it stands for, so a second run, or a concurrent one, finds
+    the row (or fails to insert it and rolls its notification back) instead of sending twice.
+    The target is a key such as "review:12", never text. Which reminders someone got can tell
+    that input waits for their consent, so the rows are as confidential as notifications.
+    """
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=60)
+    target = models.CharField(max_length=60)
+    period_start = models.DateTimeField()
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "target", "period_start"],
+                name="reminder_sent_once_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "period_start"], name="reminder_kind_period_idx")]
+
+    def __str__(self) -> str:
+        return f"reminder {self.kind} to {self.recipient_id} for {self.period_start:%Y-%m-%d}"

@@ -100,25 +100,37 @@ def attention_for(user: User) -> Attention:
     return Attention(user)
 
 
+def with_last_held(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
+    """Each pair annotated with `last_held`, the date of its latest held meeting."""
+    return pairs.annotate(
+        last_held=Max("meetings__held_on", filter=Q(meetings__status=Meeting.Status.HELD))
+    )
+
+
+def meetings_overdue_from(pair: Pair) -> datetime.date | None:
+    """The first day a pair (annotated by with_last_held) counts as not meeting: more than twice
+    its planned cadence after its latest held meeting, or its start. None: neither is known.
+    The dashboard and the reminders (mentorship/reminders.py) both ask here."""
+    since = pair.last_held or pair.started_on
+    if since is None:
+        return None
+    return since + datetime.timedelta(days=2 * pair.cadence_days + 1)
+
+
 @register_attention
 def overdue_meetings(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Active pairs with no held meeting within twice their planned cadence. (The user's
     active pairs are few; Attention stops reading once it has `limit` items.)"""
     today = timezone.localdate()
     pairs = (
-        Pair.objects.visible_to(user)
-        .active()
-        .select_related("mentor", "mentee")
-        .annotate(
-            last_held=Max("meetings__held_on", filter=Q(meetings__status=Meeting.Status.HELD))
-        )
+        with_last_held(Pair.objects.visible_to(user).active().select_related("mentor", "mentee"))
         # The model's ordering has ties (same names); the attention list is paged by
         # recomputing it, so its order must be total.
         .order_by(*Pair._meta.ordering, "pk")
     )
     for pair in pairs:
-        since = pair.last_held or pair.started_on
-        if since is None or (today - since).days > 2 * pair.cadence_days:
+        overdue_from = meetings_overdue_from(pair)
+        if overdue_from is None or today >= overdue_from:
             other = pair.other_member(user)
             yield AttentionItem(
                 message=f"No meeting with {other} logged recently.",
