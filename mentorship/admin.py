@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import axes.admin
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -19,10 +20,10 @@ from django.utils.html import format_html, format_html_join
 
 from mentorship.admin_base import AllowListAdmin, ReadOnlyMixin
 from mentorship.admin_widgets import ValidAutocompleteMixin
-from mentorship.audit import Action, audit_events_visible_to, audit_record
+from mentorship.audit import audit_events_visible_to
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
-from mentorship.services import guideline_new_draft, guideline_publish
+from mentorship.services import guideline_new_draft, guideline_publish, pair_save
 
 admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring admin"
@@ -198,6 +199,32 @@ class MeetingInline(ReadOnlyMixin, admin.TabularInline):
     can_delete = False
 
 
+PAIR_START_HELP = (
+    "Without a start date the pair stays Proposed and its members cannot start their "
+    "agreement. With one, a proposed pair becomes Active and both members are told; a date in "
+    "the future means meetings are planned from that date."
+)
+
+
+class PairAdminForm(forms.ModelForm):
+    class Meta:
+        model = Pair
+        fields = ["program", "mentor", "mentee", "cadence_days", "status", "started_on", "ended_on"]
+        help_texts = {"started_on": PAIR_START_HELP}
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The people of a pair are read-only on the change form, so the model form leaves out
+        # the constraints that name them (one active pair per mentee and per couple). Checked
+        # here, a pair that cannot become active is refused beside the form instead of failing
+        # in the database after the admin pressed Save.
+        if not self.errors:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as exc:
+                self.add_error(None, exc.messages)
+
+
 @admin.register(Pair)
 class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
     list_display = [
@@ -221,7 +248,8 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
     inlines = [MeetingInline]
     # The pair page is for its two members only; an admin would get a 404 there.
     view_on_site = False
-    fields = ["program", "mentor", "mentee", "cadence_days", "status", "started_on", "ended_on"]
+    form = PairAdminForm
+    fields = PairAdminForm.Meta.fields
 
     def get_readonly_fields(self, request, obj=None):
         # The people of a pair never change (Pair.clean/save): other people form a new pair.
@@ -242,17 +270,9 @@ class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
         return form
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        # Whether a pair is active decides whether its mentor may give input, so a change of
-        # status is on the record (the admin wraps this save and the event in one transaction).
-        if "status" in form.changed_data:
-            audit_record(
-                actor=request.user,
-                action=Action.PAIR_STATUS_CHANGED,
-                target=obj,
-                request=request,
-                payload={"from": form.initial.get("status") if change else None, "to": obj.status},
-            )
+        # The admin wraps this save in its transaction: the status event and the members'
+        # messages stand or fall with the pair.
+        pair_save(pair=obj, by=request.user, request=request)
 
 
 @admin.register(AuditEvent)

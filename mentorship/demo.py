@@ -59,15 +59,17 @@ GUIDELINE = {
         "share. Mentees can withdraw consent while the review is open. Leadership reads only "
         "consented input and does not ask mentors for more."
     ),
+    # Placeholders, not the demo's people: the guideline is what every pair reads, and an
+    # example naming a real mentee reads as a verdict on her.
     "acceptable_examples": (
-        "I've seen a lot of growth in Mary over the past year.\n"
-        "Carol and I weren't able to meet as frequently as we had hoped. She didn't complete the "
-        "project we had begun work on during our mentoring relationship, so I am not able to "
-        "offer a reliable picture of how Carol might lead the new project team."
+        "I've seen a lot of growth in my mentee over the past year.\n"
+        "My mentee and I weren't able to meet as frequently as we had hoped. We didn't complete "
+        "the project we had begun work on during our mentoring relationship, so I am not able "
+        "to offer a reliable picture of how my mentee might lead the new project team."
     ),
     "breach_examples": (
-        "Carol was completely disorganized and unprofessional about how she approached her "
-        "project and I don't see that she has the skills sets you are looking for."
+        "My mentee was completely disorganized and unprofessional about how they approached "
+        "their project and I don't see that they have the skill sets you are looking for."
     ),
 }
 

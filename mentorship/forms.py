@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from zoneinfo import available_timezones
 
 from crispy_forms.helper import FormHelper
@@ -38,23 +39,76 @@ class MeetingForm(forms.ModelForm):
         return held_on
 
 
+# The IANA areas a person lives in, in the order the list shows them. Zones outside them are
+# aliases kept for old software (US/Eastern, Etc/GMT+5, ...): each names a place listed here.
+REGIONS = {
+    "Africa": "Africa",
+    "America": "Americas",
+    "Antarctica": "Antarctica",
+    "Arctic": "Arctic",
+    "Asia": "Asia",
+    "Atlantic": "Atlantic Ocean",
+    "Australia": "Australia",
+    "Europe": "Europe",
+    "Indian": "Indian Ocean",
+    "Pacific": "Pacific Ocean",
+}
+
+
+def _place(name: str) -> str:
+    return name.replace("_", " ").replace("/", " / ")
+
+
+@cache
+def time_zone_groups() -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    """The zones people pick from, one group per region, each sorted by the place's name, so
+    that typing "Ber" in the list finds Berlin. (Read once: it scans the zone database.)"""
+    places: dict[str, list[tuple[str, str]]] = {region: [] for region in REGIONS}
+    for zone in available_timezones():
+        region, _, name = zone.partition("/")
+        if region in places and name:
+            places[region].append((zone, _place(name)))
+    return tuple(
+        (REGIONS[region], tuple(sorted(zones, key=lambda zone: (zone[1].casefold(), zone[0]))))
+        for region, zones in places.items()
+        if zones
+    )
+
+
 class PreferencesForm(forms.ModelForm):
-    """The user's own settings: the time zone dates are shown in."""
+    """The user's own settings: the time zone dates are shown in.
+
+    Each setting is one field of this form and one section of preferences.html, so another
+    setting is added beside it without touching this one.
+    """
 
     class Meta:
         model = User
         fields = ["time_zone"]
         labels = {"time_zone": "Time zone"}
-        help_texts = {"time_zone": "Dates and times on every page are shown in this time zone."}
+        help_texts = {
+            "time_zone": "Dates and times on every page are shown in this time zone. Places are "
+            "grouped by region: type the first letters of a city to find it."
+        }
 
     def __init__(self, *args, site_zone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
-        zones = sorted(z for z in available_timezones() if "/" in z or z == "UTC")
+        choices: list = [("", f"The site's time zone ({site_zone})"), ("UTC", "UTC")]
+        choices += [(region, list(zones)) for region, zones in time_zone_groups()]
+        current = self.instance.time_zone
+        listed = {zone for _region, zones in time_zone_groups() for zone, _place in zones}
+        if current and current != "UTC" and current not in listed:
+            # An alias saved before this list existed (US/Eastern): kept, and still shown.
+            choices.append(("Other", [(current, current)]))
         self.fields["time_zone"] = forms.ChoiceField(
             label="Time zone",
             required=False,
-            choices=[("", f"The site's time zone ({site_zone})"), *((z, z) for z in zones)],
+            choices=choices,
             help_text=self.Meta.help_texts["time_zone"],
+            error_messages={
+                "invalid_choice": "“%(value)s” is not a time zone we know. Choose one from the "
+                "list, or the site's time zone."
+            },
         )
         self.helper = FormHelper()
         self.helper.form_tag = False

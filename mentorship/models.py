@@ -263,6 +263,11 @@ class Pair(GuardedModel):
         transitions=(TRANSITIONS,),
     )
 
+    START_DATE_NEEDED = (
+        "An active pair needs a start date: its meetings are planned from that date. Set the "
+        "date, or leave the pair Proposed."
+    )
+
     class Cadence(models.IntegerChoices):
         WEEKLY = 7, "Weekly"
         FORTNIGHTLY = 14, "Every two weeks"
@@ -324,9 +329,27 @@ class Pair(GuardedModel):
     def clean(self) -> None:
         if self.mentor_id and self.mentor_id == self.mentee_id:
             raise ValidationError("Mentor and mentee must be different people.")
+        self.take_start_date()
+        if self.status == self.Status.ACTIVE and self.started_on is None:
+            raise ValidationError({"started_on": self.START_DATE_NEEDED})
         super().clean()
         if self._state.adding and self.mentor_id and self.mentee_id:
             self._run_creation_checks()
+
+    def take_start_date(self) -> None:
+        """A proposed pair with a start date is active.
+
+        A pair left Proposed with its date set would trap both members: they cannot start
+        their agreement or log a meeting, and nothing tells them why. A date in the future
+        still makes the pair active now (the members can agree their terms first); meetings
+        are planned, and may be logged, from that date on.
+        """
+        if self.status == self.Status.PROPOSED and self.started_on is not None:
+            self.status = self.Status.ACTIVE
+
+    @property
+    def has_started(self) -> bool:
+        return self.started_on is not None and self.started_on <= timezone.localdate()
 
     def _run_creation_checks(self) -> None:
         for check in _pair_creation_checks:

@@ -18,7 +18,7 @@ from mentorship.models import Meeting, Pair, User
 class Engagement:
     """Facts the meeting log supports. Counts and dates only, never notes."""
 
-    planned: int
+    planned: int | None  # None: no start date, so nothing is planned yet
     held: int
     missed: int
     minutes_held: int
@@ -42,13 +42,32 @@ def pair_engagement(pair: Pair, *, today: datetime.date | None = None) -> Engage
         last=Max("held_on", filter=held),
     )
     return Engagement(
-        planned=pair.planned_meetings(today),
+        planned=pair.planned_meetings(today) if pair.started_on is not None else None,
         held=figures["held"],
         missed=figures["missed"],
         minutes_held=figures["minutes"] or 0,
         first_meeting=figures["first"],
         last_meeting=figures["last"],
     )
+
+
+def pair_start_notice(pair: Pair, *, today: datetime.date | None = None) -> str:
+    """What the pair's members are waiting for before the pair starts, or "" once it has.
+
+    One sentence for both members, so the mentor's and the mentee's pages say the same thing.
+    """
+    today = today or timezone.localdate()
+    if pair.status == Pair.Status.PROPOSED and pair.started_on is None:
+        return (
+            "Your pair has not started yet: the program admin sets the start date. Until then "
+            "you cannot start your agreement or log meetings."
+        )
+    if pair.is_active and pair.started_on is not None and pair.started_on > today:
+        return (
+            f"Your pair starts on {pair.started_on.day} {pair.started_on:%B %Y}: meetings are "
+            "planned from that date. You can start your agreement now."
+        )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
+from mentorship import notifications
 from mentorship.audit import Action, audit_record
 from mentorship.models import Guideline, Meeting, Pair, Program, User
 from mentorship.permissions import can_log_meeting, is_program_admin
@@ -62,6 +63,41 @@ def guideline_new_draft(*, source: Guideline, by: User) -> Guideline:
         acceptable_examples=source.acceptable_examples,
         breach_examples=source.breach_examples,
     )
+
+
+@transaction.atomic
+def pair_save(*, pair: Pair, by: User, request: HttpRequest | None = None) -> Pair:
+    """Create or change a pair as a program admin: the one place a pair's status is set.
+
+    A proposed pair with a start date becomes active (Pair.take_start_date), whether the date
+    comes with the new pair or later. Every change of status is on the record, because whether
+    a pair is active decides whether its mentor may give input in a review. When the pair
+    becomes active both members are told: until then they could do nothing on it.
+    """
+    if not is_program_admin(by):
+        raise PermissionDenied
+    before = None
+    if pair.pk is not None:
+        # Locked, so that two admins saving at once both compare with the status they replace.
+        before = (
+            Pair.objects.select_for_update()
+            .filter(pk=pair.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+    pair.full_clean()
+    pair.save()
+    if pair.status != before:
+        audit_record(
+            actor=by,
+            action=Action.PAIR_STATUS_CHANGED,
+            target=pair,
+            request=request,
+            payload={"from": before, "to": pair.status},
+        )
+    if pair.is_active and before != Pair.Status.ACTIVE:
+        notifications.pair_started(pair=pair)
+    return pair
 
 
 @sensitive_variables()  # confidential text: kept out of error reports

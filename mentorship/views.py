@@ -18,7 +18,13 @@ from mentorship.access import pair_for
 from mentorship.forms import MeetingForm, PreferencesForm
 from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
-from mentorship.selectors import attention_for, listed_pairs, page_of, pair_engagement
+from mentorship.selectors import (
+    attention_for,
+    listed_pairs,
+    page_of,
+    pair_engagement,
+    pair_start_notice,
+)
 from mentorship.services import meeting_record
 
 MEETINGS_PER_PAGE = 20
@@ -77,7 +83,9 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
                 anchor="#meetings",
             ),
             "engagement": pair_engagement(pair),
-            "form": form if may_log else None,
+            "start_notice": pair_start_notice(pair),
+            # Before a future start date every date would be refused: no form yet.
+            "form": form if may_log and pair.has_started else None,
             "nav": "mentoring",
         },
     )

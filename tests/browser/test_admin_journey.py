@@ -8,6 +8,7 @@ jQuery style probe, and valid HTML (Nu Html Checker)."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from agreements.models import Question
 from mentorship.models import Guideline, Pair, Program
@@ -98,11 +99,13 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     page.get_by_label("Program").select_option(str(program.pk))
     pick(page, "mentor", "Maria")
     pick(page, "mentee", "Carol")
-    page.get_by_label("Status").select_option("active")
+    # The start date makes the pair active (a pair without one stays Proposed).
+    page.get_by_label("Started on").fill(timezone.localdate().isoformat())
     admin.check("pair-form")
     save(page)
     pair = Pair.objects.get(program=program)
     assert (pair.mentor.username, pair.mentee.username) == ("maria", "carol")
+    assert pair.status == Pair.Status.ACTIVE
 
     # A promotion review of the mentee, and its panel.
     admin.goto("/admin/promotions/promotionreview/add/")

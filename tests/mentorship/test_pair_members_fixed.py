@@ -71,7 +71,7 @@ def change_form(pair: Pair, **changes) -> dict:
         "mentee": pair.mentee_id,
         "cadence_days": pair.cadence_days,
         "status": pair.status,
-        "started_on": pair.started_on.isoformat(),
+        "started_on": pair.started_on.isoformat() if pair.started_on else "",
         "ended_on": "",
         "meetings-TOTAL_FORMS": pair.meetings.count(),
         "meetings-INITIAL_FORMS": pair.meetings.count(),

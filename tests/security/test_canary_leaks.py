@@ -33,10 +33,12 @@ from django.core.signals import got_request_exception
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase, override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.views.debug import get_exception_reporter_class
 
 from agreements.selectors import asked_questions
 from mentorship.models import Guideline
+from tests.factories import UserFactory
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
 
@@ -280,6 +282,7 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
     read_below = {
         "emails/promotions/withdrawn_by_agreement.txt",
         "emails/agreements/proposal_withdrawn.txt",
+        "emails/mentorship/pair_started.txt",
     }
     missing = templates - sent - read_below
     assert missing == set(), missing
@@ -320,6 +323,37 @@ def test_the_declined_terms_email_carries_no_marker(
     assert message.subject == "Carol Chen declined the proposed confidentiality agreement terms"
     assert not MARKER.search(message.subject + message.body)
     assert proposal.text_sha256 not in message.body
+
+
+def test_the_pair_started_email_carries_no_marker(
+    scanned_world: World, django_capture_on_commit_callbacks
+):
+    """A program admin pairs Maria (whose other pair's notes carry markers) with a newcomer,
+    with a start date: both are told, with the partner's name and nothing the pairs hold."""
+    world = scanned_world
+    hana = browser(world.users["hana"], enforce_csrf_checks=False)
+    newcomer = UserFactory(full_name="Nina Newcomer")
+    form = {
+        "program": world.program.pk,
+        "mentor": world.users["maria"].pk,
+        "mentee": newcomer.pk,
+        "cadence_days": 14,
+        "status": "proposed",
+        "started_on": timezone.localdate().isoformat(),
+        "ended_on": "",
+        "meetings-TOTAL_FORMS": 0,
+        "meetings-INITIAL_FORMS": 0,
+        "meetings-MIN_NUM_FORMS": 0,
+        "meetings-MAX_NUM_FORMS": 1000,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = hana.post(reverse("admin:mentorship_pair_add"), form)
+    assert response.status_code == HTTPStatus.FOUND
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [world.users["maria"].email, newcomer.email]
+    )
+    for message in mail.outbox:
+        assert not MARKER.search(message.subject + message.body), message.subject
 
 
 def test_the_admin_log_carries_no_marker(scanned_world: World):
