@@ -4,6 +4,7 @@ their members, who could neither start their agreement nor log a meeting)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from http import HTTPStatus
 
@@ -18,8 +19,22 @@ from mentorship.models import AuditEvent, Pair
 from mentorship.services import pair_save
 from tests.factories import MeetingFactory, PairFactory, ProgramFactory, UserFactory
 from tests.mentorship.test_pair_members_fixed import change_form, change_url
+from tests.outbox import run_worker
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def delivering():
+    """Around an act: afterwards the notification worker runs, as it would in production."""
+
+    @contextlib.contextmanager
+    def act():
+        yield
+        run_worker()
+
+    return act
+
 
 NOTE = "Private words only the pair shares"
 
@@ -82,11 +97,11 @@ def assert_told_both(pair: Pair) -> None:
 
 
 def test_a_new_pair_with_a_start_date_is_active_and_both_members_are_told(
-    client, hana, maria, carol, django_capture_on_commit_callbacks
+    client, hana, maria, carol, delivering
 ):
     program = ProgramFactory()
     started = timezone.localdate() - datetime.timedelta(days=3)
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post(
             reverse("admin:mentorship_pair_add"),
             add_form(program, maria, carol, started_on=started.isoformat()),
@@ -101,10 +116,10 @@ def test_a_new_pair_with_a_start_date_is_active_and_both_members_are_told(
 
 
 def test_a_new_pair_without_a_start_date_stays_proposed_and_nobody_is_told(
-    client, hana, maria, carol, django_capture_on_commit_callbacks
+    client, hana, maria, carol, delivering
 ):
     program = ProgramFactory()
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post(
             reverse("admin:mentorship_pair_add"), add_form(program, maria, carol)
         )
@@ -116,12 +131,12 @@ def test_a_new_pair_without_a_start_date_stays_proposed_and_nobody_is_told(
 
 
 def test_setting_the_start_date_later_starts_the_pair_and_tells_both(
-    client, hana, maria, carol, django_capture_on_commit_callbacks
+    client, hana, maria, carol, delivering
 ):
     pair = PairFactory(mentor=maria, mentee=carol, status=Pair.Status.PROPOSED, started_on=None)
     started = timezone.localdate()
     form = change_form(pair, started_on=started.isoformat())
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post(change_url(pair), form)
 
     assert response.status_code == HTTPStatus.FOUND
@@ -132,11 +147,11 @@ def test_setting_the_start_date_later_starts_the_pair_and_tells_both(
 
 
 def test_a_future_start_date_makes_the_pair_active_now_and_says_when_it_starts(
-    maria, carol, program_admin, django_capture_on_commit_callbacks
+    maria, carol, program_admin, delivering
 ):
     starts = timezone.localdate() + datetime.timedelta(days=10)
     pair = Pair(program=ProgramFactory(), mentor=maria, mentee=carol, started_on=starts)
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         pair_save(pair=pair, by=program_admin)
 
     assert pair.status == Pair.Status.ACTIVE
@@ -146,12 +161,10 @@ def test_a_future_start_date_makes_the_pair_active_now_and_says_when_it_starts(
     assert all(f"starts on {when}" in message.subject for message in mail.outbox)
 
 
-def test_saving_an_active_pair_again_tells_nobody(
-    client, hana, maria, carol, django_capture_on_commit_callbacks
-):
+def test_saving_an_active_pair_again_tells_nobody(client, hana, maria, carol, delivering):
     pair = PairFactory(mentor=maria, mentee=carol)
     MeetingFactory(pair=pair, notes=NOTE)
-    with django_capture_on_commit_callbacks(execute=True):
+    with delivering():
         response = client.post(change_url(pair), change_form(pair, cadence_days=7))
 
     assert response.status_code == HTTPStatus.FOUND
