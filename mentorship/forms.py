@@ -113,3 +113,19 @@ class PreferencesForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("save", "Save preferences"))
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    """How the user's notifications reach them by email; every one is in the inbox anyway."""
+
+    class Meta:
+        model = User
+        fields = ["email_frequency"]
+        widgets = {"email_frequency": forms.RadioSelect}
+        labels = {"email_frequency": "Emails"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("save", "Save email preferences"))

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
 from mentorship.access import pair_for
-from mentorship.forms import MeetingForm, PreferencesForm
+from mentorship.forms import EmailPreferencesForm, MeetingForm, PreferencesForm
 from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
 from mentorship.selectors import (
@@ -111,15 +111,37 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    """The user's own settings: the time zone every date is shown in."""
+    """The user's own settings: the time zone every date is shown in, and how emails come.
+
+    Each section is its own form, told apart by the `section` field it posts, so saving one
+    never touches the other.
+    """
+    posted = request.POST if request.method == "POST" else None
+    section = posted.get("section") if posted else None
     form = PreferencesForm(
-        request.POST or None, instance=request.user, site_zone=settings.TIME_ZONE
+        posted if section != "emails" else None,
+        instance=request.user,
+        site_zone=settings.TIME_ZONE,
     )
-    if request.method == "POST":
-        if form.is_valid():
-            form.save()
-            zone = form.cleaned_data["time_zone"] or f"the site's time zone ({settings.TIME_ZONE})"
-            messages.success(request, f"Saved. Dates and times are now shown in {zone}.")
+    email_form = EmailPreferencesForm(
+        posted if section == "emails" else None, instance=request.user
+    )
+    if posted is not None:
+        bound = email_form if section == "emails" else form
+        if bound.is_valid():
+            bound.save()
+            if bound is email_form:
+                choice = bound.instance.get_email_frequency_display().lower()
+                messages.success(request, f"Saved. Emails: {choice}.")
+            else:
+                zone = (
+                    form.cleaned_data["time_zone"] or f"the site's time zone ({settings.TIME_ZONE})"
+                )
+                messages.success(request, f"Saved. Dates and times are now shown in {zone}.")
             return redirect("mentorship:preferences")
         messages.error(request, "Your preferences were not saved. Please correct the field below.")
-    return render(request, "mentorship/preferences.html", {"form": form, "nav": "preferences"})
+    return render(
+        request,
+        "mentorship/preferences.html",
+        {"form": form, "email_form": email_form, "nav": "preferences"},
+    )
