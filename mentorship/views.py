@@ -18,7 +18,13 @@ from mentorship.access import pair_for
 from mentorship.forms import MeetingForm, PreferencesForm
 from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
-from mentorship.selectors import attention_for, listed_pairs, page_of, pair_engagement
+from mentorship.selectors import (
+    attention_for,
+    dashboard_sections,
+    listed_pairs,
+    page_of,
+    pair_engagement,
+)
 from mentorship.services import meeting_record
 
 MEETINGS_PER_PAGE = 20
@@ -39,7 +45,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         name: page_of(request, items, per_page=DASHBOARD_LIST_SIZE, param=name)
         for name, items in lists.items()
     }
-    return render(request, "mentorship/dashboard.html", {**pages, "nav": "mentoring"})
+    sections = dashboard_sections(request)  # each role's own lists, paged by its provider
+    return render(
+        request,
+        "mentorship/dashboard.html",
+        {**pages, "sections": sections, "nav": "mentoring"},
+    )
 
 
 @sensitive_post_parameters("notes")
