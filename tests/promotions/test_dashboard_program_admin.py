@@ -129,3 +129,12 @@ def test_the_admin_section_does_not_depend_on_mentor_input(world, client, backlo
     for state in ("shared", "declined", "withdrawn"):
         world.statement(state, kind="engagement" if state == "declined" else "advocacy")
     assert section(dashboard(client, world.program_admin), "admin") == baseline
+
+
+def test_the_program_dashboard_points_to_the_worklist(world, client, backlog):
+    client.force_login(world.program_admin)
+    page = client.get(reverse("mentorship:program_dashboard")).content.decode()
+    assert f'href="{reverse("mentorship:dashboard")}#admin"' in page
+    # A link, not the list: no names of what waits there.
+    assert "Priya Nair" not in page
+    assert "Ines Moreau" not in page
