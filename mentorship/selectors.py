@@ -1,5 +1,6 @@
-"""Read-side helpers: the engagement summary, the dashboard's "needs your attention" list, the
-user's pairs as lists show them, and paging for lists that grow without bound."""
+"""Read-side helpers: the engagement summary, the dashboard's "needs your attention" list and
+the sections other apps add to it for a role, the user's pairs as lists show them, and paging
+for lists that grow without bound."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.http import HttpRequest
 from django.utils import timezone
 
 from mentorship.models import Meeting, Pair, User
@@ -156,6 +158,51 @@ def overdue_meetings(user: User, limit: int | None = None) -> Iterable[Attention
                 url=pair.get_absolute_url() + "#meetings",
                 action="Log a meeting",
             )
+
+
+# --- Role sections -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionList:
+    """One list of a dashboard section: its rows are AttentionItems (a name or a state and one
+    link), paged like the other lists of the dashboard (a PageOf) or short by construction."""
+
+    title: str
+    items: PageOf | list[AttentionItem]
+    empty: str = ""  # said when the list is empty; an empty list without it is not shown
+    collapsed: bool = False  # shown folded: what is done, kept apart from what is still to do
+    pager_label: str = "More"
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    """A part of "My mentoring" for a role the user holds (panel member, candidate, program
+    admin...). Another app registers the provider, so this app never imports it."""
+
+    key: str  # the section's id on the page
+    title: str
+    lists: list[SectionList]
+    note: str = ""
+
+
+# A section provider returns the user's section, or None when they do not hold its role. It is
+# asked on every dashboard view, so it costs a fixed number of queries, the same whatever the
+# user's history (each list is one page).
+SectionProvider = Callable[[HttpRequest], "DashboardSection | None"]
+_section_providers: list[SectionProvider] = []
+
+
+def register_dashboard_section(provider: SectionProvider) -> SectionProvider:
+    if provider not in _section_providers:
+        _section_providers.append(provider)
+    return provider
+
+
+def dashboard_sections(request: HttpRequest) -> list[DashboardSection]:
+    """The sections of the roles the user holds, in the order the apps registered them."""
+    sections = (provider(request) for provider in _section_providers)
+    return [section for section in sections if section is not None]
 
 
 # --- Pagination -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
 from mentorship.selectors import (
     attention_for,
+    dashboard_sections,
     listed_pairs,
     page_of,
     pair_engagement,
@@ -45,7 +46,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         name: page_of(request, items, per_page=DASHBOARD_LIST_SIZE, param=name)
         for name, items in lists.items()
     }
-    return render(request, "mentorship/dashboard.html", {**pages, "nav": "mentoring"})
+    sections = dashboard_sections(request)  # each role's own lists, paged by its provider
+    return render(
+        request,
+        "mentorship/dashboard.html",
+        {**pages, "sections": sections, "nav": "mentoring"},
+    )
 
 
 @sensitive_post_parameters("notes")

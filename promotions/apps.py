@@ -28,9 +28,13 @@ class PromotionsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from mentorship.selectors import register_attention
+        from mentorship.selectors import register_attention, register_dashboard_section
         from promotions import attention, receivers  # noqa: F401
 
         register_attention(attention.consents_awaiting)
         register_attention(attention.input_invitations)
+        register_attention(attention.assessments_due)
         register_attention(attention.statements_sent_back)
+        register_dashboard_section(attention.admin_section)
+        register_dashboard_section(attention.panel_section)
+        register_dashboard_section(attention.consents_section)

@@ -11,6 +11,11 @@ time grows with the company, and the figures are kept for a short while in a sha
 (`program_health`): a DatabaseCache, so every app instance serves the same figures, and the page
 shows when they were counted.
 
+What an admin has to do next (pairs waiting for a start, reviews without a panel, undelivered
+emails) is not here but on My mentoring (promotions/attention.py, `admin_section`): a worklist
+by name and state, of what admins set up themselves, read fresh on every view, whereas these
+figures are counted, cached and the same for every viewer. The page only links to it.
+
 Disclosure control
 ------------------
 Counts are still data about people. A determined admin who watches the page, day after day or

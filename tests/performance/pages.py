@@ -33,8 +33,21 @@ FLOW = "flow: submissions, open+active agreements (+guideline), current guidelin
 DASHBOARD = (
     f"{SESSION}, pairs as mentor (one page), pairs as mentee (one page); attention: overdue "
     "meetings (pairs + last meeting), agreements (active pairs, then the flows' submissions, "
-    "agreements, guidelines), consents awaiting, input invitations, statements sent back (a "
-    "provider is not asked once the first page of attention is full)"
+    "agreements, guidelines), consents awaiting, input invitations, assessments due, statements "
+    "sent back (a provider is not asked once the first page of attention is full); sections: "
+    "open reviews on the viewer's panels (one page), closed ones (one page), shared statements "
+    "the candidate may withdraw (one page)"
+)
+# Added with the role sections (+4 for everyone): assessments due (an attention provider, not
+# asked when the first page is already full), the panel's open and closed reviews and the
+# candidate's withdrawable consents (one page each, asked of everyone: the query is how a
+# section finds out whether the viewer holds its role).
+DASHBOARD_BUDGET = 16
+# A program admin's section adds the group check and its three lists: proposed pairs (one
+# page), reviews without a panel (one page), undelivered emails (a count).
+DASHBOARD_ADMIN = (
+    f"{DASHBOARD}; program-admin check (groups), proposed pairs, open reviews without a panel, "
+    "undelivered emails counted (no pair: no flows)"
 )
 REVIEWS_INDEX = (
     f"{SESSION}, one page of reviews with the viewer's roles, the viewer's input per "
@@ -42,14 +55,40 @@ REVIEWS_INDEX = (
 )
 
 PARTICIPANT_PAGES = [
-    Page("dashboard as mentor", "maria", lambda c: reverse("mentorship:dashboard"), 12, DASHBOARD),
-    Page("dashboard as mentee", "carol", lambda c: reverse("mentorship:dashboard"), 12, DASHBOARD),
+    Page(
+        "dashboard as mentor",
+        "maria",
+        lambda c: reverse("mentorship:dashboard"),
+        DASHBOARD_BUDGET,
+        DASHBOARD,
+    ),
+    Page(
+        "dashboard as mentee",
+        "carol",
+        lambda c: reverse("mentorship:dashboard"),
+        DASHBOARD_BUDGET,
+        DASHBOARD,
+    ),
     Page(
         "dashboard as panel member",
         "lee",
         lambda c: reverse("mentorship:dashboard"),
-        9,
+        DASHBOARD_BUDGET - 3,
         DASHBOARD + " (no active pair: no flows)",
+    ),
+    Page(
+        "dashboard as supervisor",
+        "sam",
+        lambda c: reverse("mentorship:dashboard"),
+        DASHBOARD_BUDGET - 3,
+        DASHBOARD + " (no active pair: no flows)",
+    ),
+    Page(
+        "dashboard as program admin",
+        "hana",
+        lambda c: reverse("mentorship:dashboard"),
+        DASHBOARD_BUDGET - 3 + 4,
+        DASHBOARD_ADMIN,
     ),
     Page(
         "pair page",

@@ -7,7 +7,9 @@ At size n, for the same people:
   through the real services) and logged 3 n meetings;
 - carol's review has n statements in every state from maria, its panel grows by one member
   per step, and each member was shown every shared statement;
-- carol is the candidate in n - 1 more reviews, each with a statement awaiting her consent;
+- carol is the candidate in n - 1 more reviews, each with a statement awaiting her consent
+  (and without a panel);
+- lee sits on n - 1 closed reviews, n - 1 pairs are proposed and n - 1 emails failed;
 - everyone else: a seed_scale batch of 40 users per step (pairs, agreements, reviews,
   statements and audit events in proportion).
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from agreements.models import Agreement
-from mentorship.models import Meeting, Pair, Program, User
+from mentorship.models import Meeting, Notification, Pair, Program, User
 from promotions import scale
 from promotions.models import PromotionReview, Statement, StatementView, text_sha256
 from tests.factories import (
@@ -112,6 +114,24 @@ def grow(cast: Cast, to: int) -> Cast:
                 program=cast.program, candidate=cast.carol, supervisor=cast.sam, target_role="Head"
             )
             AwaitingConsentStatementFactory(pair=cast.pair, review=other)
+            # What the dashboard's role sections list: a closed review on lee's panel, a
+            # proposed pair waiting for a start, an email that could not be delivered.
+            closed = PromotionReviewFactory(
+                program=cast.program, candidate=mentee, supervisor=cast.sam, target_role="Past"
+            )
+            PanelSeatFactory(review=closed, user=cast.lee)
+            closed.status = PromotionReview.Status.CLOSED
+            closed.closed_at = timezone.now()
+            closed.save(update_fields=["status", "closed_at"])
+            PairFactory(program=cast.program, status=Pair.Status.PROPOSED, started_on=None)
+            Notification.objects.create(
+                recipient=mentee,
+                kind="promotions.test",
+                subject="Undelivered",
+                body="Undelivered.",
+                link="/",
+                email=Notification.Email.FAILED,
+            )
         for factory in STATE_FACTORIES.values():
             factory(pair=cast.pair, review=cast.review, text=f"Growth I saw, step {n}.")
         member = cast.lee if n == 0 else UserFactory(username=f"panel{n}")

@@ -89,8 +89,12 @@ def test_the_mentor_hears_of_declined_and_withdrawn_statements(world):
 def test_nobody_else_gets_promotion_items(world):
     world.statement("awaiting_consent")
     world.statement("declined")
-    for role in ("panel_member", "supervisor", "program_admin", "outsider"):
+    for role in ("panel_member", "program_admin", "outsider"):
         assert messages_for(world.person(role)) == [], role
+    # The supervisor hears only of their own assessment, never of mentor input.
+    assert messages_for(world.supervisor) == [
+        "Your assessment of Carol Chen for Team lead is due: the panel reads it with the review."
+    ]
 
 
 def test_closed_reviews_need_no_attention(world):
