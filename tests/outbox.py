@@ -3,6 +3,9 @@ runs, in batch mode, in this process and transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from django.core import mail
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -19,6 +22,19 @@ def run_worker() -> None:
         worker_id="test-worker",
         excluded_queue_names=[],
     ).run()
+
+
+@contextmanager
+def deliver_after() -> Iterator[None]:
+    """Leave in mail.outbox exactly the emails of what the block does, as the worker sends them.
+
+    What earlier steps (fixtures, setup) queued is delivered first and dropped, so it cannot be
+    mistaken for the block's; then the worker runs once more after the block.
+    """
+    run_worker()
+    mail.outbox.clear()
+    yield
+    run_worker()
 
 
 def delivered_to(user) -> list:
