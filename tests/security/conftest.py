@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 import pytest
 from django.core import mail
 from django.db import transaction
-from django.test import TestCase
 from django.test.signals import template_rendered
 from django.utils import timezone
 
@@ -69,6 +68,7 @@ from tests.factories.worlds import (
     sign,
     superuser,
 )
+from tests.outbox import run_worker
 
 # Counts the suite reports at the end (pytest_terminal_summary in tests/conftest.py).
 STATS: Counter[str] = Counter()
@@ -165,7 +165,7 @@ def _statement(review, mentor, text, *, steps=(), mentee=None, reason="") -> Sta
 
 
 def build_world() -> World:
-    """Everything, through the services; notifications are sent as each step commits."""
+    """Everything, through the services; then the worker sends the notifications' emails."""
     mail.outbox = []
     rendered: list[str] = []
 
@@ -174,8 +174,8 @@ def build_world() -> World:
 
     template_rendered.connect(record, dispatch_uid="security-world")
     try:
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            world = _build_world()
+        world = _build_world()
+        run_worker()
     finally:
         template_rendered.disconnect(dispatch_uid="security-world")
     world.emails = list(mail.outbox)
