@@ -145,6 +145,7 @@ def test_someone_elses_notification_is_a_404_like_a_missing_one_and_stays_unread
         "http://evil.example/",
         "https://evil.example/agreements/",
         "//evil.example/",
+        "javascript:alert(1)",
         "\\\\evil.example",
     ],
 )
