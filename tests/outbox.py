@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from unittest import mock
 
 from django.core import mail
 from django_tasks_db.management.commands.db_worker import Worker
@@ -12,7 +13,7 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 def run_worker() -> None:
     """Run every task that is due now (retries scheduled later stay queued), then return."""
-    Worker(
+    worker = Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -21,7 +22,12 @@ def run_worker() -> None:
         max_tasks=None,
         worker_id="test-worker",
         excluded_queue_names=[],
-    ).run()
+    )
+    # Between tasks the worker closes connections past their age (CONN_MAX_AGE 0: every one),
+    # and a real worker reconnects. Here the connection holds the test's transaction, and
+    # closing it would end the test on PostgreSQL (SQLite's in-memory database ignores it).
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        worker.run()
 
 
 @contextmanager
