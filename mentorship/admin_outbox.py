@@ -7,6 +7,7 @@ any admin page, and the date is shown to the day.
 
 from __future__ import annotations
 
+import django_tasks_db.admin  # noqa: F401  (registers DBTaskResult now, to be taken back below)
 from django.contrib import admin, messages
 from django_tasks_db.models import DBTaskResult
 

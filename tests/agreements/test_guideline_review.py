@@ -11,15 +11,16 @@ from agreements.selectors import agreement_attention, pair_flow
 from mentorship.services import guideline_publish
 from tests.factories import GuidelineFactory, ProgramAdminFactory
 from tests.factories.worlds import propose, sign
+from tests.outbox import deliver_after
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def new_version(active_agreement, django_capture_on_commit_callbacks):
+def new_version(active_agreement):
     program = active_agreement.pair.program
     draft = GuidelineFactory(program=program, title="Confidentiality guideline, revised")
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         guideline_publish(guideline_id=draft.pk, by=ProgramAdminFactory(username="publisher"))
     draft.refresh_from_db()
     return draft

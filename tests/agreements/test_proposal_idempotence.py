@@ -19,6 +19,7 @@ from mentorship.models import AuditEvent
 from tests.concurrency import run_together
 from tests.factories import PublishedGuidelineFactory
 from tests.factories.worlds import OPEN_TERMS, propose, sign
+from tests.outbox import deliver_after
 
 FORM = {
     "confidentiality_scope": "agreed_exceptions",
@@ -59,12 +60,10 @@ def partner_signed(answered, client):
 
 
 @pytest.mark.django_db
-def test_a_double_click_on_propose_makes_one_proposal_and_one_email(
-    answered, client, django_capture_on_commit_callbacks
-):
+def test_a_double_click_on_propose_makes_one_proposal_and_one_email(answered, client):
     pair = answered
     client.force_login(pair.mentor)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         first = post_terms(client, pair)
         second = post_terms(client, pair)
 
@@ -119,14 +118,12 @@ def test_resending_terms_the_proposer_signed_says_so(answered, client):
 
 
 @pytest.mark.django_db
-def test_the_partner_proposing_the_same_terms_gets_the_open_proposal(
-    answered, client, django_capture_on_commit_callbacks
-):
+def test_the_partner_proposing_the_same_terms_gets_the_open_proposal(answered, client):
     pair = answered
     proposal = propose(pair, by=pair.mentor)
     client.force_login(pair.mentee)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = post_terms(client, pair)
 
     assert_kept(response, proposal)

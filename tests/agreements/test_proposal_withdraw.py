@@ -25,6 +25,7 @@ from mentorship.audit import Action
 from mentorship.models import AuditEvent
 from tests.concurrency import run_together
 from tests.factories.worlds import propose, sign
+from tests.outbox import deliver_after
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +45,10 @@ def withdraw(client, agreement):
     return client.post(reverse("agreements:withdraw", args=[agreement.pk]))
 
 
-def withdrawn_by(person, amendment, client, capture_on_commit):
+def withdrawn_by(person, amendment, client):
     """`person` withdraws (or declines) the amendment on its page; the emails are sent."""
     client.force_login(person)
-    with capture_on_commit(execute=True):
+    with deliver_after():
         return withdraw(client, amendment)
 
 
@@ -79,11 +80,9 @@ def assert_void_beside(amendment, active_agreement, why: str) -> None:
 # --- Allowed ----------------------------------------------------------------------------------
 
 
-def test_the_partner_declines_an_unwanted_amendment(
-    amendment, active_agreement, client, django_capture_on_commit_callbacks
-):
+def test_the_partner_declines_an_unwanted_amendment(amendment, active_agreement, client):
     pair = amendment.pair
-    response = withdrawn_by(pair.mentee, amendment, client, django_capture_on_commit_callbacks)
+    response = withdrawn_by(pair.mentee, amendment, client)
 
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == reverse("agreements:detail", args=[amendment.pk])
@@ -103,11 +102,9 @@ def test_the_partner_declines_an_unwanted_amendment(
     ]
 
 
-def test_the_proposer_withdraws_their_amendment(
-    amendment, active_agreement, client, django_capture_on_commit_callbacks
-):
+def test_the_proposer_withdraws_their_amendment(amendment, active_agreement, client):
     pair = amendment.pair
-    response = withdrawn_by(pair.mentor, amendment, client, django_capture_on_commit_callbacks)
+    response = withdrawn_by(pair.mentor, amendment, client)
 
     assert flash(response) == (
         "You withdrew the proposed terms; they are void. Carol Chen has been told. "
@@ -216,12 +213,10 @@ def test_without_an_active_agreement_the_page_says_none_is_in_force(proposal, cl
 
 
 @pytest.mark.parametrize("who", ["outsider", "program_admin"])
-def test_someone_outside_the_pair_gets_404_and_nothing_changes(
-    amendment, client, who, request, django_capture_on_commit_callbacks
-):
+def test_someone_outside_the_pair_gets_404_and_nothing_changes(amendment, client, who, request):
     client.force_login(request.getfixturevalue(who))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = withdraw(client, amendment)
 
     assert response.status_code == HTTPStatus.NOT_FOUND

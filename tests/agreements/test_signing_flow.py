@@ -14,6 +14,7 @@ from agreements.selectors import asked_questions
 from mentorship.audit import Action, audit_verify
 from mentorship.models import AuditEvent
 from tests.agreements.conftest import sign_through_page
+from tests.outbox import deliver_after
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,8 @@ def answer_through_page(client, pair, person):
     assert response.status_code == HTTPStatus.FOUND
 
 
-def test_end_to_end_through_views(client, pair, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_end_to_end_through_views(client, pair):
+    with deliver_after():
         mentor, mentee = pair.mentor, pair.mentee
         answer_through_page(client, pair, mentor)
         answer_through_page(client, pair, mentee)

@@ -14,6 +14,7 @@ from mentorship.models import AuditEvent
 from promotions.models import PanelSeat, PromotionReview
 from promotions.services import consent_withdraw
 from tests.factories import UserFactory
+from tests.outbox import deliver_after
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +117,9 @@ def review_form_data(review: PromotionReview, *, seats=None, **changes) -> dict:
     return data
 
 
-def test_a_program_admin_opens_and_staffs_a_review(
-    world, client, django_capture_on_commit_callbacks
-):
+def test_a_program_admin_opens_and_staffs_a_review(world, client):
     client.force_login(world.program_admin)
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = client.post(
             reverse("admin:promotions_promotionreview_add"),
             {

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from promotions.models import PanelSeat
 from tests.factories import UserFactory
+from tests.outbox import deliver_after
 from tests.promotions.test_admin import review_form_data
 
 pytestmark = pytest.mark.django_db
@@ -36,13 +37,11 @@ def _with_new_member(world, data, newcomer):
     return data
 
 
-def test_closing_and_adding_a_member_in_one_save_changes_nothing(
-    world, client, django_capture_on_commit_callbacks
-):
+def test_closing_and_adding_a_member_in_one_save_changes_nothing(world, client):
     newcomer = UserFactory(full_name="Nina Late")
     data = _with_new_member(world, review_form_data(world.review, status="closed"), newcomer)
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = _change(client, world, data)
 
     assert response.status_code == HTTPStatus.OK

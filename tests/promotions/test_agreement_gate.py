@@ -21,6 +21,7 @@ from tests.factories import (
     PromotionReviewFactory,
     SharedStatementFactory,
 )
+from tests.outbox import deliver_after
 from tests.promotions.conftest import close_agreement
 
 pytestmark = pytest.mark.django_db
@@ -141,14 +142,12 @@ def test_the_mentee_cannot_consent_once_the_terms_stop_allowing_it_but_may_decli
 # --- The cascade ------------------------------------------------------------------------------
 
 
-def test_ending_the_agreement_withdraws_shared_input_in_open_reviews(
-    world, django_capture_on_commit_callbacks
-):
+def test_ending_the_agreement_withdraws_shared_input_in_open_reviews(world):
     advocacy = world.statement("shared", kind="advocacy")
     engagement = world.statement("shared", kind="engagement")
     pending = world.statement("awaiting_consent")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         close_agreement(world.agreement, status=Agreement.Status.ENDED)
 
     for statement in (advocacy, engagement):

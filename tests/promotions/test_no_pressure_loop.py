@@ -32,6 +32,7 @@ from mentorship.audit import Action
 from mentorship.models import (
     AuditEvent,
     ConfidentialAuditEvent,
+    Notification,
     Pair,
     Program,
     PublishedRecordError,
@@ -60,6 +61,7 @@ from tests.factories import (
     PromotionReviewFactory,
     UserFactory,
 )
+from tests.outbox import deliver_after
 from tests.promotions.conftest import without_csrf
 
 pytestmark = pytest.mark.django_db
@@ -150,10 +152,8 @@ def test_the_mentors_page_offers_no_edit_of_a_declined_statement_and_says_why(wo
 # --- "Don't ask me again in this review" ------------------------------------------------------
 
 
-def test_the_mentee_opts_out_while_declining_and_nothing_more_reaches_them(
-    world, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_the_mentee_opts_out_while_declining_and_nothing_more_reaches_them(world):
+    with deliver_after():
         declined = ask_and_be_declined(world, "Carol grew a lot.", dont_ask_again=True)
 
     opt_out = ConsentOptOut.objects.get()
@@ -173,7 +173,7 @@ def test_the_mentee_opts_out_while_declining_and_nothing_more_reaches_them(
     draft = statement_create(
         review_id=world.review.pk, mentor=world.mentor, kind="advocacy", text="Something new."
     )
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError) as exc:
+    with deliver_after(), pytest.raises(ValidationError) as exc:
         statement_submit(statement_id=draft.pk, mentor=world.mentor)
 
     assert exc.value.messages == [OPTED_OUT]
@@ -311,9 +311,7 @@ def test_every_mentor_is_refused_in_the_same_words(world):
     assert not ConsentRequest.objects.exists()
 
 
-def test_the_mentee_opts_out_from_the_consent_page_without_declining(
-    world, client, django_capture_on_commit_callbacks
-):
+def test_the_mentee_opts_out_from_the_consent_page_without_declining(world, client):
     waiting = ask(world, "Carol became a calm and clear presenter.")
     mail.outbox.clear()
     client.force_login(world.mentee)
@@ -322,7 +320,7 @@ def test_the_mentee_opts_out_from_the_consent_page_without_declining(
     assert f'action="{url}"' in page
     assert "This cannot be undone for this review." in page
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = client.post(url)
 
     assert response.status_code == HTTPStatus.FOUND
@@ -398,21 +396,21 @@ def test_a_get_changes_nothing(world, client):
     assert not ConsentOptOut.objects.exists()
 
 
-def test_the_panel_sees_the_same_with_and_without_an_opt_out(
-    world, client, django_capture_on_commit_callbacks
-):
+def test_the_panel_sees_the_same_with_and_without_an_opt_out(world, client):
     PanelSeatFactory(review=world.review, user=UserFactory(username="pat", full_name="Pat Ng"))
     client.force_login(world.panel_member)
     before = without_csrf(client.get(world.review.get_absolute_url()).content)
     reviews_before = without_csrf(client.get(reverse("promotions:index")).content)
+    inbox_before = list(Notification.objects.values_list("pk", flat=True))
     mail.outbox.clear()
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         opt_out_from_the_page(Client(), world, world.review)
 
     assert without_csrf(client.get(world.review.get_absolute_url()).content) == before
     assert without_csrf(client.get(reverse("promotions:index")).content) == reviews_before
     assert mail.outbox == []
+    assert list(Notification.objects.values_list("pk", flat=True)) == inbox_before
 
 
 # --- The program's limit of requests per pair and review --------------------------------------

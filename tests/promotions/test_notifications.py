@@ -1,12 +1,15 @@
-"""Hand-off emails: after commit, with a link, never statement text, and silent to the panel
-about input of any kind (tests/security/test_panel_notifications_independent.py)."""
+"""Hand-off notifications: written with the act, emailed by the worker, with a link, never
+statement text, and silent to the panel about input of any kind
+(tests/security/test_panel_notifications_independent.py)."""
 
 from __future__ import annotations
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django_tasks_db.models import DBTaskResult
 
+from mentorship.models import Notification
 from promotions.models import Statement, text_sha256
 from promotions.services import (
     consent_decline,
@@ -19,6 +22,7 @@ from promotions.services import (
     statement_submit,
 )
 from tests.factories import PanelSeatFactory, PromotionReviewFactory, UserFactory
+from tests.outbox import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +31,17 @@ DECLINE_REASON = "Please keep my fears between us."
 
 
 @pytest.fixture
-def outbox(django_capture_on_commit_callbacks):
-    """Run on-commit callbacks as each step's transaction commits, and return the outbox."""
+def outbox():
+    """Run each step, then the worker; mail.outbox holds the emails of the steps only."""
 
     class Outbox:
         def step(self, fn, **kwargs):
-            with django_capture_on_commit_callbacks(execute=True):
-                result = fn(**kwargs)
+            # What was queued outside the steps (the world's setup) is delivered and dropped.
+            kept = list(mail.outbox)
+            run_worker()
+            mail.outbox[:] = kept
+            result = fn(**kwargs)
+            run_worker()
             return result
 
         def to(self, user) -> list:
@@ -47,6 +55,10 @@ def assert_no_confidential_text(messages):
         for secret in (SECRET, DECLINE_REASON, "fears"):
             assert secret not in message.body
             assert secret not in message.subject
+    # The inbox entries too: every one there is, whether emailed or not.
+    for entry in Notification.objects.all():
+        for secret in (SECRET, DECLINE_REASON, "fears"):
+            assert secret not in entry.subject + entry.body + entry.link
 
 
 def full_flow_until_shared(world, outbox) -> Statement:
@@ -91,6 +103,7 @@ def test_the_panel_hears_of_status_changes_never_of_input(world, outbox):
 
     full_flow_until_shared(world, outbox)
     assert outbox.to(world.panel_member) == []  # shared input is on the page, not in the mail
+    assert not Notification.objects.filter(recipient=world.panel_member).exists()
     outbox.step(
         review_change_status, review_id=world.review.pk, status="deciding", by=world.program_admin
     )
@@ -116,14 +129,16 @@ def test_the_panel_hears_nothing_of_drafts_requests_declines_withdrawals_or_edit
     outbox.step(statement_edit, statement_id=edited.pk, mentor=world.mentor, text="New words.")
 
     assert outbox.to(world.panel_member) == []
+    assert not Notification.objects.filter(recipient=world.panel_member).exists()
     [declined_mail, withdrawn_mail] = outbox.to(world.mentor)
     assert "declined" in declined_mail.subject
     assert "withdrew" in withdrawn_mail.subject
     assert_no_confidential_text(mail.outbox)
 
 
-def test_nothing_is_sent_when_the_transaction_rolls_back(world, django_capture_on_commit_callbacks):
+def test_nothing_is_written_or_queued_when_the_transaction_rolls_back(world):
     statement = world.statement("draft", text="Carol grew.")
+    before = (Notification.objects.count(), DBTaskResult.objects.count())
 
     class Boom(Exception):
         pass
@@ -131,11 +146,16 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(world, django_capture_o
     def submit_then_fail():
         with transaction.atomic():
             statement_submit(statement_id=statement.pk, mentor=world.mentor)
+            # The request to the mentee was written, and its email queued, before the failure.
+            assert Notification.objects.count() == before[0] + 1
+            assert DBTaskResult.objects.count() == before[1] + 1
             raise Boom
 
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(Boom):
+    with pytest.raises(Boom):
         submit_then_fail()
 
+    assert (Notification.objects.count(), DBTaskResult.objects.count()) == before
+    run_worker()
     assert mail.outbox == []
     statement.refresh_from_db()
     assert statement.state == Statement.State.DRAFT

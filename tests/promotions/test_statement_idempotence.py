@@ -23,6 +23,7 @@ from promotions.models import Statement
 from promotions.services import statement_create, statement_submit
 from tests.concurrency import run_together
 from tests.factories import PromotionReviewFactory
+from tests.outbox import deliver_after
 
 TEXT = "I have seen a lot of growth in Carol."
 ASK = "Save and ask for consent"
@@ -60,10 +61,8 @@ def create(world, text=TEXT, kind="advocacy") -> Statement:
 
 
 @pytest.mark.django_db
-def test_a_double_click_on_save_and_ask_makes_one_statement_and_one_request(
-    world, post, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
+def test_a_double_click_on_save_and_ask_makes_one_statement_and_one_request(world, post):
+    with deliver_after():
         first = post()
         second = post()
 

@@ -23,13 +23,16 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import smtplib
 from collections import Counter
 from dataclasses import dataclass, field
+from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail import send_mail
 from django.db import transaction
-from django.test import TestCase
+from django.test import override_settings
 from django.test.signals import template_rendered
 from django.utils import timezone
 
@@ -37,7 +40,7 @@ from agreements.models import Agreement, Question
 from agreements.services import (
     agreement_end,
 )
-from mentorship.models import Guideline, Meeting, Pair, Program, User
+from mentorship.models import Guideline, Meeting, Notification, Pair, Program, User
 from mentorship.roles import PROGRAM_ADMINS_GROUP, sync_program_admins_group
 from mentorship.services import meeting_record
 from promotions.models import BreachPhrase, PromotionReview, Statement, text_sha256
@@ -69,6 +72,7 @@ from tests.factories.worlds import (
     sign,
     superuser,
 )
+from tests.outbox import run_worker
 
 # Counts the suite reports at the end (pytest_terminal_summary in tests/conftest.py).
 STATS: Counter[str] = Counter()
@@ -100,6 +104,7 @@ class World:
     breach_phrase: BreachPhrase
     meetings: list[Meeting]
     markers: dict[str, Marker] = field(default_factory=dict)
+    failed_email: Notification | None = None
     emails: list = field(default_factory=list)
     email_templates: set[str] = field(default_factory=set)
 
@@ -165,7 +170,7 @@ def _statement(review, mentor, text, *, steps=(), mentee=None, reason="") -> Sta
 
 
 def build_world() -> World:
-    """Everything, through the services; notifications are sent as each step commits."""
+    """Everything, through the services; then the worker sends the notifications' emails."""
     mail.outbox = []
     rendered: list[str] = []
 
@@ -174,13 +179,31 @@ def build_world() -> World:
 
     template_rendered.connect(record, dispatch_uid="security-world")
     try:
-        with TestCase.captureOnCommitCallbacks(execute=True):
-            world = _build_world()
+        world = _build_world()
+        world.failed_email = _send_all_but_danas_email(world)
     finally:
         template_rendered.disconnect(dispatch_uid="security-world")
     world.emails = list(mail.outbox)
     world.email_templates = {name for name in rendered if name and name.startswith("emails/")}
     return world
+
+
+def _send_all_but_danas_email(world: World) -> Notification:
+    """The worker sends every email but Dana's, whose address the mail server refuses: after
+    its one allowed attempt it is a failed email, for the program admin's undelivered list."""
+    dana = world.users["dana"]
+
+    def refuse_dana(subject, body, sender, recipients, **kwargs):
+        if recipients == [dana.email]:
+            raise smtplib.SMTPRecipientsRefused({dana.email: (550, b"No such user")})
+        return send_mail(subject, body, sender, recipients, **kwargs)
+
+    with (
+        override_settings(NOTIFICATION_MAX_ATTEMPTS=1),
+        mock.patch("mentorship.notify.send_mail", side_effect=refuse_dana),
+    ):
+        run_worker()
+    return Notification.objects.get(recipient=dana, email=Notification.Email.FAILED)
 
 
 def _build_world() -> World:

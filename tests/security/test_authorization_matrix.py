@@ -228,6 +228,7 @@ ADMIN_OBJECTS = {
     "mentorship.guideline:draft": lambda w: w.draft_guideline,
     "mentorship.pair": lambda w: w.pairs["agreed"],
     "mentorship.auditevent": lambda w: AuditEvent.objects.order_by("pk").first(),
+    "mentorship.notification": lambda w: w.failed_email,
     "agreements.question": lambda w: Answer.objects.filter(pair=w.pairs["agreed"]).first().question,
     "agreements.agreement": lambda w: w.agreements["active"],
     "agreements.signature": lambda w: w.agreements["active"].signatures.first(),
@@ -271,6 +272,10 @@ def target(world: World, cell: Cell):
         return reverse(name, args=[world.users[state].pk]), world.users[state], None
     if name == "password_reset_confirm":
         return reverse(name, args=["MQ", "not-a-valid-token"]), None, None
+    if name == "mentorship:notification_open":
+        unread = world.users[state].notifications.filter(read_at__isnull=True, in_inbox=True)
+        notification = unread.order_by("created_at", "pk").first()
+        return reverse(name, args=[notification.pk]), notification, world.pairs["agreed"]
     if name.startswith("/"):
         return name, None, None
     if name in ("mentorship:pair", *(f"agreements:{n}" for n in PAIR_PAGES)):

@@ -9,9 +9,11 @@ Then, as every person of the world and as an anonymous visitor, this fetches eve
 URLconf with every real object id, every admin page (index, apps, each model's changelist, add
 page, searches for each marker and for a word of it, each object's change, history and delete
 pages, the autocomplete endpoints), after admin actions have written the admin log; and it reads
-every email the services sent, the admin log, and the error pages. A marker anywhere a person
-may not read it fails the test, and so does a marker none of its readers ever saw (the scan
-would be looking in the wrong place).
+every email the worker sent (daily summaries too), every notification row (subject, body, link),
+every page of every person's inbox, the admin log, and the error pages. A marker anywhere a
+person may not read it fails the test, and so does a marker none of its readers ever saw (the
+scan would be looking in the wrong place). A message carries no marker at all, whoever receives
+it: it names who did what and links to the page.
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, connection, transaction
-from django.test import TestCase, override_settings
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import get_exception_reporter_class
 
 from agreements.selectors import asked_questions
-from mentorship.models import Guideline
+from mentorship.models import Guideline, Notification
+from mentorship.notify import send_daily_summaries
 from tests.factories import UserFactory
+from tests.outbox import deliver_after, run_worker
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
 
@@ -132,7 +136,7 @@ def admin_submit(client, path: str, changes: dict, *, form_id: str | None = None
 def scanned_world(world: World, django_db_blocker) -> World:
     """The world after admin work that writes the admin log (and sends its emails)."""
     mail.outbox = []
-    with django_db_blocker.unblock(), TestCase.captureOnCommitCallbacks(execute=True):
+    with django_db_blocker.unblock():
         hana = browser(world.users["hana"], enforce_csrf_checks=False)
         ada = browser(world.users["ada"], enforce_csrf_checks=False)
         pair = world.pairs["agreed"]
@@ -168,7 +172,8 @@ def scanned_world(world: World, django_db_blocker) -> World:
             reverse("admin:mentorship_user_change", args=[otto.pk]),
             {"email": "otto.outsider@example.com"},
         )
-    world.emails += mail.outbox  # sent as the admin's transactions committed
+        run_worker()
+    world.emails += mail.outbox  # what the admin's acts queued, sent by the worker
     assert LogEntry.objects.count() >= 5
     return world
 
@@ -283,19 +288,18 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
         "emails/promotions/withdrawn_by_agreement.txt",
         "emails/agreements/proposal_withdrawn.txt",
         "emails/mentorship/pair_started.txt",
+        "emails/mentorship/daily_summary.txt",
     }
     missing = templates - sent - read_below
     assert missing == set(), missing
 
 
-def test_the_withdrawal_email_carries_no_marker(
-    scanned_world: World, django_capture_on_commit_callbacks
-):
+def test_the_withdrawal_email_carries_no_marker(scanned_world: World):
     """Ending the agreement withdraws the shared statement and tells both (no text, no reason)."""
     world = scanned_world
     carol = browser(world.users["carol"], enforce_csrf_checks=False)
     reason = "Canary99EndedByView Sentinel99EndedByView"
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = carol.post(
             reverse("agreements:end", args=[world.agreements["active"].pk]), {"reason": reason}
         )
@@ -307,15 +311,13 @@ def test_the_withdrawal_email_carries_no_marker(
         assert not MARKER.search(text), message.subject
 
 
-def test_the_declined_terms_email_carries_no_marker(
-    scanned_world: World, django_capture_on_commit_callbacks
-):
+def test_the_declined_terms_email_carries_no_marker(scanned_world: World):
     """Declining the open proposal (its exceptions, hence its text, carry a marker) tells the
     proposer who declined and where to look, nothing of the terms."""
     world = scanned_world
     carol = browser(world.users["carol"], enforce_csrf_checks=False)
     proposal = world.agreements["awaiting_signatures"]
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = carol.post(reverse("agreements:withdraw", args=[proposal.pk]))
     assert response.status_code == HTTPStatus.FOUND
     (message,) = mail.outbox
@@ -325,9 +327,7 @@ def test_the_declined_terms_email_carries_no_marker(
     assert proposal.text_sha256 not in message.body
 
 
-def test_the_pair_started_email_carries_no_marker(
-    scanned_world: World, django_capture_on_commit_callbacks
-):
+def test_the_pair_started_email_carries_no_marker(scanned_world: World):
     """A program admin pairs Maria (whose other pair's notes carry markers) with a newcomer,
     with a start date: both are told, with the partner's name and nothing the pairs hold."""
     world = scanned_world
@@ -346,7 +346,7 @@ def test_the_pair_started_email_carries_no_marker(
         "meetings-MIN_NUM_FORMS": 0,
         "meetings-MAX_NUM_FORMS": 1000,
     }
-    with django_capture_on_commit_callbacks(execute=True):
+    with deliver_after():
         response = hana.post(reverse("admin:mentorship_pair_add"), form)
     assert response.status_code == HTTPStatus.FOUND
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
@@ -354,6 +354,52 @@ def test_the_pair_started_email_carries_no_marker(
     )
     for message in mail.outbox:
         assert not MARKER.search(message.subject + message.body), message.subject
+
+
+def test_no_notification_carries_a_marker(scanned_world: World):
+    """The inbox entries, emailed or not: subject, body and link, whoever they are for."""
+    notifications = list(Notification.objects.select_related("recipient"))
+    assert len(notifications) >= len(scanned_world.emails) >= 10
+    leaks = [
+        (n.recipient.username, n.kind, label)
+        for n in notifications
+        for label in sorted(markers_in(f"{n.subject}\n{n.body}\n{n.link}", scanned_world))
+    ]
+    STATS["canary notifications read"] += len(notifications)
+    assert leaks == []
+
+
+@pytest.mark.parametrize("username", PEOPLE[1:])
+def test_no_inbox_page_carries_a_marker(scanned_world: World, username: str):
+    """Every page of each person's inbox, down to the last one."""
+    user = scanned_world.users[username]
+    client = browser(user)
+    listed, page, leaks = 0, 1, []
+    while True:
+        response = client.get(reverse("mentorship:inbox"), {"page": page})
+        assert response.status_code == HTTPStatus.OK
+        body = response.content.decode()
+        leaks += [(page, label) for label in sorted(markers_in(body, scanned_world))]
+        listed += body.count('class="inbox-open"')
+        if 'rel="next"' not in body:
+            break
+        page += 1
+    STATS["canary pages scanned"] += page
+    # Not vacuous: the scan went through every entry the person has.
+    assert listed == Notification.objects.filter(recipient=user, in_inbox=True).count()
+    assert leaks == [], f"{username}'s inbox: {leaks}"
+
+
+def test_no_daily_summary_carries_a_marker(scanned_world: World):
+    """Everyone's notifications, as if each had chosen the daily summary: one email each."""
+    Notification.objects.update(email=Notification.Email.DIGEST, sent_at=None)
+    mail.outbox = []
+    recipients = set(Notification.objects.values_list("recipient__email", flat=True))
+    assert send_daily_summaries(now=timezone.now()) == len(recipients) >= 4
+    run_worker()
+    assert {m.to[0] for m in mail.outbox} == recipients
+    for message in mail.outbox:
+        assert not markers_in(message.subject + message.body, scanned_world), message.to
 
 
 def test_the_admin_log_carries_no_marker(scanned_world: World):

@@ -33,6 +33,7 @@ from django.urls import reverse
 from mentorship.access import get_visible_or_404
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent, Pair
+from mentorship.notify import notify
 from promotions.models import Statement
 from tests.factories import (
     ActiveAgreementFactory,
@@ -115,7 +116,10 @@ OBJECT_URLS = [
     ("agreements:withdraw", "post", "agreement", ()),
     ("agreements:print", "get", "agreement", ()),
     ("agreements:verify", "get", "agreement", ()),
+    ("mentorship:notification_open", "post", "notification", ()),
 ]
+# Not confidential objects: a refused id is not audited, hidden or missing alike.
+UNAUDITED = {"notification"}
 
 
 def test_every_url_that_takes_an_object_id_is_probed():
@@ -135,6 +139,15 @@ def _hidden_objects(prober: Prober) -> dict[str, int]:
         "review": PromotionReviewFactory().pk,
         "pair": PairFactory().pk,
         "agreement": ActiveAgreementFactory().pk,
+        # Someone else's, about the pair the prober mentors.
+        "notification": notify(
+            to=prober.own_pair.mentee,
+            kind="agreements.terms_proposed",
+            subject="Your mentor proposed terms",
+            template="emails/agreements/terms_proposed.txt",
+            context={"actor": str(prober.own_pair.mentor)},
+            link=reverse("agreements:pair", args=[prober.own_pair.pk]),
+        ).pk,
     }
 
 
@@ -164,12 +177,16 @@ def test_hidden_and_missing_run_the_same_queries_and_write_the_same_event(client
         hidden_url, missing_url = _urls(name, args, hidden)
         getattr(client, method)(hidden_url)  # the first request of a session may do one-off work
 
+        events_before = ConfidentialAuditEvent.objects.count()
         hidden_shapes = _shapes(client, method, hidden_url)
         hidden_event = ConfidentialAuditEvent.objects.order_by("-pk").first()
         missing_shapes = _shapes(client, method, missing_url)
         missing_event = ConfidentialAuditEvent.objects.order_by("-pk").first()
 
         assert hidden_shapes == missing_shapes, name
+        if kind in UNAUDITED:
+            assert ConfidentialAuditEvent.objects.count() == events_before, name
+            continue
         assert hidden_event.pk != missing_event.pk, f"{name}: the missing id wrote no event"
         for event, pk in ((hidden_event, hidden), (missing_event, hidden + 1000)):
             assert event.action == Action.ACCESS_DENIED

@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
-from mentorship.models import Guideline, Meeting, Pair, Program, User
+from mentorship.models import Guideline, Meeting, Notification, Pair, Program, User
 from promotions.models import BreachPhrase, ConsentOptOut, PanelSeat, PromotionReview, Statement
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -243,6 +243,7 @@ def url_values(world) -> dict[str, list]:
         "agreement_id": [a.pk for a in Agreement.objects.all()],
         "statement_id": [s.pk for s in Statement.objects.all()],
         "review_id": [r.pk for r in PromotionReview.objects.all()],
+        "notification_id": [n.pk for n in Notification.objects.all()],
         "kind": [*Statement.Kind.values],
         "uidb64": ["MQ"],
         "token": ["set-password"],
