@@ -10,7 +10,6 @@ from unittest import mock
 import pytest
 from django.core import mail
 
-from mentorship.models import Notification
 from mentorship.notify import deliver, notify
 from tests.concurrency import run_together
 from tests.factories import UserFactory
