@@ -11,15 +11,26 @@ class PromotionsConfig(AppConfig):
     # What mentorship's rules know of this app's models: see mentorship/declarations.py.
     confidential_fields = {
         "statement": {"text", "decline_reason"},
-        "promotionreview": {"supervisor_assessment"},
+        "promotionreview": {"supervisor_assessment", "outcome_note"},
     }
-    confidential_models = {"statement", "statementview", "consentrequest", "consentoptout"}
+    confidential_models = {
+        "statement",
+        "statementview",
+        "consentrequest",
+        "consentoptout",
+        "panelseatvisit",
+    }
     # A statement's very existence, state and dates are hidden from its panel and its mentee
     # (who may be program admins), so every event naming one is confidential; new statement.*
     # actions are covered by their prefix.
     confidential_audit_targets = {"statement"}
     confidential_audit_action_prefixes = ("statement.",)
-    confidential_audit_actions = {Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN}
+    # Who on the panel recorded which outcome is the panel's deliberation, not operations.
+    confidential_audit_actions = {
+        Action.ASSESSMENT_WRITTEN,
+        Action.STATEMENTS_SHOWN,
+        Action.OUTCOME_RECORDED,
+    }
     program_admin_permissions = {
         "promotionreview": ["add", "change", "view"],
         "panelseat": ["add", "change", "delete", "view"],
