@@ -182,6 +182,16 @@ def can_opt_out(user, review) -> bool:
     return is_candidate(user, review) and review_not_closed(user, review)
 
 
+def can_record_outcome(user, review) -> bool:
+    """Only a seated panel member, only while the panel decides: a closed review's outcome is
+    frozen with it, and an open one is still taking input."""
+    return (
+        review is not None
+        and review.status == review.Status.DECIDING
+        and is_panel_member(user, review)
+    )
+
+
 # --- Predicates on a statement ----------------------------------------------------------------
 
 
@@ -239,6 +249,17 @@ def can_decline(user, statement) -> bool:
         is_subject(user, statement)
         and statement_not_frozen(user, statement)
         and _state_is(statement, "awaiting_consent")
+    )
+
+
+def can_delete_draft(user, statement) -> bool:
+    """Only the author, only a draft never sent for consent (no one else has seen it), and not
+    once the review is closed."""
+    return (
+        is_author(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "draft")
+        and not statement.consent_requests.exists()
     )
 
 
