@@ -305,7 +305,11 @@ def review_record_outcome(
     review.outcome_note = note
     review.outcome_recorded_by = member
     review.outcome_recorded_at = timezone.now()
-    review.full_clean()
+    # The people of the review are not changed here; checking each one again would cost a
+    # query per person for nothing.
+    review.full_clean(
+        exclude=["program", "candidate", "supervisor", "supervisor_assigned_by", "opened_by"]
+    )
     review.save(
         update_fields=["outcome", "outcome_note", "outcome_recorded_by", "outcome_recorded_at"]
     )
