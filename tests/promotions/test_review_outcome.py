@@ -9,8 +9,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from mentorship.immutability import PublishedRecordError
 from mentorship.audit import Action
+from mentorship.immutability import PublishedRecordError
 from mentorship.models import AuditEvent, ConfidentialAuditEvent
 from promotions.models import PromotionReview
 from promotions.services import (
