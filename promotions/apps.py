@@ -13,13 +13,7 @@ class PromotionsConfig(AppConfig):
         "statement": {"text", "decline_reason"},
         "promotionreview": {"supervisor_assessment", "outcome_note"},
     }
-    confidential_models = {
-        "statement",
-        "statementview",
-        "consentrequest",
-        "consentoptout",
-        "panelseatvisit",
-    }
+    confidential_models = {"statement", "statementview", "consentrequest", "consentoptout"}
     # A statement's very existence, state and dates are hidden from its panel and its mentee
     # (who may be program admins), so every event naming one is confidential; new statement.*
     # actions are covered by their prefix.

@@ -259,8 +259,16 @@ def can_delete_draft(user, statement) -> bool:
         is_author(user, statement)
         and statement_not_frozen(user, statement)
         and _state_is(statement, "draft")
-        and not statement.consent_requests.exists()
+        and not ever_asked(statement)
     )
+
+
+def ever_asked(statement) -> bool:
+    """Was the mentee ever asked about it? Uses StatementQuerySet.with_ever_asked() if there."""
+    annotated = getattr(statement, "ever_asked", None)
+    if annotated is not None:
+        return annotated
+    return statement.consent_requests.exists()
 
 
 def can_withdraw(user, statement) -> bool:

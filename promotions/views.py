@@ -380,6 +380,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
         Statement.objects.authored_by(user)
         .filter(review=review)
         .with_active_agreement()
+        .with_ever_asked()
         .select_related("review", "pair", "pair__mentee")
     )
     for statement in statements:
