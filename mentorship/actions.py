@@ -24,10 +24,12 @@ class Action:
     CONSENT_WITHDRAWN = "statement.consent_withdrawn"
     # The mentee's "don't ask me for consent in this review", on its own or with a decline.
     CONSENT_OPTED_OUT = "statement.consent_opted_out"
+    STATEMENT_DRAFT_DELETED = "statement.draft_deleted"
     REVIEW_STATUS_CHANGED = "review.status_changed"
     ASSESSMENT_WRITTEN = "review.assessment_written"
     PANEL_CHANGED = "review.panel_changed"
     STATEMENTS_SHOWN = "review.statements_shown"
+    OUTCOME_RECORDED = "review.outcome_recorded"
     ACCESS_DENIED = "access.denied"
 
 

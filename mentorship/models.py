@@ -97,6 +97,15 @@ class Program(models.Model):
             "mentee who declined should not be asked again and again."
         ),
     )
+    candidate_told_outcome = models.BooleanField(
+        "candidate told the outcome",
+        default=False,
+        help_text=(
+            "When a promotion review closes, the candidate is told that it closed. Tick this to "
+            "tell them its outcome in the same message; leave it unticked where HR communicates "
+            "the outcome otherwise. The panel's note is never sent."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

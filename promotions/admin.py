@@ -67,7 +67,13 @@ class PromotionReviewForm(forms.ModelForm):
 
     class Meta:
         model = PromotionReview
-        fields = ["program", "candidate", "target_role", "supervisor", "status"]
+        fields = ["program", "candidate", "target_role", "supervisor", "decision_date", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required for every new review; reviews opened before it was asked for may lack it.
+        if self.instance.pk is None and "decision_date" in self.fields:
+            self.fields["decision_date"].required = True
 
     def clean(self):
         cleaned = super().clean()
@@ -93,6 +99,8 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
         "__str__",
         "program",
         "status",
+        "decision_date",
+        "outcome",
         "supervisor",
         "panel_size",
         "assessment_written_at",
@@ -120,13 +128,18 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["program", "candidate", "target_role", "supervisor"]
+            return ["program", "candidate", "target_role", "supervisor", "decision_date"]
+        # The outcome, not the panel's note: program admins run the review, the note is the
+        # panel's own.
         return [
             "program",
             "candidate",
             "target_role",
             "supervisor",
+            "decision_date",
             "status",
+            "outcome",
+            "outcome_recorded_at",
             "assessment_written_at",
             "created_at",
             "closed_at",
@@ -136,7 +149,15 @@ class PromotionReviewAdmin(ValidAutocompleteMixin, AllowListAdmin):
         if obj is None:
             return []
         # The candidate and program fix whose mentor may write; they never change afterwards.
-        return ["program", "candidate", "assessment_written_at", "created_at", "closed_at"]
+        return [
+            "program",
+            "candidate",
+            "outcome",
+            "outcome_recorded_at",
+            "assessment_written_at",
+            "created_at",
+            "closed_at",
+        ]
 
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is not None and obj.is_closed:

@@ -11,7 +11,7 @@ class PromotionsConfig(AppConfig):
     # What mentorship's rules know of this app's models: see mentorship/declarations.py.
     confidential_fields = {
         "statement": {"text", "decline_reason"},
-        "promotionreview": {"supervisor_assessment"},
+        "promotionreview": {"supervisor_assessment", "outcome_note"},
     }
     confidential_models = {"statement", "statementview", "consentrequest", "consentoptout"}
     # A statement's very existence, state and dates are hidden from its panel and its mentee
@@ -19,7 +19,12 @@ class PromotionsConfig(AppConfig):
     # actions are covered by their prefix.
     confidential_audit_targets = {"statement"}
     confidential_audit_action_prefixes = ("statement.",)
-    confidential_audit_actions = {Action.ASSESSMENT_WRITTEN, Action.STATEMENTS_SHOWN}
+    # Who on the panel recorded which outcome is the panel's deliberation, not operations.
+    confidential_audit_actions = {
+        Action.ASSESSMENT_WRITTEN,
+        Action.STATEMENTS_SHOWN,
+        Action.OUTCOME_RECORDED,
+    }
     program_admin_permissions = {
         "promotionreview": ["add", "change", "view"],
         "panelseat": ["add", "change", "delete", "view"],

@@ -6,7 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from promotions.models import Statement
+from promotions.models import PromotionReview, Statement
 
 TEXT_MAX = 4000
 
@@ -139,3 +139,20 @@ class AssessmentForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("save", "Save assessment"))
+
+
+class OutcomeForm(forms.Form):
+    """The panel's decision. The note is for the panel only: no one else is ever shown it."""
+
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=PromotionReview.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the outcome."},
+    )
+    note = forms.CharField(
+        label="Note (only the panel sees it)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -123,6 +123,11 @@ class PromotionReview(GuardedModel):
         DECIDING = "deciding", "Deciding"
         CLOSED = "closed", "Closed"
 
+    class Outcome(models.TextChoices):
+        PROMOTED = "promoted", "Promoted"
+        NOT_THIS_TIME = "not_this_time", "Not this time"
+        DEFERRED = "deferred", "Deferred"
+
     # Closing is final: it freezes the review and its statements.
     TRANSITIONS = transitions(
         "status",
@@ -170,6 +175,19 @@ class PromotionReview(GuardedModel):
     assessment_written_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Empty only on reviews opened before it was asked for; the admin form requires it.
+    decision_date = models.DateField(
+        null=True, blank=True, help_text="When the panel is to decide. The panel sees it."
+    )
+    # The panel's decision, recorded by one of its seated members (services.review_record_outcome)
+    # and frozen with the rest of the review when it closes. Program admins see the outcome; the
+    # note is the panel's own and is shown to no one else.
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, blank=True, editable=False)
+    outcome_note = models.TextField(blank=True, editable=False)
+    outcome_recorded_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = guarded_manager(PromotionReviewQuerySet)
 
@@ -206,6 +224,21 @@ class PromotionReview(GuardedModel):
                     SOD + "nobody gives themselves a role in a review, and the candidate staffs "
                     "nothing in theirs."
                 ),
+            ),
+            # An outcome always says who recorded it and when; a note never stands without one.
+            models.CheckConstraint(
+                condition=Q(
+                    outcome="",
+                    outcome_note="",
+                    outcome_recorded_by__isnull=True,
+                    outcome_recorded_at__isnull=True,
+                )
+                | Q(
+                    outcome__in=["promoted", "not_this_time", "deferred"],
+                    outcome_recorded_by__isnull=False,
+                    outcome_recorded_at__isnull=False,
+                ),
+                name="review_outcome_recorded_whole",
             ),
         ]
         indexes = [
@@ -244,6 +277,9 @@ class PromotionReview(GuardedModel):
 
     def assessment_url(self) -> str:
         return reverse("promotions:assessment", args=[self.pk])
+
+    def outcome_url(self) -> str:
+        return reverse("promotions:review_outcome", args=[self.pk])
 
     @property
     def is_closed(self) -> bool:
@@ -363,6 +399,23 @@ class PanelSeat(models.Model):
 
     def clean(self) -> None:
         _refuse(self.separation_errors())
+
+
+class PanelSeatVisit(models.Model):
+    """When a panel member last opened their review's page, so the page can mark what was shared
+    since. A record of access, kept apart from the seat (which is the panel's state and frozen
+    with a closed review): opening a page changes no state."""
+
+    seat = models.OneToOneField(
+        PanelSeat, on_delete=models.CASCADE, primary_key=True, related_name="visit"
+    )
+    last_viewed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "panel seat visit"
+
+    def __str__(self) -> str:
+        return f"Visit of panel seat #{self.seat_id}"
 
 
 class BreachPhrase(models.Model):

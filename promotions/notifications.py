@@ -131,3 +131,48 @@ def withdrawn_by_agreement(*, pair: Pair, count: int) -> None:
             context={"other": str(pair.other_member(person)), "count": count},
             link=pair.get_absolute_url(),
         )
+
+
+# --- Opening and closing, as the candidate and the supervisor hear of them -------------------
+# Written for the outbox: notify() is called inside the act's transaction, with a relative link.
+
+
+def review_opened_for_candidate(*, review: PromotionReview) -> None:
+    """The candidate learns of their review and of what they may do about mentor input."""
+    notify(
+        to=review.candidate,
+        kind="promotions.review_opened",
+        subject=f"A promotion review of you for {review.target_role} is open",
+        template="emails/promotions/review_opened_candidate.txt",
+        context={"target_role": review.target_role},
+        link=review.consent_url(),
+    )
+
+
+def assessment_due(*, review: PromotionReview) -> None:
+    notify(
+        to=review.supervisor,
+        kind="promotions.assessment_due",
+        subject=f"Your assessment of {review.candidate} is due",
+        template="emails/promotions/assessment_due.txt",
+        context=_review_context(review),
+        link=review.assessment_url(),
+        required=True,
+    )
+
+
+def review_closed_for_candidate(*, review: PromotionReview) -> None:
+    """That the review closed; its outcome only where the program tells it this way
+    (Program.candidate_told_outcome), never the panel's note."""
+    told = review.program.candidate_told_outcome and bool(review.outcome)
+    notify(
+        to=review.candidate,
+        kind="promotions.review_closed",
+        subject=f"Your promotion review for {review.target_role} is closed",
+        template="emails/promotions/review_closed_candidate.txt",
+        context={
+            "target_role": review.target_role,
+            "outcome": review.get_outcome_display() if told else "",
+        },
+        link=review.consent_url(),
+    )

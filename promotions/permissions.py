@@ -182,6 +182,16 @@ def can_opt_out(user, review) -> bool:
     return is_candidate(user, review) and review_not_closed(user, review)
 
 
+def can_record_outcome(user, review) -> bool:
+    """Only a seated panel member, only while the panel decides: a closed review's outcome is
+    frozen with it, and an open one is still taking input."""
+    return (
+        review is not None
+        and review.status == review.Status.DECIDING
+        and is_panel_member(user, review)
+    )
+
+
 # --- Predicates on a statement ----------------------------------------------------------------
 
 
@@ -240,6 +250,25 @@ def can_decline(user, statement) -> bool:
         and statement_not_frozen(user, statement)
         and _state_is(statement, "awaiting_consent")
     )
+
+
+def can_delete_draft(user, statement) -> bool:
+    """Only the author, only a draft never sent for consent (no one else has seen it), and not
+    once the review is closed."""
+    return (
+        is_author(user, statement)
+        and statement_not_frozen(user, statement)
+        and _state_is(statement, "draft")
+        and not ever_asked(statement)
+    )
+
+
+def ever_asked(statement) -> bool:
+    """Was the mentee ever asked about it? Uses StatementQuerySet.with_ever_asked() if there."""
+    annotated = getattr(statement, "ever_asked", None)
+    if annotated is not None:
+        return annotated
+    return statement.consent_requests.exists()
 
 
 def can_withdraw(user, statement) -> bool:

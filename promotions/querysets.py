@@ -105,6 +105,15 @@ class StatementQuerySet(models.QuerySet):
             review__status="closed"
         )
 
+    def with_ever_asked(self):
+        """Annotate whether the mentee was ever asked about each statement (a consent request),
+        so a list asks permissions.can_delete_draft without a query per row."""
+        from promotions.models import ConsentRequest
+
+        return self.annotate(
+            ever_asked=Exists(ConsentRequest.objects.filter(statement=OuterRef("pk")))
+        )
+
     def with_active_agreement(self):
         """Prefetch each pair's active agreement so permission checks on a list cost one query."""
         from agreements.models import Agreement

@@ -16,6 +16,7 @@ Locks, and why:
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,8 @@ from promotions.models import (
     BreachPhrase,
     ConsentOptOut,
     ConsentRequest,
+    PanelSeat,
+    PanelSeatVisit,
     PromotionReview,
     Statement,
     StatementView,
@@ -44,9 +47,11 @@ from promotions.models import (
 from promotions.permissions import (
     agreement_gate,
     can_decline,
+    can_delete_draft,
     can_edit_statement,
     can_grant_consent,
     can_opt_out,
+    can_record_outcome,
     can_submit_for_consent,
     can_withdraw,
     can_write_assessment,
@@ -54,6 +59,7 @@ from promotions.permissions import (
     consent_request_allowance,
     is_author,
     is_candidate,
+    is_panel_member,
     is_subject,
     is_supervisor,
 )
@@ -125,6 +131,12 @@ REVIEW_CLOSED_TO_INPUT_OR_CHANGE = (
 REVIEW_CLOSED_TO_ASSESSMENT = "The review is closed: the assessment can no longer change."
 REVIEW_CLOSED_TO_REQUESTS = "The review is closed: no consent request can reach you for it."
 NOT_AWAITING_CONSENT = "This statement is not awaiting consent."
+REVIEW_CLOSED_TO_OUTCOME = "The review is closed: its outcome can no longer change."
+OUTCOME_NOT_YET = (
+    "The outcome is recorded once the review is in the deciding state; a program admin moves "
+    "it there."
+)
+OUTCOME_CHOICE_REQUIRED = "Choose the outcome."
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,12 @@ SEND = Act((Statement.State.DRAFT,), True, "Only a draft can be sent for consent
 CONSENT = Act((Statement.State.AWAITING_CONSENT,), True, NOT_AWAITING_CONSENT)
 DECLINE = Act((Statement.State.AWAITING_CONSENT,), False, NOT_AWAITING_CONSENT)
 WITHDRAW = Act((Statement.State.SHARED,), False, "Only a shared statement can be withdrawn.")
+DELETE = Act(
+    (Statement.State.DRAFT,),
+    False,
+    "Only a draft never sent for consent can be deleted: once your mentee has been asked, the "
+    "statement stays part of the record. You can still edit it.",
+)
 
 
 def why_no_input(review: PromotionReview, pair: Pair | None, kind: str) -> str:
@@ -213,7 +231,9 @@ def _move(
 
 @transaction.atomic
 def review_opened(*, review: PromotionReview, by: User, request: HttpRequest | None = None) -> None:
-    """A program admin created a review: record it and invite the candidate's mentor."""
+    """A program admin created a review: record it, invite the candidate's mentor, tell the
+    candidate (who may decline or opt out of consent requests) and ask the supervisor for the
+    assessment."""
     audit_record(
         actor=by,
         action=Action.REVIEW_STATUS_CHANGED,
@@ -226,6 +246,8 @@ def review_opened(*, review: PromotionReview, by: User, request: HttpRequest | N
     )
     for pair in mentors.select_related("mentor"):
         notifications.input_invited(review=review, mentor=pair.mentor)
+    notifications.review_opened_for_candidate(review=review)
+    notifications.assessment_due(review=review)
 
 
 @transaction.atomic
@@ -250,6 +272,59 @@ def review_change_status(
     )
     # What the panel hears is decided by program admins alone, never by input.
     notifications.review_status_changed(review=review)
+    if status == PromotionReview.Status.CLOSED:
+        notifications.review_closed_for_candidate(review=review)
+    return review
+
+
+@sensitive_variables()  # the panel's note: kept out of error reports
+@transaction.atomic
+def review_record_outcome(
+    *,
+    review_id: int,
+    member: User,
+    outcome: str,
+    note: str = "",
+    request: HttpRequest | None = None,
+) -> PromotionReview:
+    """The panel's decision, recorded by one of its seated members while the review is deciding;
+    recording again replaces it until the review closes (closing freezes it, see the Guard).
+    The confidential chain keeps who recorded what and when, the note only as its hash."""
+    review = PromotionReview.objects.select_for_update().get(pk=review_id)
+    if not can_record_outcome(member, review):
+        if not is_panel_member(member, review):
+            raise PermissionDenied()
+        raise ValidationError(REVIEW_CLOSED_TO_OUTCOME if review.is_closed else OUTCOME_NOT_YET)
+    if outcome not in PromotionReview.Outcome.values:
+        raise ValidationError({"outcome": OUTCOME_CHOICE_REQUIRED})
+    note = note.strip()
+    if (outcome, note) == (review.outcome, review.outcome_note):
+        return review
+    previous = review.outcome
+    review.outcome = outcome
+    review.outcome_note = note
+    review.outcome_recorded_by = member
+    review.outcome_recorded_at = timezone.now()
+    # The people of the review are not changed here; checking each one again would cost a
+    # query per person for nothing.
+    review.full_clean(
+        exclude=["program", "candidate", "supervisor", "supervisor_assigned_by", "opened_by"]
+    )
+    review.save(
+        update_fields=["outcome", "outcome_note", "outcome_recorded_by", "outcome_recorded_at"]
+    )
+    audit_record(
+        actor=member,
+        action=Action.OUTCOME_RECORDED,
+        target=review,
+        request=request,
+        payload={
+            "review": review.pk,
+            "from": previous,
+            "to": outcome,
+            "note_sha256": text_sha256(note) if note else "",
+        },
+    )
     return review
 
 
@@ -427,6 +502,25 @@ def _submit(
     )
     notifications.consent_requested(statement=statement)
     return statement, None
+
+
+@transaction.atomic
+def statement_delete_draft(
+    *, statement_id: int, mentor: User, request: HttpRequest | None = None
+) -> None:
+    """Delete a draft its author never sent for consent: no one else has seen it, so nothing
+    is kept but the audit event (ids and kind, never the text)."""
+    statement = _locked_statement(statement_id)
+    if not can_delete_draft(mentor, statement):
+        raise _refusal(mentor, statement, DELETE, role=is_author)
+    audit_record(
+        actor=mentor,
+        action=Action.STATEMENT_DRAFT_DELETED,
+        target=statement,
+        request=request,
+        payload={"statement": statement.pk, "review": statement.review_id, "kind": statement.kind},
+    )
+    statement.delete()
 
 
 # --- Statements: the mentee ---------------------------------------------------------------
@@ -613,6 +707,20 @@ def statements_withdraw_for_agreement(
 
 
 # --- The panel page's access record ---------------------------------------------------------
+
+
+def panel_visit_record(*, seat: PanelSeat) -> datetime.datetime | None:
+    """Record that the seat's member opened the review's page now; return their previous visit
+    (None on the first). One upsert whatever the review holds, so the page's queries do not
+    depend on its input."""
+    previous = getattr(getattr(seat, "visit", None), "last_viewed_at", None)
+    PanelSeatVisit.objects.bulk_create(
+        [PanelSeatVisit(seat=seat, last_viewed_at=timezone.now())],
+        update_conflicts=True,
+        unique_fields=["seat"],
+        update_fields=["last_viewed_at"],
+    )
+    return previous
 
 
 def statements_record_shown(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,18 +34,20 @@ from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import page_of
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
-from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, StatementForm
-from promotions.models import ConsentOptOut, PromotionReview, Statement, text_sha256
+from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
+from promotions.models import ConsentOptOut, PanelSeat, PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
     can_decline,
+    can_delete_draft,
     can_edit_statement,
     can_give_input,
     can_grant_consent,
     can_open_consent_page,
     can_open_input_page,
     can_opt_out,
+    can_record_outcome,
     can_submit_for_consent,
     can_view_panel_page,
     can_withdraw,
@@ -69,9 +72,12 @@ from promotions.services import (
     consent_grant,
     consent_opt_out,
     consent_withdraw,
+    panel_visit_record,
     program_phrases,
+    review_record_outcome,
     statement_assessment,
     statement_create,
+    statement_delete_draft,
     statement_edit,
     statement_submit,
     statements_record_shown,
@@ -219,14 +225,16 @@ def _allowance(review: PromotionReview, pair):
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     user = request.user
-    # A panel member sits on more reviews every year: one page of them, newest first, grouped
-    # by the viewer's role below.
+    # A panel member sits on more reviews every year: one page of them, grouped by the viewer's
+    # role below. Reviews still running come first, the soonest decision first; closed ones
+    # after them, newest first, so what needs doing is on the first page.
+    closed = Case(When(status=PromotionReview.Status.CLOSED, then=1), default=0)
     page = page_of(
         request,
         PromotionReview.objects.visible_to(user)
         .with_viewer_roles(user)
         .select_related("program", "candidate", "supervisor")
-        .order_by("-created_at", "-pk"),
+        .order_by(closed, F("decision_date").asc(nulls_last=True), "-created_at", "-pk"),
         per_page=REVIEWS_PER_PAGE,
     )
     reviews = page.items
@@ -250,7 +258,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "promotions/index.html",
         {
             "nav": "reviews",
-            "on_panel": [r for r in reviews if r.viewer_on_panel],
+            "on_panel_open": [r for r in reviews if r.viewer_on_panel and not r.is_closed],
+            "on_panel_closed": [r for r in reviews if r.viewer_on_panel and r.is_closed],
             "as_mentor": as_mentor,
             "as_candidate": [(r, awaiting_me[r.pk]) for r in reviews if r.candidate_id == user.pk],
             "as_supervisor": [r for r in reviews if r.supervisor_id == user.pk],
@@ -268,6 +277,14 @@ def index(request: HttpRequest) -> HttpResponse:
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
     review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    return _render_panel(request, review)
+
+
+def _render_panel(
+    request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
+) -> HttpResponse:
+    seat = PanelSeat.objects.select_related("visit").get(review=review, user=request.user)
+    previous_visit = panel_visit_record(seat=seat)
     statements = list(
         Statement.objects.visible_to(request.user)
         .for_panel(review)
@@ -277,6 +294,17 @@ def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     statements_record_shown(
         review=review, viewer=request.user, statements=statements, request=request
     )
+    # Marked from what is shared now only: a statement shared and withdrawn between two visits
+    # leaves no mark, count or gap (nothing here may depend on input that is not shared).
+    new_ids = (
+        {s.pk for s in statements if s.consented_at > previous_visit}
+        if previous_visit is not None
+        else set()
+    )
+    may_record = can_record_outcome(request.user, review)
+    if outcome_form is None and may_record:
+        initial = {"outcome": review.outcome, "note": review.outcome_note}
+        outcome_form = OutcomeForm(initial=initial)
     return render(
         request,
         "promotions/review_panel.html",
@@ -284,10 +312,41 @@ def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
             "nav": "reviews",
             "review": review,
             "panel": panel_of(review),
-            "statements": statements,
+            "statements": [(s, s.pk in new_ids) for s in statements],
+            "any_new": bool(new_ids),
             "nothing_shared": NOTHING_SHARED,
+            "outcome_form": outcome_form if may_record else None,
+            "outcome_recorded_by": (
+                User.objects.filter(pk=review.outcome_recorded_by_id).first()
+                if review.outcome_recorded_by_id
+                else None
+            ),
         },
     )
+
+
+@login_required
+@sensitive_post_parameters("note")
+@require_POST
+def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
+    """A seated panel member records the outcome. Bad input shows the page again as typed."""
+    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    form = OutcomeForm(request.POST)
+    if can_record_outcome(request.user, review) and not form.is_valid():
+        messages.error(request, "The outcome was not recorded. Please correct it below.")
+        return _render_panel(request, review, outcome_form=form)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    attempt(
+        request,
+        review_record_outcome,
+        success="The outcome is recorded. Only the panel sees your note.",
+        review_id=review.pk,
+        member=request.user,
+        outcome=cleaned.get("outcome", ""),
+        note=cleaned.get("note", ""),
+        request=request,
+    )
+    return redirect(f"{review.get_absolute_url()}#outcome")
 
 
 # --- The mentor's pages -----------------------------------------------------------------------
@@ -299,6 +358,7 @@ class MentorRow:
     can_edit: bool
     can_submit: bool
     why_not: str = ""
+    can_delete: bool = False
     guard: GuardReport | None = None  # drafts only: what the guard says before sending
 
 
@@ -320,6 +380,7 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
         Statement.objects.authored_by(user)
         .filter(review=review)
         .with_active_agreement()
+        .with_ever_asked()
         .select_related("review", "pair", "pair__mentee")
     )
     for statement in statements:
@@ -330,6 +391,9 @@ def mentor_input(request: HttpRequest, review_id: int) -> HttpResponse:
                 can_edit=editable,
                 can_submit=may_ask and can_submit_for_consent(user, statement),
                 why_not="" if editable else why_refused(statement, EDIT),
+                can_delete=(
+                    statement.state == Statement.State.DRAFT and can_delete_draft(user, statement)
+                ),
                 guard=(
                     guard_report(statement.text, phrases)
                     if statement.state == Statement.State.DRAFT
@@ -585,6 +649,28 @@ def statement_submit_view(request: HttpRequest, statement_id: int) -> HttpRespon
     return redirect(f"{statement.review.input_url()}#statement-{statement.pk}")
 
 
+@login_required
+@require_POST
+def statement_delete_view(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """Delete a draft never sent for consent; the page asked for confirmation before posting."""
+    statement = statement_for(request, statement_id, Statement.objects.authored_by, is_author)
+    review = statement.review
+    if not request.POST.get("confirm"):
+        messages.error(request, "Nothing was deleted: tick the box to confirm.")
+        return redirect(f"{review.input_url()}#statement-{statement.pk}")
+    deleted = attempt(
+        request,
+        statement_delete_draft,
+        success="Your draft was deleted.",
+        statement_id=statement.pk,
+        mentor=request.user,
+        request=request,
+    )
+    if deleted:
+        return redirect(review.input_url())
+    return redirect(f"{review.input_url()}#statement-{statement.pk}")
+
+
 # --- The mentee's consent page ----------------------------------------------------------------
 
 
@@ -629,7 +715,12 @@ def _render_consent(
         .with_active_agreement()
         .select_related("review", "pair", "pair__mentor")
     )
-    statements = list(statements)
+    # What still asks for a decision first, in the order it was asked; then what is decided,
+    # in the same order, so a row never jumps when the page is reloaded.
+    statements = sorted(
+        statements,
+        key=lambda s: (s.state != Statement.State.AWAITING_CONSENT, s.submitted_at, s.pk),
+    )
     shown = showings_by_viewer([s.pk for s in statements])
     rows = []
     for statement in statements:
@@ -660,7 +751,8 @@ def _render_consent(
             "nav": "reviews",
             "review": review,
             "panel": panel_of(review),
-            "rows": rows,
+            "pending_rows": [r for r in rows if r.statement.state == "awaiting_consent"],
+            "decided_rows": [r for r in rows if r.statement.state != "awaiting_consent"],
             "decline_form": DeclineForm(),
             "opted_out": ConsentOptOut.objects.filter(review=review).first(),
             "may_opt_out": can_opt_out(user, review),

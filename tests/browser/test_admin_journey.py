@@ -113,6 +113,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     pick(page, "candidate", "Carol")
     page.get_by_label("Target role").fill("Lead of the new project team")
     pick(page, "supervisor", "Sam")
+    page.get_by_label("Decision date").fill("2031-06-30")
     admin.check("review-form")
     save(page, "Save and continue editing")
     review = PromotionReview.objects.get(program=program)

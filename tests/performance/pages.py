@@ -193,8 +193,9 @@ PARTICIPANT_PAGES = [
         "panel review page",
         "lee",
         lambda c: reverse("promotions:review", args=[c.review.pk]),
-        14,
-        f"{SESSION}, review (scoped), panel-seat check, shared statements (+mentor); the "
+        16,
+        f"{SESSION}, review (scoped), panel-seat check, the seat with its last visit, the "
+        "visit's upsert, shared statements (+mentor); the "
         "access record: savepoint, StatementView bulk insert, savepoint, chain head (for "
         "update), audit insert, chain head update, 2 releases; panel names (no candidate's-"
         "mentor check: separation of duties keeps the candidate's mentors off the panel)",

@@ -127,6 +127,7 @@ def test_a_program_admin_opens_and_staffs_a_review(world, client):
                 "candidate": world.mentee.pk,
                 "target_role": "Head of projects",
                 "supervisor": world.supervisor.pk,
+                "decision_date": "2030-06-30",
                 "seats-TOTAL_FORMS": "1",
                 "seats-INITIAL_FORMS": "0",
                 "seats-MIN_NUM_FORMS": "0",
@@ -144,7 +145,13 @@ def test_a_program_admin_opens_and_staffs_a_review(world, client):
     assert opened.payload == {"review": review.pk, "from": None, "to": "open"}
     panel = AuditEvent.objects.get(action=Action.PANEL_CHANGED, target_id=str(review.pk))
     assert panel.payload == {"review": review.pk, "added": [world.panel_member.pk], "removed": []}
-    assert {m.to[0] for m in mail.outbox} == {world.mentor.email, world.panel_member.email}
+    # The mentor is invited, the panel member seated, the candidate and the supervisor told.
+    assert {m.to[0] for m in mail.outbox} == {
+        world.mentor.email,
+        world.panel_member.email,
+        world.mentee.email,
+        world.supervisor.email,
+    }
 
 
 def test_panel_changes_are_audited_as_a_diff(world, client):

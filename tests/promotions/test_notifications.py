@@ -80,8 +80,7 @@ def test_a_new_review_invites_the_candidates_mentor(world, outbox):
 
     outbox.step(review_opened, review=review, by=world.program_admin)
 
-    [message] = mail.outbox
-    assert message.to == [world.mentor.email]
+    [message] = outbox.to(world.mentor)
     assert "Carol Chen" in message.subject
     assert f"http://testserver{review.input_url()}" in message.body
 

@@ -300,7 +300,7 @@ def target(world: World, cell: Cell):
 
 PAIR_PAGES = ("pair", "questionnaire", "compare", "terms", "history")
 AGREEMENT_PAGES = ("detail", "sign", "end", "withdraw", "print", "verify")
-REVIEW_PAGES = ("review", "assessment", "input", "consent", "consent_opt_out")
+REVIEW_PAGES = ("review", "review_outcome", "assessment", "input", "consent", "consent_opt_out")
 
 
 def post_data(cell: Cell, world: World, obj, user) -> dict:
@@ -342,6 +342,10 @@ def post_data(cell: Cell, world: World, obj, user) -> dict:
         return {"text_sha256": text_sha256(obj.text)}
     if name == "promotions:statement_decline":
         return {"reason": ""}
+    if name == "promotions:statement_delete":
+        return {"confirm": "on"}
+    if name == "promotions:review_outcome":
+        return {"outcome": "promoted", "note": "Matrix note."}
     if name == "promotions:assessment":
         return {"text": "Matrix assessment."}
     if name == "mentorship:preferences":
