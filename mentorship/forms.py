@@ -128,4 +128,4 @@ class EmailPreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("save", "Save email preferences"))
+        self.helper.add_input(Submit("save_emails", "Save email preferences"))
