@@ -5,7 +5,8 @@ consent reminder goes to the candidate, the only person who decides and may open
 page; it names the review, never a statement, its kind, its text or its author, and it stops
 for good once the candidate asked not to be asked for consent in the review: a reminder then
 would be the pressure the opt-out refuses. The assessment reminder goes to the review's present
-supervisor and depends on nothing of the mentors' input. No panel member gets a reminder.
+supervisor and depends on nothing of the mentors' input. The closing reminder goes to the panel
+three days before the decision date while no outcome is recorded, and reads nothing of the input.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import datetime
 from collections.abc import Iterator
 
 from django.db.models import Exists, F, Min, OuterRef, Q
+from django.utils import timezone
 
 from agreements.reminders import REMINDERS as AGREEMENT_REMINDERS
 from mentorship.reminders import REMINDERS as MENTORSHIP_REMINDERS
-from mentorship.reminders import Due, Reminder
+from mentorship.reminders import Due, Reminder, start_of_day
 from promotions.models import ConsentOptOut, PromotionReview, Statement
 
 CONSENT_AFTER = datetime.timedelta(days=2)
 ASSESSMENT_AFTER = datetime.timedelta(days=3)
+CLOSING_WITHIN = datetime.timedelta(days=3)
 
 
 def _consent_awaiting(now: datetime.datetime) -> Iterator[Due]:
@@ -89,13 +92,49 @@ ASSESSMENT_DUE = Reminder(
     find=_assessment_due,
 )
 
-# NOT BUILT: "review closing soon" (to whoever still has a step in a review whose decision is
-# near) needs the review's decision date, which another change adds to PromotionReview. Its
-# Reminder goes here, and into ALL below, once that field exists.
-REVIEW_CLOSING_SOON: Reminder | None = None
-MISSING = {"promotions.reminder_review_closing_soon": "needs the review's decision date"}
 
-REMINDERS: tuple[Reminder, ...] = (CONSENT_AWAITING, ASSESSMENT_DUE)
+def _review_closing(now: datetime.datetime) -> Iterator[Due]:
+    """Panel members of reviews not closed whose decision date is at most three days away and
+    whose outcome is not recorded: the panel's own step. It reads the review and the seats,
+    never the input, so what a panel member receives cannot depend on mentors or consent."""
+    today = timezone.localtime(now).date()
+    reviews = (
+        PromotionReview.objects.not_closed()
+        .filter(
+            decision_date__isnull=False,
+            decision_date__gte=today,
+            decision_date__lte=today + CLOSING_WITHIN,
+            outcome="",
+        )
+        .select_related("candidate")
+        .prefetch_related("seats__user")
+        .order_by("pk")
+    )
+    for review in reviews:
+        for seat in review.seats.all():
+            yield Due(
+                recipient=seat.user,
+                target=f"review:{review.pk}",
+                link=review.get_absolute_url(),
+                context={
+                    "candidate": str(review.candidate),
+                    "target_role": review.target_role,
+                    "decision_date": review.decision_date,
+                },
+                due_at=start_of_day(review.decision_date - CLOSING_WITHIN),
+            )
+
+
+REVIEW_CLOSING = Reminder(
+    kind="promotions.reminder_review_closing",
+    # Once per review: the window is three days, the period longer than that.
+    period=datetime.timedelta(days=30),
+    subject="Reminder: the decision on {candidate}'s review is due soon",
+    template="emails/promotions/reminder_review_closing.txt",
+    find=_review_closing,
+)
+
+REMINDERS: tuple[Reminder, ...] = (CONSENT_AWAITING, ASSESSMENT_DUE, REVIEW_CLOSING)
 
 # Every app's reminders, in the order `send_reminders` runs them.
 ALL: tuple[Reminder, ...] = (*MENTORSHIP_REMINDERS, *AGREEMENT_REMINDERS, *REMINDERS)

@@ -16,11 +16,13 @@ from django.test.utils import CaptureQueriesContext
 
 from mentorship.models import Notification, ReminderSent
 from mentorship.reminders import send_reminder
-from promotions.reminders import ALL, CONSENT_AWAITING, MISSING
+from promotions.reminders import ALL, CONSENT_AWAITING
+from promotions.models import PromotionReview
 from tests.factories import (
     AwaitingConsentStatementFactory,
     MeetingFactory,
     PairFactory,
+    PanelSeatFactory,
     PublishedGuidelineFactory,
 )
 from tests.factories.worlds import answer_all, propose
@@ -34,7 +36,8 @@ LATER = START + datetime.timedelta(days=40)
 
 def a_bit_of_everything() -> None:
     """One of each reminder's objects, all due at LATER: a pair that never answered nor met, a
-    pair with terms unsigned, and a review with input awaiting consent and no assessment."""
+    pair with terms unsigned, and a review with input awaiting consent, no assessment and its
+    decision date near."""
     with time_machine.travel(START, tick=False):
         silent = PairFactory(started_on=START.date())
         MeetingFactory(pair=silent, held_on=START.date())
@@ -43,7 +46,12 @@ def a_bit_of_everything() -> None:
         answer_all(proposing, proposing.mentor)
         answer_all(proposing, proposing.mentee)
         propose(proposing)
-        AwaitingConsentStatementFactory(pair=proposing, submitted_at=START)
+        statement = AwaitingConsentStatementFactory(pair=proposing, submitted_at=START)
+        # The decision is due two days after LATER, and the review has one panel member.
+        PromotionReview.objects.filter(pk=statement.review_id).update(
+            decision_date=(LATER + datetime.timedelta(days=2)).date()
+        )
+        PanelSeatFactory(review=statement.review)
         run_worker()  # the hand-offs above are delivered, not left stale
 
 
@@ -64,12 +72,11 @@ def test_one_line_per_reminder_then_summaries_and_stale_emails():
         "agreements.reminder_terms: 2 sent",
         "promotions.reminder_consent: 1 sent",
         "promotions.reminder_assessment: 1 sent",
-        "promotions.reminder_review_closing_soon: not built (needs the review's decision date)",
+        "promotions.reminder_review_closing: 1 sent",
         "daily summaries: 0 sent",
         "stale emails: 0 queued again",
     ]
-    assert len(ALL) == 5
-    assert set(MISSING) == {"promotions.reminder_review_closing_soon"}
+    assert len(ALL) == 6
 
 
 def test_running_again_the_same_hour_or_day_sends_nothing():
@@ -83,7 +90,7 @@ def test_running_again_the_same_hour_or_day_sends_nothing():
             if line.split(":")[0] in kinds:
                 assert line.endswith(": 0 sent")
     assert Notification.objects.count() == count
-    assert ReminderSent.objects.count() == 10
+    assert ReminderSent.objects.count() == 11
 
 
 def test_a_concurrent_run_that_sent_first_wins_and_nothing_is_sent_twice():

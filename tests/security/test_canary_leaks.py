@@ -18,7 +18,9 @@ it: it names who did what and links to the page.
 
 from __future__ import annotations
 
+import datetime
 import html
+import io
 import re
 import sys
 from collections import defaultdict
@@ -27,13 +29,16 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core import mail
+from django.core.management import call_command
 from django.core.signals import got_request_exception
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
+from django.test.signals import template_rendered
 from django.urls import reverse
 from django.utils import timezone
 from django.views.debug import get_exception_reporter_class
@@ -41,7 +46,7 @@ from django.views.debug import get_exception_reporter_class
 from agreements.selectors import asked_questions
 from mentorship.models import Guideline, Notification
 from mentorship.notify import send_daily_summaries
-from tests.factories import UserFactory
+from tests.factories import PanelSeatFactory, PromotionReviewFactory, UserFactory
 from tests.outbox import deliver_after, run_worker
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
@@ -289,9 +294,58 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
         "emails/agreements/proposal_withdrawn.txt",
         "emails/mentorship/pair_started.txt",
         "emails/mentorship/daily_summary.txt",
+        *REMINDER_TEMPLATES,
     }
     missing = templates - sent - read_below
     assert missing == set(), missing
+
+
+REMINDER_TEMPLATES = {
+    "emails/agreements/reminder_questionnaire.txt",
+    "emails/agreements/reminder_terms.txt",
+    "emails/mentorship/reminder_meetings_overdue.txt",
+    "emails/promotions/reminder_assessment.txt",
+    "emails/promotions/reminder_consent.txt",
+    "emails/promotions/reminder_review_closing.txt",
+}
+
+
+def test_the_reminders_carry_no_marker(scanned_world: World):
+    """Weeks later, everything still waiting is reminded: each kind of reminder is sent in this
+    world, and none carries a marker."""
+    rendered: list[str] = []
+
+    def record(sender, template, context, **kwargs):
+        rendered.append(template.name)
+
+    later = timezone.now() + datetime.timedelta(days=40)
+    template_rendered.connect(record, dispatch_uid="canary-reminders")
+    try:
+        # Rolled back: the other tests read the world as it was.
+        with transaction.atomic():
+            # A review of Carol's, with its assessment unwritten and its decision near, seated
+            # with Lee, beside the world's reviews whose input carries the markers.
+            review = PromotionReviewFactory(
+                program=scanned_world.program,
+                candidate=scanned_world.users["carol"],
+                supervisor=scanned_world.users["sam"],
+                decision_date=(later + datetime.timedelta(days=1)).date(),
+            )
+            PanelSeatFactory(review=review, user=scanned_world.users["lee"])
+            with time_machine.travel(later, tick=False), deliver_after():
+                call_command("send_reminders", stdout=io.StringIO())
+            messages = list(mail.outbox)
+            transaction.set_rollback(True)
+    finally:
+        template_rendered.disconnect(dispatch_uid="canary-reminders")
+    assert set(rendered) >= REMINDER_TEMPLATES, REMINDER_TEMPLATES - set(rendered)
+    leaks = [
+        (message.to, message.subject, label)
+        for message in messages
+        for label in sorted(markers_in(f"{message.subject}\n{message.body}", scanned_world))
+    ]
+    STATS["canary emails read"] += len(messages)
+    assert leaks == []
 
 
 def test_the_withdrawal_email_carries_no_marker(scanned_world: World):

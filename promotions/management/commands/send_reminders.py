@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from mentorship.notify import requeue_stale, send_daily_summaries
 from mentorship.reminders import send_reminder
-from promotions.reminders import ALL, MISSING
+from promotions.reminders import ALL
 
 STALE_AFTER = datetime.timedelta(hours=1)
 
@@ -25,8 +25,6 @@ class Command(BaseCommand):
         for reminder in ALL:
             sent = send_reminder(reminder, now=now)
             self.stdout.write(f"{reminder.kind}: {sent} sent")
-        for kind, why in MISSING.items():
-            self.stdout.write(f"{kind}: not built ({why})")
         self.stdout.write(f"daily summaries: {send_daily_summaries(now=now)} sent")
         requeued = requeue_stale(now=now, older_than=STALE_AFTER)
         self.stdout.write(f"stale emails: {requeued} queued again")
