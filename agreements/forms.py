@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from agreements.models import Agreement, Answer, Question
-from agreements.services import COMMENT_NEEDS_ANSWER
+from agreements.services import COMMENT_NEEDS_ANSWER, terms_problems
 
 
 class QuestionnaireForm(forms.Form):
@@ -85,6 +85,18 @@ class TermsForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("propose", "Propose these terms"))
+
+    def clean(self):
+        cleaned = super().clean()
+        if "confidentiality_scope" in cleaned:
+            for name, message in terms_problems(
+                confidentiality_scope=cleaned["confidentiality_scope"],
+                promotion=cleaned.get("allows_promotion_participation", False),
+                advocacy=cleaned.get("allows_advocacy", False),
+                engagement=cleaned.get("allows_engagement", False),
+            ).items():
+                self.add_error(name, message)
+        return cleaned
 
 
 class SignForm(forms.Form):

@@ -100,9 +100,14 @@ def answer_comparison(pair: Pair, viewer: User) -> list[ComparisonRow] | None:
     ]
 
 
-def terms_prefill(pair: Pair, viewer: User) -> dict:
+def terms_prefill(pair: Pair, viewer: User, notes: list[str] | None = None) -> dict:
     """Initial terms: the current agreement's terms for an amendment; otherwise every term
-    whose mapped question both members answered the same way (agree -> yes, disagree -> no)."""
+    whose mapped question both members answered the same way (agree -> yes, disagree -> no).
+
+    The answers can agree on a combination the terms do not allow (statements allowed, the
+    mentor's part in promotion discussions not): statements are only used there, so they
+    start unticked, and `notes` (if given) gets a sentence saying why.
+    """
     agreements = Agreement.objects.visible_to(viewer).filter(pair=pair)
     current = agreements.open().exclude(canonical_text="").order_by(
         "-created_at", "-id"
@@ -121,6 +126,16 @@ def terms_prefill(pair: Pair, viewer: User) -> dict:
         if not term or row.not_answered or row.mismatch or row.unsure:
             continue
         initial[term] = row.mentor.value == Answer.Value.AGREE
+    statements = [Question.Term.ADVOCACY, Question.Term.ENGAGEMENT]
+    if not initial.get(Question.Term.PROMOTION) and any(initial.get(t) for t in statements):
+        for term in statements:
+            initial[term] = False
+        if notes is not None:
+            notes.append(
+                "You both allowed statements but not the mentor's part in promotion "
+                "discussions, where statements are used: the statements start unticked. Talk "
+                "it through and tick both if that is what you agree."
+            )
     allows_any = any(initial.get(t) for t in Question.Term.values)
     initial["confidentiality_scope"] = (
         Agreement.Scope.AGREED_EXCEPTIONS if allows_any else Agreement.Scope.STRICT

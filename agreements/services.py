@@ -132,21 +132,41 @@ def questionnaire_answer(
     return submit
 
 
-def _validate_terms(
+def terms_problems(
     *, confidentiality_scope: str, promotion: bool, advocacy: bool, engagement: bool
-) -> None:
+) -> dict[str, str]:
+    """What is wrong with a combination of terms, keyed by the form field to show it beside.
+
+    The terms form asks here too, so the page and the service refuse the same combinations.
+    """
     if confidentiality_scope not in Agreement.Scope.values:
-        raise ValidationError("Choose a confidentiality scope.")
+        return {"confidentiality_scope": "Choose a confidentiality scope."}
+    problems = {}
     if (advocacy or engagement) and not promotion:
-        raise ValidationError(
+        problems["allows_promotion_participation"] = (
             "Advocacy or engagement statements are only used in promotion discussions: allow "
             "the mentor to take part in them, or do not allow statements."
         )
     if confidentiality_scope == Agreement.Scope.STRICT and promotion:
-        raise ValidationError(
+        problems["confidentiality_scope"] = (
             "Strict confidentiality means the mentor says nothing in promotion discussions. "
             "Choose 'Confidential, except what these terms allow', or do not allow it."
         )
+    return problems
+
+
+def _validate_terms(
+    *, confidentiality_scope: str, promotion: bool, advocacy: bool, engagement: bool
+) -> None:
+    problems = terms_problems(
+        confidentiality_scope=confidentiality_scope,
+        promotion=promotion,
+        advocacy=advocacy,
+        engagement=engagement,
+    )
+    if problems:
+        # Keyed by field: the terms page shows each message beside its field.
+        raise ValidationError(problems)
 
 
 @sensitive_variables()  # confidential text: kept out of error reports

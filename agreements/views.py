@@ -155,7 +155,8 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = pair_for(request, pair_id)
     flow = pair_flow(pair, request.user)
     may_propose = can_propose_terms(request.user, pair)
-    form = TermsForm(initial=terms_prefill(pair, request.user))
+    prefill_notes: list[str] = []
+    form = TermsForm(initial=terms_prefill(pair, request.user, prefill_notes))
     if request.method == "POST":
         if not may_propose:
             raise PermissionDenied
@@ -166,7 +167,14 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
                     pair_id=pair.pk, by=request.user, request=request, **form.cleaned_data
                 )
             except ValidationError as exc:
-                show_refusal(request, exc, prefix="The terms were not proposed: ")
+                if hasattr(exc, "error_dict"):
+                    # A refused combination of terms: each message beside its field.
+                    form.add_error(None, exc)
+                    messages.error(
+                        request, "The terms were not proposed. Please check the fields below."
+                    )
+                else:
+                    show_refusal(request, exc, prefix="The terms were not proposed: ")
             else:
                 # Terms already awaiting signatures come back unchanged (a double click, the
                 # back button): say so, and who has signed, instead of "proposed" again.
@@ -198,7 +206,13 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
     return render(
         request,
         "agreements/terms.html",
-        {"pair": pair, "flow": flow, "form": form, "may_propose": may_propose},
+        {
+            "pair": pair,
+            "flow": flow,
+            "form": form,
+            "may_propose": may_propose,
+            "prefill_notes": prefill_notes if request.method == "GET" else [],
+        },
     )
 
 
