@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from agreements.models import Agreement, Answer, Question
-from agreements.services import COMMENT_NEEDS_ANSWER, terms_problems
+from agreements.services import COMMENT_NEEDS_ANSWER, OPEN_QUESTION, terms_problems
 
 
 class QuestionnaireForm(forms.Form):
@@ -41,6 +41,12 @@ class QuestionnaireForm(forms.Form):
             if cleaned.get(f"c_{question.pk}") and not cleaned.get(f"q_{question.pk}"):
                 self.add_error(f"q_{question.pk}", COMMENT_NEEDS_ANSWER)
         return cleaned
+
+    def mark_open(self, question_ids: list[int]) -> None:
+        """Mark the statements the submit found unanswered, each beside itself (a checked form)."""
+        for question_id in question_ids:
+            if f"q_{question_id}" in self.fields:
+                self.add_error(f"q_{question_id}", OPEN_QUESTION)
 
     def rows(self):
         """(question, answer field, comment field) for the template."""

@@ -90,6 +90,20 @@ def questionnaire_save(
     )
 
 
+OPEN_QUESTION = "Answer this statement before you submit."
+
+
+class OpenQuestions(ValidationError):
+    """Submitting with statements still unanswered; names them, so the page can mark each."""
+
+    def __init__(self, question_ids: list[int]):
+        self.question_ids = question_ids
+        super().__init__(
+            f"Answer every statement before submitting ({len(question_ids)} still open). "
+            "Your answers so far are saved."
+        )
+
+
 @transaction.atomic
 def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubmission:
     """Lock the respondent's answers; once both have submitted, both see both."""
@@ -101,12 +115,9 @@ def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubm
             "question_id", flat=True
         )
     )
-    missing = asked_questions(pair).exclude(pk__in=answered).count()
+    missing = list(asked_questions(pair).exclude(pk__in=answered).values_list("pk", flat=True))
     if missing:
-        raise ValidationError(
-            f"Answer every statement before submitting ({missing} still open). "
-            "Your answers so far are saved."
-        )
+        raise OpenQuestions(missing)
     try:
         with transaction.atomic():
             submission = QuestionnaireSubmission.objects.create(

@@ -32,6 +32,7 @@ from agreements.selectors import (
     terms_prefill,
 )
 from agreements.services import (
+    OpenQuestions,
     agreement_end,
     agreement_propose,
     agreement_sign,
@@ -104,6 +105,11 @@ def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
                     answers=form.answers() if may_answer else {},
                     submit="submit" in request.POST,
                 )
+            except OpenQuestions as exc:
+                show_refusal(request, exc)
+                # The answers given are saved and stay on the page; each open statement is
+                # marked, and the summary at the top links to every one of them.
+                form.mark_open(exc.question_ids)
             except ValidationError as exc:
                 show_refusal(request, exc)
                 if not may_answer:
