@@ -128,6 +128,44 @@ class SignForm(forms.Form):
         self.helper.add_input(Submit("sign", "Sign this agreement"))
 
 
+class AcknowledgeForm(forms.Form):
+    """One member's "I have read version N; our terms stay as they are", confirmed with the
+    password as signing is."""
+
+    guideline_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    confirm = forms.BooleanField(label="")
+    password = forms.CharField(
+        label="Your password (to confirm it is you)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, version: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "confirm"
+        ].label = f"I have read guideline version {version}; our terms stay as they are."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("acknowledge", f"Acknowledge version {version}"))
+
+
+class GuidelineVersionsForm(forms.Form):
+    """The two published versions to compare (query parameters, so the page can be linked)."""
+
+    def __init__(self, *args, versions: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v, f"Version {v}") for v in versions]
+        self.fields["from"] = forms.TypedChoiceField(label="From", choices=choices, coerce=int)
+        self.fields["to"] = forms.TypedChoiceField(label="To", choices=choices, coerce=int)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from") is not None and cleaned.get("from") == cleaned.get("to"):
+            self.add_error("to", "Choose two different versions to compare.")
+        return cleaned
+
+
 class EndForm(forms.Form):
     reason = forms.CharField(
         label="Why are you ending this agreement?",
