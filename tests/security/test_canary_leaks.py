@@ -37,6 +37,7 @@ from django.views.debug import get_exception_reporter_class
 
 from agreements.selectors import asked_questions
 from mentorship.models import Guideline
+from tests.factories.worlds import PASSWORD
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
 
@@ -276,10 +277,14 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
     # The guideline review request went out from the admin's publish action in this module.
     sent.add("emails/agreements/guideline_review.txt")
     assert any("Guideline version 2" in m.subject for m in scanned_world.emails)
+    # So did the notice that terms awaiting signatures under version 1 need proposing again.
+    sent.add("emails/agreements/proposal_outdated.txt")
+    assert any("need proposing again" in m.subject for m in scanned_world.emails)
     # Sent by acts that would change the world's states, each read by its own test below.
     read_below = {
         "emails/promotions/withdrawn_by_agreement.txt",
         "emails/agreements/proposal_withdrawn.txt",
+        "emails/agreements/guideline_acknowledged.txt",
     }
     missing = templates - sent - read_below
     assert missing == set(), missing
@@ -320,6 +325,26 @@ def test_the_declined_terms_email_carries_no_marker(
     assert message.subject == "Carol Chen declined the proposed confidentiality agreement terms"
     assert not MARKER.search(message.subject + message.body)
     assert proposal.text_sha256 not in message.body
+
+
+def test_the_guideline_acknowledged_email_carries_no_marker(
+    scanned_world: World, django_capture_on_commit_callbacks
+):
+    """Maria confirms that version 2 leaves the active agreement (whose exceptions carry a
+    marker) as it is: Carol is told who and which version, nothing of the terms."""
+    world = scanned_world
+    maria = browser(world.users["maria"], enforce_csrf_checks=False)
+    agreement = world.agreements["active"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = maria.post(
+            reverse("agreements:acknowledge", args=[agreement.pk]),
+            {"guideline_version": "2", "confirm": "on", "password": PASSWORD},
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    (message,) = mail.outbox
+    assert message.to == [world.users["carol"].email]
+    assert not MARKER.search(message.subject + message.body)
+    assert agreement.text_sha256 not in message.body
 
 
 def test_the_admin_log_carries_no_marker(scanned_world: World):

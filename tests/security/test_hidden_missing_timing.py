@@ -115,6 +115,8 @@ OBJECT_URLS = [
     ("agreements:withdraw", "post", "agreement", ()),
     ("agreements:print", "get", "agreement", ()),
     ("agreements:verify", "get", "agreement", ()),
+    ("agreements:acknowledge", "post", "agreement", ()),
+    ("agreements:guideline", "get", "program", ()),
 ]
 
 
@@ -135,6 +137,7 @@ def _hidden_objects(prober: Prober) -> dict[str, int]:
         "review": PromotionReviewFactory().pk,
         "pair": PairFactory().pk,
         "agreement": ActiveAgreementFactory().pk,
+        "program": ProgramFactory().pk,  # a program none of the prober's pairs is in
     }
 
 
