@@ -224,15 +224,19 @@ class Flow:
             )
         return "This pair has ended, so no new agreement can be made."
 
-    @property
+    @cached_property
     def status_text(self) -> str:
         """The agreement's real state in one sentence, whatever step the bar shows."""
         if self.active is not None:
             text = (
                 f"Active since {date_format(timezone.localtime(self.active.activated_at), 'j F Y')}"
             )
-            if self.active.guideline is not None:
-                text += f" (guideline version {self.active.guideline.version})"
+            counted = self.active.guideline
+            if self.guideline is not None and self.active.guideline_id != self.guideline.pk:
+                # A later version both members acknowledged counts (one query, only then).
+                counted = self.active.guideline_in_force()
+            if counted is not None:
+                text += f" (guideline version {counted.version})"
             text += "."
             if self.is_amendment:
                 text += " An amendment awaits signatures; until both sign it, this one stays."

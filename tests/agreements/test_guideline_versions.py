@@ -230,6 +230,7 @@ def test_both_confirm_once_and_the_agreement_counts_under_the_new_version(
     assert agreement.guideline_in_force().version == 2  # what it counts under now
     assert not pair_flow(pair, pair.mentor).needs_guideline_review
     assert list(agreement_attention(pair.mentor)) == []
+    assert "(guideline version 2)" in pair_flow(pair, pair.mentor).status_text
     assert "now counts under guideline version 2" in mail.outbox[-1].subject
     acks = list(GuidelineAcknowledgement.objects.filter(agreement=agreement))
     assert {a.role for a in acks} == {"mentor", "mentee"}
