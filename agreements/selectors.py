@@ -389,9 +389,15 @@ def _flow(
         flow.step = "active" if active is not None else "sign"
         url = reverse("agreements:detail", args=[proposal.pk])
         what = "proposed amendment" if active is not None else "proposed terms"
-        if not flow.signed_by_me:
+        if proposal.is_under_outdated_guideline(guideline):
+            # Nobody can sign terms naming a replaced guideline version: "sign" would mislead.
+            flow.next_action = (
+                f"Read guideline version {guideline.version} and propose your terms again"
+            )
+            flow.next_url = guideline_changes_url(pair.program_id, proposal.guideline, guideline)
+        elif not flow.signed_by_me:
             flow.next_action, flow.next_url = f"Review and sign the {what}", url
-        if not flow.signed_by_partner:
+        if not flow.signed_by_partner and not proposal.is_under_outdated_guideline(guideline):
             flow.waiting_for_partner = f"{partner} still has to sign the {what}."
     elif active is not None:
         flow.step = "active"
@@ -466,7 +472,13 @@ def agreement_attention(user: User, limit: int | None = None) -> Iterable[Attent
     for flow in pair_flows(pairs, user):
         if not flow.next_action:
             continue
-        if flow.is_amendment:
+        if flow.proposal is not None and flow.proposal.is_under_outdated_guideline(flow.guideline):
+            message = (
+                f"Guideline version {flow.guideline.version} was published: propose your terms "
+                f"with {flow.partner} again under it."
+            )
+            action = "Review the guideline"
+        elif flow.is_amendment:
             message = (
                 f"An amendment of your confidentiality agreement with {flow.partner} awaits "
                 "your signature."

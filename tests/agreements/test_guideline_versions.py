@@ -81,6 +81,16 @@ def test_the_page_says_why_and_offers_no_sign_button(client, outdated_proposal):
     assert not outdated_proposal.signatures.exists()
 
 
+def test_the_flow_asks_to_propose_again_not_to_sign(outdated_proposal):
+    pair = outdated_proposal.pair
+    flow = pair_flow(pair, pair.mentee)
+    assert flow.next_action == "Read guideline version 2 and propose your terms again"
+    assert flow.next_url == reverse("agreements:guideline", args=[pair.program_id]) + "?from=1&to=2"
+    assert flow.waiting_for_partner == ""
+    (item,) = agreement_attention(pair.mentee)
+    assert item.action == "Review the guideline"
+
+
 def test_proposing_again_makes_signable_terms_under_the_new_version(outdated_proposal):
     pair = outdated_proposal.pair
     again = propose(pair)
