@@ -6,16 +6,22 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 
-from django.db.models import F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 
-from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
+from agreements.models import (
+    Agreement,
+    Answer,
+    GuidelineAcknowledgement,
+    Question,
+    QuestionnaireSubmission,
+    Signature,
+)
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
 from mentorship.selectors import AttentionItem, PageOf, page_of
@@ -224,19 +230,15 @@ class Flow:
             )
         return "This pair has ended, so no new agreement can be made."
 
-    @cached_property
+    @property
     def status_text(self) -> str:
         """The agreement's real state in one sentence, whatever step the bar shows."""
         if self.active is not None:
             text = (
                 f"Active since {date_format(timezone.localtime(self.active.activated_at), 'j F Y')}"
             )
-            counted = self.active.guideline
-            if self.guideline is not None and self.active.guideline_id != self.guideline.pk:
-                # A later version both members acknowledged counts (one query, only then).
-                counted = self.active.guideline_in_force()
-            if counted is not None:
-                text += f" (guideline version {counted.version})"
+            if self.version_in_force is not None:
+                text += f" (guideline version {self.version_in_force})"
             text += "."
             if self.is_amendment:
                 text += " An amendment awaits signatures; until both sign it, this one stays."
@@ -255,9 +257,26 @@ class Flow:
             self.steps = _steps(key)
         return self
 
-    @cached_property  # asked by the flow and again by the templates; one query at most
+    @property
+    def version_in_force(self) -> int | None:
+        """The guideline version the active agreement counts under: its own, or a later one
+        both members acknowledged (annotated by acknowledged_by_both)."""
+        if self.active is None:
+            return None
+        own = self.active.guideline.version if self.active.guideline else None
+        acknowledged = getattr(self.active, "acknowledged_version", None)
+        if acknowledged is not None and (own is None or acknowledged > own):
+            return acknowledged
+        return own
+
+    @property
     def needs_guideline_review(self) -> bool:
-        return self.active is not None and self.active.needs_guideline_review(self.guideline)
+        return (
+            self.active is not None
+            and self.guideline is not None
+            and self.active.guideline_id != self.guideline.pk
+            and getattr(self.active, "acknowledged_guideline_id", None) != self.guideline.pk
+        )
 
     @property
     def proposal_is_review(self) -> bool:
@@ -277,8 +296,9 @@ def pair_flow(pair: Pair, viewer: User) -> Flow:
 
 def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
     """The flows of many pairs in a fixed number of queries whatever their number:
-    questionnaire submissions, open and active agreements, the last ended agreements (of pairs
-    with none active), the open proposals' signers, and the programs' current guidelines."""
+    questionnaire submissions, open, active and ended agreements, the open proposals' signers,
+    the programs' current guidelines, and (only where a newer version was published) the
+    acknowledgements of it."""
     pairs = list(pairs)
     if not pairs:
         return []
@@ -292,24 +312,29 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
     for agreement in (
         Agreement.objects.visible_to(viewer)
         .filter(
-            pair_id__in=pair_ids, status__in=[Agreement.Status.ACTIVE, *Agreement.OPEN_STATUSES]
+            pair_id__in=pair_ids,
+            # Ended ones too, in the same query: a pair has few, and the pages say when the
+            # last one ended instead of "no agreement yet".
+            status__in=[
+                Agreement.Status.ACTIVE,
+                Agreement.Status.ENDED,
+                *Agreement.OPEN_STATUSES,
+            ],
         )
         .select_related("guideline")
+        .annotate(**acknowledged_by_both())
     ):
         agreements[agreement.pair_id].append(agreement)
     proposals = {
         pair_id: next((a for a in found if a.is_open and a.canonical_text), None)
         for pair_id, found in agreements.items()
     }
-    ended: dict[int, Agreement] = {}
-    without_active = [p for p in pair_ids if not any(a.is_active for a in agreements[p])]
-    if without_active:
-        for agreement in (
-            Agreement.objects.visible_to(viewer)
-            .filter(pair_id__in=without_active, status=Agreement.Status.ENDED)
-            .order_by("pair_id", "-closed_at", "-id")
-        ):
-            ended.setdefault(agreement.pair_id, agreement)
+    ended = {
+        pair_id: max(closed, key=lambda a: (a.closed_at, a.pk))
+        for pair_id, found in agreements.items()
+        if (closed := [a for a in found if a.status == Agreement.Status.ENDED])
+    }
+    guidelines = current_guidelines({pair.program_id for pair in pairs})
     signers: dict[int, set[int]] = defaultdict(set)
     open_ids = [a.pk for a in proposals.values() if a is not None]
     if open_ids:
@@ -317,7 +342,6 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
             agreement_id__in=open_ids
         ).values_list("agreement_id", "signer_id"):
             signers[agreement_id].add(signer_id)
-    guidelines = current_guidelines({pair.program_id for pair in pairs})
     return [
         _flow(
             pair,
@@ -341,6 +365,23 @@ def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline
     if new is not None:
         return f"{url}?{urlencode({'version': new.version})}"
     return url
+
+
+def acknowledged_by_both() -> dict:
+    """Annotations for agreements: the latest guideline version both members acknowledged
+    (its id and number), read in the agreements' own query. Only the pair's two members can
+    acknowledge, once each per version, so two acknowledgements of a version are both."""
+    both = (
+        GuidelineAcknowledgement.objects.filter(agreement=OuterRef("pk"))
+        .values("guideline_id")
+        .annotate(members=Count("member_id", distinct=True))
+        .filter(members__gte=2)
+        .order_by("-guideline__version")
+    )
+    return {
+        "acknowledged_guideline_id": Subquery(both.values("guideline_id")[:1]),
+        "acknowledged_version": Subquery(both.values("guideline__version")[:1]),
+    }
 
 
 def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
