@@ -7,7 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 
 from agreements.models import Agreement, Answer, Question
-from agreements.services import COMMENT_NEEDS_ANSWER
+from agreements.services import COMMENT_NEEDS_ANSWER, OPEN_QUESTION, terms_problems
 
 
 class QuestionnaireForm(forms.Form):
@@ -41,6 +41,12 @@ class QuestionnaireForm(forms.Form):
             if cleaned.get(f"c_{question.pk}") and not cleaned.get(f"q_{question.pk}"):
                 self.add_error(f"q_{question.pk}", COMMENT_NEEDS_ANSWER)
         return cleaned
+
+    def mark_open(self, question_ids: list[int]) -> None:
+        """Mark the statements the submit found unanswered, each beside itself (a checked form)."""
+        for question_id in question_ids:
+            if f"q_{question_id}" in self.fields:
+                self.add_error(f"q_{question_id}", OPEN_QUESTION)
 
     def rows(self):
         """(question, answer field, comment field) for the template."""
@@ -86,6 +92,18 @@ class TermsForm(forms.Form):
         self.helper.form_tag = False
         self.helper.add_input(Submit("propose", "Propose these terms"))
 
+    def clean(self):
+        cleaned = super().clean()
+        if "confidentiality_scope" in cleaned:
+            for name, message in terms_problems(
+                confidentiality_scope=cleaned["confidentiality_scope"],
+                promotion=cleaned.get("allows_promotion_participation", False),
+                advocacy=cleaned.get("allows_advocacy", False),
+                engagement=cleaned.get("allows_engagement", False),
+            ).items():
+                self.add_error(name, message)
+        return cleaned
+
 
 class SignForm(forms.Form):
     text_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
@@ -108,6 +126,44 @@ class SignForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("sign", "Sign this agreement"))
+
+
+class AcknowledgeForm(forms.Form):
+    """One member's "I have read version N; our terms stay as they are", confirmed with the
+    password as signing is."""
+
+    guideline_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    confirm = forms.BooleanField(label="")
+    password = forms.CharField(
+        label="Your password (to confirm it is you)",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, version: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "confirm"
+        ].label = f"I have read guideline version {version}; our terms stay as they are."
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("acknowledge", f"Acknowledge version {version}"))
+
+
+class GuidelineVersionsForm(forms.Form):
+    """The two published versions to compare (query parameters, so the page can be linked)."""
+
+    def __init__(self, *args, versions: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(v, f"Version {v}") for v in versions]
+        self.fields["from"] = forms.TypedChoiceField(label="From", choices=choices, coerce=int)
+        self.fields["to"] = forms.TypedChoiceField(label="To", choices=choices, coerce=int)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("from") is not None and cleaned.get("from") == cleaned.get("to"):
+            self.add_error("to", "Choose two different versions to compare.")
+        return cleaned
 
 
 class EndForm(forms.Form):

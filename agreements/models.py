@@ -218,9 +218,42 @@ class Agreement(GuardedModel):
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
 
+    def acknowledged_by_both(self, guideline: Guideline) -> bool:
+        """Both members confirmed that the terms stay as they are under `guideline`."""
+        members = {self.pair.mentor_id, self.pair.mentee_id}
+        return members <= set(
+            self.acknowledgements.filter(guideline=guideline).values_list("member_id", flat=True)
+        )
+
+    def guideline_in_force(self) -> Guideline | None:
+        """The guideline version the agreement counts as made under: the one its terms name,
+        or a later one both members acknowledged (GuidelineAcknowledgement); the signed text
+        itself never changes."""
+        counted = self.guideline
+        by_guideline: dict[int, set[int]] = {}
+        for ack in self.acknowledgements.select_related("guideline"):
+            by_guideline.setdefault(ack.guideline_id, set()).add(ack.member_id)
+            both = {self.pair.mentor_id, self.pair.mentee_id} <= by_guideline[ack.guideline_id]
+            if both and (counted is None or ack.guideline.version > counted.version):
+                counted = ack.guideline
+        return counted
+
     def needs_guideline_review(self, current: Guideline | None) -> bool:
-        """An active agreement made under an older guideline than the program's current one."""
-        return self.is_active and current is not None and self.guideline_id != current.pk
+        """An active agreement made under an older guideline than the program's current one,
+        and not acknowledged under it by both members since."""
+        if not self.is_active or current is None or self.guideline_id == current.pk:
+            return False
+        return not self.acknowledged_by_both(current)
+
+    def is_under_outdated_guideline(self, current: Guideline | None) -> bool:
+        """Terms proposed under a guideline version the program has since replaced: they can
+        no longer be signed (both would sign a text naming a version no longer in force)."""
+        return (
+            self.is_open
+            and current is not None
+            and self.guideline_id is not None
+            and self.guideline_id != current.pk
+        )
 
 
 class Signature(AppendOnlyModel):
@@ -263,6 +296,48 @@ class Signature(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Signature #{self.pk} ({self.get_role_display()})"
+
+
+class GuidelineAcknowledgement(AppendOnlyModel):
+    """One member's confirmation that a newer guideline version changes nothing about the
+    pair's terms: "I have read version N; our terms stay as they are".
+
+    The signed agreement never changes; this record sits beside it. Once both members have
+    acknowledged a version, the agreement counts as made under it (Agreement.guideline_in_force)
+    and no longer asks for a review. Written once, never changed or deleted, audited.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="acknowledgements"
+    )
+    guideline = models.ForeignKey(Guideline, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=6, choices=Signature.Role.choices)
+    acknowledged_at = models.DateTimeField()
+    # The exact terms that stay, and where the confirmation came from, as for a signature.
+    text_sha256 = models.CharField("SHA-256 of the agreement's text", max_length=64)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        base_manager_name = "objects"
+        ordering = ["acknowledged_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "guideline", "member"],
+                name="acknowledgement_one_per_member_per_version",
+                violation_error_message="You have already acknowledged this guideline version.",
+            ),
+        ]
+        triggers = [
+            GuardTrigger(
+                name="acknowledgement_is_immutable", guard=lambda: GuidelineAcknowledgement.guard
+            ),
+            RefuseTruncate(name="acknowledgement_no_truncate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Guideline acknowledgement #{self.pk} ({self.get_role_display()})"
 
 
 class Question(models.Model):

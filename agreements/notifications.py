@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.urls import reverse
 
 from agreements.models import Agreement
+from agreements.selectors import guideline_changes_url
 from mentorship.models import Guideline, Pair, User
-from mentorship.notify import notify
+from mentorship.notify import absolute_url, notify
 
 
 def _pair_link(pair: Pair) -> str:
@@ -101,6 +102,9 @@ def proposal_withdrawn(*, agreement: Agreement, by: User) -> None:
 
 
 def guideline_review(*, agreement: Agreement, guideline: Guideline) -> None:
+    # The link opens what changed in the guideline, not the terms form: reading comes first,
+    # and the same terms usually stay (one confirmation each on the agreement page).
+    changes = guideline_changes_url(agreement.pair.program_id, agreement.guideline, guideline)
     for member in (agreement.pair.mentor, agreement.pair.mentee):
         notify(
             to=member,
@@ -110,6 +114,45 @@ def guideline_review(*, agreement: Agreement, guideline: Guideline) -> None:
             context={
                 "partner": str(agreement.pair.other_member(member)),
                 "version": guideline.version,
+                "agreement_url": absolute_url(_agreement_link(agreement)),
             },
-            link=_pair_link(agreement.pair),
+            link=changes,
+        )
+
+
+def guideline_acknowledged(
+    *, agreement: Agreement, by: User, guideline: Guideline, both: bool
+) -> None:
+    """`by` confirmed that the new guideline version leaves the terms as they are."""
+    notify(
+        to=agreement.pair.other_member(by),
+        kind="agreements.guideline_acknowledged",
+        subject=(
+            f"Your confidentiality agreement now counts under guideline version {guideline.version}"
+            if both
+            else f"{by} acknowledged guideline version {guideline.version}"
+        ),
+        template="emails/agreements/guideline_acknowledged.txt",
+        context={"actor": str(by), "version": guideline.version, "both": both},
+        link=reverse("agreements:detail", args=[agreement.pk]),
+    )
+
+
+def proposal_outdated(*, agreement: Agreement, guideline: Guideline) -> None:
+    """Terms awaiting signatures name a guideline version that was just replaced."""
+    for member in (agreement.pair.mentor, agreement.pair.mentee):
+        notify(
+            to=member,
+            kind="agreements.proposal_outdated",
+            subject=(
+                f"Guideline version {guideline.version} published: your proposed terms need "
+                "proposing again"
+            ),
+            template="emails/agreements/proposal_outdated.txt",
+            context={
+                "partner": str(agreement.pair.other_member(member)),
+                "version": guideline.version,
+                "old_version": agreement.guideline.version if agreement.guideline else None,
+            },
+            link=reverse("agreements:detail", args=[agreement.pk]),
         )

@@ -7,8 +7,11 @@ mentorship/permissions.py).
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Q
+
 from agreements.models import Agreement, QuestionnaireSubmission
-from mentorship.permissions import is_pair_active, is_pair_member
+from mentorship.models import Pair, Program
+from mentorship.permissions import is_pair_active, is_pair_member, is_program_admin
 
 
 def has_submitted(user, pair) -> bool:
@@ -50,6 +53,10 @@ def agreement_pair_active(user, agreement) -> bool:
     return is_pair_active(user, agreement.pair)
 
 
+def agreement_under_current_guideline(user, agreement) -> bool:
+    return not agreement.is_under_outdated_guideline(agreement.pair.program.current_guideline())
+
+
 def has_not_signed(user, agreement) -> bool:
     return not agreement.signatures.filter(signer_id=user.pk).exists()
 
@@ -79,6 +86,20 @@ def can_sign_agreement(user, agreement) -> bool:
         and agreement_awaiting_signatures(user, agreement)
         and agreement_pair_active(user, agreement)
         and has_not_signed(user, agreement)
+        and agreement_under_current_guideline(user, agreement)
+    )
+
+
+def can_acknowledge_guideline(user, agreement) -> bool:
+    """Confirm, for an active agreement made under an older guideline version, that the
+    current version changes nothing about the terms; once per member and version."""
+    current = agreement.pair.program.current_guideline()
+    return (
+        is_agreement_member(user, agreement)
+        and agreement_is_active(user, agreement)
+        and agreement_pair_active(user, agreement)
+        and agreement.needs_guideline_review(current)
+        and not agreement.acknowledgements.filter(guideline=current, member_id=user.pk).exists()
     )
 
 
@@ -90,6 +111,21 @@ def can_withdraw_proposal(user, agreement) -> bool:
     # Either member may take open terms off the table (the proposer withdraws them, the partner
     # declines them), also once the pair has ended: nothing can come into force by it.
     return is_agreement_member(user, agreement) and agreement_awaiting_signatures(user, agreement)
+
+
+def programs_with_guideline_visible_to(user):
+    """The programs whose published guideline versions `user` may read: every program for a
+    program admin, the programs of their own pairs for anyone else. A queryset, so the page
+    fetches through it and an outsider gets the same 404 as for a missing program."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    if is_program_admin(user):
+        return Program.objects.all()
+    return Program.objects.filter(
+        Exists(
+            Pair.objects.filter(Q(mentor_id=user.pk) | Q(mentee_id=user.pk), program=OuterRef("pk"))
+        )
+    )
 
 
 def can_print_agreement(user, agreement) -> bool:

@@ -7,11 +7,21 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import urlencode
 
-from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
+from agreements.models import (
+    Agreement,
+    Answer,
+    GuidelineAcknowledgement,
+    Question,
+    QuestionnaireSubmission,
+    Signature,
+)
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
 from mentorship.selectors import AttentionItem, PageOf, page_of
@@ -100,9 +110,14 @@ def answer_comparison(pair: Pair, viewer: User) -> list[ComparisonRow] | None:
     ]
 
 
-def terms_prefill(pair: Pair, viewer: User) -> dict:
+def terms_prefill(pair: Pair, viewer: User, notes: list[str] | None = None) -> dict:
     """Initial terms: the current agreement's terms for an amendment; otherwise every term
-    whose mapped question both members answered the same way (agree -> yes, disagree -> no)."""
+    whose mapped question both members answered the same way (agree -> yes, disagree -> no).
+
+    The answers can agree on a combination the terms do not allow (statements allowed, the
+    mentor's part in promotion discussions not): statements are only used there, so they
+    start unticked, and `notes` (if given) gets a sentence saying why.
+    """
     agreements = Agreement.objects.visible_to(viewer).filter(pair=pair)
     current = agreements.open().exclude(canonical_text="").order_by(
         "-created_at", "-id"
@@ -121,11 +136,58 @@ def terms_prefill(pair: Pair, viewer: User) -> dict:
         if not term or row.not_answered or row.mismatch or row.unsure:
             continue
         initial[term] = row.mentor.value == Answer.Value.AGREE
+    statements = [Question.Term.ADVOCACY, Question.Term.ENGAGEMENT]
+    if not initial.get(Question.Term.PROMOTION) and any(initial.get(t) for t in statements):
+        for term in statements:
+            initial[term] = False
+        if notes is not None:
+            notes.append(
+                "You both allowed statements but not the mentor's part in promotion "
+                "discussions, where statements are used: the statements start unticked. Talk "
+                "it through and tick both if that is what you agree."
+            )
     allows_any = any(initial.get(t) for t in Question.Term.values)
     initial["confidentiality_scope"] = (
         Agreement.Scope.AGREED_EXCEPTIONS if allows_any else Agreement.Scope.STRICT
     )
     return initial
+
+
+@dataclass(frozen=True)
+class TermChange:
+    """One term of an amendment next to the agreement in force."""
+
+    label: str
+    in_force: str
+    proposed: str
+
+    @property
+    def changed(self) -> bool:
+        return self.in_force != self.proposed
+
+
+def _yes_no(value: bool) -> str:
+    return "Yes" if value else "No"
+
+
+def terms_changes(in_force: Agreement, proposed: Agreement) -> list[TermChange]:
+    """The proposed terms term by term against the agreement in force: what would change."""
+
+    def version(agreement: Agreement) -> str:
+        return f"version {agreement.guideline.version}" if agreement.guideline else "none"
+
+    rows = [
+        ("Guideline", version),
+        ("Confidentiality", lambda a: a.get_confidentiality_scope_display()),
+        (
+            "The mentor may take part in promotion discussions",
+            lambda a: _yes_no(a.allows_promotion_participation),
+        ),
+        ("Advocacy statements allowed", lambda a: _yes_no(a.allows_advocacy)),
+        ("Engagement statements allowed", lambda a: _yes_no(a.allows_engagement)),
+        ("Exceptions to the guideline", lambda a: a.exceptions or "None"),
+    ]
+    return [TermChange(label, read(in_force), read(proposed)) for label, read in rows]
 
 
 @dataclass
@@ -140,6 +202,9 @@ class Flow:
     partner_submitted: bool
     active: Agreement | None
     proposal: Agreement | None
+    # The pair's most recently ended agreement, when nothing is in force: the pages say it
+    # ended (and when) instead of "no agreement yet".
+    last_ended: Agreement | None = None
     signed_by_me: bool = False
     signed_by_partner: bool = False
     steps: list[dict] = field(default_factory=list)
@@ -149,8 +214,69 @@ class Flow:
     waiting_for_partner: str = ""
 
     @property
+    def is_amendment(self) -> bool:
+        """Terms proposed while an agreement is in force: they would replace it."""
+        return self.active is not None and self.proposal is not None
+
+    @property
+    def pair_note(self) -> str:
+        """Why nothing can be done on a pair that is not active, in the pair page's words."""
+        if self.pair.is_active:
+            return ""
+        if self.pair.status == Pair.Status.PROPOSED:
+            return (
+                "This pair has not started yet: the program admin sets the start date. "
+                "There is nothing to do yet."
+            )
+        return "This pair has ended, so no new agreement can be made."
+
+    @property
+    def status_text(self) -> str:
+        """The agreement's real state in one sentence, whatever step the bar shows."""
+        if self.active is not None:
+            text = (
+                f"Active since {date_format(timezone.localtime(self.active.activated_at), 'j F Y')}"
+            )
+            if self.version_in_force is not None:
+                text += f" (guideline version {self.version_in_force})"
+            text += "."
+            if self.is_amendment:
+                text += " An amendment awaits signatures; until both sign it, this one stays."
+            return text
+        if self.proposal is not None:
+            return "Proposed terms await signatures."
+        if self.last_ended is not None:
+            ended_on = date_format(timezone.localtime(self.last_ended.closed_at), "j F Y")
+            return f"Your agreement ended on {ended_on}."
+        return "No agreement yet."
+
+    def at(self, key: str) -> Flow:
+        """The step bar of a page that is itself one step (Compare, Terms): that step is the
+        current one while the flow is between them."""
+        if {key, self.step} <= {"compare", "terms"}:
+            self.steps = _steps(key)
+        return self
+
+    @property
+    def version_in_force(self) -> int | None:
+        """The guideline version the active agreement counts under: its own, or a later one
+        both members acknowledged (annotated by acknowledged_by_both)."""
+        if self.active is None:
+            return None
+        own = self.active.guideline.version if self.active.guideline else None
+        acknowledged = getattr(self.active, "acknowledged_version", None)
+        if acknowledged is not None and (own is None or acknowledged > own):
+            return acknowledged
+        return own
+
+    @property
     def needs_guideline_review(self) -> bool:
-        return self.active is not None and self.active.needs_guideline_review(self.guideline)
+        return (
+            self.active is not None
+            and self.guideline is not None
+            and self.active.guideline_id != self.guideline.pk
+            and getattr(self.active, "acknowledged_guideline_id", None) != self.guideline.pk
+        )
 
     @property
     def proposal_is_review(self) -> bool:
@@ -169,9 +295,10 @@ def pair_flow(pair: Pair, viewer: User) -> Flow:
 
 
 def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
-    """The flows of many pairs in four queries whatever their number: questionnaire
-    submissions, open and active agreements, the open proposals' signers, and the programs'
-    current guidelines."""
+    """The flows of many pairs in a fixed number of queries whatever their number:
+    questionnaire submissions, open, active and ended agreements, the open proposals' signers,
+    the programs' current guidelines, and (only where a newer version was published) the
+    acknowledgements of it."""
     pairs = list(pairs)
     if not pairs:
         return []
@@ -185,15 +312,29 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
     for agreement in (
         Agreement.objects.visible_to(viewer)
         .filter(
-            pair_id__in=pair_ids, status__in=[Agreement.Status.ACTIVE, *Agreement.OPEN_STATUSES]
+            pair_id__in=pair_ids,
+            # Ended ones too, in the same query: a pair has few, and the pages say when the
+            # last one ended instead of "no agreement yet".
+            status__in=[
+                Agreement.Status.ACTIVE,
+                Agreement.Status.ENDED,
+                *Agreement.OPEN_STATUSES,
+            ],
         )
         .select_related("guideline")
+        .annotate(**acknowledged_by_both())
     ):
         agreements[agreement.pair_id].append(agreement)
     proposals = {
         pair_id: next((a for a in found if a.is_open and a.canonical_text), None)
         for pair_id, found in agreements.items()
     }
+    ended = {
+        pair_id: max(closed, key=lambda a: (a.closed_at, a.pk))
+        for pair_id, found in agreements.items()
+        if (closed := [a for a in found if a.status == Agreement.Status.ENDED])
+    }
+    guidelines = current_guidelines({pair.program_id for pair in pairs})
     signers: dict[int, set[int]] = defaultdict(set)
     open_ids = [a.pk for a in proposals.values() if a is not None]
     if open_ids:
@@ -201,7 +342,6 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
             agreement_id__in=open_ids
         ).values_list("agreement_id", "signer_id"):
             signers[agreement_id].add(signer_id)
-    guidelines = current_guidelines({pair.program_id for pair in pairs})
     return [
         _flow(
             pair,
@@ -209,11 +349,39 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
             submitted=submitted[pair.pk],
             agreements=agreements[pair.pk],
             proposal=proposals.get(pair.pk),
+            last_ended=ended.get(pair.pk),
             signers=signers,
             guideline=guidelines.get(pair.program_id),
         )
         for pair in pairs
     ]
+
+
+def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline | None) -> str:
+    """The program's guideline page: what changed from `old` to `new`, or `new` alone."""
+    url = reverse("agreements:guideline", args=[program_id])
+    if old is not None and new is not None and old.version != new.version:
+        return f"{url}?{urlencode({'from': old.version, 'to': new.version})}"
+    if new is not None:
+        return f"{url}?{urlencode({'version': new.version})}"
+    return url
+
+
+def acknowledged_by_both() -> dict:
+    """Annotations for agreements: the latest guideline version both members acknowledged
+    (its id and number), read in the agreements' own query. Only the pair's two members can
+    acknowledge, once each per version, so two acknowledgements of a version are both."""
+    both = (
+        GuidelineAcknowledgement.objects.filter(agreement=OuterRef("pk"))
+        .values("guideline_id")
+        .annotate(members=Count("member_id", distinct=True))
+        .filter(members__gte=2)
+        .order_by("-guideline__version")
+    )
+    return {
+        "acknowledged_guideline_id": Subquery(both.values("guideline_id")[:1]),
+        "acknowledged_version": Subquery(both.values("guideline__version")[:1]),
+    }
 
 
 def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
@@ -235,6 +403,7 @@ def _flow(
     submitted: set[int],
     agreements: list[Agreement],
     proposal: Agreement | None,
+    last_ended: Agreement | None,
     signers: dict[int, set[int]],
     guideline: Guideline | None,
 ) -> Flow:
@@ -249,25 +418,35 @@ def _flow(
         partner_submitted=partner.pk in submitted,
         active=active,
         proposal=proposal,
+        last_ended=last_ended if active is None else None,
     )
     pair_url = reverse("agreements:pair", args=[pair.pk])
     if proposal is not None:
         flow.signed_by_me = viewer.pk in signers[proposal.pk]
         flow.signed_by_partner = partner.pk in signers[proposal.pk]
     if proposal is not None:
-        flow.step = "sign"
+        # An amendment does not take the pair back to "sign": the agreement in force stays
+        # active until both sign the new terms.
+        flow.step = "active" if active is not None else "sign"
         url = reverse("agreements:detail", args=[proposal.pk])
-        if not flow.signed_by_me:
-            flow.next_action, flow.next_url = "Review and sign the proposed terms", url
-        if not flow.signed_by_partner:
-            flow.waiting_for_partner = f"{partner} still has to sign the proposed terms."
+        what = "proposed amendment" if active is not None else "proposed terms"
+        if proposal.is_under_outdated_guideline(guideline):
+            # Nobody can sign terms naming a replaced guideline version: "sign" would mislead.
+            flow.next_action = (
+                f"Read guideline version {guideline.version} and propose your terms again"
+            )
+            flow.next_url = guideline_changes_url(pair.program_id, proposal.guideline, guideline)
+        elif not flow.signed_by_me:
+            flow.next_action, flow.next_url = f"Review and sign the {what}", url
+        if not flow.signed_by_partner and not proposal.is_under_outdated_guideline(guideline):
+            flow.waiting_for_partner = f"{partner} still has to sign the {what}."
     elif active is not None:
         flow.step = "active"
         if flow.needs_guideline_review:
             flow.next_action = (
                 f"Review guideline version {flow.guideline.version} and re-acknowledge it"
             )
-            flow.next_url = reverse("agreements:terms", args=[pair.pk])
+            flow.next_url = guideline_changes_url(pair.program_id, active.guideline, flow.guideline)
     elif not (flow.i_submitted and flow.partner_submitted):
         flow.step = "questionnaire"
         if not flow.i_submitted:
@@ -276,23 +455,33 @@ def _flow(
         if not flow.partner_submitted:
             flow.waiting_for_partner = f"{partner} has not submitted their answers yet."
     else:
-        flow.step = "terms"
-        flow.next_action = "Compare your answers, talk them through, then propose the terms"
-        flow.next_url = reverse("agreements:compare", args=[pair.pk])
+        flow.step = "compare"
+        if flow.last_ended is not None:
+            flow.next_action = "Propose new terms if you want an agreement again"
+            flow.next_url = reverse("agreements:terms", args=[pair.pk])
+        else:
+            flow.next_action = "Compare your answers, talk them through, then propose the terms"
+            flow.next_url = reverse("agreements:compare", args=[pair.pk])
     if not pair.is_active and flow.step != "active":
         flow.next_action, flow.next_url = "", pair_url
         flow.waiting_for_partner = ""
+    flow.steps = _steps(flow.step)
+    return flow
+
+
+def _steps(current_key: str) -> list[dict]:
     keys = [key for key, _label in STEPS]
-    current = keys.index(flow.step)
+    current = keys.index(current_key)
+    steps = []
     for index, (key, label) in enumerate(STEPS):
-        if index < current or (key == "active" and flow.step == "active"):
+        if index < current or (key == "active" and current_key == "active"):
             state = "done"
         elif index == current:
             state = "current"
         else:
             state = "todo"
-        flow.steps.append({"key": key, "label": label, "state": state})
-    return flow
+        steps.append({"key": key, "label": label, "state": state})
+    return steps
 
 
 def agreement_history(pair: Pair, viewer: User):
@@ -324,7 +513,19 @@ def agreement_attention(user: User, limit: int | None = None) -> Iterable[Attent
     for flow in pair_flows(pairs, user):
         if not flow.next_action:
             continue
-        if flow.step == "active":
+        if flow.proposal is not None and flow.proposal.is_under_outdated_guideline(flow.guideline):
+            message = (
+                f"Guideline version {flow.guideline.version} was published: propose your terms "
+                f"with {flow.partner} again under it."
+            )
+            action = "Review the guideline"
+        elif flow.is_amendment:
+            message = (
+                f"An amendment of your confidentiality agreement with {flow.partner} awaits "
+                "your signature."
+            )
+            action = "Review and sign"
+        elif flow.step == "active":
             message = (
                 f"Guideline version {flow.guideline.version} was published: review it with "
                 f"{flow.partner} and re-acknowledge your agreement."

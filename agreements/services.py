@@ -16,8 +16,15 @@ from django.views.decorators.debug import sensitive_variables
 
 from agreements import notifications
 from agreements.canonical import build_canonical_text, normalize_text, sha256_hex
-from agreements.models import Agreement, Answer, QuestionnaireSubmission, Signature
+from agreements.models import (
+    Agreement,
+    Answer,
+    GuidelineAcknowledgement,
+    QuestionnaireSubmission,
+    Signature,
+)
 from agreements.permissions import (
+    can_acknowledge_guideline,
     can_answer_questionnaire,
     can_end_agreement,
     can_propose_terms,
@@ -44,6 +51,16 @@ def _locked_pair(pair_id: int, user: User) -> Pair:
 COMMENT_NEEDS_ANSWER = "Pick an answer to keep your comment: a comment is saved with its answer."
 ANSWERS_LOCKED = "Your answers are already submitted and can no longer change."
 ALREADY_SIGNED = "You have already signed this agreement."
+GUIDELINE_ACKNOWLEDGED = "agreement.guideline_acknowledged"
+
+
+def outdated_terms_text(agreement: Agreement, current: Guideline) -> str:
+    """Why terms proposed under a replaced guideline version cannot be signed, and what to do."""
+    return (
+        f"These terms were proposed under guideline version {agreement.guideline.version}; the "
+        f"program has published version {current.version} since. Nothing was signed: review "
+        "the new version and propose your terms again under it."
+    )
 
 
 @sensitive_variables()  # confidential text: kept out of error reports
@@ -90,6 +107,20 @@ def questionnaire_save(
     )
 
 
+OPEN_QUESTION = "Answer this statement before you submit."
+
+
+class OpenQuestions(ValidationError):
+    """Submitting with statements still unanswered; names them, so the page can mark each."""
+
+    def __init__(self, question_ids: list[int]):
+        self.question_ids = question_ids
+        super().__init__(
+            f"Answer every statement before submitting ({len(question_ids)} still open). "
+            "Your answers so far are saved."
+        )
+
+
 @transaction.atomic
 def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubmission:
     """Lock the respondent's answers; once both have submitted, both see both."""
@@ -101,12 +132,9 @@ def questionnaire_submit(*, pair_id: int, respondent: User) -> QuestionnaireSubm
             "question_id", flat=True
         )
     )
-    missing = asked_questions(pair).exclude(pk__in=answered).count()
+    missing = list(asked_questions(pair).exclude(pk__in=answered).values_list("pk", flat=True))
     if missing:
-        raise ValidationError(
-            f"Answer every statement before submitting ({missing} still open). "
-            "Your answers so far are saved."
-        )
+        raise OpenQuestions(missing)
     try:
         with transaction.atomic():
             submission = QuestionnaireSubmission.objects.create(
@@ -132,21 +160,41 @@ def questionnaire_answer(
     return submit
 
 
-def _validate_terms(
+def terms_problems(
     *, confidentiality_scope: str, promotion: bool, advocacy: bool, engagement: bool
-) -> None:
+) -> dict[str, str]:
+    """What is wrong with a combination of terms, keyed by the form field to show it beside.
+
+    The terms form asks here too, so the page and the service refuse the same combinations.
+    """
     if confidentiality_scope not in Agreement.Scope.values:
-        raise ValidationError("Choose a confidentiality scope.")
+        return {"confidentiality_scope": "Choose a confidentiality scope."}
+    problems = {}
     if (advocacy or engagement) and not promotion:
-        raise ValidationError(
+        problems["allows_promotion_participation"] = (
             "Advocacy or engagement statements are only used in promotion discussions: allow "
             "the mentor to take part in them, or do not allow statements."
         )
     if confidentiality_scope == Agreement.Scope.STRICT and promotion:
-        raise ValidationError(
+        problems["confidentiality_scope"] = (
             "Strict confidentiality means the mentor says nothing in promotion discussions. "
             "Choose 'Confidential, except what these terms allow', or do not allow it."
         )
+    return problems
+
+
+def _validate_terms(
+    *, confidentiality_scope: str, promotion: bool, advocacy: bool, engagement: bool
+) -> None:
+    problems = terms_problems(
+        confidentiality_scope=confidentiality_scope,
+        promotion=promotion,
+        advocacy=advocacy,
+        engagement=engagement,
+    )
+    if problems:
+        # Keyed by field: the terms page shows each message beside its field.
+        raise ValidationError(problems)
 
 
 @sensitive_variables()  # confidential text: kept out of error reports
@@ -290,6 +338,9 @@ def _agreement_sign_locked(
     )
     if agreement.signatures.filter(signer=signer).exists():
         raise ValidationError(ALREADY_SIGNED)
+    current = agreement.pair.program.current_guideline()
+    if agreement.is_under_outdated_guideline(current):
+        raise ValidationError(outdated_terms_text(agreement, current))
     if not can_sign_agreement(signer, agreement):
         raise ValidationError(
             "This agreement is no longer open for signing. Its terms may have been replaced; "
@@ -518,6 +569,107 @@ def _close(
     )
 
 
+def guideline_acknowledge(
+    *,
+    agreement_id: int,
+    member: User,
+    guideline_version: int,
+    password: str,
+    request: HttpRequest | None = None,
+    user_agent: str = "",
+) -> GuidelineAcknowledgement:
+    """Re-authenticate as for signing, then confirm that guideline version
+    `guideline_version` changes nothing about the pair's terms (see _guideline_acknowledge_locked).
+
+    The password is checked before the transaction opens, as in agreement_sign, so login
+    throttling keeps its record of a wrong one.
+    """
+    if not reauthenticate(user=member, password=password, request=request):
+        raise ValidationError("That password is not correct. Nothing was acknowledged.")
+    return _guideline_acknowledge_locked(
+        agreement_id=agreement_id,
+        member=member,
+        guideline_version=guideline_version,
+        request=request,
+        user_agent=user_agent,
+    )
+
+
+@transaction.atomic
+def _guideline_acknowledge_locked(
+    *,
+    agreement_id: int,
+    member: User,
+    guideline_version: int,
+    request: HttpRequest | None,
+    user_agent: str,
+) -> GuidelineAcknowledgement:
+    """One member's "I have read version N; our terms stay as they are" for an active
+    agreement made under an older version: an append-only record beside the signed agreement,
+    which never changes. With both members' acknowledgements the agreement counts as made
+    under version N (Agreement.guideline_in_force) and stops asking for a review.
+
+    The agreement row is locked, so both members acknowledging at once, or an end or an
+    amendment coming into force at the same moment, queue up here.
+    """
+    agreement = (
+        Agreement.objects.visible_to(member)
+        .select_for_update(of=("self",))
+        .select_related("pair__program", "pair__mentor", "pair__mentee", "guideline")
+        .get(pk=agreement_id)
+    )
+    current = agreement.pair.program.current_guideline()
+    if current is None or current.version != guideline_version:
+        # Published between reading the page and confirming: what was read is not current.
+        raise ValidationError(
+            "A newer guideline version has been published since you opened the page. Nothing "
+            "was acknowledged: read the current version, then confirm again."
+        )
+    if agreement.acknowledgements.filter(guideline=current, member=member).exists():
+        raise ValidationError(
+            f"You have already acknowledged guideline version {current.version} for this agreement."
+        )
+    if not can_acknowledge_guideline(member, agreement):
+        raise ValidationError(
+            "Nothing to acknowledge: only an agreement in force on an active pair, made under "
+            "an older guideline version, is re-acknowledged."
+        )
+    try:
+        with transaction.atomic():
+            acknowledgement = GuidelineAcknowledgement.objects.create(
+                agreement=agreement,
+                guideline=current,
+                member=member,
+                role=agreement.pair.role_of(member),
+                acknowledged_at=timezone.now(),
+                text_sha256=agreement.text_sha256,
+                ip_address=client_ip(request),
+                user_agent=user_agent[:300],
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            f"You have already acknowledged guideline version {current.version} for this agreement."
+        ) from exc
+    both = agreement.acknowledged_by_both(current)
+    audit_record(
+        actor=member,
+        action=GUIDELINE_ACKNOWLEDGED,
+        target=agreement,
+        request=request,
+        payload={
+            "acknowledgement": acknowledgement.pk,
+            "guideline": current.pk,
+            "version": current.version,
+            "role": acknowledgement.role,
+            "both": both,
+        },
+    )
+    notifications.guideline_acknowledged(
+        agreement=agreement, by=member, guideline=current, both=both
+    )
+    return acknowledgement
+
+
 def guideline_review_request(*, guideline: Guideline) -> int:
     """A new guideline version: ask both members of each active agreement made under an
     older version to review it. The flag itself is derived (agreement.guideline differs from
@@ -532,4 +684,13 @@ def guideline_review_request(*, guideline: Guideline) -> int:
     for agreement in outdated:
         notifications.guideline_review(agreement=agreement, guideline=guideline)
         count += 1
+    # Terms awaiting signatures name the replaced version: they can no longer be signed.
+    for proposal in (
+        Agreement.objects.open()
+        .filter(pair__program_id=guideline.program_id)
+        .exclude(canonical_text="")
+        .exclude(guideline=guideline)
+        .select_related("pair__mentor", "pair__mentee", "guideline")
+    ):
+        notifications.proposal_outdated(agreement=proposal, guideline=guideline)
     return count

@@ -12,34 +12,49 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements.forms import EndForm, QuestionnaireForm, SignForm, TermsForm
+from agreements.forms import (
+    AcknowledgeForm,
+    EndForm,
+    GuidelineVersionsForm,
+    QuestionnaireForm,
+    SignForm,
+    TermsForm,
+)
+from agreements.guideline_diff import guideline_diff
 from agreements.models import Agreement
 from agreements.permissions import (
+    can_acknowledge_guideline,
     can_answer_questionnaire,
     can_end_agreement,
     can_print_agreement,
     can_propose_terms,
     can_sign_agreement,
     can_withdraw_proposal,
+    programs_with_guideline_visible_to,
 )
 from agreements.selectors import (
     agreement_history_page,
     answer_comparison,
     asked_questions,
+    guideline_changes_url,
     own_answers,
     pair_flow,
     pair_flows,
+    terms_changes,
     terms_prefill,
 )
 from agreements.services import (
+    OpenQuestions,
     agreement_end,
     agreement_propose,
     agreement_sign,
+    guideline_acknowledge,
     proposal_withdraw,
     questionnaire_answer,
 )
 from agreements.verification import agreement_problems
 from mentorship.access import get_visible_or_404, pair_for
+from mentorship.models import Pair
 from mentorship.refusals import attempt, show_refusal
 from mentorship.selectors import listed_pairs, page_of
 
@@ -104,6 +119,11 @@ def questionnaire(request: HttpRequest, pair_id: int) -> HttpResponse:
                     answers=form.answers() if may_answer else {},
                     submit="submit" in request.POST,
                 )
+            except OpenQuestions as exc:
+                show_refusal(request, exc)
+                # The answers given are saved and stay on the page; each open statement is
+                # marked, and the summary at the top links to every one of them.
+                form.mark_open(exc.question_ids)
             except ValidationError as exc:
                 show_refusal(request, exc)
                 if not may_answer:
@@ -139,7 +159,7 @@ def compare(request: HttpRequest, pair_id: int) -> HttpResponse:
         "agreements/compare.html",
         {
             "pair": pair,
-            "flow": pair_flow(pair, request.user),
+            "flow": pair_flow(pair, request.user).at("compare"),
             "rows": rows,
             "agenda": [row for row in rows or [] if row.on_agenda],
             "role": pair.role_of(request.user),
@@ -153,9 +173,10 @@ def compare(request: HttpRequest, pair_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = pair_for(request, pair_id)
-    flow = pair_flow(pair, request.user)
+    flow = pair_flow(pair, request.user).at("terms")
     may_propose = can_propose_terms(request.user, pair)
-    form = TermsForm(initial=terms_prefill(pair, request.user))
+    prefill_notes: list[str] = []
+    form = TermsForm(initial=terms_prefill(pair, request.user, prefill_notes))
     if request.method == "POST":
         if not may_propose:
             raise PermissionDenied
@@ -166,7 +187,14 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
                     pair_id=pair.pk, by=request.user, request=request, **form.cleaned_data
                 )
             except ValidationError as exc:
-                show_refusal(request, exc, prefix="The terms were not proposed: ")
+                if hasattr(exc, "error_dict"):
+                    # A refused combination of terms: each message beside its field.
+                    form.add_error(None, exc)
+                    messages.error(
+                        request, "The terms were not proposed. Please check the fields below."
+                    )
+                else:
+                    show_refusal(request, exc, prefix="The terms were not proposed: ")
             else:
                 # Terms already awaiting signatures come back unchanged (a double click, the
                 # back button): say so, and who has signed, instead of "proposed" again.
@@ -198,11 +226,19 @@ def terms(request: HttpRequest, pair_id: int) -> HttpResponse:
     return render(
         request,
         "agreements/terms.html",
-        {"pair": pair, "flow": flow, "form": form, "may_propose": may_propose},
+        {
+            "pair": pair,
+            "flow": flow,
+            "form": form,
+            "may_propose": may_propose,
+            "prefill_notes": prefill_notes if request.method == "GET" else [],
+        },
     )
 
 
-def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=None, status=200):
+def _render_detail(
+    request, agreement: Agreement, *, sign_form=None, end_form=None, ack_form=None, status=200
+):
     pair = agreement.pair
     may_sign = can_sign_agreement(request.user, agreement)
     if may_sign and sign_form is None:
@@ -211,6 +247,19 @@ def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=No
     if may_end and end_form is None:
         end_form = EndForm()
     flow = pair_flow(pair, request.user)
+    current = flow.guideline
+    outdated = agreement.is_under_outdated_guideline(current)
+    needs_review = agreement.needs_guideline_review(current)
+    may_acknowledge = needs_review and can_acknowledge_guideline(request.user, agreement)
+    if may_acknowledge and ack_form is None:
+        ack_form = AcknowledgeForm(
+            initial={"guideline_version": current.version}, version=current.version
+        )
+    # Acknowledgements only matter for an active agreement made under an older version.
+    under_older = agreement.is_active and current and agreement.guideline_id != current.pk
+    # Terms awaiting signatures while another agreement is in force: an amendment, shown
+    # against the terms it would replace.
+    in_force = flow.active if agreement.is_open and flow.active else None
     return render(
         request,
         "agreements/detail.html",
@@ -221,10 +270,25 @@ def _render_detail(request, agreement: Agreement, *, sign_form=None, end_form=No
             "signatures": agreement.signatures.select_related("signer"),
             "sign_form": sign_form if may_sign else None,
             "end_form": end_form if may_end else None,
-            "needs_review": agreement.needs_guideline_review(flow.guideline),
+            "needs_review": needs_review,
+            "outdated": outdated,
+            "ack_form": ack_form if may_acknowledge else None,
+            "acknowledged": (
+                agreement.acknowledgements.filter(guideline=current).select_related("member")
+                if needs_review
+                else []
+            ),
+            "guideline_in_force": agreement.guideline_in_force() if under_older else None,
+            "changes_url": (
+                guideline_changes_url(pair.program_id, agreement.guideline, current)
+                if needs_review or outdated
+                else ""
+            ),
             "may_print": can_print_agreement(request.user, agreement),
             "may_withdraw": can_withdraw_proposal(request.user, agreement),
             "is_proposer": agreement.proposed_by_id == request.user.pk,
+            "in_force": in_force,
+            "changes": terms_changes(in_force, agreement) if in_force else [],
         },
         status=status,
     )
@@ -318,6 +382,124 @@ def withdraw(request: HttpRequest, agreement_id: int) -> HttpResponse:
         message += " Your active agreement stays as it is."
     messages.success(request, message)
     return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@sensitive_post_parameters("password")
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """A member confirms that the current guideline version leaves the terms as they are."""
+    agreement = agreement_for(request, agreement_id)
+    current = agreement.pair.program.current_guideline()
+    version = current.version if current else 0
+    form = AcknowledgeForm(request.POST, version=version)
+    if not form.is_valid():
+        messages.error(request, "Nothing was acknowledged. Please check the fields below.")
+        return _render_detail(request, agreement, ack_form=form)
+    try:
+        guideline_acknowledge(
+            agreement_id=agreement.pk,
+            member=request.user,
+            guideline_version=form.cleaned_data["guideline_version"],
+            password=form.cleaned_data["password"],
+            request=request,
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+    except ValidationError as exc:
+        show_refusal(request, exc)
+        # Never the password back; the box stays ticked.
+        form = AcknowledgeForm(
+            initial={"guideline_version": version, "confirm": True}, version=version
+        )
+        return _render_detail(request, agreement_for(request, agreement_id), ack_form=form)
+    agreement = agreement_for(request, agreement_id)
+    if agreement.needs_guideline_review(current):
+        partner = agreement.pair.other_member(request.user)
+        messages.success(
+            request,
+            f"Acknowledged. Your agreement counts under version {version} when {partner} "
+            "acknowledges it too.",
+        )
+    else:
+        messages.success(
+            request,
+            f"Acknowledged by both of you: your agreement now counts under guideline version "
+            f"{version}, with the same terms.",
+        )
+    return redirect("agreements:detail", agreement_id=agreement.pk)
+
+
+@login_required
+@require_GET
+def guideline(request: HttpRequest, program_id: int) -> HttpResponse:
+    """A program's published guideline: one version, or what changed between two.
+
+    For program admins and the members of the program's pairs; an audited 404 for anyone
+    else. Query parameters are checked like form input: a bad one gets a message (400), the
+    page still shows the current version, never an error page.
+    """
+    program = get_visible_or_404(
+        request, programs_with_guideline_visible_to(request.user), pk=program_id
+    )
+    published = {g.version: g for g in program.guidelines.published().order_by("version")}
+    versions = sorted(published)
+    latest = published[versions[-1]] if versions else None
+    status = 200
+    problems: list[str] = []
+    shown, sections, compared = latest, None, None
+    if "from" in request.GET or "to" in request.GET:
+        form = GuidelineVersionsForm(request.GET, versions=versions)
+        if form.is_valid():
+            compared = (published[form.cleaned_data["from"]], published[form.cleaned_data["to"]])
+            sections = guideline_diff(*compared)
+            shown = None
+        else:
+            status = 400
+    else:
+        form = GuidelineVersionsForm(
+            versions=versions,
+            initial={"from": versions[-2] if len(versions) > 1 else None, "to": versions[-1]}
+            if versions
+            else {},
+        )
+        if "version" in request.GET:
+            raw = request.GET["version"]
+            if raw.isdigit() and int(raw) in published:
+                shown = published[int(raw)]
+            else:
+                status = 400
+                problems.append(
+                    f"There is no published version {raw[:20]!r}; the published versions are "
+                    f"{', '.join(map(str, versions)) or 'none yet'}. Showing the current one."
+                )
+    # The viewer's own agreements that wait for a review of the current version, to go back to.
+    to_review = [
+        flow
+        for flow in pair_flows(
+            Pair.objects.visible_to(request.user)
+            .filter(program=program)
+            .select_related("program", "mentor", "mentee"),
+            request.user,
+        )
+        if flow.needs_guideline_review
+        or (flow.proposal and flow.proposal.is_under_outdated_guideline(flow.guideline))
+    ]
+    return render(
+        request,
+        "agreements/guideline.html",
+        {
+            "program": program,
+            "guideline": shown,
+            "latest": latest,
+            "versions": versions,
+            "form": form,
+            "sections": sections,
+            "compared": compared,
+            "problems": problems,
+            "to_review": to_review,
+        },
+        status=status,
+    )
 
 
 @login_required

@@ -32,10 +32,13 @@ def test_publication_flags_active_agreements_for_review(client, active_agreement
     assert active_agreement.needs_guideline_review(pair.program.current_guideline())
     flow = pair_flow(pair, pair.mentee)
     assert flow.needs_guideline_review
-    assert flow.next_url == reverse("agreements:terms", args=[pair.pk])
+    # "Review the guideline" opens what changed in the guideline, not the terms form.
+    guideline_url = reverse("agreements:guideline", args=[pair.program_id])
+    assert flow.next_url == f"{guideline_url}?from=1&to=2"
 
     (item,) = agreement_attention(pair.mentor)
     assert "Guideline version 2 was published" in item.message
+    assert item.url == flow.next_url
 
     client.force_login(pair.mentor)
     page = client.get(reverse("agreements:detail", args=[active_agreement.pk])).content.decode()
@@ -48,8 +51,12 @@ def test_publication_emails_both_members(active_agreement, new_version):
     pair = active_agreement.pair
     review = [m for m in mail.outbox if "Guideline version 2 published" in m.subject]
     assert sorted(m.to[0] for m in review) == sorted([pair.mentor.email, pair.mentee.email])
+    guideline_url = reverse("agreements:guideline", args=[pair.program_id])
     for message in review:
-        assert f"http://testserver/agreements/pairs/{pair.pk}/" in message.body
+        assert f"http://testserver{guideline_url}?from=1&amp;to=2" not in message.body
+        assert f"http://testserver{guideline_url}?from=1&to=2" in message.body
+        assert f"http://testserver/agreements/{active_agreement.pk}/" in message.body
+        assert "/terms/" not in message.body
 
 
 def test_other_programs_and_current_agreements_are_not_flagged(active_agreement, new_version):

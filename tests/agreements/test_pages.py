@@ -34,8 +34,8 @@ def test_steps_follow_the_flow(pair):
 
     answer_all(pair, mentee)
     flow = pair_flow(pair, mentee)
-    assert current_step(flow) == "terms"
-    assert [s["state"] for s in flow.steps[:2]] == ["done", "done"]
+    assert current_step(flow) == "compare"
+    assert [s["state"] for s in flow.steps[:2]] == ["done", "current"]
 
     agreement = propose(pair)
     flow = pair_flow(pair, mentee)

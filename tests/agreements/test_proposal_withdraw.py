@@ -123,7 +123,9 @@ def test_the_proposer_withdraws_their_amendment(amendment, active_agreement, cli
 def test_the_flow_and_the_dashboard_go_back_to_the_active_agreement(amendment, who):
     pair = amendment.pair
     for person in (pair.mentor, pair.mentee):
-        assert pair_flow(pair, person).step == "sign"
+        # An amendment leaves the agreement in force: the step bar stays on "active".
+        flow = pair_flow(pair, person)
+        assert (flow.step, flow.is_amendment) == ("active", True)
     assert [item.action for item in agreement_attention(pair.mentee)] == ["Review and sign"]
 
     proposal_withdraw(agreement_id=amendment.pk, by=getattr(pair, who))
@@ -144,7 +146,7 @@ def test_without_an_active_agreement_the_flow_goes_back_to_proposing(proposal):
     proposal.refresh_from_db()
     assert proposal.status == Agreement.Status.VOID
     flow = pair_flow(pair, pair.mentor)
-    assert flow.step == "terms"
+    assert flow.step == "compare"
     assert flow.next_url == reverse("agreements:compare", args=[pair.pk])
     assert [item.action for item in agreement_attention(pair.mentee)] == ["Compare and agree terms"]
 
@@ -302,7 +304,7 @@ def test_ending_the_active_agreement_voids_the_open_amendment(amendment, active_
     with pytest.raises(ValidationError, match="no longer open for signing"):
         sign(amendment, pair.mentee)
     for person in (pair.mentor, pair.mentee):
-        assert pair_flow(pair, person).step == "terms"
+        assert pair_flow(pair, person).step == "compare"
         assert "Review and sign" not in [item.action for item in agreement_attention(person)]
 
 

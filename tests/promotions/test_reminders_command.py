@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 
 from mentorship.models import Notification, ReminderSent
 from mentorship.reminders import send_reminder
-from promotions.reminders import ALL, CONSENT_AWAITING
 from promotions.models import PromotionReview
+from promotions.reminders import ALL, CONSENT_AWAITING
 from tests.factories import (
     AwaitingConsentStatementFactory,
     MeetingFactory,

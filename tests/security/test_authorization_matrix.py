@@ -281,6 +281,9 @@ def target(world: World, cell: Cell):
     if name in ("mentorship:pair", *(f"agreements:{n}" for n in PAIR_PAGES)):
         pair = world.pairs[state]
         return reverse(name, args=[pair.pk]), pair, pair
+    if name == "agreements:guideline":
+        pair = world.pairs["agreed"]
+        return reverse(name, args=[pair.program_id]), pair.program, pair
     if name in (f"agreements:{n}" for n in AGREEMENT_PAGES):
         agreement = world.agreements[state]
         return reverse(name, args=[agreement.pk]), agreement, agreement.pair
@@ -299,7 +302,7 @@ def target(world: World, cell: Cell):
 
 
 PAIR_PAGES = ("pair", "questionnaire", "compare", "terms", "history")
-AGREEMENT_PAGES = ("detail", "sign", "end", "withdraw", "print", "verify")
+AGREEMENT_PAGES = ("detail", "sign", "end", "withdraw", "print", "verify", "acknowledge")
 REVIEW_PAGES = ("review", "review_outcome", "assessment", "input", "consent", "consent_opt_out")
 
 
@@ -336,6 +339,13 @@ def post_data(cell: Cell, world: World, obj, user) -> dict:
         }
     if name == "agreements:end":
         return {"reason": "Matrix reason."}
+    if name == "agreements:acknowledge":
+        current = obj.pair.program.current_guideline()
+        return {
+            "guideline_version": str(current.version if current else 1),
+            "confirm": "on",
+            "password": PASSWORD,
+        }
     if name in ("promotions:statement_new", "promotions:statement_edit"):
         return {"text": "Matrix statement about growth.", "action": "Save draft"}
     if name == "promotions:statement_consent":

@@ -47,6 +47,7 @@ from agreements.selectors import asked_questions
 from mentorship.models import Guideline, Notification
 from mentorship.notify import send_daily_summaries
 from tests.factories import PanelSeatFactory, PromotionReviewFactory, UserFactory
+from tests.factories.worlds import PASSWORD
 from tests.outbox import deliver_after, run_worker
 from tests.security.conftest import STATS, World
 from tests.security.web import browser, form_data, site_paths
@@ -288,6 +289,9 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
     # The guideline review request went out from the admin's publish action in this module.
     sent.add("emails/agreements/guideline_review.txt")
     assert any("Guideline version 2" in m.subject for m in scanned_world.emails)
+    # So did the notice that terms awaiting signatures under version 1 need proposing again.
+    sent.add("emails/agreements/proposal_outdated.txt")
+    assert any("need proposing again" in m.subject for m in scanned_world.emails)
     # Sent by acts that would change the world's states, each read by its own test below.
     read_below = {
         "emails/promotions/withdrawn_by_agreement.txt",
@@ -295,6 +299,7 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
         "emails/mentorship/pair_started.txt",
         "emails/mentorship/daily_summary.txt",
         *REMINDER_TEMPLATES,
+        "emails/agreements/guideline_acknowledged.txt",
     }
     missing = templates - sent - read_below
     assert missing == set(), missing
@@ -454,6 +459,24 @@ def test_no_daily_summary_carries_a_marker(scanned_world: World):
     assert {m.to[0] for m in mail.outbox} == recipients
     for message in mail.outbox:
         assert not markers_in(message.subject + message.body, scanned_world), message.to
+
+
+def test_the_guideline_acknowledged_email_carries_no_marker(scanned_world: World):
+    """Maria confirms that version 2 leaves the active agreement (whose exceptions carry a
+    marker) as it is: Carol is told who and which version, nothing of the terms."""
+    world = scanned_world
+    maria = browser(world.users["maria"], enforce_csrf_checks=False)
+    agreement = world.agreements["active"]
+    with deliver_after():
+        response = maria.post(
+            reverse("agreements:acknowledge", args=[agreement.pk]),
+            {"guideline_version": "2", "confirm": "on", "password": PASSWORD},
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    (message,) = mail.outbox
+    assert message.to == [world.users["carol"].email]
+    assert not MARKER.search(message.subject + message.body)
+    assert agreement.text_sha256 not in message.body
 
 
 def test_the_admin_log_carries_no_marker(scanned_world: World):

@@ -119,6 +119,8 @@ OBJECT_URLS = [
     ("agreements:print", "get", "agreement", ()),
     ("agreements:verify", "get", "agreement", ()),
     ("mentorship:notification_open", "post", "notification", ()),
+    ("agreements:acknowledge", "post", "agreement", ()),
+    ("agreements:guideline", "get", "program", ()),
 ]
 # Not confidential objects: a refused id is not audited, hidden or missing alike.
 UNAUDITED = {"notification"}
@@ -150,6 +152,7 @@ def _hidden_objects(prober: Prober) -> dict[str, int]:
             context={"actor": str(prober.own_pair.mentor)},
             link=reverse("agreements:pair", args=[prober.own_pair.pk]),
         ).pk,
+        "program": ProgramFactory().pk,  # a program none of the prober's pairs is in
     }
 
 

@@ -240,6 +240,7 @@ def url_values(world) -> dict[str, list]:
     """Every real value of every URL parameter of the site."""
     return {
         "pair_id": [p.pk for p in Pair.objects.all()],
+        "program_id": [p.pk for p in Program.objects.all()],
         "agreement_id": [a.pk for a in Agreement.objects.all()],
         "statement_id": [s.pk for s in Statement.objects.all()],
         "review_id": [r.pk for r in PromotionReview.objects.all()],
