@@ -14,7 +14,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import replace
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -141,9 +141,14 @@ def _items(page: PageOf, item) -> PageOf:
 
 
 def _panel_row(review: PromotionReview) -> AttentionItem:
+    due = (
+        f", decision due {review.decision_date.day} {review.decision_date:%B %Y}"
+        if review.decision_date and review.status != PromotionReview.Status.CLOSED
+        else ""
+    )
     return AttentionItem(
         message=f"{review.candidate}, for {review.target_role} ({review.program}): "
-        f"{review.get_status_display().lower()}",
+        f"{review.get_status_display().lower()}{due}",
         url=review.get_absolute_url(),
         action="Read the review",
     )
@@ -155,17 +160,18 @@ def panel_section(request: HttpRequest) -> DashboardSection | None:
     Reads reviews and seats only: what the panel member is shown here must not depend on
     whether any mentor gave input, or on what the candidate did with it.
     """
-    seated = (
-        PromotionReview.objects.seated(request.user)
-        .select_related("candidate", "program")
-        .order_by("-created_at", "-pk")
-    )
+    seated = PromotionReview.objects.seated(request.user).select_related("candidate", "program")
     current = page_of(
-        request, seated.not_closed(), per_page=SECTION_LIST_SIZE, param="panel", anchor="#panel"
+        request,
+        # The decision due soonest first; reviews without a date after them, newest first.
+        seated.not_closed().order_by(F("decision_date").asc(nulls_last=True), "-created_at", "-pk"),
+        per_page=SECTION_LIST_SIZE,
+        param="panel",
+        anchor="#panel",
     )
     closed = page_of(
         request,
-        seated.filter(status=PromotionReview.Status.CLOSED),
+        seated.filter(status=PromotionReview.Status.CLOSED).order_by("-closed_at", "-pk"),
         per_page=SECTION_LIST_SIZE,
         param="panel_closed",
         anchor="#panel",

@@ -3,6 +3,8 @@ and nothing that depends on mentor input."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -107,3 +109,20 @@ def test_the_panel_members_dashboard_is_the_same_whatever_mentors_gave(world, cl
         world.statement(state, kind=next(kinds))
     assert dashboard(client, world.panel_member) == baseline
     assert closed.get_absolute_url() in baseline
+
+
+def test_open_reviews_come_soonest_decision_first_with_the_date_shown(world, client):
+    soon = PromotionReviewFactory(
+        program=world.program, target_role="Soon role", decision_date=datetime.date(2026, 4, 2)
+    )
+    later = PromotionReviewFactory(
+        program=world.program, target_role="Later role", decision_date=datetime.date(2026, 6, 9)
+    )
+    for review in (later, soon):
+        PanelSeatFactory(review=review, user=world.panel_member)
+    panel = section(dashboard(client, world.panel_member), "panel")
+    assert (
+        panel.index("Soon role") < panel.index("Later role") < panel.index(world.review.target_role)
+    )  # the world's review has no decision date: after the dated ones
+    assert "decision due 2 April 2026" in panel
+    assert "decision due 9 June 2026" in panel
