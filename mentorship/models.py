@@ -554,6 +554,9 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     # The exception's class only: a mail server's reply can echo the message or the address.
     last_error = models.CharField(max_length=100, blank=True)
+    # The task that will send it, so the scheduled sweep requeues only an email whose task was
+    # lost (its worker killed mid-run), never one whose task is simply waiting for a worker.
+    task_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = "undelivered email"

@@ -69,7 +69,7 @@ def notify(
     """
     url = absolute_url(link)
     body = render_to_string(template, {"recipient": to, **context, "url": url, "link": url})
-    notification = Notification.objects.create(
+    notification = Notification(
         recipient=to,
         kind=kind,
         subject=subject,
@@ -77,17 +77,19 @@ def notify(
         link=link,
         email=_email_state(to, required=required),
     )
-    User.objects.filter(pk=to.pk).update(unread_notifications=F("unread_notifications") + 1)
     if notification.email == Notification.Email.PENDING:
-        _enqueue(notification)
+        _enqueue(notification)  # the id is chosen in Python: the task can name it before the insert
+    notification.save(force_insert=True)
+    User.objects.filter(pk=to.pk).update(unread_notifications=F("unread_notifications") + 1)
     return notification
 
 
 def _enqueue(notification: Notification, *, run_after: datetime.datetime | None = None) -> None:
+    """Queue the task that sends `notification`, and note its id on the (unsaved) instance."""
     from mentorship.tasks import deliver_notification
 
     task = deliver_notification.using(run_after=run_after) if run_after else deliver_notification
-    task.enqueue(notification.pk)
+    notification.task_id = str(task.enqueue(notification.pk).id)
 
 
 def deliver(notification_id: int) -> str:
@@ -141,7 +143,14 @@ def deliver(notification_id: int) -> str:
             notification.next_attempt_at = None
             notification.last_error = ""
         notification.save(
-            update_fields=["attempts", "email", "sent_at", "next_attempt_at", "last_error"]
+            update_fields=[
+                "attempts",
+                "email",
+                "sent_at",
+                "next_attempt_at",
+                "last_error",
+                "task_id",
+            ]
         )
         return notification.email
 
@@ -154,29 +163,43 @@ def try_again(notifications) -> int:
         notification.email = Notification.Email.PENDING
         notification.attempts = 0
         notification.last_error = ""
-        notification.save(update_fields=["email", "attempts", "last_error"])
         _enqueue(notification)
+        notification.save(update_fields=["email", "attempts", "last_error", "task_id"])
         count += 1
     return count
 
 
 @transaction.atomic
 def requeue_stale(*, now: datetime.datetime, older_than: datetime.timedelta) -> int:
-    """Queue again the emails still waiting long after their time.
+    """Queue again the emails whose task was lost, long after their time.
 
-    A worker killed in the middle of a task leaves its task row claimed and the email pending;
-    this finds such emails (run by the scheduled entry point) and the row lock in `deliver`
-    keeps a late original from sending twice.
+    A worker killed in the middle of a task leaves its task claimed ("running") for ever, and a
+    task row can be pruned; the email then waits with nothing to send it. This finds them (run
+    by the scheduled entry point). An email whose task is still waiting for a worker is left
+    alone: requeueing it would only make a second task, and burn its attempts twice as fast.
+    The row lock in `deliver` keeps a late original from sending twice.
     """
+    from django_tasks_db.models import DBTaskResult
+
     cutoff = now - older_than
-    stale = (
+    stale = list(
         Notification.objects.select_for_update(skip_locked=True)
         .filter(email=Notification.Email.PENDING, created_at__lt=cutoff)
         .exclude(next_attempt_at__gte=cutoff)
     )
+    tasks = {
+        str(task_id): (status, started_at)
+        for task_id, status, started_at in DBTaskResult.objects.filter(
+            id__in=[n.task_id for n in stale if n.task_id]
+        ).values_list("id", "status", "started_at")
+    }
     count = 0
     for notification in stale:
+        status, started_at = tasks.get(notification.task_id, (None, None))
+        if status == "READY" or (status == "RUNNING" and started_at and started_at >= cutoff):
+            continue  # still on its way
         _enqueue(notification)
+        notification.save(update_fields=["task_id"])
         count += 1
     return count
 
@@ -216,7 +239,7 @@ def _summarise(recipient_id: int, *, now: datetime.datetime) -> bool:
     Notification.objects.filter(pk__in=[entry.pk for entry in entries]).update(
         email=Notification.Email.NOT_SENT
     )
-    summary = Notification.objects.create(
+    summary = Notification(
         recipient=recipient,
         kind=SUMMARY_KIND,
         subject=f"Your mentoring summary: {len(entries)} new notification"
@@ -236,6 +259,7 @@ def _summarise(recipient_id: int, *, now: datetime.datetime) -> bool:
     )
     if summary.email == Notification.Email.PENDING:
         _enqueue(summary)
+    summary.save(force_insert=True)
     return True
 
 

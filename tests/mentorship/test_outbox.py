@@ -151,13 +151,39 @@ def test_retries_wait_longer_each_time_up_to_six_hours():
 def test_an_email_whose_task_was_lost_is_queued_again(carol):
     with time_machine.travel(START, tick=False):
         notification = tell(carol)
-    DBTaskResult.objects.all().delete()  # a worker killed mid-task, its claim never released
+    DBTaskResult.objects.all().delete()  # pruned, or never written by a broken deploy
     assert requeue_stale(now=START, older_than=datetime.timedelta(hours=1)) == 0
     later = START + datetime.timedelta(hours=2)
     assert requeue_stale(now=later, older_than=datetime.timedelta(hours=1)) == 1
     run_worker()
     notification.refresh_from_db()
     assert notification.email == Notification.Email.SENT
+
+
+def test_a_task_claimed_by_a_worker_that_died_is_replaced(carol):
+    with time_machine.travel(START, tick=False):
+        notification = tell(carol)
+        # The worker claimed it, then was killed: the row says "running" for ever.
+        DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
+    later = START + datetime.timedelta(hours=2)
+    assert requeue_stale(now=later, older_than=datetime.timedelta(hours=1)) == 1
+    run_worker()
+    notification.refresh_from_db()
+    assert notification.email == Notification.Email.SENT
+    assert len(delivered_to(carol)) == 1
+
+
+def test_an_email_whose_task_waits_for_a_worker_is_left_alone(carol):
+    """No worker ran for hours: the sweep adds no second task (which would burn the email's
+    attempts twice as fast); the first worker to come sends it once."""
+    with time_machine.travel(START, tick=False):
+        notification = tell(carol)
+    days_later = START + datetime.timedelta(days=2)
+    assert requeue_stale(now=days_later, older_than=datetime.timedelta(hours=1)) == 0
+    assert DBTaskResult.objects.count() == 1
+    run_worker()
+    notification.refresh_from_db()
+    assert (notification.email, notification.attempts) == (Notification.Email.SENT, 1)
 
 
 @pytest.mark.parametrize(
