@@ -464,8 +464,11 @@ def guideline(request: HttpRequest, program_id: int) -> HttpResponse:
         )
         if "version" in request.GET:
             raw = request.GET["version"]
-            if raw.isdigit() and int(raw) in published:
-                shown = published[int(raw)]
+            # Looked up as text: "²" is a digit to str.isdigit() but not to int(), and a
+            # 5,000-digit number is beyond int()'s limit; both must be a 400, not a 500.
+            by_text = {str(version): guideline for version, guideline in published.items()}
+            if raw in by_text:
+                shown = by_text[raw]
             else:
                 status = 400
                 problems.append(

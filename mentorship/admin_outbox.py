@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_tasks_db.admin  # noqa: F401  (registers DBTaskResult now, to be taken back below)
 from django.contrib import admin, messages
+from django.db.models.functions import TruncDate
 from django_tasks_db.models import DBTaskResult
 
 from mentorship.admin_base import AllowListAdmin
@@ -24,6 +25,8 @@ if admin.site.is_registered(DBTaskResult):
 @admin.register(Notification)
 class UndeliveredEmailAdmin(AllowListAdmin):
     list_display = ["recipient", "failed_on", "attempts"]
+    # By day, then by person: the order within a day would tell which failed first.
+    ordering = [TruncDate("created_at").desc(), "recipient__username", "pk"]
     list_select_related = ["recipient"]
     fields = ["recipient", "failed_on", "attempts"]
     readonly_fields = fields

@@ -574,7 +574,9 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"notification to {self.recipient_id} at {self.created_at:%Y-%m-%d %H:%M}"
+        # No time: the admin's undelivered list shows a failed email's day only, and the minute
+        # an email was queued can tell which act caused it (mentorship/admin_outbox.py).
+        return f"email to {self.recipient} of {self.created_at:%Y-%m-%d}"
 
 
 class ReminderSent(models.Model):

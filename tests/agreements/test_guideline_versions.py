@@ -153,10 +153,24 @@ def test_one_version_is_shown_on_its_own(client, two_versions):
 
 @pytest.mark.parametrize(
     "query",
-    ["?from=abc&to=2", "?from=1&to=1", "?from=1", "?from=1&to=99", "?version=x", "?version=7"],
+    [
+        "?from=abc&to=2",
+        "?from=1&to=1",
+        "?from=1",
+        "?from=1&to=99",
+        "?version=x",
+        "?version=7",
+        # Digits to str.isdigit() but not to int(), and beyond int()'s limit: once 500s.
+        "?version=%C2%B2",
+        "?version=%E2%91%A0",
+        "?from=%C2%B2&to=2",
+        "?version=" + "9" * 5000,
+        "?from=" + "9" * 5000 + "&to=2",
+    ],
 )
 def test_bad_version_parameters_get_a_message_not_an_error(client, two_versions, query):
     client.force_login(two_versions.mentor)
+    client.raise_request_exception = False
     response = client.get(guideline_url(two_versions, query))
     assert response.status_code == HTTPStatus.BAD_REQUEST
     body = response.content.decode()

@@ -161,3 +161,19 @@ def test_no_query_string_reaches_what_a_notification_says(client, hana, failed, 
 def test_the_task_rows_have_no_admin_of_their_own():
     assert admin.site.is_registered(Notification)
     assert not admin.site.is_registered(DBTaskResult)
+
+
+def test_no_admin_page_shows_the_time_an_email_was_queued(client, hana, failed):
+    """The minute a mentor's email was queued can tell which act of the mentee caused it; the
+    change and history pages print the object's name, which carries the day only."""
+    client.force_login(hana)
+    minute = f"{failed.created_at:%H:%M}"
+    pages = [
+        CHANGELIST,
+        reverse("admin:mentorship_notification_change", args=[failed.pk]),
+        reverse("admin:mentorship_notification_history", args=[failed.pk]),
+    ]
+    for page in pages:
+        body = client.get(page).content.decode()
+        assert f"{failed.created_at:%Y-%m-%d}" in body or "failed_on" not in page
+        assert minute not in body, page
