@@ -25,12 +25,14 @@ if admin.site.is_registered(DBTaskResult):
 @admin.register(Notification)
 class UndeliveredEmailAdmin(AllowListAdmin):
     list_display = ["recipient", "failed_on", "attempts"]
-    # By day, then by person: the order within a day would tell which failed first.
-    ordering = [TruncDate("created_at").desc(), "recipient__username", "pk"]
     list_select_related = ["recipient"]
     fields = ["recipient", "failed_on", "attempts"]
     readonly_fields = fields
     actions = ["try_again"]
+
+    def get_ordering(self, request):
+        # By day, then by person: the order within a day would tell which failed first.
+        return [TruncDate("created_at").desc(), "recipient__username", "pk"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(email=Notification.Email.FAILED)

@@ -8,6 +8,7 @@ from django.core import mail
 
 from promotions.services import review_change_status, review_opened, review_record_outcome
 from tests.factories import PromotionReviewFactory
+from tests.outbox import deliver_after
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +16,11 @@ NOTE = "Quiet in the panel interview; revisit after the Q3 project."
 
 
 @pytest.fixture
-def run(django_capture_on_commit_callbacks):
+def run():
+    """One act, then the worker: mail.outbox holds exactly the act's messages."""
+
     def step(fn, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
+        with deliver_after():
             return fn(**kwargs)
 
     return step
@@ -101,9 +104,7 @@ def test_no_one_but_the_candidate_and_the_panel_hears_of_the_closing(world, run)
         assert NOTE not in message.body
 
 
-def test_the_panel_hears_the_same_whatever_the_outcome(
-    world, run, django_capture_on_commit_callbacks
-):
+def test_the_panel_hears_the_same_whatever_the_outcome(world, run):
     close_with_outcome(world, run, outcome="promoted")
     [panel_message] = to(world.panel_member)
     assert "Promoted" not in panel_message.body
