@@ -80,6 +80,16 @@ def test_supervisor_writes_the_assessment_the_dashboard_says_is_due(visit, html_
     assert page.get_by_text("Nothing needs your attention right now.").is_visible()
     visitor.check("dashboard-after")
 
+    # The request is still in the inbox, and still leads to the assessment, now written.
+    inbox_button(visitor, 1).click()
+    page.wait_for_load_state()
+    visitor.check("inbox")
+    page.get_by_role("button", name="Your assessment of Carol Chen is due").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(review.assessment_url())
+    assert page.get_by_label("Performance assessment").input_value().strip() == ASSESSMENT
+    assert inbox_button(visitor, None).is_visible()
+
     run_worker()
     for message in mail.outbox:
         assert ASSESSMENT not in message.body
@@ -222,6 +232,10 @@ def test_program_admin_starts_a_proposed_pair_from_the_dashboard(visit, html_err
     assert admin.get_by_text("Lee Park and Sam Reyes").count() == 0
     assert admin.get_by_text("No proposed pair is waiting.").is_visible()
     visitor.check("dashboard-after")
+    inbox_button(visitor, None).click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Nothing yet.").is_visible()  # the admin's act is no news to her
+    visitor.check("inbox")
 
     lee = visit("lee")
     lee.login("lee")
