@@ -170,13 +170,6 @@ def test_panel_member_reads_what_is_new_and_records_the_outcome(visit, html_erro
     assert html_errors() == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product gap: the panel's dashboard row (promotions/attention.py _panel_row) names the "
-        "candidate, role, program and status but not the review's decision date"
-    ),
-)
 def test_panel_dashboard_row_shows_the_decision_date(visit):
     _, review = open_carols_review()
     visitor = visit("lee")
