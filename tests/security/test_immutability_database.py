@@ -14,8 +14,9 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
-from agreements.models import Agreement, Signature
+from agreements.models import Agreement, GuidelineAcknowledgement, Signature
 from mentorship.audit import audit_verify
 from mentorship.management.commands.flush import truncate_trigger_uris
 from mentorship.models import AuditEvent, ConfidentialAuditEvent, Guideline
@@ -33,17 +34,28 @@ APPEND_ONLY_TABLES = [
     "agreements_agreement",  # holds signed agreements
     "promotions_consentrequest",
     "promotions_consentoptout",
+    "agreements_guidelineacknowledgement",
 ]
 
 
 def build_committed_world():
-    """The world plus a row in every append-only table: a panel showing and an opt-out."""
+    """The world plus a row in every append-only table: a panel showing, an opt-out and a
+    guideline acknowledgement."""
     world = build_world()
     review = world.reviews["open"]
     browser(world.users["lee"]).get(reverse("promotions:review", args=[review.pk]))
     assert StatementView.objects.exists()
     declined = world.statements["declined"]
     ConsentOptOut.objects.create(review=review, mentee=world.users["carol"], statement=declined)
+    active = world.agreements["active"]
+    GuidelineAcknowledgement.objects.create(
+        agreement=active,
+        guideline=world.guideline,
+        member=world.users["maria"],
+        role=Signature.Role.MENTOR,
+        acknowledged_at=timezone.now(),
+        text_sha256=active.text_sha256,
+    )
     return world
 
 
@@ -148,6 +160,7 @@ def row_counts() -> dict[str, int]:
         Agreement,
         ConsentRequest,
         ConsentOptOut,
+        GuidelineAcknowledgement,
     )
     counts = {model._meta.db_table: model._base_manager.count() for model in models}
     assert set(counts) == set(APPEND_ONLY_TABLES)
