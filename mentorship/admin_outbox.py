@@ -35,7 +35,7 @@ class UndeliveredEmailAdmin(AllowListAdmin):
         return [TruncDate("created_at").desc(), "recipient__username", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(email=Notification.Email.FAILED)
+        return super().get_queryset(request).undelivered()
 
     def has_add_permission(self, request, obj=None) -> bool:
         return False

@@ -1,7 +1,8 @@
 """The inbox: every notification a person was sent, each a subject and a link (mentorship.notify).
 
-Only the recipient ever reaches a notification: every read goes through `own_notifications`,
-and anything else is a 404 like a notification that does not exist.
+Only the recipient ever reaches a notification: every read goes through
+`Notification.objects.inbox_of` (mentorship/querysets.py), and anything else is a 404 like a
+notification that does not exist.
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from mentorship.selectors import page_of
 NOTIFICATIONS_PER_PAGE = 25
 
 
-def own_notifications(user):
-    return Notification.objects.filter(recipient=user, in_inbox=True)
-
-
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    notifications = own_notifications(request.user).only("id", "subject", "created_at", "read_at")
+    notifications = Notification.objects.inbox_of(request.user).only(
+        "id", "subject", "created_at", "read_at"
+    )
     page = page_of(request, notifications, per_page=NOTIFICATIONS_PER_PAGE)
     return render(request, "mentorship/inbox.html", {"page": page, "nav": "inbox"})
 
@@ -35,7 +34,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
     """Mark one notification read and go to the page it is about."""
-    notification = own_notifications(request.user).filter(pk=notification_id).first()
+    notification = Notification.objects.inbox_of(request.user).filter(pk=notification_id).first()
     if notification is None:
         raise Http404
     mark_read(user=request.user, notification_ids=[notification.pk])

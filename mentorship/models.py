@@ -31,7 +31,12 @@ from mentorship.immutability import (
 )
 from mentorship.immutability import PublishedRecordError as PublishedRecordError  # re-exported
 from mentorship.immutability import RefuseTruncate as RefuseTruncate  # re-exported (flush)
-from mentorship.querysets import GuidelineQuerySet, MeetingQuerySet, PairQuerySet
+from mentorship.querysets import (
+    GuidelineQuerySet,
+    MeetingQuerySet,
+    NotificationQuerySet,
+    PairQuerySet,
+)
 
 
 class EmailFrequency(models.TextChoices):
@@ -557,6 +562,8 @@ class Notification(models.Model):
     # The task that will send it, so the scheduled sweep requeues only an email whose task was
     # lost (its worker killed mid-run), never one whose task is simply waiting for a worker.
     task_id = models.CharField(max_length=64, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = "undelivered email"

@@ -159,7 +159,7 @@ def deliver(notification_id: int) -> str:
 def try_again(notifications) -> int:
     """A program admin's "try again" for failed emails: each gets a fresh round of attempts."""
     count = 0
-    for notification in notifications.select_for_update().filter(email=Notification.Email.FAILED):
+    for notification in notifications.select_for_update().undelivered():
         notification.email = Notification.Email.PENDING
         notification.attempts = 0
         notification.last_error = ""
@@ -266,15 +266,13 @@ def _summarise(recipient_id: int, *, now: datetime.datetime) -> bool:
 @transaction.atomic
 def mark_read(*, user: User, notification_ids=None) -> int:
     """Mark the user's own notifications read (all unread ones when no ids are given)."""
-    unread = Notification.objects.filter(recipient=user, in_inbox=True, read_at__isnull=True)
+    unread = Notification.objects.inbox_of(user).filter(read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=notification_ids)
     count = unread.update(read_at=timezone.now())
     if count:
         # Recounted rather than decremented, so the figure heals if it ever drifted.
-        fresh = Notification.objects.filter(
-            recipient=user, in_inbox=True, read_at__isnull=True
-        ).count()
+        fresh = Notification.objects.inbox_of(user).filter(read_at__isnull=True).count()
         User.objects.filter(pk=user.pk).update(unread_notifications=fresh)
         user.unread_notifications = fresh
     return count

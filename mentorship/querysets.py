@@ -31,3 +31,15 @@ class MeetingQuerySet(models.QuerySet):
 
     def held(self):
         return self.filter(status="held")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def inbox_of(self, user):
+        """The user's own inbox entries: the only way a page reaches a notification."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(recipient=user, in_inbox=True)
+
+    def undelivered(self):
+        """Emails that failed for good: what program admins see (recipient and day only)."""
+        return self.filter(email="failed")

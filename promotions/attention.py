@@ -266,7 +266,7 @@ def admin_section(request: HttpRequest) -> DashboardSection | None:
     reviews = page_of(
         request, unstaffed, per_page=SECTION_LIST_SIZE, param="admin_reviews", anchor="#admin"
     )
-    failed = Notification.objects.filter(email=Notification.Email.FAILED).count()
+    failed = Notification.objects.undelivered().count()
 
     def pair_row(pair: Pair) -> AttentionItem:
         return AttentionItem(
