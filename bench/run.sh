@@ -35,5 +35,5 @@ done
 curl -fsS "http://127.0.0.1:$PORT/health/" >/dev/null || { cat "$LOG"; exit 1; }
 
 echo "gunicorn: $WORKERS sync workers on port $PORT (log: $LOG); database: ${DATABASE_URL##*/}"
-$PY -m bench.load --base-url "http://127.0.0.1:$PORT" --duration "$DURATION" \
+BENCH_SERVER_PID="$GUNICORN" $PY -m bench.load --base-url "http://127.0.0.1:$PORT" --duration "$DURATION" \
   --connections "$CONNECTIONS" "$@"
