@@ -95,7 +95,8 @@ def claim_map() -> dict[str, str]:
 
 def email_verified(claims: dict) -> bool:
     # Some providers send the boolean as a string; anything else, or nothing, is not verified.
-    return claims.get("email_verified") in (True, "true", "True")
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.lower() == "true")
 
 
 def profile_from_claims(claims: dict) -> dict[str, str]:
