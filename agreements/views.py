@@ -268,7 +268,7 @@ def _render_detail(
     # Terms awaiting signatures while another agreement is in force: an amendment, shown
     # against the terms it would replace.
     in_force = flow.active if agreement.is_open and flow.active else None
-    return render(
+    response = render(
         request,
         "agreements/detail.html",
         {
@@ -300,6 +300,9 @@ def _render_detail(
         },
         status=status,
     )
+    if (sign_form or ack_form) and not with_password:
+        reauth.allow_form_to_provider(response)
+    return response
 
 
 @login_required

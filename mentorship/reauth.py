@@ -18,7 +18,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -120,6 +120,15 @@ def confirm_presence(
     if reauthenticate(user=user, password=password, request=request):
         return PASSWORD
     return None
+
+
+def allow_form_to_provider(response: HttpResponse) -> HttpResponse:
+    """Let a page's form lead to the identity provider: the Content-Security-Policy's
+    form-action ('self') also covers where the form's answer redirects, and `begin` redirects
+    to the provider."""
+    endpoint = urlsplit(settings.OIDC_OP_AUTHORIZATION_ENDPOINT)
+    response._csp_update = {"form-action": [f"{endpoint.scheme}://{endpoint.netloc}"]}
+    return response
 
 
 def _callback_url(request: HttpRequest) -> str:

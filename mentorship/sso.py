@@ -164,6 +164,26 @@ class CompanySignInBackend(OIDCAuthenticationBackend):
             options={"require": ["exp", "iat", "iss", "aud", "sub"]},
         )
 
+    def retrieve_matching_jwk(self, token):
+        if "kid" in jwt.get_unverified_header(token):
+            return super().retrieve_matching_jwk(token)
+        # A provider that publishes a single signing key may leave the key id out; with
+        # several keys, the token must name its own.
+        response = requests.get(
+            self.OIDC_OP_JWKS_ENDPOINT, timeout=self.get_settings("OIDC_TIMEOUT", None)
+        )
+        response.raise_for_status()
+        keys = [
+            key
+            for key in response.json().get("keys", [])
+            if key.get("kty") == "RSA"
+            and key.get("use", "sig") == "sig"
+            and key.get("alg", ALGORITHM) == ALGORITHM
+        ]
+        if len(keys) != 1:
+            raise SuspiciousOperation("ID token names no key and the provider has several")
+        return jwt.PyJWK(keys[0])
+
     def get_or_create_user(self, access_token, id_token, payload):
         claims = self.get_userinfo(access_token, id_token, payload)
         if claims.get("sub") != payload["sub"]:
