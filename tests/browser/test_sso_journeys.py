@@ -138,7 +138,7 @@ def test_signing_reauthenticates_at_the_provider(visit, provider, carol_signs_in
         "0",
         "S256",
     )
-    evidence = carol.page.locator("details.evidence").first
+    evidence = carol.page.locator("table.signatures details.evidence").first
     evidence.locator("summary").click()
     assert evidence.get_by_text("company sign-in").is_visible()
     assert our_errors(carol) == []
