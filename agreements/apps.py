@@ -22,8 +22,9 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save
 
-        from agreements import receivers, selectors
+        from agreements import receivers, selectors, views
         from mentorship.models import Program
+        from mentorship.reauth import register_act
         from mentorship.selectors import register_attention
         from mentorship.signals import guideline_published
 
@@ -34,3 +35,7 @@ class AgreementsConfig(AppConfig):
             receivers.guideline_published, dispatch_uid="agreements_guideline_review"
         )
         register_attention(selectors.agreement_attention)
+        # Signing and acknowledging a guideline re-authenticate at the company identity
+        # provider for people without a password here; the pending act returns here.
+        register_act(views.SIGN_ACT, views.sign_after_reauth)
+        register_act(views.ACKNOWLEDGE_ACT, views.acknowledge_after_reauth)

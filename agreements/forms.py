@@ -121,11 +121,16 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, with_password: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_password:
+            # Presence is proved at the company identity provider instead (mentorship.reauth).
+            del self.fields["password"]
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.add_input(Submit("sign", "Sign this agreement"))
+        self.helper.add_input(
+            Submit("sign", "Sign this agreement" if with_password else "Confirm it is you and sign")
+        )
 
 
 class AcknowledgeForm(forms.Form):
@@ -140,8 +145,10 @@ class AcknowledgeForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, version: int, **kwargs):
+    def __init__(self, *args, version: int, with_password: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not with_password:
+            del self.fields["password"]
         self.fields[
             "confirm"
         ].label = f"I have read guideline version {version}; our terms stay as they are."

@@ -36,6 +36,8 @@ from mentorship.immutability import (
     transitions,
 )
 from mentorship.models import AppendOnlyModel, Guideline, Pair, Program
+from mentorship.reauth import METHOD_CHOICES as REAUTH_METHOD_CHOICES
+from mentorship.reauth import PASSWORD as REAUTH_PASSWORD
 
 # Terms exist once proposed: the canonical text and its hash are set together, and whoever
 # signs, signs them. Unproposed rows (bare agreements other apps create) stay ordinary rows.
@@ -273,6 +275,10 @@ class Signature(AppendOnlyModel):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     text_sha256 = models.CharField("SHA-256 of the signed text", max_length=64)
+    # How the signer proved presence just before signing (mentorship.reauth).
+    reauth_method = models.CharField(
+        "confirmed by", max_length=8, choices=REAUTH_METHOD_CHOICES, default=REAUTH_PASSWORD
+    )
 
     class Meta:
         base_manager_name = "objects"
@@ -318,6 +324,9 @@ class GuidelineAcknowledgement(AppendOnlyModel):
     text_sha256 = models.CharField("SHA-256 of the agreement's text", max_length=64)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    reauth_method = models.CharField(
+        "confirmed by", max_length=8, choices=REAUTH_METHOD_CHOICES, default=REAUTH_PASSWORD
+    )
 
     class Meta:
         base_manager_name = "objects"

@@ -35,7 +35,7 @@ from agreements.selectors import asked_questions
 from agreements.signals import agreement_closed
 from mentorship.audit import Action, audit_record, client_ip
 from mentorship.models import Guideline, Pair, User
-from mentorship.reauth import reauthenticate
+from mentorship.reauth import Presence, confirm_presence
 
 
 def _locked_pair(pair_id: int, user: User) -> Pair:
@@ -277,6 +277,13 @@ def agreement_propose(
     return agreement
 
 
+def name_mismatch_text(signer: User) -> str:
+    return (
+        f"Type your full name exactly as it is on your account ({signer.get_full_name()}). "
+        "Nothing was signed."
+    )
+
+
 def names_match(typed: str, full_name: str) -> bool:
     """Case- and spacing-insensitive comparison of a typed name with the full name."""
 
@@ -291,27 +298,38 @@ def agreement_sign(
     agreement_id: int,
     signer: User,
     typed_name: str,
-    password: str,
     text_sha256: str,
+    password: str = "",
+    presence: Presence | None = None,
     request: HttpRequest | None = None,
     user_agent: str = "",
 ) -> Signature:
     """Re-authenticate, then sign (see _agreement_sign_locked).
 
-    The password is checked before the signing transaction opens, so that login throttling
-    keeps its record of a wrong password (inside the transaction it would be rolled back with
-    the refusal).
+    Presence is proved by the signer's password here, or by `presence`, the company identity
+    provider's fresh sign-in checked by mentorship.reauth; the signature records which. The
+    password is checked before the signing transaction opens, so that login throttling keeps
+    its record of a wrong password (inside the transaction it would be rolled back with the
+    refusal).
     """
-    if not reauthenticate(user=signer, password=password, request=request):
-        raise ValidationError("That password is not correct. Nothing was signed.")
+    method = confirm_presence(user=signer, password=password, presence=presence, request=request)
+    if method is None:
+        raise ValidationError(_not_confirmed(presence, "Nothing was signed."))
     return _agreement_sign_locked(
         agreement_id=agreement_id,
         signer=signer,
         typed_name=typed_name,
         text_sha256=text_sha256,
+        reauth_method=method,
         request=request,
         user_agent=user_agent,
     )
+
+
+def _not_confirmed(presence: Presence | None, nothing_done: str) -> str:
+    if presence is None:
+        return f"That password is not correct. {nothing_done}"
+    return f"Your company sign-in could not be confirmed. {nothing_done}"
 
 
 @transaction.atomic
@@ -321,6 +339,7 @@ def _agreement_sign_locked(
     signer: User,
     typed_name: str,
     text_sha256: str,
+    reauth_method: str,
     request: HttpRequest | None = None,
     user_agent: str = "",
 ) -> Signature:
@@ -352,10 +371,7 @@ def _agreement_sign_locked(
             "please read it again."
         )
     if not names_match(typed_name, signer.get_full_name()):
-        raise ValidationError(
-            f"Type your full name exactly as it is on your account ({signer.get_full_name()}). "
-            "Nothing was signed."
-        )
+        raise ValidationError(name_mismatch_text(signer))
     try:
         with transaction.atomic():
             signature = Signature.objects.create(
@@ -367,6 +383,7 @@ def _agreement_sign_locked(
                 ip_address=client_ip(request),
                 user_agent=user_agent[:300],
                 text_sha256=agreement.text_sha256,
+                reauth_method=reauth_method,
             )
     except IntegrityError as exc:
         raise ValidationError(ALREADY_SIGNED) from exc
@@ -379,6 +396,7 @@ def _agreement_sign_locked(
             "signature": signature.pk,
             "role": signature.role,
             "sha256": signature.text_sha256,
+            "confirmed_by": signature.reauth_method,
         },
     )
     signatures = list(agreement.signatures.all())
@@ -574,7 +592,8 @@ def guideline_acknowledge(
     agreement_id: int,
     member: User,
     guideline_version: int,
-    password: str,
+    password: str = "",
+    presence: Presence | None = None,
     request: HttpRequest | None = None,
     user_agent: str = "",
 ) -> GuidelineAcknowledgement:
@@ -584,12 +603,14 @@ def guideline_acknowledge(
     The password is checked before the transaction opens, as in agreement_sign, so login
     throttling keeps its record of a wrong one.
     """
-    if not reauthenticate(user=member, password=password, request=request):
-        raise ValidationError("That password is not correct. Nothing was acknowledged.")
+    method = confirm_presence(user=member, password=password, presence=presence, request=request)
+    if method is None:
+        raise ValidationError(_not_confirmed(presence, "Nothing was acknowledged."))
     return _guideline_acknowledge_locked(
         agreement_id=agreement_id,
         member=member,
         guideline_version=guideline_version,
+        reauth_method=method,
         request=request,
         user_agent=user_agent,
     )
@@ -601,6 +622,7 @@ def _guideline_acknowledge_locked(
     agreement_id: int,
     member: User,
     guideline_version: int,
+    reauth_method: str,
     request: HttpRequest | None,
     user_agent: str,
 ) -> GuidelineAcknowledgement:
@@ -645,6 +667,7 @@ def _guideline_acknowledge_locked(
                 text_sha256=agreement.text_sha256,
                 ip_address=client_ip(request),
                 user_agent=user_agent[:300],
+                reauth_method=reauth_method,
             )
     except IntegrityError as exc:
         raise ValidationError(
@@ -662,6 +685,7 @@ def _guideline_acknowledge_locked(
             "version": current.version,
             "role": acknowledgement.role,
             "both": both,
+            "confirmed_by": acknowledgement.reauth_method,
         },
     )
     notifications.guideline_acknowledged(

@@ -49,10 +49,13 @@ from agreements.services import (
     agreement_propose,
     agreement_sign,
     guideline_acknowledge,
+    name_mismatch_text,
+    names_match,
     proposal_withdraw,
     questionnaire_answer,
 )
 from agreements.verification import agreement_problems
+from mentorship import reauth
 from mentorship.access import get_visible_or_404, pair_for
 from mentorship.models import Pair
 from mentorship.refusals import attempt, show_refusal
@@ -241,8 +244,11 @@ def _render_detail(
 ):
     pair = agreement.pair
     may_sign = can_sign_agreement(request.user, agreement)
+    with_password = _with_password(request)
     if may_sign and sign_form is None:
-        sign_form = SignForm(initial={"text_sha256": agreement.text_sha256})
+        sign_form = SignForm(
+            initial={"text_sha256": agreement.text_sha256}, with_password=with_password
+        )
     may_end = can_end_agreement(request.user, agreement)
     if may_end and end_form is None:
         end_form = EndForm()
@@ -253,14 +259,16 @@ def _render_detail(
     may_acknowledge = needs_review and can_acknowledge_guideline(request.user, agreement)
     if may_acknowledge and ack_form is None:
         ack_form = AcknowledgeForm(
-            initial={"guideline_version": current.version}, version=current.version
+            initial={"guideline_version": current.version},
+            version=current.version,
+            with_password=with_password,
         )
     # Acknowledgements only matter for an active agreement made under an older version.
     under_older = agreement.is_active and current and agreement.guideline_id != current.pk
     # Terms awaiting signatures while another agreement is in force: an amendment, shown
     # against the terms it would replace.
     in_force = flow.active if agreement.is_open and flow.active else None
-    return render(
+    response = render(
         request,
         "agreements/detail.html",
         {
@@ -292,6 +300,9 @@ def _render_detail(
         },
         status=status,
     )
+    if (sign_form or ack_form) and not with_password:
+        reauth.allow_form_to_provider(response)
+    return response
 
 
 @login_required
@@ -300,22 +311,82 @@ def detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
     return _render_detail(request, agreement_for(request, agreement_id))
 
 
+def _with_password(request: HttpRequest) -> bool:
+    """Whether this person confirms acts with their password here (else at the company
+    identity provider, see mentorship.reauth)."""
+    return reauth.method_for(request.user) != reauth.OIDC
+
+
+SIGN_ACT = "sign_agreement"
+ACKNOWLEDGE_ACT = "acknowledge_guideline"
+
+
 @sensitive_post_parameters("password")
 @login_required
 @require_POST
 def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = agreement_for(request, agreement_id)
-    form = SignForm(request.POST)
+    with_password = _with_password(request)
+    form = SignForm(request.POST, with_password=with_password)
     if not form.is_valid():
         messages.error(request, "Not signed. Please check the fields below.")
         return _render_detail(request, agreement, sign_form=form)
+    typed_name = form.cleaned_data["typed_name"]
+    if not with_password:
+        if not names_match(typed_name, request.user.get_full_name()):
+            # Said before the trip to the provider, not after it; the service checks again.
+            form.add_error("typed_name", name_mismatch_text(request.user))
+            return _render_detail(request, agreement, sign_form=form)
+        return reauth.begin(
+            request,
+            act=SIGN_ACT,
+            payload={
+                "agreement_id": agreement.pk,
+                "typed_name": typed_name,
+                "text_sha256": form.cleaned_data["text_sha256"],
+            },
+            return_url=reverse("agreements:detail", args=[agreement.pk]),
+        )
+    return _sign(
+        request,
+        agreement,
+        typed_name=typed_name,
+        text_sha256=form.cleaned_data["text_sha256"],
+        password=form.cleaned_data["password"],
+    )
+
+
+def sign_after_reauth(
+    request: HttpRequest, payload: dict, presence: reauth.Presence
+) -> HttpResponse:
+    """The pending signature, once the signer signed in again at the provider."""
+    agreement = agreement_for(request, payload["agreement_id"])
+    return _sign(
+        request,
+        agreement,
+        typed_name=payload["typed_name"],
+        text_sha256=payload["text_sha256"],
+        presence=presence,
+    )
+
+
+def _sign(
+    request: HttpRequest,
+    agreement: Agreement,
+    *,
+    typed_name: str,
+    text_sha256: str,
+    password: str = "",
+    presence: reauth.Presence | None = None,
+) -> HttpResponse:
     try:
         agreement_sign(
             agreement_id=agreement.pk,
             signer=request.user,
-            typed_name=form.cleaned_data["typed_name"],
-            password=form.cleaned_data["password"],
-            text_sha256=form.cleaned_data["text_sha256"],
+            typed_name=typed_name,
+            password=password,
+            presence=presence,
+            text_sha256=text_sha256,
             request=request,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
@@ -325,12 +396,10 @@ def sign(request: HttpRequest, agreement_id: int) -> HttpResponse:
         show_refusal(request, exc)
         # Keep the typed name, never the password.
         form = SignForm(
-            initial={
-                "text_sha256": agreement.text_sha256,
-                "typed_name": form.cleaned_data["typed_name"],
-            }
+            initial={"text_sha256": agreement.text_sha256, "typed_name": typed_name},
+            with_password=_with_password(request),
         )
-        return _render_detail(request, agreement_for(request, agreement_id), sign_form=form)
+        return _render_detail(request, agreement_for(request, agreement.pk), sign_form=form)
     agreement.refresh_from_db()
     if agreement.is_active:
         messages.success(
@@ -392,16 +461,56 @@ def acknowledge(request: HttpRequest, agreement_id: int) -> HttpResponse:
     agreement = agreement_for(request, agreement_id)
     current = agreement.pair.program.current_guideline()
     version = current.version if current else 0
-    form = AcknowledgeForm(request.POST, version=version)
+    with_password = _with_password(request)
+    form = AcknowledgeForm(request.POST, version=version, with_password=with_password)
     if not form.is_valid():
         messages.error(request, "Nothing was acknowledged. Please check the fields below.")
         return _render_detail(request, agreement, ack_form=form)
+    if not with_password:
+        return reauth.begin(
+            request,
+            act=ACKNOWLEDGE_ACT,
+            payload={
+                "agreement_id": agreement.pk,
+                "guideline_version": form.cleaned_data["guideline_version"],
+            },
+            return_url=reverse("agreements:detail", args=[agreement.pk]),
+        )
+    return _acknowledge(
+        request,
+        agreement,
+        guideline_version=form.cleaned_data["guideline_version"],
+        password=form.cleaned_data["password"],
+    )
+
+
+def acknowledge_after_reauth(
+    request: HttpRequest, payload: dict, presence: reauth.Presence
+) -> HttpResponse:
+    """The pending acknowledgement, once the member signed in again at the provider."""
+    agreement = agreement_for(request, payload["agreement_id"])
+    return _acknowledge(
+        request, agreement, guideline_version=payload["guideline_version"], presence=presence
+    )
+
+
+def _acknowledge(
+    request: HttpRequest,
+    agreement: Agreement,
+    *,
+    guideline_version: int,
+    password: str = "",
+    presence: reauth.Presence | None = None,
+) -> HttpResponse:
+    current = agreement.pair.program.current_guideline()
+    version = current.version if current else 0
     try:
         guideline_acknowledge(
             agreement_id=agreement.pk,
             member=request.user,
-            guideline_version=form.cleaned_data["guideline_version"],
-            password=form.cleaned_data["password"],
+            guideline_version=guideline_version,
+            password=password,
+            presence=presence,
             request=request,
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
         )
@@ -409,10 +518,12 @@ def acknowledge(request: HttpRequest, agreement_id: int) -> HttpResponse:
         show_refusal(request, exc)
         # Never the password back; the box stays ticked.
         form = AcknowledgeForm(
-            initial={"guideline_version": version, "confirm": True}, version=version
+            initial={"guideline_version": version, "confirm": True},
+            version=version,
+            with_password=_with_password(request),
         )
-        return _render_detail(request, agreement_for(request, agreement_id), ack_form=form)
-    agreement = agreement_for(request, agreement_id)
+        return _render_detail(request, agreement_for(request, agreement.pk), ack_form=form)
+    agreement = agreement_for(request, agreement.pk)
     if agreement.needs_guideline_review(current):
         partner = agreement.pair.other_member(request.user)
         messages.success(

@@ -613,3 +613,27 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"reminder {self.kind} to {self.recipient_id} for {self.period_start:%Y-%m-%d}"
+
+
+class SingleSignOnIdentity(models.Model):
+    """The company identity provider's subject for one person (mentorship.sso).
+
+    Matched by issuer and subject, never by email after the first login: an email address the
+    provider later gives to someone else must not open this account.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sso_identities")
+    issuer = models.CharField(max_length=300)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "single sign-on identity"
+        verbose_name_plural = "single sign-on identities"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_identity_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="sso_one_identity_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"single sign-on identity of user {self.user_id}"

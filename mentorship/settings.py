@@ -154,11 +154,66 @@ AUTH_USER_MODEL = "mentorship.User"
 AUTHENTICATION_BACKENDS = [
     # First, so a locked-out login is refused before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing non-superusers when PASSWORD_LOGIN is off.
+    "mentorship.sso.PasswordBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "mentorship:dashboard"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Single sign-on (OpenID Connect, mozilla-django-oidc; see mentorship/sso.py) -----------
+# Off unless the provider's endpoints and this site's client id are all configured. Then people
+# log in at the company's identity provider (authorization code flow with PKCE), are created
+# or updated from its verified claims, and prove presence there again before signing.
+OIDC_OP_ISSUER = os.environ.get("DJANGO_OIDC_ISSUER", "").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("DJANGO_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("DJANGO_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("DJANGO_OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("DJANGO_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_CLIENT_ID = os.environ.get("DJANGO_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("DJANGO_OIDC_CLIENT_SECRET", "")
+SSO_ENABLED = all(
+    (
+        OIDC_OP_ISSUER,
+        OIDC_OP_AUTHORIZATION_ENDPOINT,
+        OIDC_OP_TOKEN_ENDPOINT,
+        OIDC_OP_USER_ENDPOINT,
+        OIDC_OP_JWKS_ENDPOINT,
+        OIDC_RP_CLIENT_ID,
+    )
+)
+# What the login button says, e.g. "Microsoft" for "Log in with Microsoft".
+SSO_PROVIDER_NAME = os.environ.get("DJANGO_OIDC_PROVIDER_NAME", "your company account")
+OIDC_RP_SCOPES = os.environ.get("DJANGO_OIDC_SCOPES", "openid email profile")
+# ID tokens are verified with the provider's published keys (JWKS), never a shared secret.
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env_int("DJANGO_OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+# A refused login renders its own page (mentorship.sso.CallbackView); only a cancelled one
+# comes back to the login page.
+LOGIN_REDIRECT_URL_FAILURE = "login"
+# Claims mapping, "field=claim,…": which claim fills each text field of the person at every
+# login (mentorship.sso.claim_map checks the fields). Email is always the `email` claim, and
+# is refused unless `email_verified` is true.
+SSO_CLAIM_MAP = env_list("DJANGO_OIDC_CLAIM_MAP", "full_name=name")
+SSO_CLAIM_GROUPS = os.environ.get("DJANGO_OIDC_CLAIM_GROUPS", "groups")
+# When set, membership of "Program admins" follows the provider: a person whose group claim
+# holds this value is a program admin, and one whose claim lacks it is not, at every login.
+SSO_PROGRAM_ADMIN_GROUP = os.environ.get("DJANGO_OIDC_PROGRAM_ADMIN_GROUP", "")
+# Off: only superusers log in (and re-authenticate) with a password here; everyone else
+# uses single sign-on.
+PASSWORD_LOGIN = env_bool("DJANGO_PASSWORD_LOGIN", True)
+# Re-authentication at the provider (signing, acknowledging a guideline) counts only when the
+# ID token's auth_time is after the re-authentication began and at most this many seconds old.
+SSO_REAUTH_MAX_AGE = env_int("DJANGO_OIDC_REAUTH_MAX_AGE", 120)
+SSO_CLOCK_SKEW = env_int("DJANGO_OIDC_CLOCK_SKEW", 5)
+# Always listed (it answers nothing while SSO_ENABLED is off), so switching SSO on needs no
+# other change.
+AUTHENTICATION_BACKENDS.append("mentorship.sso.CompanySignInBackend")
+# --- end of single sign-on -------------------------------------------------------------------
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from mentorship import inbox, views
+from mentorship import inbox, reauth, sso, views
 
 mentorship_patterns = [
     path("", views.dashboard, name="dashboard"),
@@ -21,6 +21,11 @@ urlpatterns = [
     path("", include((mentorship_patterns, "mentorship"))),
     path("agreements/", include("agreements.urls")),
     path("reviews/", include("promotions.urls")),
+    # Before Django's own accounts URLs, so this login page (with single sign-on) wins.
+    path("accounts/login/", sso.LoginView.as_view(), name="login"),
+    path("accounts/sso/login/", sso.LoginStartView.as_view(), name="sso_login"),
+    path("accounts/sso/callback/", sso.CallbackView.as_view(), name="sso_callback"),
+    path("accounts/sso/confirm/", reauth.provider_return, name="reauth_return"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", views.favicon),
