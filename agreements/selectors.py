@@ -24,7 +24,7 @@ from agreements.models import (
 )
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
-from mentorship.selectors import AttentionItem, PageOf, page_of
+from mentorship.selectors import AttentionItem, PageOf, Viewer, page_of
 
 STEPS = [
     ("questionnaire", "Questionnaire"),
@@ -501,16 +501,12 @@ def agreement_history_page(request, pair: Pair, viewer: User, *, per_page: int =
     return page_of(request, agreement_history(pair, viewer), per_page=per_page, param="history")
 
 
-def agreement_attention(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+def agreement_attention(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge.
-    (Decided per active pair, which a user has few of; Attention stops reading at `limit`.)"""
-    pairs = (
-        Pair.objects.visible_to(user)
-        .active()
-        .select_related("program", "mentor", "mentee")
-        .order_by(*Pair._meta.ordering, "pk")  # a total order: the list is paged by recomputing
-    )
-    for flow in pair_flows(pairs, user):
+    (Decided per active pair, which a user has few of: the viewer's active pairs, read once
+    for the whole page in a total order, since the list is paged by recomputing it.)"""
+    viewer = Viewer.of(viewer)
+    for flow in pair_flows(viewer.active_pairs, viewer.user):
         if not flow.next_action:
             continue
         if flow.proposal is not None and flow.proposal.is_under_outdated_guideline(flow.guideline):
