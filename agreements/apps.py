@@ -24,7 +24,7 @@ class AgreementsConfig(AppConfig):
 
         from agreements import receivers, selectors
         from mentorship.models import Program
-        from mentorship.selectors import register_attention
+        from mentorship.selectors import register_active_pair_annotations, register_attention
         from mentorship.signals import guideline_published
 
         post_save.connect(
@@ -33,4 +33,5 @@ class AgreementsConfig(AppConfig):
         guideline_published.connect(
             receivers.guideline_published, dispatch_uid="agreements_guideline_review"
         )
+        register_active_pair_annotations(selectors.active_pair_submissions)
         register_attention(selectors.agreement_attention)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
+from django.db import connections
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.models import Meeting, Pair, User
+from mentorship.models import Guideline, Meeting, Pair, User
 
 
 @dataclass(frozen=True)
@@ -112,12 +113,11 @@ class Viewer:
         user = self.user
         if user is None or not user.is_authenticated or not _roles:
             return frozenset()
-        names = list(_roles)
-        row = (
-            User.objects.filter(pk=user.pk)
-            .values_list(*(Exists(_roles[name](user)) for name in names))
-            .first()
-        )
+        names, sql, params = _roles_statement(connections[User.objects.db])
+        params = [user.pk if param == _ANYONE else param for param in params]
+        with connections[User.objects.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
         if row is None:
             return frozenset()
         return frozenset(name for name, held in zip(names, row, strict=True) if held)
@@ -132,10 +132,20 @@ class Viewer:
         pair reads them here."""
         if not self.holds(ACTIVE_PAIR):
             return []
+        current = Guideline.objects.published().filter(program=OuterRef("program"))
+        current = current.order_by("-version")
+        annotations = {
+            "last_held": last_held_meeting(),
+            # The program's guideline in force, which every pair's flow compares with.
+            "current_guideline_id": Subquery(current.values("pk")[:1]),
+            "current_guideline_version": Subquery(current.values("version")[:1]),
+        }
+        for more in _pair_annotations:
+            annotations.update(more(self.user))
         return list(
             Pair.objects.visible_to(self.user)
             .active()
-            .annotate(last_held=last_held_meeting())
+            .annotate(**annotations)
             .select_related("mentor", "mentee")
             .order_by(*Pair._meta.ordering, "pk")
         )
@@ -143,6 +153,36 @@ class Viewer:
     def active_pairs_as(self, role: str) -> list[Pair]:
         field = "mentor_id" if role == MENTOR else "mentee_id"
         return [pair for pair in self.active_pairs if getattr(pair, field) == self.user.pk]
+
+
+# What other apps need of each active pair, read in the same query: name -> expression.
+_pair_annotations: list[Callable[[User], dict]] = []
+
+
+def register_active_pair_annotations(annotations: Callable[[User], dict]) -> None:
+    if annotations not in _pair_annotations:
+        _pair_annotations.append(annotations)
+
+
+# The roles query has the same shape for everyone; only the user's id differs. Django builds
+# and compiles it once per process (for a stand-in user whose id no row has) and each page runs
+# that SQL with its own user's id: the query costs the database's work, not Django's, while the
+# conditions stay the querysets the apps registered.
+_ANYONE = -7_700_000_000_000_077
+_roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
+
+
+def _roles_statement(connection) -> tuple[list[str], str, list]:
+    names = list(_roles)
+    key = (connection.alias, connection.vendor, tuple(names))
+    if key not in _roles_statements:
+        anyone = User(pk=_ANYONE)
+        query = User.objects.filter(pk=anyone.pk).values_list(
+            *(Exists(_roles[name](anyone)) for name in names)
+        )[:1]
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+        _roles_statements[key] = (names, sql, list(params))
+    return _roles_statements[key]
 
 
 MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"
