@@ -25,7 +25,7 @@ class AgreementsConfig(AppConfig):
         from agreements import receivers, selectors, views
         from mentorship.models import Program
         from mentorship.reauth import register_act
-        from mentorship.selectors import register_attention
+        from mentorship.selectors import register_active_pair_annotations, register_attention
         from mentorship.signals import guideline_published
 
         post_save.connect(
@@ -34,6 +34,7 @@ class AgreementsConfig(AppConfig):
         guideline_published.connect(
             receivers.guideline_published, dispatch_uid="agreements_guideline_review"
         )
+        register_active_pair_annotations(selectors.active_pair_submissions)
         register_attention(selectors.agreement_attention)
         # Signing and acknowledging a guideline re-authenticate at the company identity
         # provider for people without a password here; the pending act returns here.

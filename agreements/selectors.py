@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +24,7 @@ from agreements.models import (
 )
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
-from mentorship.selectors import AttentionItem, PageOf, page_of
+from mentorship.selectors import AttentionItem, PageOf, Viewer, page_of
 
 STEPS = [
     ("questionnaire", "Questionnaire"),
@@ -294,20 +294,28 @@ def pair_flow(pair: Pair, viewer: User) -> Flow:
     return pair_flows([pair], viewer)[0]
 
 
-def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
+def pair_flows(
+    pairs: Sequence[Pair],
+    viewer: User,
+    *,
+    submitted: dict[int, set[int]] | None = None,
+    guidelines: dict[int, Guideline] | None = None,
+) -> list[Flow]:
     """The flows of many pairs in a fixed number of queries whatever their number:
     questionnaire submissions, open, active and ended agreements, the open proposals' signers,
     the programs' current guidelines, and (only where a newer version was published) the
-    acknowledgements of it."""
+    acknowledgements of it. A caller that read the submissions (pair id -> respondent ids) or
+    the current guidelines (program id -> guideline) with its pairs passes them in."""
     pairs = list(pairs)
     if not pairs:
         return []
     pair_ids = [pair.pk for pair in pairs]
-    submitted: dict[int, set[int]] = defaultdict(set)
-    for pair_id, respondent_id in QuestionnaireSubmission.objects.filter(
-        pair_id__in=pair_ids
-    ).values_list("pair_id", "respondent_id"):
-        submitted[pair_id].add(respondent_id)
+    if submitted is None:
+        submitted = defaultdict(set)
+        for pair_id, respondent_id in QuestionnaireSubmission.objects.filter(
+            pair_id__in=pair_ids
+        ).values_list("pair_id", "respondent_id"):
+            submitted[pair_id].add(respondent_id)
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     for agreement in (
         Agreement.objects.visible_to(viewer)
@@ -334,7 +342,8 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
         for pair_id, found in agreements.items()
         if (closed := [a for a in found if a.status == Agreement.Status.ENDED])
     }
-    guidelines = current_guidelines({pair.program_id for pair in pairs})
+    if guidelines is None:
+        guidelines = current_guidelines({pair.program_id for pair in pairs})
     signers: dict[int, set[int]] = defaultdict(set)
     open_ids = [a.pk for a in proposals.values() if a is not None]
     if open_ids:
@@ -346,7 +355,7 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
         _flow(
             pair,
             viewer,
-            submitted=submitted[pair.pk],
+            submitted=submitted.get(pair.pk, set()),
             agreements=agreements[pair.pk],
             proposal=proposals.get(pair.pk),
             last_ended=ended.get(pair.pk),
@@ -501,16 +510,37 @@ def agreement_history_page(request, pair: Pair, viewer: User, *, per_page: int =
     return page_of(request, agreement_history(pair, viewer), per_page=per_page, param="history")
 
 
-def agreement_attention(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+def agreement_attention(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Questionnaires to answer, terms to sign or agree, guideline versions to re-acknowledge.
-    (Decided per active pair, which a user has few of; Attention stops reading at `limit`.)"""
-    pairs = (
-        Pair.objects.visible_to(user)
-        .active()
-        .select_related("program", "mentor", "mentee")
-        .order_by(*Pair._meta.ordering, "pk")  # a total order: the list is paged by recomputing
-    )
-    for flow in pair_flows(pairs, user):
+    (Decided per active pair, which a user has few of: the viewer's active pairs, read once
+    for the whole page in a total order, since the list is paged by recomputing it.)"""
+    viewer = Viewer.of(viewer)
+    pairs = viewer.active_pairs
+    # The submissions and the current guideline (its id and number: all a flow's next step
+    # reads of it) came with the pairs (active_pair_submissions below, Viewer.active_pairs).
+    submitted = {
+        pair.pk: {
+            member_id
+            for member_id, done in (
+                (pair.mentor_id, pair.mentor_submitted),
+                (pair.mentee_id, pair.mentee_submitted),
+            )
+            if done
+        }
+        for pair in pairs
+    }
+    guidelines = {
+        pair.program_id: Guideline(
+            pk=pair.current_guideline_id,
+            program_id=pair.program_id,
+            version=pair.current_guideline_version,
+            status=Guideline.Status.PUBLISHED,
+        )
+        for pair in pairs
+        if pair.current_guideline_id is not None
+    }
+    flows = pair_flows(pairs, viewer.user, submitted=submitted, guidelines=guidelines)
+    for flow in flows:
         if not flow.next_action:
             continue
         if flow.proposal is not None and flow.proposal.is_under_outdated_guideline(flow.guideline):
@@ -543,3 +573,13 @@ def agreement_attention(user: User, limit: int | None = None) -> Iterable[Attent
             message = f"Compare answers with {flow.partner} and agree your confidentiality terms."
             action = "Compare and agree terms"
         yield AttentionItem(message=message, url=flow.next_url, action=action)
+
+
+def active_pair_submissions(user: User) -> dict:
+    """Whether each member of the viewer's active pairs submitted the questionnaire, read with
+    the pairs (Viewer.active_pairs) for agreement_attention."""
+    submitted = QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"))
+    return {
+        "mentor_submitted": Exists(submitted.filter(respondent=OuterRef("mentor"))),
+        "mentee_submitted": Exists(submitted.filter(respondent=OuterRef("mentee"))),
+    }

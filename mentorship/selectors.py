@@ -7,13 +7,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import islice
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db import connections
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
-from mentorship.models import Meeting, Pair, User
+from mentorship.models import Guideline, Meeting, Pair, User
 
 
 @dataclass(frozen=True)
@@ -79,16 +82,139 @@ class AttentionItem:
     action: str = "Open"
 
 
+# --- Who is looking --------------------------------------------------------------------------
+
+# A role is a queryset of the rows that make the user hold it (their panel seats, their pairs as
+# mentor...). Apps register their own, so this app never imports them.
+RoleRows = Callable[[User], QuerySet]
+_roles: dict[str, RoleRows] = {}
+
+
+def register_role(name: str, rows: RoleRows) -> None:
+    _roles[name] = rows
+
+
+class Viewer:
+    """The person "My mentoring" is for, with what several of its parts ask: the roles they
+    hold and their active pairs. Each is read once (one query each) and only when asked; a
+    Viewer lives for one page, like the request's user, so nothing here outlives a request."""
+
+    def __init__(self, user: User | None):
+        self.user = user
+
+    @classmethod
+    def of(cls, who: User | Viewer | None) -> Viewer:
+        """Providers are asked with the page's Viewer, or (tests, reminders) with a user."""
+        return who if isinstance(who, Viewer) else cls(who)
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The registered roles the user holds, in one query of EXISTS conditions."""
+        user = self.user
+        if user is None or not user.is_authenticated or not _roles:
+            return frozenset()
+        names, sql, params = _roles_statement(connections[User.objects.db])
+        params = [user.pk if param == _ANYONE else param for param in params]
+        with connections[User.objects.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return frozenset()
+        return frozenset(name for name, held in zip(names, row, strict=True) if held)
+
+    def holds(self, role: str) -> bool:
+        return role in self.roles
+
+    @cached_property
+    def active_pairs(self) -> list[Pair]:
+        """The user's active pairs (members' names, `last_held`), in a total order: the
+        attention list is paged by computing it again. Every provider that works per active
+        pair reads them here."""
+        if not self.holds(ACTIVE_PAIR):
+            return []
+        current = Guideline.objects.published().filter(program=OuterRef("program"))
+        current = current.order_by("-version")
+        annotations = {
+            "last_held": last_held_meeting(),
+            # The program's guideline in force, which every pair's flow compares with.
+            "current_guideline_id": Subquery(current.values("pk")[:1]),
+            "current_guideline_version": Subquery(current.values("version")[:1]),
+        }
+        for more in _pair_annotations:
+            annotations.update(more(self.user))
+        return list(
+            Pair.objects.visible_to(self.user)
+            .active()
+            .annotate(**annotations)
+            .select_related("mentor", "mentee")
+            .order_by(*Pair._meta.ordering, "pk")
+        )
+
+    def active_pairs_as(self, role: str) -> list[Pair]:
+        field = "mentor_id" if role == MENTOR else "mentee_id"
+        return [pair for pair in self.active_pairs if getattr(pair, field) == self.user.pk]
+
+
+# What other apps need of each active pair, read in the same query: name -> expression.
+_pair_annotations: list[Callable[[User], dict]] = []
+
+
+def register_active_pair_annotations(annotations: Callable[[User], dict]) -> None:
+    if annotations not in _pair_annotations:
+        _pair_annotations.append(annotations)
+
+
+# The roles query has the same shape for everyone; only the user's id differs. Django builds
+# and compiles it once per process (for a stand-in user whose id no row has) and each page runs
+# that SQL with its own user's id: the query costs the database's work, not Django's, while the
+# conditions stay the querysets the apps registered.
+_ANYONE = -7_700_000_000_000_077
+_roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
+
+
+def _roles_statement(connection) -> tuple[list[str], str, list]:
+    names = list(_roles)
+    key = (connection.alias, connection.vendor, tuple(names))
+    if key not in _roles_statements:
+        anyone = User(pk=_ANYONE)
+        query = User.objects.filter(pk=anyone.pk).values_list(
+            *(Exists(_roles[name](anyone)) for name in names)
+        )[:1]
+        sql, params = query.query.get_compiler(connection=connection).as_sql()
+        _roles_statements[key] = (names, sql, list(params))
+    return _roles_statements[key]
+
+
+MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"
+register_role(MENTOR, lambda user: Pair.objects.filter(mentor=user))
+register_role(MENTEE, lambda user: Pair.objects.filter(mentee=user))
+register_role(ACTIVE_PAIR, lambda user: Pair.objects.visible_to(user).active())
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """The URL of `name` for any one id, reversed once for a whole list instead of per row."""
+    sentinel = 7_770_000_000_000_000_777
+    before, after = reverse(name, args=[sentinel]).split(str(sentinel))
+    return lambda pk: f"{before}{pk}{after}"
+
+
 # A provider yields what needs the user's attention, at most `limit` items (None: all of them),
-# so a page of the list costs what the page shows, not the user's whole history.
-AttentionProvider = Callable[[User, int | None], Iterable[AttentionItem]]
+# so a page of the list costs what the page shows, not the user's whole history. It is asked
+# with the page's Viewer (or, called directly, a user: Viewer.of gives the Viewer either way).
+AttentionProvider = Callable[[Viewer, int | None], Iterable[AttentionItem]]
 _providers: list[AttentionProvider] = []
+_provider_roles: dict[AttentionProvider, str] = {}
 
 
-def register_attention(provider: AttentionProvider) -> AttentionProvider:
-    """Apps add what needs a user's attention (unsigned agreements, consents to give, ...)."""
+def register_attention(
+    provider: AttentionProvider, *, role: str | None = None
+) -> AttentionProvider:
+    """Apps add what needs a user's attention (unsigned agreements, consents to give, ...).
+    With `role`, the provider is asked only of people who hold it (Viewer.roles)."""
     if provider not in _providers:
         _providers.append(provider)
+    if role is not None:
+        _provider_roles[provider] = role
     return provider
 
 
@@ -96,14 +222,18 @@ class Attention:
     """The user's attention items from every provider in turn, fetched only as far as asked:
     `attention[0:21]` asks each provider for no more than the items still missing."""
 
-    def __init__(self, user: User):
-        self.user = user
+    def __init__(self, user: User | Viewer | None):
+        self.viewer = Viewer.of(user)
+        self.user = self.viewer.user
 
     def _items(self, limit: int | None) -> Iterator[AttentionItem]:
         for provider in _providers:
             if limit is not None and limit <= 0:
                 return
-            items = list(islice(provider(self.user, limit), limit))
+            role = _provider_roles.get(provider)
+            if role is not None and not self.viewer.holds(role):
+                continue
+            items = list(islice(provider(self.viewer, limit), limit))
             yield from items
             if limit is not None:
                 limit -= len(items)
@@ -117,7 +247,7 @@ class Attention:
         return list(islice(self._items(key.stop), key.start, key.stop))
 
 
-def attention_for(user: User) -> Attention:
+def attention_for(user: User | Viewer | None) -> Attention:
     return Attention(user)
 
 
@@ -126,6 +256,13 @@ def with_last_held(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
     return pairs.annotate(
         last_held=Max("meetings__held_on", filter=Q(meetings__status=Meeting.Status.HELD))
     )
+
+
+def last_held_meeting() -> Subquery:
+    """`last_held` of with_last_held as a subquery, for a few pairs read with their members:
+    no join of every meeting and GROUP BY over every column the query selects."""
+    held = Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
+    return Subquery(held.order_by("-held_on").values("held_on")[:1])
 
 
 def meetings_overdue_from(pair: Pair) -> datetime.date | None:
@@ -139,23 +276,19 @@ def meetings_overdue_from(pair: Pair) -> datetime.date | None:
 
 
 @register_attention
-def overdue_meetings(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+def overdue_meetings(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Active pairs with no held meeting within twice their planned cadence. (The user's
     active pairs are few; Attention stops reading once it has `limit` items.)"""
+    viewer = Viewer.of(viewer)
     today = timezone.localdate()
-    pairs = (
-        with_last_held(Pair.objects.visible_to(user).active().select_related("mentor", "mentee"))
-        # The model's ordering has ties (same names); the attention list is paged by
-        # recomputing it, so its order must be total.
-        .order_by(*Pair._meta.ordering, "pk")
-    )
-    for pair in pairs:
+    pair_url = url_maker("mentorship:pair")
+    for pair in viewer.active_pairs:
         overdue_from = meetings_overdue_from(pair)
         if overdue_from is None or today >= overdue_from:
-            other = pair.other_member(user)
+            other = pair.other_member(viewer.user)
             yield AttentionItem(
                 message=f"No meeting with {other} logged recently.",
-                url=pair.get_absolute_url() + "#meetings",
+                url=pair_url(pair.pk) + "#meetings",
                 action="Log a meeting",
             )
 
@@ -187,21 +320,33 @@ class DashboardSection:
 
 
 # A section provider returns the user's section, or None when they do not hold its role. It is
-# asked on every dashboard view, so it costs a fixed number of queries, the same whatever the
-# user's history (each list is one page).
+# asked only of people who hold the role it is registered with (Viewer.roles), and costs a fixed
+# number of queries, the same whatever the user's history (each list is one page).
 SectionProvider = Callable[[HttpRequest], "DashboardSection | None"]
 _section_providers: list[SectionProvider] = []
+_section_roles: dict[SectionProvider, str] = {}
 
 
-def register_dashboard_section(provider: SectionProvider) -> SectionProvider:
+def register_dashboard_section(
+    provider: SectionProvider, *, role: str | None = None
+) -> SectionProvider:
     if provider not in _section_providers:
         _section_providers.append(provider)
+    if role is not None:
+        _section_roles[provider] = role
     return provider
 
 
-def dashboard_sections(request: HttpRequest) -> list[DashboardSection]:
+def dashboard_sections(
+    request: HttpRequest, viewer: Viewer | None = None
+) -> list[DashboardSection]:
     """The sections of the roles the user holds, in the order the apps registered them."""
-    sections = (provider(request) for provider in _section_providers)
+    viewer = viewer or Viewer(request.user)
+    sections = (
+        provider(request)
+        for provider in _section_providers
+        if provider not in _section_roles or viewer.holds(_section_roles[provider])
+    )
     return [section for section in sections if section is not None]
 
 
@@ -283,3 +428,43 @@ def page_of(
         previous_url=url(number - 1) if number > 1 else "",
         next_url=url(number + 1) if has_next else "",
     )
+
+
+@dataclass(frozen=True)
+class PairRow:
+    """One pair in the dashboard's lists: what the row shows, and its link."""
+
+    url: str
+    partner: str  # the other member's name
+    program: str
+    is_active: bool
+    status: str  # the status's label
+
+
+def pair_list_page(request, viewer: Viewer, role: str, *, per_page: int = 20) -> PageOf:
+    """Page `?as_<role>=N` of the viewer's pairs in that role (MENTOR or MENTEE), as PairRows:
+    one query of the columns a row shows, and none for someone who does not hold the role."""
+    param = f"as_{role}"
+    if not viewer.holds(role):
+        return page_of(request, [], per_page=per_page, param=param)
+    partner = MENTEE if role == MENTOR else MENTOR
+    rows = (
+        listed_pairs(viewer.user)
+        .filter(**{role: viewer.user})
+        .values_list(
+            "pk", "status", "program__name", f"{partner}__full_name", f"{partner}__username"
+        )
+    )
+    page = page_of(request, rows, per_page=per_page, param=param)
+    pair_url, labels = url_maker("mentorship:pair"), dict(Pair.Status.choices)
+    page.items = [
+        PairRow(
+            url=pair_url(pk),
+            partner=full_name or username,  # User.__str__
+            program=program,
+            is_active=status == Pair.Status.ACTIVE,
+            status=labels[status],
+        )
+        for pk, status, program, full_name, username in page.items
+    ]
+    return page

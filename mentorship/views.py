@@ -19,11 +19,14 @@ from mentorship.forms import EmailPreferencesForm, MeetingForm, PreferencesForm
 from mentorship.models import Meeting
 from mentorship.permissions import can_log_meeting
 from mentorship.selectors import (
+    MENTEE,
+    MENTOR,
+    Viewer,
     attention_for,
     dashboard_sections,
-    listed_pairs,
     page_of,
     pair_engagement,
+    pair_list_page,
     pair_start_notice,
 )
 from mentorship.services import meeting_record
@@ -35,22 +38,22 @@ DASHBOARD_LIST_SIZE = 20
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    # Every list here grows with the user's history, so each is paged (no COUNT queries).
-    pairs = listed_pairs(request.user)
-    lists = {
-        "as_mentor": pairs.filter(mentor=request.user),
-        "as_mentee": pairs.filter(mentee=request.user),
-        "attention": attention_for(request.user),
-    }
-    pages = {
-        name: page_of(request, items, per_page=DASHBOARD_LIST_SIZE, param=name)
-        for name, items in lists.items()
-    }
-    sections = dashboard_sections(request)  # each role's own lists, paged by its provider
+    # Every list here grows with the user's history, so each is paged (no COUNT queries). The
+    # viewer's roles and active pairs are read once, for every part of the page that asks.
+    viewer = Viewer(request.user)
     return render(
         request,
         "mentorship/dashboard.html",
-        {**pages, "sections": sections, "nav": "mentoring"},
+        {
+            "as_mentor": pair_list_page(request, viewer, MENTOR, per_page=DASHBOARD_LIST_SIZE),
+            "as_mentee": pair_list_page(request, viewer, MENTEE, per_page=DASHBOARD_LIST_SIZE),
+            "attention": page_of(
+                request, attention_for(viewer), per_page=DASHBOARD_LIST_SIZE, param="attention"
+            ),
+            # Each role's own lists, paged by its provider, asked only of those who hold it.
+            "sections": dashboard_sections(request, viewer),
+            "nav": "mentoring",
+        },
     )
 
 

@@ -33,13 +33,22 @@ class PromotionsConfig(AppConfig):
     }
 
     def ready(self) -> None:
-        from mentorship.selectors import register_attention, register_dashboard_section
+        from mentorship.selectors import (
+            MENTEE,
+            MENTOR,
+            register_attention,
+            register_dashboard_section,
+            register_role,
+        )
         from promotions import attention, receivers  # noqa: F401
 
-        register_attention(attention.consents_awaiting)
-        register_attention(attention.input_invitations)
-        register_attention(attention.assessments_due)
-        register_attention(attention.statements_sent_back)
-        register_dashboard_section(attention.admin_section)
-        register_dashboard_section(attention.panel_section)
-        register_dashboard_section(attention.consents_section)
+        # "My mentoring" asks each provider only of people who hold its role (one query tells).
+        register_role(attention.PANEL_MEMBER, attention.panel_seats)
+        register_role(attention.SUPERVISOR, attention.reviews_supervised)
+        register_attention(attention.consents_awaiting, role=MENTEE)
+        register_attention(attention.input_invitations)  # asks the viewer's active pairs
+        register_attention(attention.assessments_due, role=attention.SUPERVISOR)
+        register_attention(attention.statements_sent_back, role=MENTOR)
+        register_dashboard_section(attention.admin_section)  # asks is_program_admin
+        register_dashboard_section(attention.panel_section, role=attention.PANEL_MEMBER)
+        register_dashboard_section(attention.consents_section, role=MENTEE)

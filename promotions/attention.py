@@ -22,11 +22,14 @@ from django.utils import timezone
 from mentorship.models import Notification, Pair, User
 from mentorship.permissions import is_program_admin
 from mentorship.selectors import (
+    MENTOR,
     AttentionItem,
     DashboardSection,
     PageOf,
     SectionList,
+    Viewer,
     page_of,
+    url_maker,
 )
 from promotions.models import PanelSeat, PromotionReview, Statement
 
@@ -34,30 +37,50 @@ SENT_BACK_DAYS = 14
 SECTION_LIST_SIZE = 10  # rows per page of a section's list
 
 
-def consents_awaiting(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
-    """Statements about the user that wait for their consent, oldest request first."""
+def _name(full_name: str, username: str) -> str:
+    return full_name or username  # User.__str__, from the two columns a list reads
+
+
+def _kind(kind: str) -> str:
+    return Statement.Kind(kind).label.lower()
+
+
+def consents_awaiting(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """Statements about the user that wait for their consent, oldest request first. Asked of
+    mentees only; `about` is the mentee's part of Statement.visible_to."""
+    user = Viewer.of(viewer).user
     statements = (
-        Statement.objects.visible_to(user)
+        Statement.objects.about(user)
         .awaiting_consent_of(user)
-        .select_related("review", "pair__mentor")
         .order_by("updated_at", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "review_id",
+            "review__target_role",
+            "pair__mentor__full_name",
+            "pair__mentor__username",
+        )
     )
-    for statement in statements[:limit]:
+    consent_url = url_maker("promotions:consent")
+    for pk, kind, review_id, target_role, *mentor in statements[:limit]:
         yield AttentionItem(
             message=(
-                f"{statement.pair.mentor} asks for your consent to share "
-                f"{statement.get_kind_display().lower()} input with the panel of your review "
-                f"for {statement.review.target_role}."
+                f"{_name(*mentor)} asks for your consent to share {_kind(kind)} input with the "
+                f"panel of your review for {target_role}."
             ),
-            url=f"{statement.review.consent_url()}#statement-{statement.pk}",
+            url=f"{consent_url(review_id)}#statement-{pk}",
             action="Read and decide",
         )
 
 
-def input_invitations(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
-    """Open reviews of the user's mentee for which the user has written nothing yet."""
-    if not user.is_authenticated:
+def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
+    """Open reviews of the user's mentee for which the user has written nothing yet. Asked
+    only of someone who mentors an active pair (the viewer's active pairs, already read)."""
+    viewer = Viewer.of(viewer)
+    if not viewer.active_pairs_as(MENTOR):
         return
+    user = viewer.user
     mentoring = Pair.objects.active().filter(
         program=OuterRef("program"), mentee=OuterRef("candidate"), mentor=user
     )
@@ -66,69 +89,82 @@ def input_invitations(user: User, limit: int | None = None) -> Iterable[Attentio
         PromotionReview.objects.filter(status=PromotionReview.Status.OPEN)
         .filter(Exists(mentoring))
         .exclude(Exists(written))
-        .select_related("candidate")
         .order_by("created_at", "pk")
+        .values_list("pk", "target_role", "candidate__full_name", "candidate__username")
     )
-    for review in reviews[:limit]:
+    input_url = url_maker("promotions:input")
+    for pk, target_role, *candidate in reviews[:limit]:
         yield AttentionItem(
             message=(
-                f"{review.candidate} is being reviewed for {review.target_role}: you are invited "
+                f"{_name(*candidate)} is being reviewed for {target_role}: you are invited "
                 f"to give input as their mentor."
             ),
-            url=review.input_url(),
+            url=input_url(pk),
             action="Give input",
         )
 
 
-def statements_sent_back(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+def statements_sent_back(
+    viewer: Viewer | User, limit: int | None = None
+) -> Iterable[AttentionItem]:
     """The user's statements declined or withdrawn recently, in reviews not closed, latest
-    first."""
+    first. Asked of mentors only; `authored_by` is the mentor's part of
+    Statement.visible_to (a mentor reads what they wrote in every state)."""
+    user = Viewer.of(viewer).user
     since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
     statements = (
-        Statement.objects.visible_to(user)
-        .filter(pair__mentor=user)
+        Statement.objects.authored_by(user)
         .filter(
             state__in=[Statement.State.DECLINED, Statement.State.WITHDRAWN], updated_at__gte=since
         )
         .exclude(review__status=PromotionReview.Status.CLOSED)
-        .select_related("review", "pair__mentee")
         .order_by("-updated_at", "-pk")
+        .values_list(
+            "pk",
+            "kind",
+            "state",
+            "withdrawal_cause",
+            "review_id",
+            "review__target_role",
+            "pair__mentee__full_name",
+            "pair__mentee__username",
+        )
     )
-    for statement in statements[:limit]:
-        kind = statement.get_kind_display().lower()
-        if statement.state == Statement.State.DECLINED:
-            what = f"{statement.pair.mentee} declined to share your {kind} statement"
-        elif statement.withdrawal_cause == Statement.WithdrawalCause.AGREEMENT:
-            what = (
-                f"Your {kind} statement about {statement.pair.mentee} was withdrawn when your "
-                "agreement changed"
-            )
+    input_url = url_maker("promotions:input")
+    for pk, kind, state, cause, review_id, target_role, *mentee_names in statements[:limit]:
+        kind, mentee = _kind(kind), _name(*mentee_names)
+        if state == Statement.State.DECLINED:
+            what = f"{mentee} declined to share your {kind} statement"
+        elif cause == Statement.WithdrawalCause.AGREEMENT:
+            what = f"Your {kind} statement about {mentee} was withdrawn when your agreement changed"
         else:
-            what = f"{statement.pair.mentee} withdrew consent for your {kind} statement"
+            what = f"{mentee} withdrew consent for your {kind} statement"
         yield AttentionItem(
-            message=f"{what} (review for {statement.review.target_role}).",
-            url=f"{statement.review.input_url()}#statement-{statement.pk}",
+            message=f"{what} (review for {target_role}).",
+            url=f"{input_url(review_id)}#statement-{pk}",
             action="See it",
         )
 
 
-def assessments_due(user: User, limit: int | None = None) -> Iterable[AttentionItem]:
+def assessments_due(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Reviews not closed in which the user is the supervisor and has not written the
     assessment yet, oldest first. Reads the assessment's date only, never its text."""
+    user = Viewer.of(viewer).user
     reviews = (
         PromotionReview.objects.supervised_by(user)
         .not_closed()
         .filter(assessment_written_at__isnull=True)
-        .select_related("candidate")
         .order_by("created_at", "pk")
+        .values_list("pk", "target_role", "candidate__full_name", "candidate__username")
     )
-    for review in reviews[:limit]:
+    assessment_url = url_maker("promotions:assessment")
+    for pk, target_role, *candidate in reviews[:limit]:
         yield AttentionItem(
             message=(
-                f"Your assessment of {review.candidate} for {review.target_role} is due: the "
+                f"Your assessment of {_name(*candidate)} for {target_role} is due: the "
                 "panel reads it with the review."
             ),
-            url=review.assessment_url(),
+            url=assessment_url(pk),
             action="Write the assessment",
         )
 
@@ -140,38 +176,72 @@ def _items(page: PageOf, item) -> PageOf:
     return replace(page, items=[item(row) for row in page.items])
 
 
-def _panel_row(review: PromotionReview) -> AttentionItem:
-    due = (
-        f", decision due {review.decision_date.day} {review.decision_date:%B %Y}"
-        if review.decision_date and review.status != PromotionReview.Status.CLOSED
-        else ""
-    )
-    return AttentionItem(
-        message=f"{review.candidate}, for {review.target_role} ({review.program}): "
-        f"{review.get_status_display().lower()}{due}",
-        url=review.get_absolute_url(),
-        action="Read the review",
-    )
+PANEL_MEMBER, SUPERVISOR = "panel member", "supervisor of a review not closed"
+
+
+def panel_seats(user: User):
+    return PanelSeat.objects.filter(user=user)
+
+
+def reviews_supervised(user: User):
+    return PromotionReview.objects.supervised_by(user).not_closed()
+
+
+_PANEL_COLUMNS = (
+    "pk",
+    "status",
+    "decision_date",
+    "target_role",
+    "program__name",
+    "candidate__full_name",
+    "candidate__username",
+)
+
+
+def _panel_rows(page: PageOf) -> PageOf:
+    review_url = url_maker("promotions:review")
+    labels = dict(PromotionReview.Status.choices)
+    rows = []
+    for pk, status, decision_date, target_role, program, *candidate in page.items:
+        due = (
+            f", decision due {decision_date.day} {decision_date:%B %Y}"
+            if decision_date and status != PromotionReview.Status.CLOSED
+            else ""
+        )
+        rows.append(
+            AttentionItem(
+                message=f"{_name(*candidate)}, for {target_role} ({program}): "
+                f"{labels[status].lower()}{due}",
+                url=review_url(pk),
+                action="Read the review",
+            )
+        )
+    return replace(page, items=rows)
 
 
 def panel_section(request: HttpRequest) -> DashboardSection | None:
     """The reviews on whose panel the user sits: the open ones, and the closed ones apart.
+    Asked only of panel members (the role registered in apps.py).
 
     Reads reviews and seats only: what the panel member is shown here must not depend on
     whether any mentor gave input, or on what the candidate did with it.
     """
-    seated = PromotionReview.objects.seated(request.user).select_related("candidate", "program")
+    seated = PromotionReview.objects.seated(request.user)
     current = page_of(
         request,
         # The decision due soonest first; reviews without a date after them, newest first.
-        seated.not_closed().order_by(F("decision_date").asc(nulls_last=True), "-created_at", "-pk"),
+        seated.not_closed()
+        .order_by(F("decision_date").asc(nulls_last=True), "-created_at", "-pk")
+        .values_list(*_PANEL_COLUMNS),
         per_page=SECTION_LIST_SIZE,
         param="panel",
         anchor="#panel",
     )
     closed = page_of(
         request,
-        seated.filter(status=PromotionReview.Status.CLOSED).order_by("-closed_at", "-pk"),
+        seated.filter(status=PromotionReview.Status.CLOSED)
+        .order_by("-closed_at", "-pk")
+        .values_list(*_PANEL_COLUMNS),
         per_page=SECTION_LIST_SIZE,
         param="panel_closed",
         anchor="#panel",
@@ -184,13 +254,13 @@ def panel_section(request: HttpRequest) -> DashboardSection | None:
         lists=[
             SectionList(
                 title="Open reviews",
-                items=_items(current, _panel_row),
+                items=_panel_rows(current),
                 empty="None of the reviews on whose panel you sit is open.",
                 pager_label="More open reviews on your panels",
             ),
             SectionList(
                 title="Closed reviews",
-                items=_items(closed, _panel_row),
+                items=_panel_rows(closed),
                 collapsed=True,
                 pager_label="More closed reviews on your panels",
             ),
@@ -200,31 +270,39 @@ def panel_section(request: HttpRequest) -> DashboardSection | None:
 
 def consents_section(request: HttpRequest) -> DashboardSection | None:
     """The candidate's shared statements in reviews not closed: consent they may withdraw.
-    (Requests still awaiting their decision are attention items: `consents_awaiting`.)"""
+    (Requests still awaiting their decision are attention items: `consents_awaiting`.)
+    Asked only of mentees (the role registered in apps.py)."""
     statements = (
         Statement.objects.about(request.user)
         .filter(state=Statement.State.SHARED)
         .exclude(review__status=PromotionReview.Status.CLOSED)
-        .select_related("review", "pair__mentor")
         .order_by("consented_at", "pk")
+        .values_list(
+            "pk",
+            "kind",
+            "review_id",
+            "review__target_role",
+            "pair__mentor__full_name",
+            "pair__mentor__username",
+        )
     )
     page = page_of(
         request, statements, per_page=SECTION_LIST_SIZE, param="consents", anchor="#consents"
     )
     if not page and not page.has_previous:
         return None
-
-    def row(statement: Statement) -> AttentionItem:
-        return AttentionItem(
+    consent_url = url_maker("promotions:consent")
+    rows = [
+        AttentionItem(
             message=(
-                f"You consented to the panel of your review for {statement.review.target_role} "
-                f"reading {statement.pair.mentor}'s {statement.get_kind_display().lower()} "
-                "input."
+                f"You consented to the panel of your review for {target_role} reading "
+                f"{_name(*mentor)}'s {_kind(kind)} input."
             ),
-            url=f"{statement.review.consent_url()}#statement-{statement.pk}",
+            url=f"{consent_url(review_id)}#statement-{pk}",
             action="Read or withdraw",
         )
-
+        for pk, kind, review_id, target_role, *mentor in page.items
+    ]
     return DashboardSection(
         key="consents",
         title="Consent you can withdraw",
@@ -235,7 +313,7 @@ def consents_section(request: HttpRequest) -> DashboardSection | None:
         lists=[
             SectionList(
                 title="Shared with the panel",
-                items=_items(page, row),
+                items=replace(page, items=rows),
                 pager_label="More statements you consented to",
             )
         ],

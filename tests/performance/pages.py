@@ -30,24 +30,27 @@ def _agreement(cast: Cast) -> int:
 
 SESSION = "session, user"
 FLOW = "flow: submissions, open+active agreements (+guideline), current guideline"
+DASHBOARD_ROLES = f"{SESSION}, the viewer's roles (one query of EXISTS conditions)"
 DASHBOARD = (
-    f"{SESSION}, pairs as mentor (one page), pairs as mentee (one page); attention: overdue "
-    "meetings (pairs + last meeting), agreements (active pairs, then the flows' submissions, "
-    "agreements, guidelines), consents awaiting, input invitations, assessments due, statements "
-    "sent back (a provider is not asked once the first page of attention is full); sections: "
-    "open reviews on the viewer's panels (one page), closed ones (one page), shared statements "
-    "the candidate may withdraw (one page)"
+    f"{DASHBOARD_ROLES}, pairs as mentor or as mentee (one page, only for that role); the "
+    "active pairs (+members, last meeting, submissions, current guideline), shared by the "
+    "overdue check, the flows and the input invitations; the flows' agreements; then, until "
+    "the first page of attention is full: consents awaiting (mentees), input invitations "
+    "(mentors of an active pair), assessments due (supervisors), statements sent back "
+    "(mentors); sections only for their role: the panel's open and closed reviews (one page "
+    "each), the candidate's withdrawable consents (mentees, one page)"
 )
-# Added with the role sections (+4 for everyone): assessments due (an attention provider, not
-# asked when the first page is already full), the panel's open and closed reviews and the
-# candidate's withdrawable consents (one page each, asked of everyone: the query is how a
-# section finds out whether the viewer holds its role).
-DASHBOARD_BUDGET = 16
-# A program admin's section adds the group check and its three lists: proposed pairs (one
-# page), reviews without a panel (one page), undelivered emails (a count).
+# Issue 17: each provider and section is asked only of people who hold its role, and the
+# active pairs are read once for all of them. A mentor: roles, pairs as mentor, active pairs,
+# agreements, input invitations, statements sent back. A mentee: roles, pairs as mentee, active
+# pairs, agreements, consents awaiting, withdrawable consents.
+DASHBOARD_BUDGET = 8
+DASHBOARD_PANEL = f"{DASHBOARD_ROLES}; the panel's open and closed reviews (one page each)"
+DASHBOARD_SUPERVISOR = f"{DASHBOARD_ROLES}; assessments due"
+# A program admin without pairs: the group check and the three lists of their section.
 DASHBOARD_ADMIN = (
-    f"{DASHBOARD}; program-admin check (groups), proposed pairs, open reviews without a panel, "
-    "undelivered emails counted (no pair: no flows)"
+    f"{DASHBOARD_ROLES}; program-admin check (groups), proposed pairs, open reviews without a "
+    "panel, undelivered emails counted"
 )
 REVIEWS_INDEX = (
     f"{SESSION}, one page of reviews with the viewer's roles, the viewer's input per "
@@ -73,21 +76,21 @@ PARTICIPANT_PAGES = [
         "dashboard as panel member",
         "lee",
         lambda c: reverse("mentorship:dashboard"),
-        DASHBOARD_BUDGET - 3,
-        DASHBOARD + " (no active pair: no flows)",
+        5,
+        DASHBOARD_PANEL,
     ),
     Page(
         "dashboard as supervisor",
         "sam",
         lambda c: reverse("mentorship:dashboard"),
-        DASHBOARD_BUDGET - 3,
-        DASHBOARD + " (no active pair: no flows)",
+        4,
+        DASHBOARD_SUPERVISOR,
     ),
     Page(
         "dashboard as program admin",
         "hana",
         lambda c: reverse("mentorship:dashboard"),
-        DASHBOARD_BUDGET - 3 + 4,
+        7,
         DASHBOARD_ADMIN,
     ),
     Page(

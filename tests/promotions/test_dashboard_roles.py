@@ -1,0 +1,102 @@
+"""My mentoring asks each part only of people who hold its role, and its lean reads are the
+permission layer's own: the roles come from one query that cannot mix up two viewers, and the
+statement lists read the mentor's and the mentee's parts of Statement.visible_to, which must be
+exactly what visible_to gives those roles."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from mentorship.selectors import ACTIVE_PAIR, MENTEE, MENTOR, Viewer
+from promotions.attention import PANEL_MEMBER, SUPERVISOR
+from promotions.models import Statement
+from tests.factories import PanelSeatFactory, ProgramAdminFactory, UserFactory
+from tests.factories.worlds import STATE_FACTORIES
+from tests.factories.worlds import superuser as make_superuser
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_person_holds_the_roles_of_their_objects(world):
+    expected = {
+        "mentor": {MENTOR, ACTIVE_PAIR},
+        "mentee": {MENTEE, ACTIVE_PAIR},
+        "panel_member": {PANEL_MEMBER},
+        "other_panel_member": {PANEL_MEMBER},
+        "supervisor": {SUPERVISOR},
+        "program_admin": set(),
+        "outsider": set(),
+    }
+    # Asked one after another in one process: the query compiled for the first must answer for
+    # each person, never the first one again.
+    for person, roles in [*expected.items(), *reversed(expected.items())]:
+        assert Viewer(getattr(world, person)).roles == roles, person
+
+
+def test_a_closed_review_leaves_no_supervisor_role(world):
+    world.close_review()
+    assert SUPERVISOR not in Viewer(world.supervisor).roles
+
+
+def test_nobody_signed_in_holds_no_role(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    with CaptureQueriesContext(connection) as queries:
+        assert Viewer(AnonymousUser()).roles == frozenset()
+        assert Viewer(AnonymousUser()).active_pairs == []
+    assert len(queries) == 0
+
+
+def _dashboard_sql(client, user) -> str:
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("mentorship:dashboard")).status_code == 200
+    return "\n".join(q["sql"] for q in queries)
+
+
+PANEL_LIST = 'FROM "promotions_promotionreview" INNER JOIN "mentorship_program"'
+
+
+def test_only_panel_members_are_asked_for_panel_reviews(world, client):
+    assert PANEL_LIST in _dashboard_sql(client, world.panel_member)
+    for person in (world.mentor, world.mentee, world.supervisor, world.outsider):
+        assert PANEL_LIST not in _dashboard_sql(client, person), person.username
+
+
+def test_statements_are_read_only_for_mentors_and_mentees(world, client):
+    for person in (world.panel_member, world.supervisor, world.outsider):
+        assert "promotions_statement" not in _dashboard_sql(client, person), person.username
+    for person in (world.mentor, world.mentee):
+        assert "promotions_statement" in _dashboard_sql(client, person), person.username
+
+
+@pytest.mark.parametrize("state", list(STATE_FACTORIES))
+def test_authored_by_and_about_are_what_visible_to_gives_the_mentor_and_the_mentee(state):
+    statement = STATE_FACTORIES[state]()
+    STATE_FACTORIES[state]()  # someone else's, which neither may read
+    seat = PanelSeatFactory(review=statement.review)
+    people = [
+        statement.pair.mentor,
+        statement.pair.mentee,
+        seat.user,
+        statement.review.supervisor,
+        ProgramAdminFactory(),
+        make_superuser(),
+        UserFactory(),
+    ]
+    for person in people:
+        visible = Statement.objects.visible_to(person)
+        assert set(Statement.objects.authored_by(person)) == set(
+            visible.filter(pair__mentor=person)
+        ), (state, person.username)
+        assert set(Statement.objects.about(person)) == set(visible.filter(pair__mentee=person)), (
+            state,
+            person.username,
+        )
+        # What the dashboard asks the mentee to decide on, read both ways.
+        assert set(Statement.objects.about(person).awaiting_consent_of(person)) == set(
+            visible.awaiting_consent_of(person)
+        ), (state, person.username)
