@@ -91,7 +91,10 @@ class OnboardingImportMixin(ImportMixin):
             raise PermissionDenied
         name = request.POST.get("import_file_name", "")
         pending = self._pending(request)
-        if not PendingImportStorage.is_valid_name(name) or pending.get(name) != self.opts.label_lower:
+        if (
+            not PendingImportStorage.is_valid_name(name)
+            or pending.get(name) != self.opts.label_lower
+        ):
             messages.error(
                 request,
                 "This import is no longer waiting for confirmation. Upload the file again.",

@@ -199,6 +199,12 @@ class OnboardingResource(resources.ModelResource):
         if first != row_number:
             raise ValidationError(f"{what} is also on row {first}: one row each.")
 
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # A new row is never "unchanged", even when its values equal a blank instance's.
+        if original is None or original.pk is None:
+            return False
+        return super().skip_row(instance, original, row, import_validation_errors)
+
     def after_import_row(self, row, row_result, **kwargs):
         row_result.number = kwargs["row_number"]
         row_result.changes = []
@@ -240,6 +246,7 @@ class PersonResource(OnboardingResource):
         model = User
         fields = ("email", "full_name", "department", "manager", "supervisor")
         import_id_fields = ("email",)
+        clean_model_instances = True
         skip_unchanged = True
         report_skipped = True
         skip_html_diff = True
@@ -293,17 +300,16 @@ class PersonResource(OnboardingResource):
             )
         for column in ("manager_email", "supervisor_email"):
             if column in row and normalize_email(row[column]) == email:
-                raise ValidationError(
-                    {column: "A person is not their own manager or supervisor."}
-                )
+                raise ValidationError({column: "A person is not their own manager or supervisor."})
         person = self.people.get(email)
         if person is None and email in self.usernames:
             raise ValidationError(
                 {"email": "Another person's username is this email; a superuser must fix them."}
             )
         if person is not None and person.is_superuser and not self.importer.is_superuser:
-            raise ValidationError({"email": "This person is a superuser: only a superuser "
-                                            "changes them."})
+            raise ValidationError(
+                {"email": "This person is a superuser: only a superuser changes them."}
+            )
 
     def get_instance(self, instance_loader, row):
         return self.people.get(row["email"])
@@ -339,7 +345,9 @@ class PairResource(OnboardingResource):
         attribute="mentee", column_name="mentee_email", widget=PersonByEmailWidget()
     )
     program = fields.Field(attribute="program", column_name="program", widget=ProgramByNameWidget())
-    started_on = fields.Field(attribute="started_on", column_name="start_date", widget=IsoDateWidget())
+    started_on = fields.Field(
+        attribute="started_on", column_name="start_date", widget=IsoDateWidget()
+    )
 
     class Meta:
         model = Pair
@@ -530,7 +538,7 @@ class PendingImportStorage(TempFolderStorage):
     def _open(self, mode="r"):
         if self.name is None:
             self.name = secrets.token_hex(16)
-        return open(self.get_full_path(), mode, encoding=self.encoding)  # noqa: SIM115
+        return open(self.get_full_path(), mode, encoding=self.encoding)
 
     @classmethod
     def is_valid_name(cls, name: str) -> bool:
