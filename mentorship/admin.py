@@ -53,6 +53,14 @@ class PersonAddForm(forms.ModelForm):
         return person
 
 
+class PersonChangeForm(forms.ModelForm):
+    """Django's UserChangeForm always carries the password hash and a link to set a new one."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone", "department", "manager", "supervisor", "is_active"]
+
+
 # What a program admin edits on a person: who they are in the organization. Never access (staff,
 # superuser, groups, permissions), never a password, never the email or username a sign-in is
 # matched by; and never a superuser at all.
@@ -106,8 +114,8 @@ class UserAdmin(OnboardingImportMixin, ValidAutocompleteMixin, AllowListAdmin, D
         return PERSON_FIELDSETS
 
     def get_form(self, request, obj=None, **kwargs):
-        if obj is None and not request.user.is_superuser:
-            kwargs["form"] = PersonAddForm
+        if not request.user.is_superuser:
+            kwargs["form"] = PersonAddForm if obj is None else PersonChangeForm
         return super().get_form(request, obj, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

@@ -535,10 +535,11 @@ class PendingImportStorage(TempFolderStorage):
     def get_full_path(self):
         return os.path.join(self.folder(), self.name)
 
-    def _open(self, mode="r"):
+    def save(self, data: bytes) -> None:
         if self.name is None:
             self.name = secrets.token_hex(16)
-        return open(self.get_full_path(), mode, encoding=self.encoding)
+        with open(self.get_full_path(), "wb") as file:
+            file.write(data)
 
     @classmethod
     def is_valid_name(cls, name: str) -> bool:
