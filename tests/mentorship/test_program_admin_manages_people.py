@@ -63,7 +63,8 @@ def test_a_program_admin_adds_a_person_without_a_password_and_without_rights(cli
     assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
     nina = User.objects.get(username="nina")
     assert (nina.full_name, nina.department, nina.manager) == ("Nina New", "Sales", hana)
-    assert not nina.is_superuser and not nina.is_staff
+    assert not nina.is_superuser
+    assert not nina.is_staff
     assert not nina.groups.exists()
     assert not nina.has_usable_password()
 
@@ -101,7 +102,9 @@ def test_posting_access_fields_to_the_change_form_changes_nothing_but_the_person
     carol.refresh_from_db()
     assert (carol.full_name, carol.department) == ("Carol Chen-Li", "Finance")
     assert (carol.username, carol.email) == ("carol", "carol@example.com")
-    assert not carol.is_superuser and not carol.is_staff and not carol.groups.exists()
+    assert not carol.is_superuser
+    assert not carol.is_staff
+    assert not carol.groups.exists()
     assert carol.check_password("pw")
 
 
