@@ -60,7 +60,7 @@ class OnboardingImportMixin(ImportMixin):
         return {
             "required_columns": resource.required_columns,
             "optional_columns": resource.optional_columns,
-            "max_rows": settings.IMPORT_MAX_ROWS,
+            "max_rows": resource.max_rows(),
         }
 
     def _pending(self, request) -> dict:

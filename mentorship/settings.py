@@ -218,6 +218,7 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 8)
 # and confirmation each read it whole. Larger files are refused with a message saying to split
 # them (bench/import_people.py measures the time a file of a given size takes).
 IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_PAIR_ROWS = env_int("DJANGO_IMPORT_MAX_PAIR_ROWS", 1_000)
 IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "mentorship.imports.PendingImportStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
