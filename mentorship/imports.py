@@ -47,7 +47,6 @@ class ImportRefused(Exception):
     """The whole file is refused before any row is read (wrong columns, too many rows)."""
 
 
-
 def _text(value) -> str:
     if value is None:
         return ""
