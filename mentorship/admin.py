@@ -13,14 +13,16 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from mentorship.admin_base import AllowListAdmin, ReadOnlyMixin
+from mentorship.admin_imports import OnboardingImportMixin
 from mentorship.admin_widgets import ValidAutocompleteMixin
 from mentorship.audit import audit_events_visible_to
+from mentorship.imports import PairResource, PersonResource
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
 from mentorship.services import guideline_new_draft, guideline_publish, pair_save
@@ -34,14 +36,53 @@ def is_hash_key(key: str) -> bool:
     return "sha256" in key or "hash" in key
 
 
+class PersonAddForm(forms.ModelForm):
+    """A program admin adds a person without a password: they sign in with the company's
+    single sign-on, or a superuser gives them one. Whoever knows a person's password can read
+    what that person may read; a program admin must not."""
+
+    class Meta:
+        model = User
+        fields = ["username", "full_name", "email", "department", "manager", "supervisor"]
+
+    def save(self, commit=True):
+        person = super().save(commit=False)
+        person.set_unusable_password()
+        if commit:
+            person.save()
+        return person
+
+
+class PersonChangeForm(forms.ModelForm):
+    """Django's UserChangeForm always carries the password hash and a link to set a new one."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "time_zone", "department", "manager", "supervisor", "is_active"]
+
+
+# What a program admin edits on a person: who they are in the organization. Never access (staff,
+# superuser, groups, permissions), never a password, never the email or username a sign-in is
+# matched by; and never a superuser at all.
+PERSON_FIELDSETS = [
+    ("Person", {"fields": ["username", "full_name", "email", "time_zone"]}),
+    ("Organization", {"fields": ["department", "manager", "supervisor"]}),
+    ("Access", {"fields": ["is_active"]}),
+    ("Dates", {"fields": ["last_login", "date_joined"]}),
+]
+
+
 @admin.register(User)
-class UserAdmin(AllowListAdmin, DjangoUserAdmin):
-    list_display = ["username", "full_name", "email", "is_staff", "is_active"]
+class UserAdmin(OnboardingImportMixin, ValidAutocompleteMixin, AllowListAdmin, DjangoUserAdmin):
+    resource_classes = [PersonResource]
+    list_display = ["username", "full_name", "email", "department", "is_staff", "is_active"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["full_name", "username"]
+    autocomplete_fields = ["manager", "supervisor"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["full_name", "email", "time_zone"]}),
+        ("Organization", {"fields": ["department", "manager", "supervisor"]}),
         (
             "Access",
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
@@ -64,6 +105,34 @@ class UserAdmin(AllowListAdmin, DjangoUserAdmin):
             },
         ),
     ]
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(None, {"fields": PersonAddForm.Meta.fields})]
+        return PERSON_FIELDSETS
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not request.user.is_superuser:
+            kwargs["form"] = PersonAddForm if obj is None else PersonChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and obj is not None:
+            readonly += ["username", "email", "last_login", "date_joined"]
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
 
 class GuidelineVersionInline(admin.TabularInline):
@@ -226,7 +295,8 @@ class PairAdminForm(forms.ModelForm):
 
 
 @admin.register(Pair)
-class PairAdmin(ValidAutocompleteMixin, AllowListAdmin):
+class PairAdmin(OnboardingImportMixin, ValidAutocompleteMixin, AllowListAdmin):
+    resource_classes = [PairResource]
     list_display = [
         "__str__",
         "program",

@@ -33,7 +33,9 @@ class MentorshipConfig(AppConfig):
         "pair": ["add", "change", "view"],
         "meeting": ["view"],
         "auditevent": ["view"],
-        "user": ["view"],  # to pick mentors and mentees with the admin's autocomplete
+        # To pick mentors and mentees with the admin's autocomplete, and to onboard people
+        # (by hand or imported): never superuser rights (UserAdmin in mentorship/admin.py).
+        "user": ["add", "change", "view"],
         # Undelivered emails: who, and "try again" (mentorship/admin_outbox.py).
         "notification": ["change", "view"],
     }

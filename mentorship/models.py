@@ -64,6 +64,25 @@ class User(AbstractUser):
             "daily summary, or none (a few the program requires are always emailed)."
         ),
     )
+    # Who the person is in the organization, as the company's directory says (bulk onboarding,
+    # mentorship/imports.py). Operational data: never the content of a mentoring conversation.
+    department = models.CharField(max_length=200, blank=True)
+    manager = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text="The person's line manager.",
+    )
+    supervisor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        help_text="Who assesses the person's performance (a promotion review's supervisor).",
+    )
     # Kept with the user row the request already loads, so the navigation's unread count costs
     # no query; changed only with F() in the transaction that adds or reads a notification.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
@@ -86,6 +105,8 @@ class User(AbstractUser):
         super().clean()
         if self.time_zone and self.time_zone not in available_timezones():
             raise ValidationError({"time_zone": "Not a known time zone."})
+        if self.pk is not None and self.pk in (self.manager_id, self.supervisor_id):
+            raise ValidationError("A person is not their own manager or supervisor.")
 
 
 class Program(models.Model):

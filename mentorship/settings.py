@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "import_export",
 ]
 
 MIDDLEWARE = [
@@ -267,6 +268,15 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 # `make run`. A failed email is tried again 1, 2, 4… minutes later, up to this many attempts.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 8)
+
+# Bulk onboarding (mentorship/imports.py): one file is one transaction and one request, dry run
+# and confirmation each read it whole. Larger files are refused with a message saying to split
+# them (bench/import_people.py measures the time a file of a given size takes).
+IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 10_000)
+IMPORT_MAX_PAIR_ROWS = env_int("DJANGO_IMPORT_MAX_PAIR_ROWS", 1_000)
+IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "mentorship.imports.PendingImportStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_COOKIE_AGE
 # seconds after login at the latest (see mentorship.middleware.SessionLifetimeMiddleware).
