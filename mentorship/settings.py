@@ -201,6 +201,9 @@ LOGIN_REDIRECT_URL_FAILURE = "login"
 # is refused unless `email_verified` is true.
 SSO_CLAIM_MAP = env_list("DJANGO_OIDC_CLAIM_MAP", "full_name=name")
 SSO_CLAIM_GROUPS = os.environ.get("DJANGO_OIDC_CLAIM_GROUPS", "groups")
+# The claim holding the person's line manager's email (empty: the provider does not say); a
+# manager not known here by that email is left unset.
+SSO_CLAIM_MANAGER_EMAIL = os.environ.get("DJANGO_OIDC_CLAIM_MANAGER_EMAIL", "")
 # When set, membership of "Program admins" follows the provider: a person whose group claim
 # holds this value is a program admin, and one whose claim lacks it is not, at every login.
 SSO_PROGRAM_ADMIN_GROUP = os.environ.get("DJANGO_OIDC_PROGRAM_ADMIN_GROUP", "")

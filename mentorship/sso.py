@@ -46,7 +46,7 @@ logger = logging.getLogger(__name__)
 ALGORITHM = "RS256"
 # Fields the provider may fill. Who someone is (username, email) and what they may do (staff,
 # superuser, active) are not claims-mapping business.
-MAPPABLE_FIELDS = frozenset({"first_name", "last_name", "full_name", "time_zone"})
+MAPPABLE_FIELDS = frozenset({"first_name", "last_name", "full_name", "time_zone", "department"})
 
 UNVERIFIED_EMAIL = (
     "Your company account did not confirm that its email address is verified, so you were not "
@@ -213,15 +213,33 @@ def provision(*, issuer: str, subject: str, claims: dict) -> User:
     profile = profile_from_claims(claims)
     try:
         with transaction.atomic():
-            return _provision_locked(issuer, subject, profile, program_admin_by_claims(claims))
+            return _provision_locked(
+                issuer, subject, profile, program_admin_by_claims(claims), claims
+            )
     except IntegrityError:
         # Two first logins of one person at once: the other one linked the identity.
         with transaction.atomic():
-            return _provision_locked(issuer, subject, profile, program_admin_by_claims(claims))
+            return _provision_locked(
+                issuer, subject, profile, program_admin_by_claims(claims), claims
+            )
+
+
+def manager_by_claims(claims: dict, user: User) -> User | None:
+    """The line manager the provider names by email, when that person is known here.
+
+    An unknown or ambiguous address, or the person themself, leaves the manager as it is: the
+    provider states who manages whom, it does not create people here.
+    """
+    claim = settings.SSO_CLAIM_MANAGER_EMAIL
+    email = claims.get(claim) if claim else None
+    if not isinstance(email, str) or not email.strip():
+        return None
+    matches = list(User.objects.filter(email__iexact=email.strip()).exclude(pk=user.pk)[:2])
+    return matches[0] if len(matches) == 1 else None
 
 
 def _provision_locked(
-    issuer: str, subject: str, profile: dict[str, str], program_admin: bool | None
+    issuer: str, subject: str, profile: dict[str, str], program_admin: bool | None, claims: dict
 ) -> User:
     identity = (
         SingleSignOnIdentity.objects.select_related("user")
@@ -246,6 +264,9 @@ def _provision_locked(
         raise Refused(INACTIVE)
     for field, value in profile.items():
         setattr(user, field, value)
+    manager = manager_by_claims(claims, user)
+    if manager is not None:
+        user.manager = manager
     if not user.full_name:
         user.full_name = profile["email"].split("@")[0]
     if program_admin is not None:

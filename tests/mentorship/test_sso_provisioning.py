@@ -145,3 +145,27 @@ def test_the_claims_map_refuses_fields_the_provider_may_not_set(settings, entry)
     settings.SSO_CLAIM_MAP = [entry]
     with pytest.raises(ImproperlyConfigured, match="DJANGO_OIDC_CLAIM_MAP"):
         sso.claim_map()
+
+
+def test_the_department_and_the_manager_come_from_the_claims(settings):
+    settings.SSO_CLAIM_MAP = ["full_name=name", "department=department"]
+    settings.SSO_CLAIM_MANAGER_EMAIL = "manager_email"
+    boss = UserFactory(email="Ida.Boss@example.com")
+    user = sso.provision(
+        issuer=ISSUER,
+        subject="00u1",
+        claims=claims(department="Platform", manager_email="ida.boss@EXAMPLE.com"),
+    )
+    assert (user.department, user.manager) == ("Platform", boss)
+
+
+@pytest.mark.parametrize("named", ["nobody@example.com", "Nora.Quist@example.com", "", 7])
+def test_a_manager_not_known_here_leaves_the_manager_as_it_was(settings, named):
+    settings.SSO_CLAIM_MANAGER_EMAIL = "manager_email"
+    boss = UserFactory(email="ida.boss@example.com")
+    user = sso.provision(
+        issuer=ISSUER, subject="00u1", claims=claims(manager_email="ida.boss@example.com")
+    )
+    again = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(manager_email=named))
+    assert fresh(again).manager == boss
+    assert again.pk == user.pk
