@@ -9,7 +9,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
-from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, DateField, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -136,6 +138,31 @@ def meetings_overdue_from(pair: Pair) -> datetime.date | None:
     if since is None:
         return None
     return since + datetime.timedelta(days=2 * pair.cadence_days + 1)
+
+
+def last_held_meeting() -> Subquery:
+    """On a Pair queryset: the date of the pair's latest held meeting (NULL: none yet)."""
+    return Subquery(
+        Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
+        .order_by("-held_on")
+        .values("held_on")[:1]
+    )
+
+
+def meetings_overdue(today: datetime.date) -> Q:
+    """meetings_overdue_from as a condition on a Pair queryset annotated with
+    `last_held=last_held_meeting()`: the pair is overdue on `today`. One branch per cadence
+    (Pair.Cadence), so the date arithmetic stays portable; the program dashboard's count and
+    its list of overdue pairs read it, tests/mentorship/test_meetings_overdue_sql.py holds it to
+    meetings_overdue_from."""
+    since = Coalesce("last_held", "started_on")
+    overdue = Q()
+    for cadence in Pair.Cadence.values:
+        latest = today - datetime.timedelta(days=2 * cadence + 1)
+        overdue |= Q(cadence_days=cadence) & Q(
+            LessThanOrEqual(since, Value(latest, output_field=DateField()))
+        )
+    return overdue
 
 
 @register_attention

@@ -269,6 +269,8 @@ def target(world: World, cell: Cell):
         return reverse(name, args=[ContentType.objects.get_for_model(Pair).pk, pair.pk]), pair, None
     if name == "admin:app_list":
         return reverse(name, kwargs={"app_label": state}), None, None
+    if name.startswith("mentorship:program_list_"):
+        return reverse(name, args=[world.program.pk]), world.program, None
     if name == "admin:mentorship_guideline_publish":
         guideline = world.draft_guideline if state == "draft" else world.guideline
         return reverse(name, args=[guideline.pk]), guideline, None
