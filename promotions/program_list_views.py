@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +55,9 @@ def program_list(request: HttpRequest, program_id: int, which: str) -> HttpRespo
 def program_list_csv(request: HttpRequest, program_id: int, which: str) -> HttpResponse:
     program, pair_list = _program_and_list(request, program_id, which)
     today = timezone.localdate()
-    response = StreamingHttpResponse(
-        csv_lines(pair_list, program, today), content_type="text/csv; charset=utf-8"
+    # Built whole (read in one query, in chunks): a list is at most the program's active pairs.
+    response = HttpResponse(
+        "".join(csv_lines(pair_list, program, today)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = content_disposition_header(
         True, csv_filename(pair_list, program, today)

@@ -12,7 +12,7 @@ person has still to do, not what anyone said.
 
 Scoped by mentorship.permissions.programs_managed_by: a list shows the pairs of one program the
 viewer manages, and another program's pairs never appear. Every page runs a fixed number of
-queries whatever the size of the list (it is paged); the export streams every row in one query.
+queries whatever the size of the list (it is paged); the export reads every row in one query.
 
 Reminding goes through the reminders machinery (mentorship.reminders.send_dues): the same
 ReminderSent rows as the scheduled run, so a second click, or the hourly run after it, never
@@ -261,7 +261,7 @@ def csv_header(pair_list: PairList) -> list[str]:
 
 
 def csv_lines(pair_list: PairList, program: Program, today: datetime.date) -> Iterator[str]:
-    """The whole list as CSV lines, read in one query (streamed in chunks, not paged)."""
+    """The whole list as CSV lines, read in one query (in chunks, not paged)."""
 
     class Line:
         def write(self, value: str) -> str:

@@ -46,6 +46,7 @@ from django.views.debug import get_exception_reporter_class
 from agreements.selectors import asked_questions
 from mentorship.models import Guideline, Notification
 from mentorship.notify import send_daily_summaries
+from promotions.program_lists import LISTS
 from tests.factories import PanelSeatFactory, PromotionReviewFactory, UserFactory
 from tests.factories.worlds import PASSWORD
 from tests.outbox import deliver_after, run_worker
@@ -169,6 +170,11 @@ def scanned_world(world: World, django_db_blocker) -> World:
         response = hana.post(publish, form_data(hana.get(publish), "publish-form"))
         assert response.status_code == HTTPStatus.FOUND
         assert Guideline.objects.get(pk=world.draft_guideline.pk).version == 2
+        # Reminding from each list behind the program dashboard's figures (their pages and
+        # exports are scanned with every other URL).
+        for pair_list in LISTS.values():
+            remind = reverse(f"mentorship:{pair_list.url_name}_remind", args=[world.program.pk])
+            assert hana.post(remind).status_code == HTTPStatus.FOUND
         otto = world.users["otto"]
         admin_submit(
             ada,
@@ -289,6 +295,9 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
     # So did the notice that terms awaiting signatures under version 1 need proposing again.
     sent.add("emails/agreements/proposal_outdated.txt")
     assert any("need proposing again" in m.subject for m in scanned_world.emails)
+    # And the reminder the admin sent from the dashboard's list of pairs with no agreement.
+    sent.add("emails/agreements/reminder_agreement_missing.txt")
+    assert any("agree on confidentiality" in m.subject for m in scanned_world.emails)
     # Sent by acts that would change the world's states, each read by its own test below.
     read_below = {
         "emails/promotions/withdrawn_by_agreement.txt",
