@@ -23,8 +23,12 @@ minute after minute, must not be able to single out one pair, one review or one 
 figure derived from confidential input. Every figure is therefore one of two kinds:
 
 * operational: states admins manage themselves and see in the admin site anyway (pairs by
-  status, whether an active pair has a signed agreement, meetings held against planned, reviews
-  by status). Shown as counted.
+  status, whether an active pair has a signed agreement, meetings held against planned, pairs
+  overdue on meetings, reviews by status), and whether each member submitted the questionnaire
+  (the step reminders chase, never what was answered). Shown as counted, each count of pairs
+  linked to the list behind it (promotions/program_lists.py), which names them. Submission
+  tells who is in a quarter's questionnaire population, never how anyone answered: the rules
+  below assume the viewer may know a population's members and protect what they said.
 * confidential-derived: anything computed from questionnaire answers (the mismatch topics),
   from mentor statements (their states: whether input was written, sent, shared, declined or
   withdrawn), from consent decisions and from breach-guard verdicts (send attempts the guard
