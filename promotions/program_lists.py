@@ -221,7 +221,7 @@ OVERDUE_MEETINGS = PairList(
 QUESTIONNAIRE = PairList(
     key="questionnaire",
     title="Active pairs that have not completed the questionnaire",
-    figure="questionnaire not completed",
+    figure="with the questionnaire not completed",
     explanation=(
         "Active pairs in which a member has not submitted the confidentiality questionnaire. "
         "Only whether each member submitted is shown, never an answer."
