@@ -6,14 +6,18 @@ manage the program's guidelines see the button or may post."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from agreements.services import draft_fingerprint, guideline_publish_confirmed
 from mentorship.models import Guideline, Notification
 from mentorship.services import guideline_publish
+from tests.concurrency import run_together
 from tests.factories import (
     ActiveAgreementFactory,
     GuidelineFactory,
@@ -185,3 +189,33 @@ def test_a_missing_version_is_404(client, hana):
     assert client.get(reverse("admin:mentorship_guideline_publish", args=[987654])).status_code == (
         HTTPStatus.NOT_FOUND
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_admins_confirming_at_once_publish_one_version(program):
+    """Two drafts confirmed against version 1 at the same moment: one becomes version 2, the
+    other is refused as stale (the program's row lock orders them), and only one set of review
+    requests goes out."""
+    admins = [ProgramAdminFactory(), ProgramAdminFactory()]
+    drafts = [GuidelineFactory(program=program, title=f"Draft {n}") for n in (1, 2)]
+    outcomes = run_together(
+        *(
+            partial(
+                guideline_publish_confirmed,
+                guideline_id=draft.pk,
+                by=admin,
+                replacing_version=1,
+                fingerprint=draft_fingerprint(draft),
+            )
+            for draft, admin in zip(drafts, admins, strict=True)
+        )
+    )
+    published = [o for o in outcomes if isinstance(o, Guideline)]
+    refused = [o for o in outcomes if isinstance(o, ValidationError)]
+    assert len(published) == 1, outcomes
+    assert len(refused) == 1, outcomes
+    assert "was published after you opened" in refused[0].messages[0]
+    assert published[0].version == 2
+    assert Guideline.objects.filter(program=program, status="published").count() == 2
+    assert Notification.objects.filter(kind="agreements.guideline_review").count() == 4
