@@ -65,12 +65,12 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     admin.check("guideline-draft-with-preview")
     assert "always." in page.locator(".guideline-preview").first.inner_text()
 
-    page.get_by_role("link", name="Publish this version…").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Publish this version…").click()
     admin.check("guideline-publish-confirmation")
     assert "this will be the first" in page.content()
-    page.get_by_role("button", name="Publish version").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish version").click()
     admin.check("guideline-published")
     draft.refresh_from_db()
     assert draft.status == Guideline.Status.PUBLISHED

@@ -18,6 +18,12 @@ from tests.outbox import delivered_to, run_worker
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
 
 
+def follow(page, target) -> None:
+    """Click a link or button and wait for the page it leads to (not the one it left)."""
+    with page.expect_navigation():
+        target.click()
+
+
 def test_admin_publishes_a_version_and_reminds_pairs_without_agreement(visit, html_errors):
     # Maria and Carol signed under version 1; Olga and Otto's pair has no agreement yet.
     cast = build_cast(with_review=False)
@@ -34,15 +40,13 @@ def test_admin_publishes_a_version_and_reminds_pairs_without_agreement(visit, ht
 
     # The draft's page: the button, then the confirmation.
     admin.goto(f"/admin/mentorship/guideline/{draft.pk}/change/")
-    page.get_by_role("link", name="Publish this version…").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Publish this version…"))
     admin.check("publish-confirmation")
     consequences = page.locator("#publish-consequences").inner_text()
     assert "1 active pair will be asked to review this version" in consequences
     assert page.locator(".guideline-diff-text ins", has_text="Notes").count() == 1
     assert Guideline.objects.get(pk=draft.pk).status == Guideline.Status.DRAFT
-    page.get_by_role("button", name="Publish version").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Publish version"))
     admin.check("guideline-published")
     assert "Published version 2. 1 active pair was asked to review it" in page.content()
     draft.refresh_from_db()
@@ -53,20 +57,17 @@ def test_admin_publishes_a_version_and_reminds_pairs_without_agreement(visit, ht
 
     # The dashboard says which pairs have no signed agreement, and reminds them.
     admin.goto("/programs/dashboard/")
-    page.get_by_role("link", name="1 active pair without a signed agreement").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="1 active pair without a signed agreement"))
     admin.check("pairs-without-agreement")
     table = page.locator("#pair-list").inner_text()
     assert "Olga Berg" in table
     assert "Otto Outsider" in table
     assert "Maria Lopez" not in table
-    page.get_by_role("button", name="Remind both members of each pair").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Remind both members of each pair"))
     admin.check("pairs-reminded")
     assert "2 people were reminded." in page.locator(".messages").inner_text()
     # A double click reminds nobody twice.
-    page.get_by_role("button", name="Remind both members of each pair").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Remind both members of each pair"))
     assert "0 people were reminded. 2 people were not reminded again" in page.content()
     assert not Agreement.objects.filter(pair=unsigned).exists()
 
