@@ -7,11 +7,23 @@ states, dates, the guideline version and who signed when.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
 from agreements.models import Agreement, Question, Signature
+from agreements.services import (
+    agreements_to_review,
+    guideline_publication,
+    guideline_publish_confirmed,
+)
+from mentorship.admin import GuidelineAdmin
 from mentorship.admin_base import AllowListAdmin, ReadOnlyMixin
-from mentorship.models import Pair
+from mentorship.models import Guideline, Pair
+from mentorship.permissions import can_publish_guideline
 
 
 class QuestionListForm(forms.ModelForm):
@@ -107,3 +119,99 @@ class SignatureAdmin(ReadOnlyMixin, AllowListAdmin):
     list_select_related = ["agreement", "signer"]
     fields = ["agreement", "signer", "role", "signed_at"]
     readonly_fields = fields
+
+
+# --- Publishing a guideline version ------------------------------------------------------------
+
+
+class GuidelinePublishingAdmin(GuidelineAdmin):
+    """mentorship's guideline admin with its "Publish this version" button and confirmation.
+
+    Added here because what publishing does to the pairs (whose agreements must be reviewed and
+    re-acknowledged, which proposals can no longer be signed) and what changed since the version
+    in force are this app's to tell (agreements/services.py, agreements/guideline_diff.py)."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/publish/",
+                self.admin_site.admin_view(self.publish_view),
+                name="{}_{}_publish".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        guideline = self.get_object(request, unquote(object_id))
+        extra_context = dict(extra_context or {})
+        if can_publish_guideline(request.user, guideline):
+            extra_context["publish_url"] = reverse(
+                "admin:mentorship_guideline_publish", args=[guideline.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def publish_view(self, request, object_id):
+        """The draft rendered, what changed from the version in force and how many pairs will
+        be asked to re-acknowledge it; a POST of the confirmation publishes it."""
+        guideline = self.get_object(request, unquote(object_id))
+        if guideline is None:
+            raise Http404("No such guideline version.")
+        if not self.has_view_permission(request, guideline):
+            raise PermissionDenied
+        change_url = reverse("admin:mentorship_guideline_change", args=[guideline.pk])
+        if guideline.is_published:
+            self.message_user(
+                request,
+                f"Version {guideline.version} is already published; nothing was changed.",
+                messages.WARNING,
+            )
+            return HttpResponseRedirect(change_url)
+        if not can_publish_guideline(request.user, guideline):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self._publish(request, guideline, change_url)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish {guideline}?",
+            "opts": self.opts,
+            "original": guideline,
+            "publication": guideline_publication(guideline),
+            "preview": self.preview(guideline),
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/mentorship/guideline/publish.html", context)
+
+    def _publish(self, request, guideline, change_url: str):
+        try:
+            replacing = int(request.POST.get("replacing_version", ""))
+        except ValueError:
+            replacing = -1  # no version: refused as a stale confirmation
+        try:
+            published = guideline_publish_confirmed(
+                guideline_id=guideline.pk,
+                by=request.user,
+                replacing_version=replacing,
+                fingerprint=request.POST.get("fingerprint", ""),
+                request=request,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            guideline.refresh_from_db()
+            # Back to the confirmation, which now shows what is in force; or, once published
+            # (by someone else), to the version's page.
+            return HttpResponseRedirect(change_url if guideline.is_published else request.path)
+        self.log_change(request, published, [{"changed": {"fields": ["status", "version"]}}])
+        pairs = agreements_to_review(published).count()
+        self.message_user(
+            request,
+            f"Published version {published.version}. {pairs} active "
+            f"pair{'s were' if pairs != 1 else ' was'} asked to review it and re-acknowledge "
+            "their agreement.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(change_url)
+
+
+admin.site.unregister(Guideline)
+admin.site.register(Guideline, GuidelinePublishingAdmin)

@@ -26,6 +26,12 @@ def _questionnaire_not_submitted(now: datetime.datetime) -> Iterator[Due]:
     """Members of an active pair who have not submitted their answers three days after the pair
     started (while the program asks any question at all)."""
     first_day = timezone.localtime(now).date() - QUESTIONNAIRE_AFTER
+    return questionnaire_dues(Pair.objects.active().filter(started_on__lte=first_day))
+
+
+def questionnaire_dues(pairs) -> Iterator[Due]:
+    """The questionnaire reminders owed to the members of these pairs who have not submitted
+    (in programs that ask any question), each due three days after its pair started."""
 
     def submitted_by(member: str) -> Exists:
         return Exists(
@@ -33,9 +39,7 @@ def _questionnaire_not_submitted(now: datetime.datetime) -> Iterator[Due]:
         )
 
     pairs = (
-        Pair.objects.active()
-        .filter(started_on__lte=first_day)
-        .filter(Exists(Question.objects.filter(program=OuterRef("program"), is_active=True)))
+        pairs.filter(Exists(Question.objects.filter(program=OuterRef("program"), is_active=True)))
         .annotate(mentor_submitted=submitted_by("mentor"), mentee_submitted=submitted_by("mentee"))
         .exclude(mentor_submitted=True, mentee_submitted=True)
         .select_related("mentor", "mentee")
@@ -111,3 +115,35 @@ TERMS_NOT_SIGNED = Reminder(
 )
 
 REMINDERS: tuple[Reminder, ...] = (QUESTIONNAIRE_NOT_SUBMITTED, TERMS_NOT_SIGNED)
+
+
+def agreement_missing_dues(pairs) -> Iterator[Due]:
+    """Both members of each of these active pairs that has no active (signed) agreement: their
+    agreement page says what is next (answer, propose, sign). Due from the pair's start."""
+    pairs = (
+        pairs.filter(status=Pair.Status.ACTIVE)
+        .exclude(pk__in=Agreement.objects.active().values("pair_id"))
+        .select_related("mentor", "mentee")
+        .order_by("pk")
+    )
+    for pair in pairs:
+        for member in (pair.mentor, pair.mentee):
+            yield Due(
+                recipient=member,
+                target=f"pair:{pair.pk}",
+                link=reverse("agreements:pair", args=[pair.pk]),
+                context={"partner": str(pair.other_member(member))},
+                due_at=start_of_day(pair.started_on),
+            )
+
+
+# Sent only when a program admin asks, from the program dashboard's list of active pairs with
+# no signed agreement (promotions/program_lists.py), so not among REMINDERS: at most once a
+# week per person and pair however often she asks.
+AGREEMENT_MISSING = Reminder(
+    kind="agreements.reminder_agreement_missing",
+    period=datetime.timedelta(weeks=1),
+    subject="Reminder: agree on confidentiality with {partner} and sign",
+    template="emails/agreements/reminder_agreement_missing.txt",
+    find=lambda now: agreement_missing_dues(Pair.objects.active()),
+)

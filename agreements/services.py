@@ -6,6 +6,7 @@ event in the same transaction and queues its email for after commit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +17,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from agreements import notifications
 from agreements.canonical import build_canonical_text, normalize_text, sha256_hex
+from agreements.guideline_diff import SECTIONS, SectionDiff, guideline_diff
 from agreements.models import (
     Agreement,
     Answer,
@@ -34,8 +36,10 @@ from agreements.permissions import (
 from agreements.selectors import asked_questions
 from agreements.signals import agreement_closed
 from mentorship.audit import Action, audit_record, client_ip
-from mentorship.models import Guideline, Pair, User
+from mentorship.models import Guideline, Pair, Program, User
+from mentorship.permissions import programs_managed_by
 from mentorship.reauth import Presence, confirm_presence
+from mentorship.services import guideline_publish
 
 
 def _locked_pair(pair_id: int, user: User) -> Pair:
@@ -694,27 +698,121 @@ def _guideline_acknowledge_locked(
     return acknowledgement
 
 
-def guideline_review_request(*, guideline: Guideline) -> int:
-    """A new guideline version: ask both members of each active agreement made under an
-    older version to review it. The flag itself is derived (agreement.guideline differs from
-    the program's current one), so nothing is stored. Returns how many agreements."""
-    outdated = (
+def agreements_to_review(guideline: Guideline):
+    """The active agreements whose pairs publishing `guideline` asks to review and
+    re-acknowledge it: every one in its program made under another version. The confirmation
+    page counts these, and guideline_review_request notifies exactly these."""
+    return (
         Agreement.objects.active()
         .filter(pair__program_id=guideline.program_id)
         .exclude(guideline=guideline)
-        .select_related("pair__mentor", "pair__mentee")
     )
-    count = 0
-    for agreement in outdated:
-        notifications.guideline_review(agreement=agreement, guideline=guideline)
-        count += 1
-    # Terms awaiting signatures name the replaced version: they can no longer be signed.
-    for proposal in (
+
+
+def proposals_outdated_by(guideline: Guideline):
+    """Terms awaiting signatures that name another version: once `guideline` is published
+    they can no longer be signed, and their pairs are told to propose them again."""
+    return (
         Agreement.objects.open()
         .filter(pair__program_id=guideline.program_id)
         .exclude(canonical_text="")
         .exclude(guideline=guideline)
-        .select_related("pair__mentor", "pair__mentee", "guideline")
+    )
+
+
+def guideline_review_request(*, guideline: Guideline) -> int:
+    """A new guideline version: ask both members of each active agreement made under an
+    older version to review it. The flag itself is derived (agreement.guideline differs from
+    the program's current one), so nothing is stored. Returns how many agreements."""
+    count = 0
+    for agreement in agreements_to_review(guideline).select_related("pair__mentor", "pair__mentee"):
+        notifications.guideline_review(agreement=agreement, guideline=guideline)
+        count += 1
+    # Terms awaiting signatures name the replaced version: they can no longer be signed.
+    for proposal in proposals_outdated_by(guideline).select_related(
+        "pair__mentor", "pair__mentee", "guideline"
     ):
         notifications.proposal_outdated(agreement=proposal, guideline=guideline)
     return count
+
+
+@dataclass(frozen=True)
+class GuidelinePublication:
+    """What publishing a draft will do, as its confirmation page shows it."""
+
+    draft: Guideline
+    current: Guideline | None  # the version in force, which the draft replaces
+    diff: list[SectionDiff]  # from the version in force (empty when there is none)
+    pairs_to_review: int  # active pairs asked to review and re-acknowledge the new version
+    proposals_outdated: int  # terms awaiting signatures that will have to be proposed again
+
+    @property
+    def replacing_version(self) -> int:
+        """What the confirmation posts back: publishing goes ahead only while this is still the
+        version in force (0: none is)."""
+        return self.current.version if self.current else 0
+
+    @property
+    def fingerprint(self) -> str:
+        return draft_fingerprint(self.draft)
+
+
+def draft_fingerprint(guideline: Guideline) -> str:
+    """The draft's text as the confirmation showed it: an edit saved by someone else since
+    then changes it, and the confirmation no longer publishes."""
+    text = "\x1f".join(f"{name}={getattr(guideline, name) or ''}" for name, _ in SECTIONS)
+    return sha256_hex(text)
+
+
+def guideline_publication(guideline: Guideline) -> GuidelinePublication:
+    current = guideline.program.current_guideline()
+    return GuidelinePublication(
+        draft=guideline,
+        current=current,
+        diff=guideline_diff(current, guideline) if current else [],
+        pairs_to_review=agreements_to_review(guideline).count(),
+        proposals_outdated=proposals_outdated_by(guideline).count(),
+    )
+
+
+STALE_PUBLICATION = (
+    "Version {current} of this program's guideline was published after you opened the "
+    "confirmation, so nothing was published. Review the differences from version {current} "
+    "and confirm again."
+)
+
+
+EDITED_SINCE_SHOWN = (
+    "This draft was changed after you opened the confirmation, so nothing was published. "
+    "Read it again and confirm."
+)
+
+
+@transaction.atomic
+def guideline_publish_confirmed(
+    *,
+    guideline_id: int,
+    by: User,
+    replacing_version: int,
+    fingerprint: str,
+    request: HttpRequest | None = None,
+) -> Guideline:
+    """Publish a draft as its confirmation page showed it: only while the version it was
+    compared with (`replacing_version`, 0 for none) is still the one in force. Publishing
+    asks the pairs to review it (receivers.guideline_published, in this transaction)."""
+    # The same order as guideline_publish (the guideline, then its program), so two admins
+    # publishing at once wait for each other instead of deadlocking.
+    guideline = Guideline.objects.select_for_update().filter(pk=guideline_id).first()
+    if guideline is None or not programs_managed_by(by).filter(pk=guideline.program_id).exists():
+        raise PermissionDenied
+    if guideline.is_published:
+        raise ValidationError(
+            f"Version {guideline.version} is already published; nothing was changed."
+        )
+    Program.objects.select_for_update().get(pk=guideline.program_id)
+    current = guideline.program.current_guideline()
+    if (current.version if current else 0) != replacing_version:
+        raise ValidationError(STALE_PUBLICATION.format(current=current.version if current else 0))
+    if draft_fingerprint(guideline) != fingerprint:
+        raise ValidationError(EDITED_SINCE_SHOWN)
+    return guideline_publish(guideline_id=guideline.pk, by=by, request=request)

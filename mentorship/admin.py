@@ -9,7 +9,7 @@ import json
 
 import axes.admin
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -25,7 +25,7 @@ from mentorship.audit import audit_events_visible_to
 from mentorship.imports import PairResource, PersonResource
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
-from mentorship.services import guideline_new_draft, guideline_publish, pair_save
+from mentorship.services import guideline_new_draft, pair_save
 
 admin.site.site_header = "Mentoring program administration"
 admin.site.site_title = "Mentoring admin"
@@ -187,7 +187,8 @@ class GuidelineAdmin(AllowListAdmin):
     list_display = ["__str__", "program", "status", "version", "published_at"]
     list_filter = ["program", "status"]
     search_fields = ["title", "program__name"]
-    actions = ["publish_drafts", "new_draft_from"]
+    actions = ["new_draft_from"]
+    change_form_template = "admin/mentorship/guideline/change_form.html"
     readonly_fields = ["status", "version", "published_at", "published_by", "preview"]
     fieldsets = [
         (
@@ -233,23 +234,10 @@ class GuidelineAdmin(AllowListAdmin):
         )
         return html + examples
 
-    @admin.action(description="Publish selected drafts as new versions", permissions=["change"])
-    def publish_drafts(self, request, queryset):
-        published = 0
-        for guideline in queryset.filter(status=Guideline.Status.DRAFT).order_by("pk"):
-            try:
-                guideline_publish(guideline_id=guideline.pk, by=request.user, request=request)
-            except ValidationError as exc:
-                self.message_user(request, "; ".join(exc.messages), messages.ERROR)
-            else:
-                published += 1
-        skipped = queryset.filter(status=Guideline.Status.PUBLISHED).count() - published
-        if published:
-            self.message_user(request, f"Published {published} guideline version(s).")
-        if skipped > 0:
-            self.message_user(
-                request, "Already published versions were left unchanged.", messages.WARNING
-            )
+    # Publishing is the "Publish this version" button on a draft's page (the change form's
+    # `publish_url`), through a confirmation, never a bulk action: the admin reads the version,
+    # what changed and who will be asked to re-acknowledge it before anyone is notified. Which
+    # pairs that is, agreements knows: agreements/admin.py adds the confirmation page.
 
     @admin.action(description="Start a new draft from selected version", permissions=["add"])
     def new_draft_from(self, request, queryset):

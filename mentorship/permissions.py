@@ -7,6 +7,7 @@ whose has_perm() would answer True for every superuser.
 
 from __future__ import annotations
 
+from mentorship.models import Program
 from mentorship.roles import PROGRAM_ADMINS_GROUP
 
 
@@ -40,3 +41,23 @@ def can_log_meeting(user, pair) -> bool:
 
 # The program dashboard's page, and the links to it in the navigation (context_processors.py).
 can_view_program_dashboard = is_program_admin
+
+
+def programs_managed_by(user):
+    """The programs whose pairs, guidelines and operational lists this user manages: every
+    program for a program admin, none for anyone else. Program admins are not scoped per
+    program today; every list and export of pairs asks here, so scoping them later is one
+    change."""
+    if not is_program_admin(user):
+        return Program.objects.none()
+    return Program.objects.all()
+
+
+def can_publish_guideline(user, guideline) -> bool:
+    """Publishing a draft version of a program's guideline: the admin site's button and its
+    confirmation ask here, and so does the service."""
+    return (
+        guideline is not None
+        and not guideline.is_published
+        and programs_managed_by(user).filter(pk=guideline.program_id).exists()
+    )

@@ -71,7 +71,15 @@ def period_start(due_at: datetime.datetime, *, now: datetime.datetime, period) -
 
 def send_reminder(reminder: Reminder, *, now: datetime.datetime) -> int:
     """Send what `reminder` finds due at `now` and has not sent in this period. Returns how many."""
-    dues = [due for due in reminder.find(now) if due.due_at <= now and due.recipient.is_active]
+    return send_dues(reminder, reminder.find(now), now=now)
+
+
+def send_dues(reminder: Reminder, dues: Iterable[Due], *, now: datetime.datetime) -> int:
+    """Send these reminders of `reminder`'s kind, each at most once per its period: the
+    scheduled run sends what `find` yields; a program admin's "remind them" sends what the list
+    on her page yields (promotions/program_lists.py), under the same ReminderSent rows, so a
+    second click, or the hourly run after it, sends nothing new. Returns how many were sent."""
+    dues = [due for due in dues if due.due_at <= now and due.recipient.is_active]
     if not dues:
         return 0
     longest = max(due.every or reminder.period for due in dues)
@@ -129,8 +137,13 @@ def _send(reminder: Reminder, due: Due, *, start: datetime.datetime, now) -> boo
 def _meetings_overdue(now: datetime.datetime) -> Iterator[Due]:
     """Both members of an active pair that has not met for longer than the dashboard allows
     (selectors.meetings_overdue_from, the one definition of "overdue")."""
+    return meetings_overdue_dues(Pair.objects.active(), now)
+
+
+def meetings_overdue_dues(pairs, now: datetime.datetime) -> Iterator[Due]:
+    """The meeting reminders owed about these pairs at `now` (only those overdue)."""
     today = timezone.localtime(now).date()
-    pairs = with_last_held(Pair.objects.active().select_related("mentor", "mentee")).order_by("pk")
+    pairs = with_last_held(pairs.select_related("mentor", "mentee")).order_by("pk")
     for pair in pairs:
         overdue_from = meetings_overdue_from(pair)
         if overdue_from is None:

@@ -11,7 +11,21 @@ from functools import cached_property
 from itertools import islice
 
 from django.db import connections
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -259,8 +273,9 @@ def with_last_held(pairs: QuerySet[Pair]) -> QuerySet[Pair]:
 
 
 def last_held_meeting() -> Subquery:
-    """`last_held` of with_last_held as a subquery, for a few pairs read with their members:
-    no join of every meeting and GROUP BY over every column the query selects."""
+    """`last_held` of with_last_held as a subquery (NULL: no held meeting yet), for pairs read
+    with their members: no join of every meeting and GROUP BY over every column the query
+    selects. The dashboard, the program dashboard and its lists read it."""
     held = Meeting.objects.filter(pair=OuterRef("pk"), status=Meeting.Status.HELD)
     return Subquery(held.order_by("-held_on").values("held_on")[:1])
 
@@ -273,6 +288,22 @@ def meetings_overdue_from(pair: Pair) -> datetime.date | None:
     if since is None:
         return None
     return since + datetime.timedelta(days=2 * pair.cadence_days + 1)
+
+
+def meetings_overdue(today: datetime.date) -> Q:
+    """meetings_overdue_from as a condition on a Pair queryset annotated with
+    `last_held=last_held_meeting()`: the pair is overdue on `today`. One branch per cadence
+    (Pair.Cadence), so the date arithmetic stays portable; the program dashboard's count and
+    its list of overdue pairs read it, tests/mentorship/test_meetings_overdue_sql.py holds it to
+    meetings_overdue_from."""
+    since = Coalesce("last_held", "started_on")
+    overdue = Q()
+    for cadence in Pair.Cadence.values:
+        latest = today - datetime.timedelta(days=2 * cadence + 1)
+        overdue |= Q(cadence_days=cadence) & Q(
+            LessThanOrEqual(since, Value(latest, output_field=DateField()))
+        )
+    return overdue
 
 
 @register_attention

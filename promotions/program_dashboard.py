@@ -23,8 +23,12 @@ minute after minute, must not be able to single out one pair, one review or one 
 figure derived from confidential input. Every figure is therefore one of two kinds:
 
 * operational: states admins manage themselves and see in the admin site anyway (pairs by
-  status, whether an active pair has a signed agreement, meetings held against planned, reviews
-  by status). Shown as counted.
+  status, whether an active pair has a signed agreement, meetings held against planned, pairs
+  overdue on meetings, reviews by status), and whether each member submitted the questionnaire
+  (the step reminders chase, never what was answered). Shown as counted, each count of pairs
+  linked to the list behind it (promotions/program_lists.py), which names them. Submission
+  tells who is in a quarter's questionnaire population, never how anyone answered: the rules
+  below assume the viewer may know a population's members and protect what they said.
 * confidential-derived: anything computed from questionnaire answers (the mismatch topics),
   from mentor statements (their states: whether input was written, sent, shared, declined or
   withdrawn), from consent decisions and from breach-guard verdicts (send attempts the guard
@@ -131,11 +135,20 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import GreaterThanOrEqual
+from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, Answer, QuestionnaireSubmission
 from mentorship.models import Meeting, Pair, Program, User
+from mentorship.selectors import last_held_meeting, meetings_overdue
 from promotions.models import PromotionReview, Statement
+from promotions.program_lists import (
+    NO_AGREEMENT,
+    OVERDUE_MEETINGS,
+    QUESTIONNAIRE,
+    PairList,
+    questionnaire_incomplete,
+)
 
 # Thresholds behind the plain-language verdict. Named so the page can state them.
 AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement
@@ -346,6 +359,11 @@ class ProgramHealth:
     meetings_planned: int = 0
     meetings_held: int = 0
     pairs_behind: int = 0
+    # Operational, each with the list behind it (promotions/program_lists.py): active pairs
+    # overdue on meetings (mentorship.selectors.meetings_overdue, the one definition) and with
+    # a member who has not submitted the questionnaire.
+    pairs_overdue: int = 0
+    questionnaire_incomplete: int = 0
     reviews_by_status: dict[str, int] = field(default_factory=dict)
     min_cell: int = 5  # the disclosure threshold the figures were counted with
     # Confidential-derived, per completed period, the most recent first (module docstring).
@@ -368,6 +386,19 @@ class ProgramHealth:
         if not self.meetings_planned:
             return None
         return round(100 * self.meetings_held / self.meetings_planned)
+
+    @property
+    def without_agreement(self) -> int:
+        return self.active_pairs - self.active_with_agreement
+
+    def follow_ups(self) -> list[FollowUp]:
+        """The operational figures with the list behind each, where an admin can remind the
+        people on it and export it."""
+        return [
+            FollowUp(NO_AGREEMENT, self.without_agreement, self.program_id),
+            FollowUp(OVERDUE_MEETINGS, self.pairs_overdue, self.program_id),
+            FollowUp(QUESTIONNAIRE, self.questionnaire_incomplete, self.program_id),
+        ]
 
     @property
     def reviews_total(self) -> int:
@@ -622,6 +653,24 @@ class ProgramHealth:
         ]
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """One operational figure of a program and the list behind it."""
+
+    pair_list: PairList
+    count: int
+    program_id: int
+
+    @property
+    def url(self) -> str:
+        return reverse(f"mentorship:{self.pair_list.url_name}", args=[self.program_id])
+
+    @property
+    def label(self) -> str:
+        pairs = "active pair" if self.count == 1 else "active pairs"
+        return f"{self.count} {pairs} {self.pair_list.figure}"
+
+
 WITHHELD_FOR_VIEWER = (
     "Withheld for you: you sit on the panel of, or are the candidate in, a review of this "
     "program, so no figure about its mentor statements reaches you."
@@ -809,7 +858,7 @@ def planned_meetings(today: datetime.date) -> Case:
 FIGURES_CACHE = "program_dashboard"
 # Part of every cache key: bump it when Dashboard or ProgramHealth change shape, so an instance
 # never unpickles figures another version stored.
-FIGURES_FORMAT = 5
+FIGURES_FORMAT = 6
 
 
 # When the figures grow old, one request counts them again (it holds a lock entry in the same
@@ -999,6 +1048,7 @@ def count_figures(
             # locks the answers for good, so a pair never leaves its period.
             completed=Greatest(submitted_at("pk", "mentor"), submitted_at("pk", "mentee")),
             period=period_of("completed", periods),
+            last_held=last_held_meeting(),
         )
         .values("program_id", "status")
         .annotate(
@@ -1016,6 +1066,8 @@ def count_figures(
             behind=Count(
                 "pk", filter=active & Q(planned__gte=2, held__lt=F("planned") * BEHIND_SHARE)
             ),
+            overdue=Count("pk", filter=active & meetings_overdue(today)),
+            questionnaire_open=Count("pk", filter=active & questionnaire_incomplete()),
         )
     )
     for row in pairs:
@@ -1031,6 +1083,8 @@ def count_figures(
             health.meetings_planned = row["planned_total"] or 0
             health.meetings_held = row["held_total"] or 0
             health.pairs_behind = row["behind"]
+            health.pairs_overdue = row["overdue"]
+            health.questionnaire_incomplete = row["questionnaire_open"]
     for health in programs.values():
         for figures in health.periods:
             if below(figures.pairs_compared, threshold):

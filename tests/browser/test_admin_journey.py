@@ -50,7 +50,7 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     admin.check("program-saved")
     program = Program.objects.get(name="Leadership Mentoring 2027")
 
-    # A guideline draft, edited, then published with the admin action.
+    # A guideline draft, edited, then published with its button, through the confirmation.
     admin.goto("/admin/mentorship/guideline/add/")
     page.get_by_label("Program").select_option(str(program.pk))
     page.get_by_label("Title").fill("Confidentiality guideline")
@@ -65,15 +65,17 @@ def test_program_admin_sets_up_a_program(visit, html_errors):
     admin.check("guideline-draft-with-preview")
     assert "always." in page.locator(".guideline-preview").first.inner_text()
 
-    admin.goto("/admin/mentorship/guideline/")
-    page.locator(f"input[name=_selected_action][value='{draft.pk}']").check()
-    page.locator("select[name=action]").select_option("publish_drafts")
-    page.get_by_role("button", name="Go").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Publish this version…").click()
+    admin.check("guideline-publish-confirmation")
+    assert "this will be the first" in page.content()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Publish version").click()
     admin.check("guideline-published")
     draft.refresh_from_db()
     assert draft.status == Guideline.Status.PUBLISHED
     assert draft.version == 1
-    assert "Published 1 guideline version" in page.content()
+    assert "Published version 1." in page.content()
 
     # An assumption question for the questionnaire, and a breach phrase for the guard.
     admin.goto("/admin/agreements/question/add/")

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from mentorship.models import Guideline
 from tests.factories import GuidelineFactory, UserFactory
+from tests.security.web import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,13 +20,15 @@ def program_admin(client, program_admin):
     return program_admin
 
 
-def test_program_admin_publishes_with_the_action(client, program_admin):
+def publish(client, draft, **kwargs):
+    """Press "Publish this version" and confirm, as the admin does."""
+    url = reverse("admin:mentorship_guideline_publish", args=[draft.pk])
+    return client.post(url, form_data(client.get(url), "publish-form"), **kwargs)
+
+
+def test_program_admin_publishes_through_the_confirmation(client, program_admin):
     draft = GuidelineFactory()
-    response = client.post(
-        reverse("admin:mentorship_guideline_changelist"),
-        {"action": "publish_drafts", "_selected_action": [draft.pk]},
-        follow=True,
-    )
+    response = publish(client, draft, follow=True)
     assert response.status_code == HTTPStatus.OK
     draft.refresh_from_db()
     assert draft.status == Guideline.Status.PUBLISHED
@@ -35,10 +38,7 @@ def test_program_admin_publishes_with_the_action(client, program_admin):
 
 def test_published_guideline_is_read_only_in_admin(client, program_admin):
     draft = GuidelineFactory(body="Original body")
-    client.post(
-        reverse("admin:mentorship_guideline_changelist"),
-        {"action": "publish_drafts", "_selected_action": [draft.pk]},
-    )
+    publish(client, draft)
     url = reverse("admin:mentorship_guideline_change", args=[draft.pk])
     page = client.get(url)
     assert page.status_code == HTTPStatus.OK
@@ -73,10 +73,7 @@ def test_no_guideline_can_be_deleted_in_admin(client, program_admin):
 
 def test_published_guideline_cannot_be_deleted_in_admin(client, program_admin):
     draft = GuidelineFactory()
-    client.post(
-        reverse("admin:mentorship_guideline_changelist"),
-        {"action": "publish_drafts", "_selected_action": [draft.pk]},
-    )
+    publish(client, draft)
     response = client.post(
         reverse("admin:mentorship_guideline_delete", args=[draft.pk]), {"post": "yes"}
     )

@@ -70,10 +70,8 @@ def every_notifying_act(clock) -> None:
     carol = browser(world.users["carol"], enforce_csrf_checks=False)
 
     # Version 2: the active agreement is asked to review it, the open proposal is outdated.
-    response = hana.post(
-        reverse("admin:mentorship_guideline_changelist"),
-        {"action": "publish_drafts", "_selected_action": [world.draft_guideline.pk]},
-    )
+    publish = reverse("admin:mentorship_guideline_publish", args=[world.draft_guideline.pk])
+    response = hana.post(publish, form_data(hana.get(publish), "publish-form"))
     assert response.status_code == HTTPStatus.FOUND
     proposal = world.agreements["awaiting_signatures"]
     assert carol.post(reverse("agreements:withdraw", args=[proposal.pk])).status_code == 302

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from promotions.models import Statement
+from promotions.program_lists import LISTS
 from tests.performance.nplusone import repeated_selects
 from tests.performance.worlds import Cast
 
@@ -258,6 +259,17 @@ PARTICIPANT_PAGES = [
         "status (with the agreement, meeting and questionnaire figures), differing answers "
         "counted per question, reviews per status, statements per state (the navigation's "
         "group check is answered from the user object)",
+    ),
+    *(
+        Page(
+            f"program list {key}",
+            "hana",
+            lambda c, name=pair_list.url_name: reverse(f"mentorship:{name}", args=[c.program.pk]),
+            5,
+            f"{SESSION}, program-admin check (groups), the program (scoped), one page of the "
+            "list's pairs (+people, and its columns as subqueries)",
+        )
+        for key, pair_list in LISTS.items()
     ),
 ]
 

@@ -38,6 +38,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.models import Answer
 from agreements.selectors import asked_questions
+from agreements.services import draft_fingerprint
 from mentorship.models import AuditEvent, Pair
 from mentorship.roles import PROGRAM_ADMINS_GROUP
 from promotions.models import text_sha256
@@ -268,6 +269,11 @@ def target(world: World, cell: Cell):
         return reverse(name, args=[ContentType.objects.get_for_model(Pair).pk, pair.pk]), pair, None
     if name == "admin:app_list":
         return reverse(name, kwargs={"app_label": state}), None, None
+    if name.startswith("mentorship:program_list_"):
+        return reverse(name, args=[world.program.pk]), world.program, None
+    if name == "admin:mentorship_guideline_publish":
+        guideline = world.draft_guideline if state == "draft" else world.guideline
+        return reverse(name, args=[guideline.pk]), guideline, None
     if name == "admin:auth_user_password_change":
         return reverse(name, args=[world.users[state].pk]), world.users[state], None
     if name == "password_reset_confirm":
@@ -339,6 +345,12 @@ def post_data(cell: Cell, world: World, obj, user) -> dict:
         }
     if name == "agreements:end":
         return {"reason": "Matrix reason."}
+    if name == "admin:mentorship_guideline_publish":
+        current = obj.program.current_guideline()
+        return {
+            "replacing_version": str(current.version if current else 0),
+            "fingerprint": draft_fingerprint(obj),
+        }
     if name == "agreements:acknowledge":
         current = obj.pair.program.current_guideline()
         return {

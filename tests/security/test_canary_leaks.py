@@ -46,6 +46,7 @@ from django.views.debug import get_exception_reporter_class
 from agreements.selectors import asked_questions
 from mentorship.models import Guideline, Notification
 from mentorship.notify import send_daily_summaries
+from promotions.program_lists import LISTS
 from tests.factories import PanelSeatFactory, PromotionReviewFactory, UserFactory
 from tests.factories.worlds import PASSWORD
 from tests.outbox import deliver_after, run_worker
@@ -165,13 +166,15 @@ def scanned_world(world: World, django_db_blocker) -> World:
             reverse("admin:promotions_breachphrase_add"),
             {"program": str(world.program.pk), "phrase": "no team spirit", "explanation": "No."},
         )
-        changelist = reverse("admin:mentorship_guideline_changelist")
-        response = hana.post(
-            changelist,
-            {"action": "publish_drafts", "_selected_action": [world.draft_guideline.pk]},
-        )
+        publish = reverse("admin:mentorship_guideline_publish", args=[world.draft_guideline.pk])
+        response = hana.post(publish, form_data(hana.get(publish), "publish-form"))
         assert response.status_code == HTTPStatus.FOUND
         assert Guideline.objects.get(pk=world.draft_guideline.pk).version == 2
+        # Reminding from each list behind the program dashboard's figures (their pages and
+        # exports are scanned with every other URL).
+        for pair_list in LISTS.values():
+            remind = reverse(f"mentorship:{pair_list.url_name}_remind", args=[world.program.pk])
+            assert hana.post(remind).status_code == HTTPStatus.FOUND
         otto = world.users["otto"]
         admin_submit(
             ada,
@@ -286,12 +289,15 @@ def test_every_notification_was_sent_and_read(scanned_world: World):
         for p in Path(settings.BASE_DIR, "templates", "emails").glob("*/*.txt")
     }
     sent = set(scanned_world.email_templates)
-    # The guideline review request went out from the admin's publish action in this module.
+    # The guideline review request went out when the admin published a version in this module.
     sent.add("emails/agreements/guideline_review.txt")
     assert any("Guideline version 2" in m.subject for m in scanned_world.emails)
     # So did the notice that terms awaiting signatures under version 1 need proposing again.
     sent.add("emails/agreements/proposal_outdated.txt")
     assert any("need proposing again" in m.subject for m in scanned_world.emails)
+    # And the reminder the admin sent from the dashboard's list of pairs with no agreement.
+    sent.add("emails/agreements/reminder_agreement_missing.txt")
+    assert any("agree on confidentiality" in m.subject for m in scanned_world.emails)
     # Sent by acts that would change the world's states, each read by its own test below.
     read_below = {
         "emails/promotions/withdrawn_by_agreement.txt",

@@ -35,6 +35,7 @@ from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent, Pair
 from mentorship.notify import notify
 from promotions.models import Statement
+from promotions.program_lists import LISTS
 from tests.factories import (
     ActiveAgreementFactory,
     AwaitingConsentStatementFactory,
@@ -121,9 +122,16 @@ OBJECT_URLS = [
     ("mentorship:notification_open", "post", "notification", ()),
     ("agreements:acknowledge", "post", "agreement", ()),
     ("agreements:guideline", "get", "program", ()),
+    # The lists behind the program dashboard's figures: like the dashboard, a 404 for whoever
+    # is no program admin before any object is read (so nothing to audit), hidden or missing.
+    *(
+        (f"mentorship:{pair_list.url_name}{suffix}", method, "managed program", ())
+        for pair_list in LISTS.values()
+        for suffix, method in (("", "get"), ("_csv", "get"), ("_remind", "post"))
+    ),
 ]
 # Not confidential objects: a refused id is not audited, hidden or missing alike.
-UNAUDITED = {"notification"}
+UNAUDITED = {"notification", "managed program"}
 
 
 def test_every_url_that_takes_an_object_id_is_probed():
@@ -153,6 +161,7 @@ def _hidden_objects(prober: Prober) -> dict[str, int]:
             link=reverse("agreements:pair", args=[prober.own_pair.pk]),
         ).pk,
         "program": ProgramFactory().pk,  # a program none of the prober's pairs is in
+        "managed program": ProgramFactory().pk,  # the prober manages no program
     }
 
 
