@@ -1,6 +1,7 @@
 """A program admin onboards people and pairs from files in the admin, in a real browser: each
 upload is a dry run listing every row, a refused file offers no confirmation, and confirming
-imports the file (issue 15).
+imports the file; then she publishes the program's guideline through its confirmation and
+reminds the imported pairs that have no signed agreement (issue 15).
 
 Every page on the way: no serious axe violation, no console error but the admin's known jQuery
 style probe, and valid HTML (Nu Html Checker)."""
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mentorship.models import Notification, Pair, User
-from tests.factories import ProgramAdminFactory, ProgramFactory, UserFactory
+from mentorship.models import Guideline, Notification, Pair, User
+from tests.factories import GuidelineFactory, ProgramAdminFactory, ProgramFactory, UserFactory
 from tests.factories.worlds import PEOPLE
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.any_database]
@@ -33,9 +34,16 @@ def outcomes(page) -> list[str]:
     return page.locator("#import-report tbody tr td:nth-child(2)").all_inner_texts()
 
 
-def test_program_admin_imports_people_then_pairs(visit, html_errors, tmp_path):
+def follow(page, target) -> None:
+    """Click a link or button and wait for the page it leads to (not the one it left)."""
+    with page.expect_navigation():
+        target.click()
+
+
+def test_program_admin_imports_people_and_pairs_publishes_and_reminds(visit, html_errors, tmp_path):
     ProgramAdminFactory(username="hana", full_name=PEOPLE["hana"])
-    ProgramFactory(name="Leadership Mentoring 2026")
+    program = ProgramFactory(name="Leadership Mentoring 2026")
+    draft = GuidelineFactory(program=program)
     for name in ("sam", "dan", "omar"):
         UserFactory(username=name, full_name=name.title(), email=f"{name}@example.com")
     admin = visit("hana")
@@ -87,6 +95,28 @@ def test_program_admin_imports_people_then_pairs(visit, html_errors, tmp_path):
     assert Pair.objects.filter(status="proposed").count() == 1
     told = set(Notification.objects.values_list("recipient__email", flat=True))
     assert told == {"ines@example.com", "raj@example.com", "omar@example.com", "tom@example.com"}
+
+    # The program's guideline, published from its page through the confirmation.
+    admin.goto(f"/admin/mentorship/guideline/{draft.pk}/change/")
+    follow(page, page.get_by_role("link", name="Publish this version…"))
+    admin.check("publish-confirmation")
+    assert Guideline.objects.get(pk=draft.pk).status == Guideline.Status.DRAFT
+    follow(page, page.get_by_role("button", name="Publish version"))
+    admin.check("guideline-published")
+    assert Guideline.objects.get(pk=draft.pk).status == Guideline.Status.PUBLISHED
+
+    # The two imported active pairs have no signed agreement: the dashboard lists them and
+    # reminds both members of each.
+    admin.goto("/programs/dashboard/")
+    follow(page, page.get_by_role("link", name="2 active pairs without a signed agreement"))
+    admin.check("pairs-without-agreement")
+    table = page.locator("#pair-list").inner_text()
+    for name in ("Ines Ibarra", "Raj Rao", "Omar", "Tom Tanaka"):
+        assert name in table
+    assert "Sofia Silva" not in table  # her pair has not started
+    follow(page, page.get_by_role("button", name="Remind both members of each pair"))
+    admin.check("pairs-reminded")
+    assert "4 people were reminded." in page.locator(".messages").inner_text()
 
     assert admin.errors() == []
     assert html_errors() == []
