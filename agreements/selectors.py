@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -260,7 +261,7 @@ class Flow:
     @property
     def version_in_force(self) -> int | None:
         """The guideline version the active agreement counts under: its own, or a later one
-        both members acknowledged (annotated by acknowledged_by_both)."""
+        both members acknowledged (set by pair_flows)."""
         if self.active is None:
             return None
         own = self.active.guideline.version if self.active.guideline else None
@@ -289,16 +290,29 @@ class Flow:
         )
 
 
-def pair_flow(pair: Pair, viewer: User) -> Flow:
+def pair_flow(
+    pair: Pair, viewer: User, *, current_guidelines: dict[int, Guideline | None] | None = None
+) -> Flow:
     """One place that decides the step, the viewer's next action and what the partner owes."""
-    return pair_flows([pair], viewer)[0]
+    return pair_flows([pair], viewer, current_guidelines=current_guidelines)[0]
 
 
-def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
+def pair_flows(
+    pairs: Sequence[Pair],
+    viewer: User,
+    *,
+    current_guidelines: dict[int, Guideline | None] | None = None,
+) -> list[Flow]:
     """The flows of many pairs in a fixed number of queries whatever their number:
-    questionnaire submissions, open, active and ended agreements, the open proposals' signers,
-    the programs' current guidelines, and (only where a newer version was published) the
-    acknowledgements of it."""
+    questionnaire submissions, the programs' published guidelines, open, active and ended
+    agreements, the open proposals' signers (only if there is one), and the acknowledgements
+    of active agreements made under an older guideline version (only if there is one).
+
+    Three simple queries in the common case: each agreement's guideline comes from its
+    program's published versions, read anyway for the current one, not from a join. A page
+    that has already read the programs' current guidelines passes them (program id ->
+    guideline or None) and saves that query; an older version is then read by id, only for an
+    agreement made under one."""
     pairs = list(pairs)
     if not pairs:
         return []
@@ -308,10 +322,17 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
         pair_id__in=pair_ids
     ).values_list("pair_id", "respondent_id"):
         submitted[pair_id].add(respondent_id)
+    program_ids = {pair.program_id for pair in pairs}
+    if current_guidelines is not None and program_ids <= current_guidelines.keys():
+        guidelines = {p: g for p, g in current_guidelines.items() if g is not None}
+        by_id = {g.pk: g for g in guidelines.values()}
+    else:
+        published = published_guidelines(program_ids)
+        guidelines = {program_id: versions[0] for program_id, versions in published.items()}
+        by_id = {g.pk: g for versions in published.values() for g in versions}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
-    for agreement in (
-        Agreement.objects.visible_to(viewer)
-        .filter(
+    found_agreements = list(
+        Agreement.objects.visible_to(viewer).filter(
             pair_id__in=pair_ids,
             # Ended ones too, in the same query: a pair has few, and the pages say when the
             # last one ended instead of "no agreement yet".
@@ -321,9 +342,12 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
                 *Agreement.OPEN_STATUSES,
             ],
         )
-        .select_related("guideline")
-        .annotate(**acknowledged_by_both())
-    ):
+    )
+    _attach_guidelines(found_agreements, by_id)
+    _attach_acknowledged(
+        found_agreements, {pair.pk: guidelines.get(pair.program_id) for pair in pairs}, by_id
+    )
+    for agreement in found_agreements:
         agreements[agreement.pair_id].append(agreement)
     proposals = {
         pair_id: next((a for a in found if a.is_open and a.canonical_text), None)
@@ -334,7 +358,6 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
         for pair_id, found in agreements.items()
         if (closed := [a for a in found if a.status == Agreement.Status.ENDED])
     }
-    guidelines = current_guidelines({pair.program_id for pair in pairs})
     signers: dict[int, set[int]] = defaultdict(set)
     open_ids = [a.pk for a in proposals.values() if a is not None]
     if open_ids:
@@ -342,6 +365,7 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
             agreement_id__in=open_ids
         ).values_list("agreement_id", "signer_id"):
             signers[agreement_id].add(signer_id)
+    urls = _FlowUrls()
     return [
         _flow(
             pair,
@@ -352,9 +376,62 @@ def pair_flows(pairs: Sequence[Pair], viewer: User) -> list[Flow]:
             last_ended=ended.get(pair.pk),
             signers=signers,
             guideline=guidelines.get(pair.program_id),
+            urls=urls,
         )
         for pair in pairs
     ]
+
+
+def _attach_guidelines(agreements: list[Agreement], by_id: dict[int, Guideline]) -> None:
+    """Give each agreement its guideline version from the published ones already read; one
+    more query only for a version that is not among them (none in normal operation: terms are
+    proposed under a published version, and published versions never go away)."""
+    missing = {a.guideline_id for a in agreements if a.guideline_id and a.guideline_id not in by_id}
+    if missing:
+        by_id = {**by_id, **Guideline.objects.in_bulk(missing)}
+    for agreement in agreements:
+        if agreement.guideline_id is not None:
+            agreement.guideline = by_id[agreement.guideline_id]
+
+
+def _attach_acknowledged(
+    agreements: list[Agreement],
+    current: dict[int, Guideline | None],  # by pair id
+    by_id: dict[int, Guideline],
+) -> None:
+    """Set acknowledged_guideline_id and acknowledged_version on each agreement: the latest
+    guideline version both members acknowledged, or None. Only an active agreement made under
+    an older version than its program's current one can have any (acknowledgements are of
+    newer versions), so the query runs only when there is such an agreement."""
+    for agreement in agreements:
+        agreement.acknowledged_guideline_id = None
+        agreement.acknowledged_version = None
+    older = {
+        a.pk: a
+        for a in agreements
+        if a.is_active
+        and (latest := current.get(a.pair_id)) is not None
+        and a.guideline_id != latest.pk
+    }
+    if not older:
+        return
+    members: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for agreement_id, guideline_id, member_id in GuidelineAcknowledgement.objects.filter(
+        agreement_id__in=older
+    ).values_list("agreement_id", "guideline_id", "member_id"):
+        members[agreement_id, guideline_id].add(member_id)
+    missing = {g for (_a, g) in members if g not in by_id}
+    if missing:
+        by_id = {**by_id, **Guideline.objects.in_bulk(missing)}
+    for (agreement_id, guideline_id), who in members.items():
+        # Only the pair's two members can acknowledge, once each per version: two is both.
+        if len(who) < 2:
+            continue
+        agreement = older[agreement_id]
+        version = by_id[guideline_id].version
+        if agreement.acknowledged_version is None or version > agreement.acknowledged_version:
+            agreement.acknowledged_guideline_id = guideline_id
+            agreement.acknowledged_version = version
 
 
 def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline | None) -> str:
@@ -367,33 +444,38 @@ def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline
     return url
 
 
-def acknowledged_by_both() -> dict:
-    """Annotations for agreements: the latest guideline version both members acknowledged
-    (its id and number), read in the agreements' own query. Only the pair's two members can
-    acknowledge, once each per version, so two acknowledgements of a version are both."""
-    both = (
-        GuidelineAcknowledgement.objects.filter(agreement=OuterRef("pk"))
-        .values("guideline_id")
-        .annotate(members=Count("member_id", distinct=True))
-        .filter(members__gte=2)
-        .order_by("-guideline__version")
-    )
-    return {
-        "acknowledged_guideline_id": Subquery(both.values("guideline_id")[:1]),
-        "acknowledged_version": Subquery(both.values("guideline__version")[:1]),
-    }
-
-
-def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
-    """Each program's latest published guideline, in one query."""
-    latest: dict[int, Guideline] = {}
+def published_guidelines(program_ids: Iterable[int]) -> dict[int, list[Guideline]]:
+    """Each program's published guideline versions, newest first, in one query."""
+    versions: dict[int, list[Guideline]] = defaultdict(list)
     for guideline in (
         Guideline.objects.published()
         .filter(program_id__in=set(program_ids))
         .order_by("program_id", "-version")
     ):
-        latest.setdefault(guideline.program_id, guideline)
-    return latest
+        versions[guideline.program_id].append(guideline)
+    return versions
+
+
+def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
+    """Each program's latest published guideline, in one query."""
+    return {program_id: found[0] for program_id, found in published_guidelines(program_ids).items()}
+
+
+class _FlowUrls:
+    """The flows' links: each URL pattern reversed once per pair_flows call, then completed
+    with the id (the dashboard and the agreements index build flows for many pairs)."""
+
+    MARKER = "9876543210"
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        parts = self._parts.get(name)
+        if parts is None:
+            head, tail = reverse(name, args=[self.MARKER]).split(self.MARKER)
+            parts = self._parts[name] = (head, tail)
+        return f"{parts[0]}{pk}{parts[1]}"
 
 
 def _flow(
@@ -406,6 +488,7 @@ def _flow(
     last_ended: Agreement | None,
     signers: dict[int, set[int]],
     guideline: Guideline | None,
+    urls: _FlowUrls,
 ) -> Flow:
     partner = pair.other_member(viewer)
     active = next((a for a in agreements if a.is_active), None)
@@ -420,7 +503,6 @@ def _flow(
         proposal=proposal,
         last_ended=last_ended if active is None else None,
     )
-    pair_url = reverse("agreements:pair", args=[pair.pk])
     if proposal is not None:
         flow.signed_by_me = viewer.pk in signers[proposal.pk]
         flow.signed_by_partner = partner.pk in signers[proposal.pk]
@@ -428,7 +510,7 @@ def _flow(
         # An amendment does not take the pair back to "sign": the agreement in force stays
         # active until both sign the new terms.
         flow.step = "active" if active is not None else "sign"
-        url = reverse("agreements:detail", args=[proposal.pk])
+        url = urls("agreements:detail", proposal.pk)
         what = "proposed amendment" if active is not None else "proposed terms"
         if proposal.is_under_outdated_guideline(guideline):
             # Nobody can sign terms naming a replaced guideline version: "sign" would mislead.
@@ -451,24 +533,25 @@ def _flow(
         flow.step = "questionnaire"
         if not flow.i_submitted:
             flow.next_action = "Answer the confidentiality questionnaire"
-            flow.next_url = reverse("agreements:questionnaire", args=[pair.pk])
+            flow.next_url = urls("agreements:questionnaire", pair.pk)
         if not flow.partner_submitted:
             flow.waiting_for_partner = f"{partner} has not submitted their answers yet."
     else:
         flow.step = "compare"
         if flow.last_ended is not None:
             flow.next_action = "Propose new terms if you want an agreement again"
-            flow.next_url = reverse("agreements:terms", args=[pair.pk])
+            flow.next_url = urls("agreements:terms", pair.pk)
         else:
             flow.next_action = "Compare your answers, talk them through, then propose the terms"
-            flow.next_url = reverse("agreements:compare", args=[pair.pk])
+            flow.next_url = urls("agreements:compare", pair.pk)
     if not pair.is_active and flow.step != "active":
-        flow.next_action, flow.next_url = "", pair_url
+        flow.next_action, flow.next_url = "", urls("agreements:pair", pair.pk)
         flow.waiting_for_partner = ""
     flow.steps = _steps(flow.step)
     return flow
 
 
+@cache  # five keys; the lists are only read
 def _steps(current_key: str) -> list[dict]:
     keys = [key for key, _label in STEPS]
     current = keys.index(current_key)
