@@ -15,20 +15,14 @@ def pair_reviews(pair, user) -> dict:
     """Reviews of the pair's mentee in the pair's program that are not closed.
 
     Shown to the pair's two members only, each with the link their role needs. Read through
-    the scope of that role (the mentee's own reviews, the mentor's mentee's), which the pair
-    page has already established: one indexed condition, not visible_to's UNION of every role.
+    the pair members' scope (of_pair_mentee): one indexed condition, not visible_to's UNION
+    of every role the viewer might hold.
     """
     role = pair.role_of(user) if user.is_authenticated else None
     if role is None or pair.status != pair.Status.ACTIVE:
         return {"reviews": [], "pair": pair, "role": role}
-    scoped = (
-        PromotionReview.objects.of_candidate
-        if role == "mentee"
-        else (PromotionReview.objects.mentored_by)
-    )
     found = list(
-        scoped(user)
-        .filter(program_id=pair.program_id, candidate_id=pair.mentee_id)
+        PromotionReview.objects.of_pair_mentee(pair, user)
         .not_closed()
         .order_by("-created_at")
         .values_list("pk", "target_role", "status")
