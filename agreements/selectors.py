@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db.models import F, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -305,11 +305,11 @@ def pair_flows(
 ) -> list[Flow]:
     """The flows of many pairs in a fixed number of queries whatever their number:
     questionnaire submissions, the programs' published guidelines, open, active and ended
-    agreements, the open proposals' signers (only if there is one), and the acknowledgements
-    of active agreements made under an older guideline version (only if there is one).
+    agreements (with the latest version both members acknowledged), and the open proposals'
+    signers (only if there is one).
 
-    Three simple queries in the common case: each agreement's guideline comes from its
-    program's published versions, read anyway for the current one, not from a join. A page
+    Each agreement's guideline comes from its program's published versions, read anyway for
+    the current one, not from a join. A page
     that has already read the programs' current guidelines passes them (program id ->
     guideline or None) and saves that query; an older version is then read by id, only for an
     agreement made under one."""
@@ -332,7 +332,8 @@ def pair_flows(
         by_id = {g.pk: g for versions in published.values() for g in versions}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     found_agreements = list(
-        Agreement.objects.visible_to(viewer).filter(
+        Agreement.objects.visible_to(viewer)
+        .filter(
             pair_id__in=pair_ids,
             # Ended ones too, in the same query: a pair has few, and the pages say when the
             # last one ended instead of "no agreement yet".
@@ -342,11 +343,10 @@ def pair_flows(
                 *Agreement.OPEN_STATUSES,
             ],
         )
+        .annotate(acknowledged_guideline_id=acknowledged_by_both())
     )
     _attach_guidelines(found_agreements, by_id)
-    _attach_acknowledged(
-        found_agreements, {pair.pk: guidelines.get(pair.program_id) for pair in pairs}, by_id
-    )
+    _attach_acknowledged_versions(found_agreements, by_id)
     for agreement in found_agreements:
         agreements[agreement.pair_id].append(agreement)
     proposals = {
@@ -394,44 +394,19 @@ def _attach_guidelines(agreements: list[Agreement], by_id: dict[int, Guideline])
             agreement.guideline = by_id[agreement.guideline_id]
 
 
-def _attach_acknowledged(
-    agreements: list[Agreement],
-    current: dict[int, Guideline | None],  # by pair id
-    by_id: dict[int, Guideline],
-) -> None:
-    """Set acknowledged_guideline_id and acknowledged_version on each agreement: the latest
-    guideline version both members acknowledged, or None. Only an active agreement made under
-    an older version than its program's current one can have any (acknowledgements are of
-    newer versions), so the query runs only when there is such an agreement."""
-    for agreement in agreements:
-        agreement.acknowledged_guideline_id = None
-        agreement.acknowledged_version = None
-    older = {
-        a.pk: a
+def _attach_acknowledged_versions(agreements: list[Agreement], by_id: dict[int, Guideline]) -> None:
+    """Set acknowledged_version beside the acknowledged_guideline_id the agreements' query
+    read, from the guideline versions already read (by id for any other)."""
+    missing = {
+        a.acknowledged_guideline_id
         for a in agreements
-        if a.is_active
-        and (latest := current.get(a.pair_id)) is not None
-        and a.guideline_id != latest.pk
+        if a.acknowledged_guideline_id is not None and a.acknowledged_guideline_id not in by_id
     }
-    if not older:
-        return
-    members: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for agreement_id, guideline_id, member_id in GuidelineAcknowledgement.objects.filter(
-        agreement_id__in=older
-    ).values_list("agreement_id", "guideline_id", "member_id"):
-        members[agreement_id, guideline_id].add(member_id)
-    missing = {g for (_a, g) in members if g not in by_id}
     if missing:
         by_id = {**by_id, **Guideline.objects.in_bulk(missing)}
-    for (agreement_id, guideline_id), who in members.items():
-        # Only the pair's two members can acknowledge, once each per version: two is both.
-        if len(who) < 2:
-            continue
-        agreement = older[agreement_id]
-        version = by_id[guideline_id].version
-        if agreement.acknowledged_version is None or version > agreement.acknowledged_version:
-            agreement.acknowledged_guideline_id = guideline_id
-            agreement.acknowledged_version = version
+    for agreement in agreements:
+        acknowledged = by_id.get(agreement.acknowledged_guideline_id)
+        agreement.acknowledged_version = acknowledged.version if acknowledged else None
 
 
 def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline | None) -> str:
@@ -442,6 +417,20 @@ def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline
     if new is not None:
         return f"{url}?{urlencode({'version': new.version})}"
     return url
+
+
+def acknowledged_by_both() -> Subquery:
+    """For agreements: the latest guideline version both members acknowledged (its id), read
+    in the agreements' own query. Only the pair's two members can acknowledge, once each per
+    version, so two acknowledgements of a version are both."""
+    both = (
+        GuidelineAcknowledgement.objects.filter(agreement=OuterRef("pk"))
+        .values("guideline_id")
+        .annotate(members=Count("member_id", distinct=True))
+        .filter(members__gte=2)
+        .order_by("-guideline__version")
+    )
+    return Subquery(both.values("guideline_id")[:1])
 
 
 def published_guidelines(program_ids: Iterable[int]) -> dict[int, list[Guideline]]:
@@ -549,6 +538,29 @@ def _flow(
         flow.waiting_for_partner = ""
     flow.steps = _steps(flow.step)
     return flow
+
+
+def complete_agreement(agreement: Agreement, flow: Flow) -> None:
+    """Fill in what the agreement page shows of an agreement fetched with its pair and the
+    pair's two people only: its guideline version (the flow has read the program's), its
+    proposer and the member who ended it (people of the pair), and its signatures with their
+    signers, in one query. Anything not found this way is left to be read as usual."""
+    pair = agreement.pair
+    members = {pair.mentor_id: pair.mentor, pair.mentee_id: pair.mentee}
+    known = [
+        flow.guideline,
+        *(a.guideline for a in (flow.active, flow.proposal, flow.last_ended) if a),
+    ]
+    guideline = next((g for g in known if g is not None and g.pk == agreement.guideline_id), None)
+    if guideline is not None:
+        agreement.guideline = guideline
+    for person in ("proposed_by", "ended_by"):
+        if (member := members.get(getattr(agreement, f"{person}_id"))) is not None:
+            setattr(agreement, person, member)
+    prefetch_related_objects([agreement], "signatures")
+    for signature in agreement.signatures.all():
+        if (member := members.get(signature.signer_id)) is not None:
+            signature.signer = member
 
 
 @cache  # five keys; the lists are only read
