@@ -122,11 +122,12 @@ class SignForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("sign", "Sign this agreement"))
+    def shown(self) -> dict:
+        """For agreements/_sign_form.html: each field as typed (or its initial value) and its
+        errors; the password never comes back."""
+        fields = shown_fields(self, self.initial)
+        fields["password"]["value"] = ""
+        return fields
 
 
 class AcknowledgeForm(forms.Form):
@@ -146,9 +147,15 @@ class AcknowledgeForm(forms.Form):
         self.fields[
             "confirm"
         ].label = f"I have read guideline version {version}; our terms stay as they are."
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("acknowledge", f"Acknowledge version {version}"))
+        self.version = version
+
+    def shown(self) -> dict:
+        """For agreements/_acknowledge_form.html, as SignForm.shown(), with the box's label."""
+        fields = shown_fields(self, self.initial)
+        fields["password"]["value"] = ""
+        fields["confirm"]["label"] = self.fields["confirm"].label
+        fields["submit"] = f"Acknowledge version {self.version}"
+        return fields
 
 
 class GuidelineVersionsForm(forms.Form):
