@@ -309,10 +309,9 @@ def pair_flows(
     signers (only if there is one).
 
     Each agreement's guideline comes from its program's published versions, read anyway for
-    the current one, not from a join. A page
-    that has already read the programs' current guidelines passes them (program id ->
-    guideline or None) and saves that query; an older version is then read by id, only for an
-    agreement made under one."""
+    the current one, not from a join. A page that has already read the programs' current
+    guidelines passes them (program id -> guideline or None) and saves that query; an older
+    version is then read by id, only for an agreement made under one."""
     pairs = list(pairs)
     if not pairs:
         return []
