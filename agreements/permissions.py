@@ -57,12 +57,16 @@ def agreement_under_current_guideline(user, agreement) -> bool:
     return not agreement.is_under_outdated_guideline(agreement.pair.program.current_guideline())
 
 
+# An agreement has at most two signatures (one per member): read all of them, or use those a
+# page has already read (prefetched), rather than a query per question.
+
+
 def has_not_signed(user, agreement) -> bool:
-    return not agreement.signatures.filter(signer_id=user.pk).exists()
+    return all(signature.signer_id != user.pk for signature in agreement.signatures.all())
 
 
 def agreement_is_signed(user, agreement) -> bool:
-    return agreement.signatures.exists()
+    return agreement.signatures.exists()  # no query once the signatures are prefetched
 
 
 def can_answer_questionnaire(user, pair) -> bool:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -260,7 +261,7 @@ class Flow:
     @property
     def version_in_force(self) -> int | None:
         """The guideline version the active agreement counts under: its own, or a later one
-        both members acknowledged (annotated by acknowledged_by_both)."""
+        both members acknowledged (set by pair_flows)."""
         if self.active is None:
             return None
         own = self.active.guideline.version if self.active.guideline else None
@@ -289,9 +290,11 @@ class Flow:
         )
 
 
-def pair_flow(pair: Pair, viewer: User) -> Flow:
+def pair_flow(
+    pair: Pair, viewer: User, *, current_guidelines: dict[int, Guideline | None] | None = None
+) -> Flow:
     """One place that decides the step, the viewer's next action and what the partner owes."""
-    return pair_flows([pair], viewer)[0]
+    return pair_flows([pair], viewer, current_guidelines=current_guidelines)[0]
 
 
 def pair_flows(
@@ -299,13 +302,19 @@ def pair_flows(
     viewer: User,
     *,
     submitted: dict[int, set[int]] | None = None,
-    guidelines: dict[int, Guideline] | None = None,
+    current_guidelines: dict[int, Guideline | None] | None = None,
 ) -> list[Flow]:
     """The flows of many pairs in a fixed number of queries whatever their number:
-    questionnaire submissions, open, active and ended agreements, the open proposals' signers,
-    the programs' current guidelines, and (only where a newer version was published) the
-    acknowledgements of it. A caller that read the submissions (pair id -> respondent ids) or
-    the current guidelines (program id -> guideline) with its pairs passes them in."""
+    questionnaire submissions, the programs' published guidelines, open, active and ended
+    agreements (with the latest version both members acknowledged), and the open proposals'
+    signers (only if there is one).
+
+    Each agreement's guideline comes from its program's published versions, read anyway for
+    the current one, not from a join. A page that has already read the submissions (pair id ->
+    respondent ids) or the programs' current guidelines (program id -> guideline or None; the
+    dashboard's carry only their id, program, version and status, all a flow reads) passes them
+    and saves those queries; an older version is then read by id, only for an agreement made
+    under one."""
     pairs = list(pairs)
     if not pairs:
         return []
@@ -316,8 +325,16 @@ def pair_flows(
             pair_id__in=pair_ids
         ).values_list("pair_id", "respondent_id"):
             submitted[pair_id].add(respondent_id)
+    program_ids = {pair.program_id for pair in pairs}
+    if current_guidelines is not None and program_ids <= current_guidelines.keys():
+        guidelines = {p: g for p, g in current_guidelines.items() if g is not None}
+        by_id = {g.pk: g for g in guidelines.values()}
+    else:
+        published = published_guidelines(program_ids)
+        guidelines = {program_id: versions[0] for program_id, versions in published.items()}
+        by_id = {g.pk: g for versions in published.values() for g in versions}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
-    for agreement in (
+    found_agreements = list(
         Agreement.objects.visible_to(viewer)
         .filter(
             pair_id__in=pair_ids,
@@ -329,9 +346,11 @@ def pair_flows(
                 *Agreement.OPEN_STATUSES,
             ],
         )
-        .select_related("guideline")
-        .annotate(**acknowledged_by_both())
-    ):
+        .annotate(acknowledged_guideline_id=acknowledged_by_both())
+    )
+    _attach_guidelines(found_agreements, by_id)
+    _attach_acknowledged_versions(found_agreements, by_id)
+    for agreement in found_agreements:
         agreements[agreement.pair_id].append(agreement)
     proposals = {
         pair_id: next((a for a in found if a.is_open and a.canonical_text), None)
@@ -342,8 +361,6 @@ def pair_flows(
         for pair_id, found in agreements.items()
         if (closed := [a for a in found if a.status == Agreement.Status.ENDED])
     }
-    if guidelines is None:
-        guidelines = current_guidelines({pair.program_id for pair in pairs})
     signers: dict[int, set[int]] = defaultdict(set)
     open_ids = [a.pk for a in proposals.values() if a is not None]
     if open_ids:
@@ -351,6 +368,7 @@ def pair_flows(
             agreement_id__in=open_ids
         ).values_list("agreement_id", "signer_id"):
             signers[agreement_id].add(signer_id)
+    urls = _FlowUrls()
     return [
         _flow(
             pair,
@@ -361,9 +379,37 @@ def pair_flows(
             last_ended=ended.get(pair.pk),
             signers=signers,
             guideline=guidelines.get(pair.program_id),
+            urls=urls,
         )
         for pair in pairs
     ]
+
+
+def _attach_guidelines(agreements: list[Agreement], by_id: dict[int, Guideline]) -> None:
+    """Give each agreement its guideline version from the published ones already read; one
+    more query only for a version that is not among them (none in normal operation: terms are
+    proposed under a published version, and published versions never go away)."""
+    missing = {a.guideline_id for a in agreements if a.guideline_id and a.guideline_id not in by_id}
+    if missing:
+        by_id = {**by_id, **Guideline.objects.in_bulk(missing)}
+    for agreement in agreements:
+        if agreement.guideline_id is not None:
+            agreement.guideline = by_id[agreement.guideline_id]
+
+
+def _attach_acknowledged_versions(agreements: list[Agreement], by_id: dict[int, Guideline]) -> None:
+    """Set acknowledged_version beside the acknowledged_guideline_id the agreements' query
+    read, from the guideline versions already read (by id for any other)."""
+    missing = {
+        a.acknowledged_guideline_id
+        for a in agreements
+        if a.acknowledged_guideline_id is not None and a.acknowledged_guideline_id not in by_id
+    }
+    if missing:
+        by_id = {**by_id, **Guideline.objects.in_bulk(missing)}
+    for agreement in agreements:
+        acknowledged = by_id.get(agreement.acknowledged_guideline_id)
+        agreement.acknowledged_version = acknowledged.version if acknowledged else None
 
 
 def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline | None) -> str:
@@ -376,10 +422,11 @@ def guideline_changes_url(program_id: int, old: Guideline | None, new: Guideline
     return url
 
 
-def acknowledged_by_both() -> dict:
-    """Annotations for agreements: the latest guideline version both members acknowledged
-    (its id and number), read in the agreements' own query. Only the pair's two members can
-    acknowledge, once each per version, so two acknowledgements of a version are both."""
+@cache  # built once: annotate() resolves a copy, and building it cost a third of a millisecond
+def acknowledged_by_both() -> Subquery:
+    """For agreements: the latest guideline version both members acknowledged (its id), read
+    in the agreements' own query. Only the pair's two members can acknowledge, once each per
+    version, so two acknowledgements of a version are both."""
     both = (
         GuidelineAcknowledgement.objects.filter(agreement=OuterRef("pk"))
         .values("guideline_id")
@@ -387,22 +434,41 @@ def acknowledged_by_both() -> dict:
         .filter(members__gte=2)
         .order_by("-guideline__version")
     )
-    return {
-        "acknowledged_guideline_id": Subquery(both.values("guideline_id")[:1]),
-        "acknowledged_version": Subquery(both.values("guideline__version")[:1]),
-    }
+    return Subquery(both.values("guideline_id")[:1])
 
 
-def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
-    """Each program's latest published guideline, in one query."""
-    latest: dict[int, Guideline] = {}
+def published_guidelines(program_ids: Iterable[int]) -> dict[int, list[Guideline]]:
+    """Each program's published guideline versions, newest first, in one query."""
+    versions: dict[int, list[Guideline]] = defaultdict(list)
     for guideline in (
         Guideline.objects.published()
         .filter(program_id__in=set(program_ids))
         .order_by("program_id", "-version")
     ):
-        latest.setdefault(guideline.program_id, guideline)
-    return latest
+        versions[guideline.program_id].append(guideline)
+    return versions
+
+
+def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
+    """Each program's latest published guideline, in one query."""
+    return {program_id: found[0] for program_id, found in published_guidelines(program_ids).items()}
+
+
+class _FlowUrls:
+    """The flows' links: each URL pattern reversed once per pair_flows call, then completed
+    with the id (the dashboard and the agreements index build flows for many pairs)."""
+
+    MARKER = "9876543210"
+
+    def __init__(self) -> None:
+        self._parts: dict[str, tuple[str, str]] = {}
+
+    def __call__(self, name: str, pk: int) -> str:
+        parts = self._parts.get(name)
+        if parts is None:
+            head, tail = reverse(name, args=[self.MARKER]).split(self.MARKER)
+            parts = self._parts[name] = (head, tail)
+        return f"{parts[0]}{pk}{parts[1]}"
 
 
 def _flow(
@@ -415,6 +481,7 @@ def _flow(
     last_ended: Agreement | None,
     signers: dict[int, set[int]],
     guideline: Guideline | None,
+    urls: _FlowUrls,
 ) -> Flow:
     partner = pair.other_member(viewer)
     active = next((a for a in agreements if a.is_active), None)
@@ -429,7 +496,6 @@ def _flow(
         proposal=proposal,
         last_ended=last_ended if active is None else None,
     )
-    pair_url = reverse("agreements:pair", args=[pair.pk])
     if proposal is not None:
         flow.signed_by_me = viewer.pk in signers[proposal.pk]
         flow.signed_by_partner = partner.pk in signers[proposal.pk]
@@ -437,7 +503,7 @@ def _flow(
         # An amendment does not take the pair back to "sign": the agreement in force stays
         # active until both sign the new terms.
         flow.step = "active" if active is not None else "sign"
-        url = reverse("agreements:detail", args=[proposal.pk])
+        url = urls("agreements:detail", proposal.pk)
         what = "proposed amendment" if active is not None else "proposed terms"
         if proposal.is_under_outdated_guideline(guideline):
             # Nobody can sign terms naming a replaced guideline version: "sign" would mislead.
@@ -460,24 +526,48 @@ def _flow(
         flow.step = "questionnaire"
         if not flow.i_submitted:
             flow.next_action = "Answer the confidentiality questionnaire"
-            flow.next_url = reverse("agreements:questionnaire", args=[pair.pk])
+            flow.next_url = urls("agreements:questionnaire", pair.pk)
         if not flow.partner_submitted:
             flow.waiting_for_partner = f"{partner} has not submitted their answers yet."
     else:
         flow.step = "compare"
         if flow.last_ended is not None:
             flow.next_action = "Propose new terms if you want an agreement again"
-            flow.next_url = reverse("agreements:terms", args=[pair.pk])
+            flow.next_url = urls("agreements:terms", pair.pk)
         else:
             flow.next_action = "Compare your answers, talk them through, then propose the terms"
-            flow.next_url = reverse("agreements:compare", args=[pair.pk])
+            flow.next_url = urls("agreements:compare", pair.pk)
     if not pair.is_active and flow.step != "active":
-        flow.next_action, flow.next_url = "", pair_url
+        flow.next_action, flow.next_url = "", urls("agreements:pair", pair.pk)
         flow.waiting_for_partner = ""
     flow.steps = _steps(flow.step)
     return flow
 
 
+def complete_agreement(agreement: Agreement, flow: Flow) -> None:
+    """Fill in what the agreement page shows of an agreement fetched with its pair and the
+    pair's two people only: its guideline version (the flow has read the program's), its
+    proposer and the member who ended it (people of the pair), and its signatures with their
+    signers, in one query. Anything not found this way is left to be read as usual."""
+    pair = agreement.pair
+    members = {pair.mentor_id: pair.mentor, pair.mentee_id: pair.mentee}
+    known = [
+        flow.guideline,
+        *(a.guideline for a in (flow.active, flow.proposal, flow.last_ended) if a),
+    ]
+    guideline = next((g for g in known if g is not None and g.pk == agreement.guideline_id), None)
+    if guideline is not None:
+        agreement.guideline = guideline
+    for person in ("proposed_by", "ended_by"):
+        if (member := members.get(getattr(agreement, f"{person}_id"))) is not None:
+            setattr(agreement, person, member)
+    prefetch_related_objects([agreement], "signatures")
+    for signature in agreement.signatures.all():
+        if (member := members.get(signature.signer_id)) is not None:
+            signature.signer = member
+
+
+@cache  # five keys; the lists are only read
 def _steps(current_key: str) -> list[dict]:
     keys = [key for key, _label in STEPS]
     current = keys.index(current_key)
@@ -539,7 +629,7 @@ def agreement_attention(viewer: Viewer | User, limit: int | None = None) -> Iter
         for pair in pairs
         if pair.current_guideline_id is not None
     }
-    flows = pair_flows(pairs, viewer.user, submitted=submitted, guidelines=guidelines)
+    flows = pair_flows(pairs, viewer.user, submitted=submitted, current_guidelines=guidelines)
     for flow in flows:
         if not flow.next_action:
             continue

@@ -36,6 +36,7 @@ from agreements.selectors import (
     agreement_history_page,
     answer_comparison,
     asked_questions,
+    complete_agreement,
     guideline_changes_url,
     own_answers,
     pair_flow,
@@ -70,6 +71,20 @@ def agreement_for(request, agreement_id: int) -> Agreement:
         request,
         Agreement.objects.visible_to(request.user).select_related(
             "pair__program", "pair__mentor", "pair__mentee", "guideline", "ended_by", "proposed_by"
+        ),
+        pk=agreement_id,
+    )
+
+
+def agreement_page_for(request, agreement_id: int) -> Agreement:
+    """agreement_for for the agreement page, with its pair and the pair's two people only:
+    they are also its proposer, its signers and (nearly always) the member who ended it, and
+    the page's flow reads the guideline versions, so complete_agreement sets those instead of
+    joining four more tables (the join's planning alone cost 2.5 ms at 50,000 people)."""
+    return get_visible_or_404(
+        request,
+        Agreement.objects.visible_to(request.user).select_related(
+            "pair__program", "pair__mentor", "pair__mentee"
         ),
         pk=agreement_id,
     )
@@ -243,6 +258,9 @@ def _render_detail(
     request, agreement: Agreement, *, sign_form=None, end_form=None, ack_form=None, status=200
 ):
     pair = agreement.pair
+    flow = pair_flow(pair, request.user)
+    # Read once, here, for the page and the permission checks below (at most two rows).
+    complete_agreement(agreement, flow)
     may_sign = can_sign_agreement(request.user, agreement)
     with_password = _with_password(request)
     if may_sign and sign_form is None:
@@ -252,7 +270,6 @@ def _render_detail(
     may_end = can_end_agreement(request.user, agreement)
     if may_end and end_form is None:
         end_form = EndForm()
-    flow = pair_flow(pair, request.user)
     current = flow.guideline
     outdated = agreement.is_under_outdated_guideline(current)
     needs_review = agreement.needs_guideline_review(current)
@@ -275,7 +292,7 @@ def _render_detail(
             "pair": pair,
             "agreement": agreement,
             "flow": flow,
-            "signatures": agreement.signatures.select_related("signer"),
+            "signatures": agreement.signatures.all(),
             "sign_form": sign_form if may_sign else None,
             "end_form": end_form if may_end else None,
             "needs_review": needs_review,
@@ -308,7 +325,7 @@ def _render_detail(
 @login_required
 @require_GET
 def detail(request: HttpRequest, agreement_id: int) -> HttpResponse:
-    return _render_detail(request, agreement_for(request, agreement_id))
+    return _render_detail(request, agreement_page_for(request, agreement_id))
 
 
 def _with_password(request: HttpRequest) -> bool:

@@ -13,6 +13,20 @@ from django.utils import timezone
 from mentorship.models import Meeting, User
 
 
+def shown_fields(form: forms.BaseForm, initial: dict | None = None) -> dict:
+    """For a form written out by hand in its template: each field's value as typed (`initial`
+    before anything was posted) and its errors, {name: {"value": str, "errors": [...]}}."""
+    if form.is_bound:
+        values = {name: form.data.get(name, "") for name in form.fields}
+        errors = form.errors
+    else:
+        values, errors = initial or {}, {}
+    return {
+        name: {"value": values.get(name, ""), "errors": errors.get(name, [])}
+        for name in form.fields
+    }
+
+
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
@@ -28,9 +42,18 @@ class MeetingForm(forms.ModelForm):
         self.fields["duration_minutes"].max_value = 24 * 60
         self.fields["duration_minutes"].widget.attrs.update(min=0, max=24 * 60)
         self.fields["held_on"].initial = timezone.localdate
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.add_input(Submit("submit", "Add to the log"))
+
+    def shown(self) -> dict:
+        """What the pair page's hand-written form shows (see shown_fields), with the status
+        choices. (Rendering the fields through crispy cost about a sixth of the pair page.)"""
+        fields = shown_fields(
+            self, {"held_on": timezone.localdate().isoformat(), "status": Meeting.Status.HELD}
+        )
+        fields["status"]["choices"] = [
+            (value, label, value == fields["status"]["value"])
+            for value, label in Meeting.Status.choices
+        ]
+        return fields
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]

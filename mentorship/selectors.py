@@ -52,21 +52,27 @@ class Engagement:
 
 
 def pair_engagement(pair: Pair, *, today: datetime.date | None = None) -> Engagement:
-    held = Q(status=Meeting.Status.HELD)
-    figures = Meeting.objects.filter(pair=pair).aggregate(
-        held=Count("id", filter=held),
-        missed=Count("id", filter=Q(status=Meeting.Status.MISSED)),
-        minutes=Sum("duration_minutes", filter=held),
-        first=Min("held_on", filter=held),
-        last=Max("held_on", filter=held),
-    )
+    # One row per status (GROUP BY): half the ORM work of five filtered aggregates.
+    by_status = {
+        row["status"]: row
+        for row in Meeting.objects.filter(pair=pair)
+        .values("status")
+        .annotate(
+            count=Count("id"),
+            minutes=Sum("duration_minutes"),
+            first=Min("held_on"),
+            last=Max("held_on"),
+        )
+        .order_by()
+    }
+    held = by_status.get(Meeting.Status.HELD, {})
     return Engagement(
         planned=pair.planned_meetings(today) if pair.started_on is not None else None,
-        held=figures["held"],
-        missed=figures["missed"],
-        minutes_held=figures["minutes"] or 0,
-        first_meeting=figures["first"],
-        last_meeting=figures["last"],
+        held=held.get("count", 0),
+        missed=by_status.get(Meeting.Status.MISSED, {}).get("count", 0),
+        minutes_held=held.get("minutes") or 0,
+        first_meeting=held.get("first"),
+        last_meeting=held.get("last"),
     )
 
 

@@ -3,6 +3,8 @@ the health check and the favicon."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import linebreaksbr
 from django.templatetags.static import static
+from django.utils.formats import date_format
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -57,13 +61,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class MeetingRow:
+    """One line of the meeting log, ready to show: the template does no work per row."""
+
+    held_on: str
+    status: str
+    minutes: int | None  # only for a held meeting
+    notes: str  # escaped, line breaks as <br>
+
+
+def meeting_log_rows(rows) -> list[MeetingRow]:
+    """(held_on, status, duration_minutes, notes) tuples as the log shows them."""
+    labels = dict(Meeting.Status.choices)
+    return [
+        MeetingRow(
+            held_on=date_format(held_on, "j F Y"),
+            status=labels.get(status, status),
+            minutes=minutes if status == Meeting.Status.HELD else None,
+            notes=linebreaksbr(notes, autoescape=True) if notes else "",
+        )
+        for held_on, status, minutes, notes in rows
+    ]
+
+
 @sensitive_post_parameters("notes")
 @login_required
 @require_http_methods(["GET", "POST"])
 def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
     pair = pair_for(request, pair_id)
     may_log = can_log_meeting(request.user, pair)
-    form = MeetingForm()
+    # Before a future start date every date would be refused: no form yet.
+    shows_form = may_log and pair.has_started
+    form = MeetingForm() if shows_form else None
     if request.method == "POST":
         if not may_log:
             raise PermissionDenied
@@ -75,7 +105,17 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             messages.success(request, "The meeting was added to your log.")
             return redirect(pair.get_absolute_url() + "#meetings")
         messages.error(request, "The meeting was not saved. Please correct the fields below.")
-    meetings = Meeting.objects.visible_to(request.user).filter(pair=pair)
+    meetings = page_of(
+        request,
+        Meeting.objects.visible_to(request.user)
+        .filter(pair=pair)
+        .order_by(*Meeting._meta.ordering, "pk")
+        .values_list("held_on", "status", "duration_minutes", "notes"),
+        per_page=MEETINGS_PER_PAGE,
+        param="meetings",
+        anchor="#meetings",
+    )
+    meetings.items = meeting_log_rows(meetings.items)
     return render(
         request,
         "mentorship/pair_detail.html",
@@ -83,18 +123,13 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
             "pair": pair,
             "role": pair.role_of(request.user),
             "other": pair.other_member(request.user),
+            # Also the agreement card's current guideline (agreement_summary), read once.
             "guideline": pair.program.current_guideline(),
-            "meetings": page_of(
-                request,
-                meetings.select_related("recorded_by").order_by(*Meeting._meta.ordering, "pk"),
-                per_page=MEETINGS_PER_PAGE,
-                param="meetings",
-                anchor="#meetings",
-            ),
+            "meetings": meetings,
             "engagement": pair_engagement(pair),
             "start_notice": pair_start_notice(pair),
-            # Before a future start date every date would be refused: no form yet.
-            "form": form if may_log and pair.has_started else None,
+            "form": form if shows_form else None,
+            "meeting_fields": form.shown() if shows_form else None,
             "nav": "mentoring",
         },
     )

@@ -174,6 +174,20 @@ class PromotionReviewQuerySet(models.QuerySet):
             return self.none()
         return self.filter(self._role_conditions(user)[1])
 
+    def of_pair_mentee(self, pair, user):
+        """For the pair page: reviews of the pair's mentee in the pair's program, for one of an
+        active pair's two members (the candidate herself: of_candidate; her mentor: the
+        mentoring condition of mentored_by, decided here for this one pair, so the query is
+        one indexed condition on the review's row). Nothing for anyone else or a pair that is
+        not active. tests/promotions/test_pair_reviews_scope.py compares it with visible_to."""
+        if (
+            not user.is_authenticated
+            or pair.status != "active"
+            or user.pk not in (pair.mentor_id, pair.mentee_id)
+        ):
+            return self.none()
+        return self.filter(program_id=pair.program_id, candidate_id=pair.mentee_id)
+
     def visible_to(self, user):
         """Reviews the user is involved in: panel member, supervisor, candidate, or mentor.
 

@@ -10,7 +10,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("agreements/_summary.html")
-def agreement_summary(pair, user):
+def agreement_summary(pair, user, *guideline):
+    """`{% agreement_summary pair user guideline %}`: a page that has already read the
+    program's current guideline (or None) passes it, so the flow does not read it again."""
     if not is_pair_member(user, pair):
         return {"flow": None}
-    return {"flow": pair_flow(pair, user)}
+    known = {pair.program_id: guideline[0]} if guideline else None
+    return {"flow": pair_flow(pair, user, current_guidelines=known)}

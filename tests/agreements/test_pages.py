@@ -106,11 +106,11 @@ def test_pair_page_query_budget(client, active_agreement, django_assert_max_num_
 
 def test_agreement_page_query_budget(client, active_agreement, django_assert_max_num_queries):
     client.force_login(active_agreement.pair.mentee)
-    # session, user, agreement (+pair, program, people, guideline, proposer); flow:
-    # submissions, open/active agreements, current guideline; "is it signed" for the print
-    # link; signatures with signers; the session's idle-timeout refresh: savepoint, update,
-    # release.
-    with django_assert_max_num_queries(11):
+    # session, user, agreement (+pair, program, people); flow: submissions, published
+    # guidelines, open/active agreements; signatures (their signers are the pair's people;
+    # they also answer "is it signed" for the print link); the session's idle-timeout
+    # refresh: savepoint, update, release.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("agreements:detail", args=[active_agreement.pk]))
     assert response.status_code == HTTPStatus.OK
 

@@ -142,9 +142,9 @@ def test_pair_page_query_budget(client, pair, django_assert_max_num_queries):
     client.force_login(pair.mentor)
     # session, user, pair (+program, people), guideline, engagement aggregate, meetings,
     # session update (first request stamps the session); the agreement card: questionnaire
-    # submissions, agreement, current guideline; the reviews card: reviews; and the savepoint
-    # pair Django wraps the session write in. 13 in all.
-    with django_assert_max_num_queries(13):
+    # submissions, agreements (its current guideline is the page's); the reviews card:
+    # reviews; and the savepoint pair Django wraps the session write in. 12 in all.
+    with django_assert_max_num_queries(12):
         response = client.get(pair.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
 

@@ -30,7 +30,7 @@ def _agreement(cast: Cast) -> int:
 
 
 SESSION = "session, user"
-FLOW = "flow: submissions, open+active agreements (+guideline), current guideline"
+FLOW = "flow: submissions, published guidelines, open+active agreements"
 DASHBOARD_ROLES = f"{SESSION}, the viewer's roles (one query of EXISTS conditions)"
 DASHBOARD = (
     f"{DASHBOARD_ROLES}, pairs as mentor or as mentee (one page, only for that role); the "
@@ -98,9 +98,10 @@ PARTICIPANT_PAGES = [
         "pair page",
         "maria",
         lambda c: reverse("mentorship:pair", args=[c.pair.pk]),
-        10,
+        9,
         f"{SESSION}, pair (+program, people), guideline, engagement aggregate; agreement card "
-        "(submissions, agreements, guideline); reviews card; one page of meetings",
+        "(submissions, agreements; the page's guideline); reviews card (the pair's scope); one "
+        "page of meetings",
     ),
     Page(
         "agreements index",
@@ -143,9 +144,9 @@ PARTICIPANT_PAGES = [
         "agreement detail",
         "carol",
         lambda c: reverse("agreements:detail", args=[_agreement(c)]),
-        8,
-        f"{SESSION}, agreement (+pair, program, people, guideline, proposer, ended_by); "
-        f"{FLOW}; is-signed check, signatures (+signer)",
+        7,
+        f"{SESSION}, agreement (+pair, program, people); {FLOW}; signatures (signers, proposer "
+        "and ended_by are the pair's people; the signatures answer the is-signed check)",
     ),
     Page(
         "agreement history",

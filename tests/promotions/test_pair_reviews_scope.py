@@ -1,0 +1,85 @@
+"""PromotionReview.objects.of_pair_mentee, the pair page's lean scope for its review card,
+against visible_to on the same fixtures for every role: never a review visible_to hides, and
+for a member of an active pair exactly the reviews of the pair's mentee in its program that
+visible_to shows them."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from mentorship.models import Pair
+from promotions.models import PromotionReview
+from tests.factories import PairFactory, PromotionReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "mentor",
+    "mentee",
+    "panel_member",
+    "other_panel_member",
+    "supervisor",
+    "program_admin",
+    "superuser",
+    "outsider",
+]
+
+
+def ids(queryset) -> set[int]:
+    return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.fixture
+def reviews(world):
+    """Besides the world's review of the mentee: a closed one in the same program, one in
+    another program, and the program's review of someone else (world.other_review's kind)."""
+    closed = PromotionReviewFactory(program=world.program, candidate=world.mentee)
+    closed.status = PromotionReview.Status.CLOSED
+    closed.closed_at = timezone.now()
+    closed.save()
+    PromotionReviewFactory(candidate=world.mentee)
+    PromotionReviewFactory(program=world.program)
+    return world
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_pair_scope_is_visible_to_narrowed_to_the_pair(reviews, role):
+    world = reviews
+    user = world.person(role)
+    scoped = ids(PromotionReview.objects.of_pair_mentee(world.pair, user))
+    visible = ids(
+        PromotionReview.objects.visible_to(user).filter(
+            program=world.pair.program, candidate=world.pair.mentee
+        )
+    )
+    if role in ("mentor", "mentee"):
+        assert scoped == visible
+        assert world.review.pk in scoped
+        assert len(scoped) == 2  # the open and the closed review in the pair's program
+    else:
+        assert scoped == set()
+        assert scoped <= visible
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_nothing_through_a_pair_that_is_not_active(reviews, role):
+    world = reviews
+    Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
+    world.pair.refresh_from_db()
+    assert not PromotionReview.objects.of_pair_mentee(world.pair, world.person(role)).exists()
+
+
+def test_another_pair_of_the_same_mentee_gives_its_own_program_only(reviews):
+    world = reviews
+    other = PairFactory(mentee=world.mentee)  # another program, another mentor
+    found = ids(PromotionReview.objects.of_pair_mentee(other, other.mentor))
+    visible = ids(
+        PromotionReview.objects.visible_to(other.mentor).filter(
+            program=other.program, candidate=world.mentee
+        )
+    )
+    assert found == visible
+    assert world.review.pk not in found
+    # The world's mentor sees nothing through a pair that is not theirs.
+    assert not PromotionReview.objects.of_pair_mentee(other, world.mentor).exists()
