@@ -24,6 +24,7 @@ from django.db.models import Case, F, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import linebreaks
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,6 +33,7 @@ from mentorship.models import User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import page_of
+from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
@@ -127,6 +129,22 @@ def statement_for(request: HttpRequest, statement_id: int, scope, page_predicate
 
 def panel_of(review: PromotionReview) -> list[User]:
     return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
+
+
+def panel_names(review: PromotionReview) -> list[str]:
+    """The panel's names as panel_of's users print, without loading whole users."""
+    members = (
+        User.objects.filter(panel_seats__review=review)
+        .order_by("full_name", "username")
+        .values_list("full_name", "username")
+    )
+    return [full_name or username for full_name, username in members]
+
+
+def seated_with_visit(user):
+    """The panel page's scope: reviews on whose panel the user sits, with their seat and last
+    visit (so neither the page's predicate nor its visit record asks again)."""
+    return PromotionReview.objects.seated(user).with_viewer_seat(user)
 
 
 # --- What the breach guard found, as the mentor sees it ------------------------------------------
@@ -276,32 +294,55 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    review = review_for(request, review_id, seated_with_visit, can_view_panel_page)
     return _render_panel(request, review)
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One shared statement as the panel reads it, everything formatted once."""
+
+    kind: str
+    mentor: str
+    is_new: bool
+    shared_on: str
+    text_html: str
 
 
 def _render_panel(
     request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
 ) -> HttpResponse:
-    seat = PanelSeat.objects.select_related("visit").get(review=review, user=request.user)
-    previous_visit = panel_visit_record(seat=seat)
+    """`review` comes from seated_with_visit(request.user)."""
+    user = request.user
+    previous_visit = review.viewer_last_visit
+    panel_visit_record(seat=review.viewer_seat_id)
     statements = list(
-        Statement.objects.visible_to(request.user)
-        .for_panel(review)
+        Statement.objects.for_panel_member(user, review)
         .select_related("pair__mentor")
+        .only(
+            "kind",
+            "text",
+            "consented_at",
+            "pair__mentor__full_name",
+            "pair__mentor__username",
+        )
         .order_by("consented_at", "pk")
     )
-    statements_record_shown(
-        review=review, viewer=request.user, statements=statements, request=request
-    )
+    statements_record_shown(review=review, viewer=user, statements=statements, request=request)
     # Marked from what is shared now only: a statement shared and withdrawn between two visits
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
-    new_ids = (
-        {s.pk for s in statements if s.consented_at > previous_visit}
-        if previous_visit is not None
-        else set()
-    )
-    may_record = can_record_outcome(request.user, review)
+    kinds = dict(Statement.Kind.choices)
+    rows = [
+        PanelRow(
+            kind=kinds[s.kind],
+            mentor=str(s.pair.mentor),
+            is_new=previous_visit is not None and s.consented_at > previous_visit,
+            shared_on=display.day(s.consented_at),
+            text_html=linebreaks(s.text, autoescape=True),
+        )
+        for s in statements
+    ]
+    may_record = can_record_outcome(user, review)
     if outcome_form is None and may_record:
         initial = {"outcome": review.outcome, "note": review.outcome_note}
         outcome_form = OutcomeForm(initial=initial)
@@ -311,9 +352,9 @@ def _render_panel(
         {
             "nav": "reviews",
             "review": review,
-            "panel": panel_of(review),
-            "statements": [(s, s.pk in new_ids) for s in statements],
-            "any_new": bool(new_ids),
+            "panel": panel_names(review),
+            "statements": rows,
+            "any_new": any(row.is_new for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
             "outcome_recorded_by": (
@@ -330,7 +371,7 @@ def _render_panel(
 @require_POST
 def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
     """A seated panel member records the outcome. Bad input shows the page again as typed."""
-    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    review = review_for(request, review_id, seated_with_visit, can_view_panel_page)
     form = OutcomeForm(request.POST)
     if can_record_outcome(request.user, review) and not form.is_valid():
         messages.error(request, "The outcome was not recorded. Please correct it below.")
