@@ -16,7 +16,6 @@ Locks, and why:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 

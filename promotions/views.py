@@ -37,7 +37,7 @@ from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
-from promotions.models import ConsentOptOut, PanelSeat, PromotionReview, Statement, text_sha256
+from promotions.models import ConsentOptOut, PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
