@@ -130,15 +130,23 @@ class StatementQuerySet(models.QuerySet):
             ever_asked=Exists(ConsentRequest.objects.filter(statement=OuterRef("pk")))
         )
 
-    def with_active_agreement(self):
-        """Prefetch each pair's active agreement so permission checks on a list cost one query."""
+    def with_active_agreement(self, *, terms_only: bool = False):
+        """Prefetch each pair's active agreement so permission checks on a list cost one query.
+        terms_only: only the columns permissions.agreement_gate reads (not the signed text)."""
         from agreements.models import Agreement
 
+        agreements = Agreement.objects.active()
+        if terms_only:
+            agreements = agreements.only(
+                "pair_id",
+                "status",
+                "allows_promotion_participation",
+                "allows_advocacy",
+                "allows_engagement",
+            )
         return self.prefetch_related(
             models.Prefetch(
-                "pair__agreements",
-                queryset=Agreement.objects.active(),
-                to_attr="promotions_active_agreements",
+                "pair__agreements", queryset=agreements, to_attr="promotions_active_agreements"
             )
         )
 
@@ -260,6 +268,14 @@ class PromotionReviewQuerySet(models.QuerySet):
         """Annotate viewer_on_panel and viewer_is_mentor, for lists that group by role."""
         on_panel, mentoring = self._role_conditions(user)
         return self.annotate(viewer_on_panel=on_panel, viewer_is_mentor=mentoring)
+
+    def with_opt_out(self):
+        """Annotate when the candidate asked not to be asked for consent in each review
+        (opted_out_at; None if they did not)."""
+        from promotions.models import ConsentOptOut
+
+        opt_outs = ConsentOptOut.objects.filter(review=OuterRef("pk")).order_by("-opted_out_at")
+        return self.annotate(opted_out_at=Subquery(opt_outs.values("opted_out_at")[:1]))
 
     def not_closed(self):
         return self.exclude(status="closed")
