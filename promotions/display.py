@@ -6,9 +6,20 @@ format string and builds a formatter on every call)."""
 from __future__ import annotations
 
 import datetime
+from functools import cache
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS
+
+
+@cache
+def _month_names(language: str | None) -> dict[int, str]:
+    with translation.override(language):
+        return {number: str(name) for number, name in MONTHS.items()}
+
+
+def _month(number: int) -> str:
+    return _month_names(translation.get_language())[number]
 
 
 def _local(value: datetime.date | datetime.datetime) -> datetime.date | datetime.datetime:
@@ -22,7 +33,7 @@ def day(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return ""
     value = _local(value)
-    return f"{value.day} {MONTHS[value.month]} {value.year}"
+    return f"{value.day} {_month(value.month)} {value.year}"
 
 
 def moment(value: datetime.datetime | None) -> str:
@@ -30,4 +41,4 @@ def moment(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     value = _local(value)
-    return f"{value.day} {MONTHS[value.month]} {value.year}, {value.hour:02d}:{value.minute:02d}"
+    return f"{value.day} {_month(value.month)} {value.year}, {value.hour:02d}:{value.minute:02d}"

@@ -96,7 +96,14 @@ REVIEWS_PER_PAGE = 20
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def review_for(request: HttpRequest, review_id: int, scope, page_predicate) -> PromotionReview:
+def review_for(
+    request: HttpRequest,
+    review_id: int,
+    scope,
+    page_predicate,
+    *,
+    related: tuple[str, ...] = ("program", "candidate", "supervisor"),
+) -> PromotionReview:
     """The review if it is in this page's role scope and the page's rule allows it; an audited
     404 otherwise, the same whether the review is missing, hidden, or not this person's page.
 
@@ -105,7 +112,7 @@ def review_for(request: HttpRequest, review_id: int, scope, page_predicate) -> P
     is still asked, so a scope wider than its rule can only cost a 404, never an action."""
     review = get_visible_or_404(
         request,
-        scope(request.user).select_related("program", "candidate", "supervisor"),
+        scope(request.user).select_related(*related),
         pk=review_id,
     )
     if not page_predicate(request.user, review):
@@ -728,7 +735,7 @@ class ConsentRow:
     (dates formatted, URLs built from one reverse per action), so rendering does no per-row
     work beyond printing."""
 
-    pk: int
+    pk: str  # text: the template would localize a number through numberformat, per use
     kind: str
     mentor: str
     state: str
@@ -799,8 +806,15 @@ def _candidate_review(request: HttpRequest, review_id: int) -> PromotionReview:
     return review_for(
         request,
         review_id,
-        lambda user: PromotionReview.objects.of_candidate(user).with_opt_out(),
+        lambda user: (
+            PromotionReview.objects.of_candidate(user)
+            .with_opt_out()
+            # What the page shows and its permission checks read: not the assessment, which
+            # the candidate never reads here, nor whole users.
+            .only("program__name", "candidate_id", "target_role", "status")
+        ),
         can_open_consent_page,
+        related=("program",),
     )
 
 
@@ -853,7 +867,7 @@ def _render_consent(
         may_consent = can_grant_consent(user, statement)
         sha256 = text_sha256(statement.text)
         row = ConsentRow(
-            pk=statement.pk,
+            pk=str(statement.pk),
             kind=kinds[statement.kind],
             mentor=str(statement.pair.mentor),
             state=state,
