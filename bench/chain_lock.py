@@ -159,6 +159,31 @@ def measure(name, urls, browsers, *, duration, warmup, database_url) -> dict:
     }
 
 
+def lock_hold_ms(review_id: int, viewer_username: str, runs: int = 200) -> tuple[float, float]:
+    """(median, p90) ms that one audit event holds the chain head, in process and uncontended:
+    its transaction from the SELECT ... FOR UPDATE to the COMMIT that releases the lock. One
+    over it is the most events per second the lock lets through, whatever the CPUs."""
+    from django.db import transaction
+
+    from mentorship.audit import Action, audit_record
+    from mentorship.models import User
+    from promotions.models import PromotionReview
+
+    review = PromotionReview.objects.get(pk=review_id)
+    viewer = User.objects.get(username=viewer_username)
+    payload = {"review": review.pk, "statements": [1] * 10, "sha256": ["0" * 64] * 10}
+    held = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        with transaction.atomic():
+            audit_record(
+                actor=viewer, action=Action.STATEMENTS_SHOWN, target=review, payload=payload
+            )
+        held.append((time.perf_counter() - start) * 1000)
+    held.sort()
+    return statistics.median(held), held[int(len(held) * 0.9)]
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=20, help="seconds per page")
@@ -171,6 +196,7 @@ def main(argv: list[str]) -> int:
         raise SystemExit("Needs PostgreSQL: set DATABASE_URL.")
 
     members = panel_members(args.clients)
+    hold_p50, hold_p90 = lock_hold_ms(members[0][1], members[0][0])
     from django.urls import reverse
 
     from bench.instances import Browser, instances
@@ -217,6 +243,11 @@ def main(argv: list[str]) -> int:
             f"{r['wait_per_request']:.2f} | {r['errors']} |"
         )
     print(f"\n({results[0]['samples']} pg_stat_activity samples in the page's run)")
+    print(
+        f"One audit event holds the chain head {hold_p50:.2f} ms (median; p90 {hold_p90:.2f} ms), "
+        f"in process and uncontended: the lock alone would let about {1000 / hold_p50:.0f} "
+        "leadership page views a second through."
+    )
     return 0
 
 
