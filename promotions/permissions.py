@@ -135,8 +135,8 @@ def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
 
 
 def is_panel_member(user, review) -> bool:
-    """Uses PromotionReviewQuerySet.with_viewer_seat(user) if the review was read with it for
-    this very user."""
+    """Uses PromotionReviewQuerySet.seated_with_visit(user)'s seat if the review was read with
+    it for this very user."""
     if review is None or not user.is_authenticated:
         return False
     if getattr(review, "viewer_seat_for", None) == user.pk:

@@ -180,7 +180,9 @@ class PromotionReviewQuerySet(models.QuerySet):
         """Reviews on whose panel the user sits."""
         if not user.is_authenticated:
             return self.none()
-        return self.filter(self._role_conditions(user)[0])
+        from promotions.models import PanelSeat
+
+        return self.filter(Exists(PanelSeat.objects.filter(review=OuterRef("pk"), user=user)))
 
     def supervised_by(self, user):
         if not user.is_authenticated:
@@ -192,19 +194,17 @@ class PromotionReviewQuerySet(models.QuerySet):
             return self.none()
         return self.filter(candidate=user)
 
-    def with_viewer_seat(self, user):
-        """Annotate the user's panel seat on each review and when they last opened its page
-        (viewer_seat_id, viewer_last_visit: None without a seat or a visit), so the panel
-        page asks is_panel_member and reads the visit without a query of its own."""
-        from promotions.models import PanelSeat
-
-        seat = PanelSeat.objects.filter(review=OuterRef("pk"), user=user)
-        return self.annotate(
-            viewer_seat_id=Subquery(seat.values("pk")[:1]),
-            viewer_last_visit=Subquery(seat.values("visit__last_viewed_at")[:1]),
-            viewer_seat_for=Value(
-                user.pk if user.is_authenticated else None, output_field=models.BigIntegerField()
-            ),
+    def seated_with_visit(self, user):
+        """seated(user), each review annotated with the user's seat and when they last opened
+        its page (viewer_seat_id; viewer_last_visit, None before the first visit), so the panel
+        page asks is_panel_member and reads the visit without a query of its own. One join
+        through the seat's unique (review, user) key instead of three subqueries."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(seats__user=user).annotate(
+            viewer_seat_id=F("seats__pk"),
+            viewer_last_visit=F("seats__visit__last_viewed_at"),
+            viewer_seat_for=Value(user.pk, output_field=models.BigIntegerField()),
         )
 
     def mentored_by(self, user):

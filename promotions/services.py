@@ -711,7 +711,7 @@ def statements_withdraw_for_agreement(
 def panel_visit_record(*, seat: PanelSeat | int) -> None:
     """Record that the seat's member opened the review's page now. One upsert whatever the
     review holds, so the page's queries do not depend on its input. The previous visit is read
-    with the review (PromotionReviewQuerySet.with_viewer_seat)."""
+    with the review (PromotionReviewQuerySet.seated_with_visit)."""
     seat_id = seat if isinstance(seat, int) else seat.pk
     PanelSeatVisit.objects.bulk_create(
         [PanelSeatVisit(seat_id=seat_id, last_viewed_at=timezone.now())],

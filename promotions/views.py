@@ -155,12 +155,6 @@ def paragraphs(text: str) -> SafeString:
     return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
 
 
-def seated_with_visit(user):
-    """The panel page's scope: reviews on whose panel the user sits, with their seat and last
-    visit (so neither the page's predicate nor its visit record asks again)."""
-    return PromotionReview.objects.seated(user).with_viewer_seat(user)
-
-
 # --- What the breach guard found, as the mentor sees it ------------------------------------------
 
 
@@ -308,7 +302,9 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(request, review_id, seated_with_visit, can_view_panel_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    )
     return _render_panel(request, review)
 
 
@@ -326,7 +322,7 @@ class PanelRow:
 def _render_panel(
     request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
 ) -> HttpResponse:
-    """`review` comes from seated_with_visit(request.user)."""
+    """`review` comes from PromotionReview.objects.seated_with_visit(request.user)."""
     user = request.user
     previous_visit = review.viewer_last_visit
     panel_visit_record(seat=review.viewer_seat_id)
@@ -385,7 +381,9 @@ def _render_panel(
 @require_POST
 def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
     """A seated panel member records the outcome. Bad input shows the page again as typed."""
-    review = review_for(request, review_id, seated_with_visit, can_view_panel_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    )
     form = OutcomeForm(request.POST)
     if can_record_outcome(request.user, review) and not form.is_valid():
         messages.error(request, "The outcome was not recorded. Please correct it below.")

@@ -2,15 +2,16 @@
 
 StatementQuerySet.for_panel_member(user, review) must show a seated member exactly what
 visible_to(user).for_panel(review) shows, and everyone else nothing; the seat annotated by
-PromotionReviewQuerySet.with_viewer_seat answers is_panel_member only for the user it was read
+PromotionReviewQuerySet.seated_with_visit answers is_panel_member only for the user it was read
 for."""
 
 from __future__ import annotations
 
 import pytest
 
-from promotions.models import PromotionReview, Statement
+from promotions.models import PanelSeatVisit, PromotionReview, Statement
 from promotions.permissions import is_panel_member
+from promotions.services import panel_visit_record
 from tests.factories import PanelSeatFactory, ProgramAdminFactory, UserFactory
 from tests.factories.worlds import STATE_FACTORIES
 from tests.factories.worlds import superuser as make_superuser
@@ -70,18 +71,36 @@ def test_the_annotated_seat_answers_only_for_the_user_it_was_read_for(
     django_assert_num_queries,
 ):
     statement = STATE_FACTORIES[Statement.State.SHARED]()
-    seated = PanelSeatFactory(review=statement.review).user
+    review = statement.review
+    seated = PanelSeatFactory(review=review).user
+    other_member = PanelSeatFactory(review=review).user
     outsider = UserFactory()
-    other_member = PanelSeatFactory(review=statement.review).user
 
-    as_seated = PromotionReview.objects.with_viewer_seat(seated).get(pk=statement.review.pk)
-    as_outsider = PromotionReview.objects.with_viewer_seat(outsider).get(pk=statement.review.pk)
+    as_seated = PromotionReview.objects.seated_with_visit(seated).get(pk=review.pk)
 
     with django_assert_num_queries(0):
         assert is_panel_member(seated, as_seated)
-        assert not is_panel_member(outsider, as_outsider)
     # Read for someone else: asked again, not taken from the annotation.
     with django_assert_num_queries(1):
-        assert is_panel_member(other_member, as_outsider)
+        assert is_panel_member(other_member, as_seated)
     with django_assert_num_queries(1):
         assert not is_panel_member(outsider, as_seated)
+
+
+def test_seated_with_visit_is_seated_with_the_seat_and_its_last_visit():
+    statement = STATE_FACTORIES[Statement.State.SHARED]()
+    review = statement.review
+    seat = PanelSeatFactory(review=review)
+    PanelSeatFactory(review=review)  # another member: still one row per review
+    elsewhere = PanelSeatFactory()
+    for user in (seat.user, elsewhere.user, review.supervisor, statement.pair.mentor):
+        assert list(PromotionReview.objects.seated_with_visit(user)) == list(
+            PromotionReview.objects.seated(user)
+        )
+    read = PromotionReview.objects.seated_with_visit(seat.user).get(pk=review.pk)
+    assert (read.viewer_seat_id, read.viewer_last_visit) == (seat.pk, None)
+
+    panel_visit_record(seat=seat.pk)
+
+    read = PromotionReview.objects.seated_with_visit(seat.user).get(pk=review.pk)
+    assert read.viewer_last_visit == PanelSeatVisit.objects.get(seat=seat).last_viewed_at
