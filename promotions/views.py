@@ -343,12 +343,14 @@ def _render_panel(
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
     kinds = dict(Statement.Kind.choices)
     rows = [
-        PanelRow(
-            kind=kinds[s.kind],
-            mentor=str(s.pair.mentor),
-            is_new=previous_visit is not None and s.consented_at > previous_visit,
-            shared_on=display.day(s.consented_at),
-            text_html=paragraphs(s.text),
+        vars(
+            PanelRow(
+                kind=kinds[s.kind],
+                mentor=str(s.pair.mentor),
+                is_new=previous_visit is not None and s.consented_at > previous_visit,
+                shared_on=display.day(s.consented_at),
+                text_html=paragraphs(s.text),
+            )
         )
         for s in statements
     ]
@@ -364,7 +366,7 @@ def _render_panel(
             "review": review,
             "panel": panel_names(review),
             "statements": rows,
-            "any_new": any(row.is_new for row in rows),
+            "any_new": any(row["is_new"] for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
             "outcome_recorded_by": (
@@ -733,7 +735,7 @@ class ConsentRow:
     (dates formatted, URLs built from one reverse per action), so rendering does no per-row
     work beyond printing."""
 
-    pk: str  # text: the template would localize a number through numberformat, per use
+    pk: SafeString  # text: the template would localize a number through numberformat, per use
     kind: str
     mentor: str
     state: str
@@ -757,22 +759,17 @@ class ConsentRow:
     consent_url: str = ""
     decline_url: str = ""
     withdraw_url: str = ""
-    decline_form: DeclineForm | None = None  # a refused decline, shown with what was typed
+    # A refused decline, shown again with what was typed:
+    refused: bool = False
+    typed_reason: str = ""  # less any NUL (never typed by a person, never valid)
+    refused_errors: str = ""
+    dont_ask_again_checked: bool = False
 
-    @property
-    def typed_reason(self) -> str:
-        """The refused reason as typed, less any NUL (never typed by a person, never valid)."""
-        if self.decline_form is None:
-            return ""
-        return self.decline_form.data.get("reason", "").replace("\x00", "")
-
-    @property
-    def refused_errors(self) -> str:
-        return " ".join(self.decline_form.errors.get("reason", [])) if self.decline_form else ""
-
-    @property
-    def dont_ask_again_checked(self) -> bool:
-        return bool(self.decline_form and self.decline_form.data.get("dont_ask_again"))
+    def refused_decline(self, form: DeclineForm) -> None:
+        self.refused = True
+        self.typed_reason = form.data.get("reason", "").replace("\x00", "")
+        self.refused_errors = " ".join(form.errors.get("reason", []))
+        self.dont_ask_again_checked = bool(form.data.get("dont_ask_again"))
 
 
 def url_for_each(name: str):
@@ -865,7 +862,7 @@ def _render_consent(
         may_consent = can_grant_consent(user, statement)
         sha256 = text_sha256(statement.text)
         row = ConsentRow(
-            pk=str(statement.pk),
+            pk=mark_safe(str(statement.pk)),  # noqa: S308 - digits only
             kind=kinds[statement.kind],
             mentor=str(statement.pair.mentor),
             state=state,
@@ -903,8 +900,10 @@ def _render_consent(
         if row.can_withdraw:
             row.withdraw_url = withdraw_url(statement.pk)
         if refused_decline and refused_decline[0] == statement.pk:
-            row.decline_form = refused_decline[1]
-        (pending if state == Statement.State.AWAITING_CONSENT else decided).append(row)
+            row.refused_decline(refused_decline[1])
+        # The template reads each row as a dict: a lookup in an object first tries it as a
+        # dict and pays for the exception, on every one of some twenty lookups per row.
+        (pending if state == Statement.State.AWAITING_CONSENT else decided).append(vars(row))
     sections = [
         (key, title, rows)
         for key, title, rows in (
