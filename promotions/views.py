@@ -885,9 +885,7 @@ def _render_consent(
                 row.decline_url = decline_url(statement.pk)
         elif state == Statement.State.SHARED:
             row.consented_at = display.moment(statement.consented_at)
-            row.consent_is_current = bool(statement.consent_text_sha256) and (
-                statement.consent_text_sha256 == sha256
-            )
+            row.consent_is_current = statement.consent_is_current
         elif state == Statement.State.DECLINED:
             row.declined_on = display.day(statement.declined_at)
             row.decline_reason = statement.decline_reason
