@@ -110,7 +110,9 @@ def _target_key(target: models.Model | None) -> tuple[str, str]:
     return target._meta.label_lower, str(target.pk)[:TARGET_ID_LENGTH]
 
 
-@transaction.atomic
+# No savepoint inside the caller's transaction: an event that cannot be written must undo the
+# act it records, so nothing would ever roll back to one (two round trips per event saved).
+@transaction.atomic(savepoint=False)
 def audit_record(
     *,
     actor: User | None,

@@ -135,8 +135,12 @@ def consent_request_allowance(review, pair: Pair) -> RequestAllowance:
 
 
 def is_panel_member(user, review) -> bool:
+    """Uses PromotionReviewQuerySet.seated_with_visit(user)'s seat if the review was read with
+    it for this very user."""
     if review is None or not user.is_authenticated:
         return False
+    if getattr(review, "viewer_seat_for", None) == user.pk:
+        return review.viewer_seat_id is not None
     return review.seats.filter(user=user).exists()
 
 

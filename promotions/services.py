@@ -16,7 +16,6 @@ Locks, and why:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -709,18 +708,17 @@ def statements_withdraw_for_agreement(
 # --- The panel page's access record ---------------------------------------------------------
 
 
-def panel_visit_record(*, seat: PanelSeat) -> datetime.datetime | None:
-    """Record that the seat's member opened the review's page now; return their previous visit
-    (None on the first). One upsert whatever the review holds, so the page's queries do not
-    depend on its input."""
-    previous = getattr(getattr(seat, "visit", None), "last_viewed_at", None)
+def panel_visit_record(*, seat: PanelSeat | int) -> None:
+    """Record that the seat's member opened the review's page now. One upsert whatever the
+    review holds, so the page's queries do not depend on its input. The previous visit is read
+    with the review (PromotionReviewQuerySet.seated_with_visit)."""
+    seat_id = seat if isinstance(seat, int) else seat.pk
     PanelSeatVisit.objects.bulk_create(
-        [PanelSeatVisit(seat=seat, last_viewed_at=timezone.now())],
+        [PanelSeatVisit(seat_id=seat_id, last_viewed_at=timezone.now())],
         update_conflicts=True,
         unique_fields=["seat"],
         update_fields=["last_viewed_at"],
     )
-    return previous
 
 
 def statements_record_shown(
@@ -742,9 +740,10 @@ def statements_record_shown(
 @transaction.atomic
 def _record_shown(*, review, viewer, statements, request) -> None:
     now = timezone.now()
+    hashes = [text_sha256(s.text) for s in statements]
     StatementView.objects.bulk_create(
-        StatementView(statement=s, viewer=viewer, viewed_at=now, text_sha256=text_sha256(s.text))
-        for s in statements
+        StatementView(statement_id=s.pk, viewer=viewer, viewed_at=now, text_sha256=sha256)
+        for s, sha256 in zip(statements, hashes, strict=True)
     )
     audit_record(
         actor=viewer,
@@ -754,6 +753,6 @@ def _record_shown(*, review, viewer, statements, request) -> None:
         payload={
             "review": review.pk,
             "statements": [s.pk for s in statements],
-            "sha256": [text_sha256(s.text) for s in statements],
+            "sha256": hashes,
         },
     )

@@ -22,8 +22,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Case, F, When
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,10 +35,11 @@ from mentorship.models import User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import page_of
+from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
-from promotions.models import ConsentOptOut, PanelSeat, PromotionReview, Statement, text_sha256
+from promotions.models import PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
@@ -92,7 +96,14 @@ REVIEWS_PER_PAGE = 20
 # --- Access helpers ---------------------------------------------------------------------------
 
 
-def review_for(request: HttpRequest, review_id: int, scope, page_predicate) -> PromotionReview:
+def review_for(
+    request: HttpRequest,
+    review_id: int,
+    scope,
+    page_predicate,
+    *,
+    related: tuple[str, ...] = ("program", "candidate", "supervisor"),
+) -> PromotionReview:
     """The review if it is in this page's role scope and the page's rule allows it; an audited
     404 otherwise, the same whether the review is missing, hidden, or not this person's page.
 
@@ -101,7 +112,7 @@ def review_for(request: HttpRequest, review_id: int, scope, page_predicate) -> P
     is still asked, so a scope wider than its rule can only cost a 404, never an action."""
     review = get_visible_or_404(
         request,
-        scope(request.user).select_related("program", "candidate", "supervisor"),
+        scope(request.user).select_related(*related),
         pk=review_id,
     )
     if not page_predicate(request.user, review):
@@ -127,6 +138,21 @@ def statement_for(request: HttpRequest, statement_id: int, scope, page_predicate
 
 def panel_of(review: PromotionReview) -> list[User]:
     return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
+
+
+def panel_names(review: PromotionReview) -> list[str]:
+    """The panel's names as panel_of's users print, without loading whole users."""
+    members = (
+        User.objects.filter(panel_seats__review=review)
+        .order_by("full_name", "username")
+        .values_list("full_name", "username")
+    )
+    return [full_name or username for full_name, username in members]
+
+
+def paragraphs(text: str) -> SafeString:
+    """As {{ text|linebreaks }}: escaped, then paragraphs and line breaks."""
+    return mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped by linebreaks
 
 
 # --- What the breach guard found, as the mentor sees it ------------------------------------------
@@ -276,32 +302,59 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    )
     return _render_panel(request, review)
+
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One shared statement as the panel reads it, everything formatted once."""
+
+    kind: str
+    mentor: str
+    is_new: bool
+    shared_on: str
+    text_html: str
 
 
 def _render_panel(
     request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
 ) -> HttpResponse:
-    seat = PanelSeat.objects.select_related("visit").get(review=review, user=request.user)
-    previous_visit = panel_visit_record(seat=seat)
+    """`review` comes from PromotionReview.objects.seated_with_visit(request.user)."""
+    user = request.user
+    previous_visit = review.viewer_last_visit
+    panel_visit_record(seat=review.viewer_seat_id)
     statements = list(
-        Statement.objects.visible_to(request.user)
-        .for_panel(review)
+        Statement.objects.for_panel_member(user, review)
         .select_related("pair__mentor")
+        .only(
+            "kind",
+            "text",
+            "consented_at",
+            "pair__mentor__full_name",
+            "pair__mentor__username",
+        )
         .order_by("consented_at", "pk")
     )
-    statements_record_shown(
-        review=review, viewer=request.user, statements=statements, request=request
-    )
+    statements_record_shown(review=review, viewer=user, statements=statements, request=request)
     # Marked from what is shared now only: a statement shared and withdrawn between two visits
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
-    new_ids = (
-        {s.pk for s in statements if s.consented_at > previous_visit}
-        if previous_visit is not None
-        else set()
-    )
-    may_record = can_record_outcome(request.user, review)
+    kinds = dict(Statement.Kind.choices)
+    rows = [
+        vars(
+            PanelRow(
+                kind=kinds[s.kind],
+                mentor=str(s.pair.mentor),
+                is_new=previous_visit is not None and s.consented_at > previous_visit,
+                shared_on=display.day(s.consented_at),
+                text_html=paragraphs(s.text),
+            )
+        )
+        for s in statements
+    ]
+    may_record = can_record_outcome(user, review)
     if outcome_form is None and may_record:
         initial = {"outcome": review.outcome, "note": review.outcome_note}
         outcome_form = OutcomeForm(initial=initial)
@@ -311,9 +364,9 @@ def _render_panel(
         {
             "nav": "reviews",
             "review": review,
-            "panel": panel_of(review),
-            "statements": [(s, s.pk in new_ids) for s in statements],
-            "any_new": bool(new_ids),
+            "panel": panel_names(review),
+            "statements": rows,
+            "any_new": any(row["is_new"] for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
             "outcome_recorded_by": (
@@ -330,7 +383,9 @@ def _render_panel(
 @require_POST
 def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
     """A seated panel member records the outcome. Bad input shows the page again as typed."""
-    review = review_for(request, review_id, PromotionReview.objects.seated, can_view_panel_page)
+    review = review_for(
+        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    )
     form = OutcomeForm(request.POST)
     if can_record_outcome(request.user, review) and not form.is_valid():
         messages.error(request, "The outcome was not recorded. Please correct it below.")
@@ -676,29 +731,85 @@ def statement_delete_view(request: HttpRequest, statement_id: int) -> HttpRespon
 
 @dataclass
 class ConsentRow:
-    statement: Statement
+    """One statement on the consent page, everything the template prints computed once here
+    (dates formatted, URLs built from one reverse per action), so rendering does no per-row
+    work beyond printing."""
+
+    pk: SafeString  # text: the template would localize a number through numberformat, per use
+    kind: str
+    mentor: str
+    state: str
+    state_label: str
+    text_html: str
     sha256: str
     can_consent: bool
     can_decline: bool
     can_withdraw: bool
+    guard_cautioned: bool = False
+    caution_notes: list[str] = field(default_factory=list)
     blocked_reason: str = ""
-    shown_to: list[Shown] = field(default_factory=list)
-    decline_form: DeclineForm | None = None  # a refused decline, shown with what was typed
+    consented_at: str = ""
+    consent_is_current: bool = False
+    declined_on: str = ""
+    decline_reason: str = ""
+    withdrawn_on: str = ""
+    withdrawn_by_agreement: bool = False
+    shows_showings: bool = False
+    shown_to: list[str] = field(default_factory=list)
+    consent_url: str = ""
+    decline_url: str = ""
+    withdraw_url: str = ""
+    # A refused decline, shown again with what was typed:
+    refused: bool = False
+    typed_reason: str = ""  # less any NUL (never typed by a person, never valid)
+    refused_errors: str = ""
+    dont_ask_again_checked: bool = False
 
-    @property
-    def typed_reason(self) -> str:
-        """The refused reason as typed, less any NUL (never typed by a person, never valid)."""
-        if self.decline_form is None:
-            return ""
-        return self.decline_form.data.get("reason", "").replace("\x00", "")
+    def refused_decline(self, form: DeclineForm) -> None:
+        self.refused = True
+        self.typed_reason = form.data.get("reason", "").replace("\x00", "")
+        self.refused_errors = " ".join(form.errors.get("reason", []))
+        self.dont_ask_again_checked = bool(form.data.get("dont_ask_again"))
+
+
+def url_for_each(name: str):
+    """The URL of `name` for any id, from one reverse(): a page of rows reverses once per
+    action, not once per row."""
+    marker = 987654321987654321
+    head, _, tail = reverse(name, args=[marker]).rpartition(str(marker))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _shown_lines(showings: list[Shown]) -> list[str]:
+    """Who was shown a statement: the viewer, when last, and how often since when."""
+    lines = []
+    for shown in showings:
+        line = f"{shown.viewer}, {display.moment(shown.last)}"
+        if shown.times > 1:
+            line += f" (shown {shown.times} times since {display.moment(shown.first)})"
+        lines.append(line)
+    return lines
 
 
 @login_required
 @require_GET
 def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
-    return _render_consent(
+    return _render_consent(request, _candidate_review(request, review_id))
+
+
+def _candidate_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    return review_for(
         request,
-        review_for(request, review_id, PromotionReview.objects.of_candidate, can_open_consent_page),
+        review_id,
+        lambda user: (
+            PromotionReview.objects.of_candidate(user)
+            .with_opt_out()
+            # What the page shows and its permission checks read: not the assessment, which
+            # the candidate never reads here, nor whole users.
+            .only("program__name", "candidate_id", "target_role", "status")
+        ),
+        can_open_consent_page,
+        related=("program",),
     )
 
 
@@ -708,53 +819,111 @@ def _render_consent(
     *,
     refused_decline: tuple[int, DeclineForm] | None = None,
 ) -> HttpResponse:
+    """`review` comes from _candidate_review (of_candidate, with its opt-out)."""
     user = request.user
-    statements = (
+    statements = list(
         Statement.objects.about(user)
         .filter(review=review)
-        .with_active_agreement()
-        .select_related("review", "pair", "pair__mentor")
+        .with_active_agreement(terms_only=True)
+        .select_related("pair__mentor")
+        .only(
+            "review_id",
+            "kind",
+            "text",
+            "state",
+            "submitted_at",
+            "consented_at",
+            "consent_text_sha256",
+            "declined_at",
+            "decline_reason",
+            "withdrawn_at",
+            "withdrawal_cause",
+            "guard_cautions",
+            "pair__status",
+            "pair__mentee_id",
+            "pair__mentor__full_name",
+            "pair__mentor__username",
+        )
     )
     # What still asks for a decision first, in the order it was asked; then what is decided,
     # in the same order, so a row never jumps when the page is reloaded.
-    statements = sorted(
-        statements,
-        key=lambda s: (s.state != Statement.State.AWAITING_CONSENT, s.submitted_at, s.pk),
+    statements.sort(
+        key=lambda s: (s.state != Statement.State.AWAITING_CONSENT, s.submitted_at, s.pk)
     )
     shown = showings_by_viewer([s.pk for s in statements])
-    rows = []
+    kinds, states = dict(Statement.Kind.choices), dict(Statement.State.choices)
+    consent_url = url_for_each("promotions:statement_consent")
+    decline_url = url_for_each("promotions:statement_decline")
+    withdraw_url = url_for_each("promotions:statement_withdraw")
+    pending, decided = [], []
     for statement in statements:
+        statement.review = review  # the page's review: the permission checks read its status
+        state = statement.state
         may_consent = can_grant_consent(user, statement)
-        blocked = ""
-        if statement.state == Statement.State.AWAITING_CONSENT and not may_consent:
-            blocked = why_refused(statement, CONSENT)
-        rows.append(
-            ConsentRow(
-                statement=statement,
-                sha256=text_sha256(statement.text),
-                can_consent=may_consent,
-                can_decline=can_decline(user, statement),
-                can_withdraw=can_withdraw(user, statement),
-                blocked_reason=blocked,
-                shown_to=shown.get(statement.pk, []),
-                decline_form=(
-                    refused_decline[1]
-                    if refused_decline and refused_decline[0] == statement.pk
-                    else None
-                ),
-            )
+        sha256 = text_sha256(statement.text)
+        row = ConsentRow(
+            pk=mark_safe(str(statement.pk)),  # noqa: S308 - digits only
+            kind=kinds[statement.kind],
+            mentor=str(statement.pair.mentor),
+            state=state,
+            state_label=states[state],
+            text_html=paragraphs(statement.text),
+            sha256=sha256,
+            can_consent=may_consent,
+            can_decline=can_decline(user, statement),
+            can_withdraw=can_withdraw(user, statement),
         )
+        if statement.guard_cautions:
+            row.guard_cautioned = True
+            row.caution_notes = statement.caution_notes
+        if state == Statement.State.AWAITING_CONSENT:
+            if not may_consent:
+                row.blocked_reason = why_refused(statement, CONSENT)
+            if row.can_consent:
+                row.consent_url = consent_url(statement.pk)
+            if row.can_decline:
+                row.decline_url = decline_url(statement.pk)
+        elif state == Statement.State.SHARED:
+            row.consented_at = display.moment(statement.consented_at)
+            row.consent_is_current = statement.consent_is_current
+        elif state == Statement.State.DECLINED:
+            row.declined_on = display.day(statement.declined_at)
+            row.decline_reason = statement.decline_reason
+        elif state == Statement.State.WITHDRAWN:
+            row.withdrawn_on = display.day(statement.withdrawn_at)
+            row.withdrawn_by_agreement = statement.withdrawal_cause == "agreement"
+        if state in (Statement.State.SHARED, Statement.State.WITHDRAWN):
+            row.shows_showings = True
+            row.shown_to = _shown_lines(shown.get(statement.pk, []))
+        if row.can_withdraw:
+            row.withdraw_url = withdraw_url(statement.pk)
+        if refused_decline and refused_decline[0] == statement.pk:
+            row.refused_decline(refused_decline[1])
+        # The template reads each row as a dict: a lookup in an object first tries it as a
+        # dict and pays for the exception, on every one of some twenty lookups per row.
+        (pending if state == Statement.State.AWAITING_CONSENT else decided).append(vars(row))
+    sections = [
+        (key, title, rows)
+        for key, title, rows in (
+            ("pending", "Waiting for your decision", pending),
+            ("decided", "Decided", decided),
+        )
+        if rows
+    ]
     return render(
         request,
         "promotions/consent.html",
         {
             "nav": "reviews",
             "review": review,
-            "panel": panel_of(review),
-            "pending_rows": [r for r in rows if r.statement.state == "awaiting_consent"],
-            "decided_rows": [r for r in rows if r.statement.state != "awaiting_consent"],
-            "decline_form": DeclineForm(),
-            "opted_out": ConsentOptOut.objects.filter(review=review).first(),
+            "closed": review.is_closed,
+            "panel": panel_names(review),
+            "sections": sections,
+            # One token for every form of the page instead of a fresh mask per {% csrf_token %}.
+            "csrf_input": format_html(
+                '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+            ),
+            "opted_out_on": display.day(review.opted_out_at),
             "may_opt_out": can_opt_out(user, review),
         },
     )
@@ -796,12 +965,7 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
     if not form.is_valid():
         # The page again, with the reason as typed: a redirect would lose it.
         messages.error(request, "Nothing was declined: " + " ".join(form.errors["reason"]))
-        review = review_for(
-            request,
-            statement.review_id,
-            PromotionReview.objects.of_candidate,
-            can_open_consent_page,
-        )
+        review = _candidate_review(request, statement.review_id)
         return _render_consent(request, review, refused_decline=(statement.pk, form))
     dont_ask_again = form.cleaned_data["dont_ask_again"]
     attempt(

@@ -198,12 +198,12 @@ PARTICIPANT_PAGES = [
         "panel review page",
         "lee",
         lambda c: reverse("promotions:review", args=[c.review.pk]),
-        16,
-        f"{SESSION}, review (scoped), panel-seat check, the seat with its last visit, the "
-        "visit's upsert, shared statements (+mentor); the "
-        "access record: savepoint, StatementView bulk insert, savepoint, chain head (for "
-        "update), audit insert, chain head update, 2 releases; panel names (no candidate's-"
-        "mentor check: separation of duties keeps the candidate's mentors off the panel)",
+        12,
+        f"{SESSION}, review (scoped, with the viewer's seat and last visit), the visit's "
+        "upsert, shared statements (+mentor); the access record: savepoint, StatementView bulk "
+        "insert, chain head (for update), audit insert, chain head update, release; panel "
+        "names (no candidate's-mentor check: separation of duties keeps the candidate's "
+        "mentors off the panel)",
     ),
     Page(
         "mentor input",
@@ -238,10 +238,10 @@ PARTICIPANT_PAGES = [
         "consent page",
         "carol",
         lambda c: reverse("promotions:consent", args=[c.review.pk]),
-        8,
-        f"{SESSION}, review (scoped), statements (+mentor), their pairs' active agreements "
-        "(one prefetch), showings grouped by viewer (one aggregate), panel names, whether the "
-        "candidate asked not to be asked again",
+        7,
+        f"{SESSION}, review (scoped, with whether the candidate asked not to be asked "
+        "again), statements (+mentor), their pairs' active agreements (one prefetch), showings "
+        "grouped by viewer (one aggregate), panel names",
     ),
     Page(
         "assessment",

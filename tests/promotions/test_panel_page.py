@@ -63,12 +63,13 @@ def test_panel_page_query_budget(world, client, django_assert_max_num_queries):
         world.statement("shared")
     client.force_login(world.panel_member)
     client.get(world.review.get_absolute_url())  # the first request after login stores the session
-    # 1 session, 2 user, 3 review (scoped), 4 panel seat check, 5 shared statements with their
-    # mentors; the access record: 6 savepoint, 7 StatementView bulk insert, 8 audit savepoint,
-    # 9 audit chain head (for update), 10 audit insert, 11 chain head update, 12-13 releases;
-    # 14 the seat with its last visit, 15 the visit's upsert (the "new" marks), 16 panel names.
-    # (No candidate's-mentor check: separation of duties keeps mentors off.)
-    with django_assert_max_num_queries(16):
+    # 1 session, 2 user, 3 review (scoped, with the viewer's seat and last visit), 4 the
+    # visit's upsert (the "new" marks), 5 shared statements with their mentors; the access
+    # record: 6 savepoint, 7 StatementView bulk insert, 8 audit chain head (for update), 9 audit
+    # insert, 10 chain head update, 11 release (no savepoint of its own around the audit
+    # event); 12 panel names. (No candidate's-mentor check: separation of duties keeps
+    # mentors off.)
+    with django_assert_max_num_queries(12):
         response = client.get(world.review.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
 
