@@ -116,8 +116,17 @@ def machine_cpu_ms() -> float:
     return (sum(fields[:8]) - idle) * 1000 / CLOCK_TICKS
 
 
-def cpu_ms(server_pid: int | None, database: str) -> float:
-    return sum(map(_cpu_ticks, server_processes(server_pid, database))) * 1000 / CLOCK_TICKS
+def cpu_ticks(server_pid: int | None, database: str) -> dict[int, int]:
+    """CPU ticks so far of each server process (pid -> ticks)."""
+    return {pid: _cpu_ticks(pid) for pid in server_processes(server_pid, database)}
+
+
+def cpu_ms_between(before: dict[int, int], after: dict[int, int]) -> tuple[float, int]:
+    """CPU spent between two readings, and how many processes exited in between (their CPU
+    since the first reading is lost, so the figure would be low: bench/run.sh keeps database
+    connections open for the whole run, and gunicorn recycles no worker)."""
+    spent = sum(ticks - before.get(pid, 0) for pid, ticks in after.items())
+    return spent * 1000 / CLOCK_TICKS, len(before.keys() - after.keys())
 
 
 def login(base_url: str, username: str, password: str) -> str:
@@ -291,10 +300,16 @@ def main(argv: list[str]) -> int:
         url = args.base_url + path
         options = {"connections": args.connections, "threads": args.threads}
         wrk(url, cookie, duration=args.warmup, **options)
-        before, machine_before = cpu_ms(args.server_pid, database), machine_cpu_ms()
+        before, machine_before = cpu_ticks(args.server_pid, database), machine_cpu_ms()
         run = wrk(url, cookie, duration=args.duration, **options)
-        spent = cpu_ms(args.server_pid, database) - before
+        spent, exited = cpu_ms_between(before, cpu_ticks(args.server_pid, database))
         machine_spent = machine_cpu_ms() - machine_before
+        if exited:
+            print(
+                f"  {page}: {exited} server processes exited during the measurement; "
+                "its CPU figure is too low",
+                file=sys.stderr,
+            )
         result = Result(
             page=page,
             url=path,

@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mentorship_scale}"
 export DJANGO_SETTINGS_MODULE=bench.settings
+# One database connection per worker for the whole run: CPU per request is read from the
+# PostgreSQL backends' counters, which a reconnect (every 60 s by default) would take away.
+export DATABASE_CONN_MAX_AGE="${DATABASE_CONN_MAX_AGE:-3600}"
 PORT="${PORT:-8100}"
 WORKERS="${WORKERS:-4}"
 DURATION="${DURATION:-20}"
