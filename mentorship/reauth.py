@@ -91,6 +91,9 @@ def method_for(user: User) -> str | None:
     return None
 
 
+LOCAL_LOGIN_BACKEND = "mentorship.sso.PasswordBackend"
+
+
 def reauthenticate(*, user: User, password: str, request: HttpRequest | None) -> bool:
     """True when `password` is the signed-in user's own and they may use a password here.
 
@@ -103,7 +106,12 @@ def reauthenticate(*, user: User, password: str, request: HttpRequest | None) ->
     if request is None:
         return user.check_password(password)
     confirmed = authenticate(request, username=user.get_username(), password=password)
-    return confirmed is not None and confirmed.pk == user.pk
+    # Only the password backend's answer proves the password (no other backend may stand in).
+    return (
+        confirmed is not None
+        and confirmed.pk == user.pk
+        and getattr(confirmed, "backend", None) == LOCAL_LOGIN_BACKEND
+    )
 
 
 def confirm_presence(

@@ -35,6 +35,7 @@ from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -136,7 +137,19 @@ class CompanySignInBackend(OIDCAuthenticationBackend):
     """Logs in, creates and updates people from the company identity provider's claims."""
 
     def authenticate(self, request, **kwargs):
-        if not sso_enabled() or request is None or "code" not in request.GET:
+        # Only the login callback, which hands over the nonce and PKCE verifier it kept in the
+        # session for this state. Anywhere else authenticate() runs every backend (a password
+        # re-check, the admin login), and a `?code=` in that request's address must not count:
+        # a code obtained on an unlocked computer would stand in for the password.
+        if (
+            not sso_enabled()
+            or request is None
+            or request.path != reverse("sso_callback")
+            or "code" not in request.GET
+            or not kwargs.get("nonce")
+            or not kwargs.get("code_verifier")
+            or "password" in kwargs
+        ):
             return None
         try:
             return super().authenticate(request, **kwargs)
@@ -161,7 +174,8 @@ class CompanySignInBackend(OIDCAuthenticationBackend):
             audience=self.OIDC_RP_CLIENT_ID,
             issuer=settings.OIDC_OP_ISSUER,
             leeway=settings.SSO_CLOCK_SKEW,
-            options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            # A nonce always: the library compares it with the session's, and None == None.
+            options={"require": ["exp", "iat", "iss", "aud", "sub", "nonce"]},
         )
 
     def retrieve_matching_jwk(self, token):
