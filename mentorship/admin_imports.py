@@ -9,6 +9,10 @@ other file is refused.
 
 from __future__ import annotations
 
+import io
+import zipfile
+
+import tablib
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -38,6 +42,68 @@ class OnboardingImportForm(ImportForm):
         return upload
 
 
+class UnreadableFile(ValueError):
+    """A file refused before it is read, with a message for the admin."""
+
+
+class BoundedXLSX(XLSX):
+    """XLSX read within bounds. A workbook is a zip of XML, and openpyxl pads every row to the
+    sheet's declared dimension: a 5 KB file declaring A1:XFD1048576 expands to a million rows of
+    16,384 cells and exhausts the server's memory. So the archive's unpacked size is capped,
+    the declared dimension ignored, and no more columns or rows are read than an import could
+    accept (the resource then refuses a file over its row limit)."""
+
+    MAX_COLUMNS = 32
+
+    def create_dataset(self, in_stream):
+        import openpyxl
+
+        unpacked_limit = 10 * settings.IMPORT_MAX_BYTES
+        try:
+            with zipfile.ZipFile(io.BytesIO(in_stream)) as archive:
+                unpacked = sum(entry.file_size for entry in archive.infolist())
+        except zipfile.BadZipFile as error:
+            raise UnreadableFile(
+                "This is not an XLSX workbook. Choose the file's format."
+            ) from error
+        if unpacked > unpacked_limit:
+            raise UnreadableFile(
+                f"The workbook unpacks to {unpacked / 2**20:.0f} MB; one import reads at most "
+                f"{unpacked_limit / 2**20:.0f} MB. Save it as CSV, or split it."
+            )
+        book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
+        sheet = book.active
+        sheet.reset_dimensions()
+        # Rows past the largest import's limit are not kept, only counted (a blank row, as
+        # the reader pads a sparse sheet, costs nothing); the resource refuses a long file.
+        most_rows = max(settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_PAIR_ROWS) + 1
+        rows = sheet.iter_rows(max_col=self.MAX_COLUMNS, values_only=True)
+        dataset = tablib.Dataset()
+        header = next(rows, None)
+        if header is None:
+            return dataset
+        width = len(header)
+        while width and header[width - 1] is None:
+            width -= 1
+        dataset.headers = list(header[:width])
+        beyond = 0
+        for row in rows:
+            values = list(row[:width]) + [None] * (width - len(row))
+            if all(value is None for value in values):
+                continue
+            if len(dataset) < most_rows:
+                dataset.append(values)
+            else:
+                beyond += 1
+        if beyond:
+            raise UnreadableFile(
+                f"The file has {len(dataset) + beyond:,} rows; one import takes at most "
+                f"{most_rows - 1:,}. Split it into smaller files."
+            )
+        book.close()
+        return dataset
+
+
 class OnboardingImportMixin(ImportMixin):
     import_template_name = "admin/mentorship/import.html"
     import_form_class = OnboardingImportForm
@@ -45,7 +111,13 @@ class OnboardingImportMixin(ImportMixin):
     import_error_display = ("message",)
 
     def get_import_formats(self):
-        return [CSV, XLSX]
+        return [CSV, BoundedXLSX]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, UnreadableFile):
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request) -> bool:
         # Importing adds and changes rows: both permissions, and a program admin (or superuser).

@@ -94,7 +94,7 @@ def test_a_file_the_parser_cannot_read_is_refused_plainly(client, hana):
         {"format": "1", "import_file": SimpleUploadedFile("people.xlsx", b"not a workbook")},
     )
     assert response.status_code == HTTPStatus.OK
-    assert b"Ensure you have chosen the correct format for the file." in response.content
+    assert b"This is not an XLSX workbook. Choose the file&#x27;s format." in response.content
     assert b"Traceback" not in response.content
 
 
