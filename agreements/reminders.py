@@ -133,7 +133,8 @@ def agreement_missing_dues(pairs) -> Iterator[Due]:
                 target=f"pair:{pair.pk}",
                 link=reverse("agreements:pair", args=[pair.pk]),
                 context={"partner": str(pair.other_member(member))},
-                due_at=start_of_day(pair.started_on),
+                # An active pair from before start dates were required may have none: due now.
+                due_at=start_of_day(pair.started_on) if pair.started_on else timezone.now(),
             )
 
 

@@ -45,6 +45,14 @@ class PersonAddForm(forms.ModelForm):
         model = User
         fields = ["username", "full_name", "email", "department", "manager", "supervisor"]
 
+    def clean_email(self):
+        email = self.cleaned_data.get("email", "")
+        # Single sign-on links a first login by email: a second account with someone's address
+        # would stop that person from ever signing in.
+        if email and User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("Someone here already has this email.")
+        return email
+
     def save(self, commit=True):
         person = super().save(commit=False)
         person.set_unusable_password()
@@ -63,7 +71,7 @@ class PersonChangeForm(forms.ModelForm):
 
 # What a program admin edits on a person: who they are in the organization. Never access (staff,
 # superuser, groups, permissions), never a password, never the email or username a sign-in is
-# matched by; and never a superuser at all.
+# matched by; and never anyone with access to the admin site (a program admin or a superuser).
 PERSON_FIELDSETS = [
     ("Person", {"fields": ["username", "full_name", "email", "time_zone"]}),
     ("Organization", {"fields": ["department", "manager", "supervisor"]}),
@@ -125,7 +133,9 @@ class UserAdmin(OnboardingImportMixin, ValidAutocompleteMixin, AllowListAdmin, D
         return readonly
 
     def has_change_permission(self, request, obj=None) -> bool:
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        # People with access to the admin (program admins, superusers) are changed by
+        # superusers only: a program admin must not lock out, or revive, another one.
+        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
 

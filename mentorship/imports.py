@@ -21,12 +21,17 @@ import logging
 import os
 import re
 import secrets
-import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ImproperlyConfigured,
+    PermissionDenied,
+    ValidationError,
+)
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from import_export import fields, resources, widgets
@@ -228,7 +233,8 @@ class PersonResource(OnboardingResource):
 
     A new person's username is their email and they have no password here: they sign in with
     the company's single sign-on, or a superuser gives them a password. An absent column leaves
-    that field as it is; a blank cell empties it. A program admin never changes a superuser.
+    that field as it is; a blank cell empties it. A program admin never changes anyone with access
+    to the admin site (another program admin, a superuser).
     """
 
     required_columns = ("email", "full_name")
@@ -311,9 +317,17 @@ class PersonResource(OnboardingResource):
             raise ValidationError(
                 {"email": "Another person's username is this email; a superuser must fix them."}
             )
-        if person is not None and person.is_superuser and not self.importer.is_superuser:
+        if (
+            person is not None
+            and (person.is_staff or person.is_superuser)
+            and not self.importer.is_superuser
+        ):
             raise ValidationError(
-                {"email": "This person is a superuser: only a superuser changes them."}
+                {
+                    "email": (
+                        "This person has access to the admin site: only a superuser changes them."
+                    )
+                }
             )
 
     def get_instance(self, instance_loader, row):
@@ -543,15 +557,32 @@ class PendingImportStorage(TempFolderStorage):
 
     @staticmethod
     def folder() -> str:
-        path = os.path.join(tempfile.gettempdir(), "mentorship-imports")
+        # A folder of the site's own (settings.IMPORT_PENDING_DIR), not a guessable name in the
+        # shared temporary folder that another local account could create first and read.
+        path = str(settings.IMPORT_PENDING_DIR)
         os.makedirs(path, mode=0o700, exist_ok=True)
+        info = os.stat(path)
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise ImproperlyConfigured(f"{path} must belong to this site's user, mode 0700.")
         return path
+
+    @classmethod
+    def sweep(cls, older_than: float = 24 * 3600) -> int:
+        """Delete files of dry runs never confirmed; the number deleted."""
+        folder, now, deleted = cls.folder(), time.time(), 0
+        for name in os.listdir(folder):
+            path = os.path.join(folder, name)
+            if _PENDING_NAME.fullmatch(name) and now - os.path.getmtime(path) > older_than:
+                os.remove(path)
+                deleted += 1
+        return deleted
 
     def get_full_path(self):
         return os.path.join(self.folder(), self.name)
 
     def save(self, data: bytes) -> None:
         if self.name is None:
+            self.sweep()
             self.name = secrets.token_hex(16)
         with open(self.get_full_path(), "wb") as file:
             file.write(data)

@@ -278,6 +278,11 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 8)
 IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 10_000)
 IMPORT_MAX_PAIR_ROWS = env_int("DJANGO_IMPORT_MAX_PAIR_ROWS", 1_000)
 IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Where an uploaded file waits between its dry run and the confirmation: the site's own folder
+# (created 0700, refused if anyone else owns it or may read it); a day-old one is deleted.
+IMPORT_PENDING_DIR = os.environ.get(
+    "DJANGO_IMPORT_PENDING_DIR", str(BASE_DIR / "var" / "pending-imports")
+)
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "mentorship.imports.PendingImportStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 

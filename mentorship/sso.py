@@ -119,7 +119,9 @@ def program_admin_by_claims(claims: dict) -> bool | None:
     groups = claims.get(settings.SSO_CLAIM_GROUPS) or []
     if isinstance(groups, str):
         groups = groups.split()
-    return wanted in groups
+    elif not isinstance(groups, list | tuple):
+        groups = []  # a claim of another shape names no group (and is no reason for a 500)
+    return wanted in (group for group in groups if isinstance(group, str))
 
 
 class Refused(Exception):
@@ -283,8 +285,8 @@ def _provision_locked(
         user.manager = manager
     if not user.full_name:
         user.full_name = profile["email"].split("@")[0]
-    if program_admin is not None:
-        user.is_staff = program_admin
+    if program_admin:
+        user.is_staff = True
     user.save()
     if identity is None:
         SingleSignOnIdentity.objects.create(user=user, issuer=issuer, subject=subject)
@@ -294,6 +296,11 @@ def _provision_locked(
             user.groups.add(group)
         else:
             user.groups.remove(group)
+            # The claim decides program-admin membership only: access to the admin site that
+            # another group or permission gives stays until a superuser takes it away.
+            if user.is_staff and not (user.groups.exists() or user.user_permissions.exists()):
+                user.is_staff = False
+                user.save(update_fields=["is_staff"])
     return user
 
 

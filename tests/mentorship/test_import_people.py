@@ -154,11 +154,12 @@ def test_a_file_over_the_row_limit_is_refused_with_the_limit(hana, settings):
     assert people() == {}
 
 
-def test_a_program_admin_never_changes_a_superuser(hana):
-    UserFactory(username="root", email="root@example.com", full_name="Root", is_superuser=True)
+@pytest.mark.parametrize("access", [{"is_superuser": True}, {"is_staff": True}])
+def test_a_program_admin_never_changes_anyone_with_admin_access(hana, access):
+    UserFactory(username="root", email="root@example.com", full_name="Root", **access)
     report = run(PersonResource, [["email", "full_name"], ["root@example.com", "Mallory"]], by=hana)
     assert refused(report) == {
-        1: ["email: This person is a superuser: only a superuser changes them."]
+        1: ["email: This person has access to the admin site: only a superuser changes them."]
     }
     assert User.objects.get(username="root").full_name == "Root"
 

@@ -150,3 +150,32 @@ def test_a_superuser_still_has_every_field(client, carol):
     client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
     response = client.get(reverse("admin:mentorship_user_change", args=[carol.pk]))
     assert {"is_superuser", "is_staff", "groups", "email", "password"} <= form_fields(response)
+
+
+def test_another_program_admin_is_read_only_to_a_program_admin(client, hana):
+    # Found by review: she could deactivate a peer, or revive an account a superuser closed.
+    from tests.factories import ProgramAdminFactory
+
+    peer = ProgramAdminFactory(username="ines", full_name="Ines Ibarra")
+    page = client.get(reverse("admin:mentorship_user_change", args=[peer.pk]))
+    assert not page.context["has_change_permission"]
+    response = client.post(
+        reverse("admin:mentorship_user_change", args=[peer.pk]),
+        {"full_name": "Ines Ibarra", "is_active": ""},
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    peer.refresh_from_db()
+    assert peer.is_active
+
+
+def test_a_person_is_not_added_twice_under_one_email(client, hana, carol):
+    # Single sign-on links a first login by email: a second account would lock Carol out.
+    response = client.post(
+        reverse("admin:mentorship_user_add"),
+        {"username": "carol2", "full_name": "Carol Copy", "email": "CAROL@example.com"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["adminform"].form.errors["email"] == [
+        "Someone here already has this email."
+    ]
+    assert not User.objects.filter(username="carol2").exists()

@@ -169,3 +169,22 @@ def test_a_manager_not_known_here_leaves_the_manager_as_it_was(settings, named):
     again = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(manager_email=named))
     assert fresh(again).manager == boss
     assert again.pk == user.pk
+
+
+@pytest.mark.parametrize("groups", [7, {"mentoring-admins": True}, [7, None]])
+def test_a_group_claim_of_another_shape_names_no_group(groups):
+    user = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(groups=groups))
+    assert not is_program_admin(fresh(user))
+    assert not user.is_staff
+
+
+def test_losing_the_group_claim_keeps_admin_access_another_group_gives():
+    other = Group.objects.create(name="Auditors")
+    user = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(groups=["mentoring-admins"]))
+    user.groups.add(other)
+    again = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(groups=[]))
+    assert not is_program_admin(fresh(again))
+    assert fresh(again).is_staff
+    again.groups.remove(other)
+    last = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(groups=[]))
+    assert not fresh(last).is_staff

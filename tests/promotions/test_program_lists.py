@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Answer
-from mentorship.models import Notification, ReminderSent
+from mentorship.models import Notification, Pair, ReminderSent
 from promotions.program_lists import LISTS, NO_AGREEMENT, OVERDUE_MEETINGS, QUESTIONNAIRE
 from tests.factories import (
     ActiveAgreementFactory,
@@ -272,3 +272,14 @@ def test_a_list_page_and_its_export_run_fixed_queries(client, hana, program, pai
     page = names(client.get(url(pair_list, program)))
     assert page.count("<tr>") == 1 + 25  # the header and one page
     assert "?page=2" in page
+
+
+def test_an_active_pair_from_before_start_dates_is_reminded_not_a_500(
+    client, hana, program, pairs
+):
+    # Found by review: active pairs made before start dates were required may have none.
+    stuck = pairs["stuck"]
+    Pair.objects.filter(pk=stuck.pk).update(started_on=None)
+    response = client.post(url(NO_AGREEMENT, program, "_remind"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert message_of(response) == "2 people were reminded."
