@@ -274,9 +274,7 @@ def test_a_list_page_and_its_export_run_fixed_queries(client, hana, program, pai
     assert "?page=2" in page
 
 
-def test_an_active_pair_from_before_start_dates_is_reminded_not_a_500(
-    client, hana, program, pairs
-):
+def test_an_active_pair_from_before_start_dates_is_reminded_not_a_500(client, hana, program, pairs):
     # Found by review: active pairs made before start dates were required may have none.
     stuck = pairs["stuck"]
     Pair.objects.filter(pk=stuck.pk).update(started_on=None)
