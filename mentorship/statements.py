@@ -1,0 +1,60 @@
+"""Querysets compiled once per process and run with each request's values.
+
+Building and compiling a queryset costs Django about a millisecond; a page that runs the same
+scoped read on every request pays it every time, although only the ids differ. A Prepared
+statement builds its queryset once (per database), from the permission module's own querysets,
+for stand-in ids no row has, and each call runs that SQL with the stand-ins replaced by the
+caller's ids: the conditions stay those of `visible_to`, only Django's per-query work goes.
+(The dashboard's roles query does the same: mentorship.selectors._roles_statement.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+
+# Ids no row has (sequences start at 1, random ids below 2**63), one per parameter.
+_STAND_INS = (-7_700_000_000_000_101, -7_700_000_000_000_202, -7_700_000_000_000_303)
+
+
+class Prepared:
+    """`Prepared(Agreement, lambda viewer, pair: Agreement.objects.visible_to(User(pk=viewer))...,
+    "viewer", "pair")`: the
+    builder takes ids by name and must use each of them (as a plain value, never in
+    arithmetic); `raw(viewer=..., pair=...)` gives the queryset's model instances."""
+
+    def __init__(self, model: type[Model], build: Callable[..., QuerySet], *names: str):
+        if len(names) > len(_STAND_INS):
+            raise ValueError("Too many parameters for a prepared statement.")
+        self._model = model
+        self._build = build
+        self._names = names
+        self._compiled: dict[tuple[str, str], tuple[QuerySet, str, list]] = {}
+
+    def _statement(self, using: str) -> tuple[QuerySet, str, list]:
+        connection = connections[using]
+        key = (using, connection.vendor)
+        if key not in self._compiled:
+            stand_ins = dict(zip(self._names, _STAND_INS, strict=False))
+            queryset = self._build(**stand_ins)
+            sql, params = queryset.query.get_compiler(using=using).as_sql()
+            slots = []
+            for param in params:
+                name = next((n for n, v in stand_ins.items() if param == v), None)
+                slots.append(name if name is not None else ("value", param))
+            missing = set(self._names) - {s for s in slots if isinstance(s, str)}
+            if missing:
+                # A parameter the SQL does not carry would be silently ignored: refuse.
+                raise ValueError(f"The statement does not use {sorted(missing)}.")
+            self._compiled[key] = (queryset, sql, slots)
+        return self._compiled[key]
+
+    def raw(self, **values: int) -> list[Model]:
+        if set(values) != set(self._names):
+            raise TypeError(f"Needs exactly {self._names}, got {sorted(values)}.")
+        using = router.db_for_read(self._model)
+        queryset, sql, slots = self._statement(using)
+        params = [values[s] if isinstance(s, str) else s[1] for s in slots]
+        return list(queryset.model._default_manager.db_manager(using).raw(sql, params))
