@@ -258,7 +258,10 @@ def _render_detail(
     request, agreement: Agreement, *, sign_form=None, end_form=None, ack_form=None, status=200
 ):
     pair = agreement.pair
-    flow = pair_flow(pair, request.user)
+    # The current version only: complete_agreement takes the versions the flow's agreements
+    # name, and an agreement made under an older one is read by id.
+    current = {pair.program_id: pair.program.current_guideline()}
+    flow = pair_flow(pair, request.user, current_guidelines=current)
     # Read once, here, for the page and the permission checks below (at most two rows).
     complete_agreement(agreement, flow)
     may_sign = can_sign_agreement(request.user, agreement)

@@ -31,15 +31,16 @@ class Prepared:
         self._model = model
         self._build = build
         self._names = names
-        self._compiled: dict[tuple[str, str], tuple[QuerySet, str, list]] = {}
+        self._compiled: dict[tuple[str, str], tuple[QuerySet, object, str, list]] = {}
 
-    def _statement(self, using: str) -> tuple[QuerySet, str, list]:
+    def _statement(self, using: str) -> tuple[QuerySet, object, str, list]:
         connection = connections[using]
         key = (using, connection.vendor)
         if key not in self._compiled:
             stand_ins = dict(zip(self._names, _STAND_INS, strict=False))
             queryset = self._build(**stand_ins)
-            sql, params = queryset.query.get_compiler(using=using).as_sql()
+            compiler = queryset.query.get_compiler(using=using)
+            sql, params = compiler.as_sql()
             slots = []
             for param in params:
                 name = next((n for n, v in stand_ins.items() if param == v), None)
@@ -48,13 +49,31 @@ class Prepared:
             if missing:
                 # A parameter the SQL does not carry would be silently ignored: refuse.
                 raise ValueError(f"The statement does not use {sorted(missing)}.")
-            self._compiled[key] = (queryset, sql, slots)
+            self._compiled[key] = (queryset, compiler, sql, slots)
         return self._compiled[key]
 
-    def raw(self, **values: int) -> list[Model]:
+    def _params(self, slots: list, values: dict[str, int]) -> list:
         if set(values) != set(self._names):
             raise TypeError(f"Needs exactly {self._names}, got {sorted(values)}.")
+        return [values[s] if isinstance(s, str) else s[1] for s in slots]
+
+    def raw(self, **values: int) -> list[Model]:
+        """The queryset's model instances (with its annotations), for a queryset of them."""
         using = router.db_for_read(self._model)
-        queryset, sql, slots = self._statement(using)
-        params = [values[s] if isinstance(s, str) else s[1] for s in slots]
+        queryset, _, sql, slots = self._statement(using)
+        params = self._params(slots, values)
         return list(queryset.model._default_manager.db_manager(using).raw(sql, params))
+
+    def rows(self, **values: int) -> list[tuple]:
+        """The rows of a values()/values_list() queryset as tuples, in its columns' order,
+        converted as Django converts them (dates on SQLite, for one)."""
+        using = router.db_for_read(self._model)
+        _, compiler, sql, slots = self._statement(using)
+        params = self._params(slots, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        converters = compiler.get_converters([column for column, _, _ in compiler.select])
+        if converters:
+            found = [tuple(row) for row in compiler.apply_converters(found, converters)]
+        return found
