@@ -322,9 +322,14 @@ def pair_flows(
     pair_ids = [pair.pk for pair in pairs]
     if submitted is None:
         submitted = defaultdict(set)
-        for pair_id, respondent_id in QuestionnaireSubmission.objects.filter(
-            pair_id__in=pair_ids
-        ).values_list("pair_id", "respondent_id"):
+        found = (
+            _PAIR_SUBMISSIONS.rows(pair=pair_ids[0])
+            if len(pair_ids) == 1
+            else QuestionnaireSubmission.objects.filter(pair_id__in=pair_ids).values_list(
+                "pair_id", "respondent_id"
+            )
+        )
+        for pair_id, respondent_id in found:
             submitted[pair_id].add(respondent_id)
     program_ids = {pair.program_id for pair in pairs}
     if current_guidelines is not None and program_ids <= current_guidelines.keys():
@@ -395,6 +400,13 @@ def _flow_agreements(viewer: User, pair_ids: list[int]):
     )
 
 
+_PAIR_SUBMISSIONS = Prepared(
+    QuestionnaireSubmission,
+    lambda pair: QuestionnaireSubmission.objects.filter(pair_id=pair).values_list(
+        "pair_id", "respondent_id"
+    ),
+    "pair",
+)
 _PAIR_AGREEMENTS = Prepared(
     Agreement,
     lambda viewer, pair: _flow_agreements(User(pk=viewer), [pair]),
