@@ -342,7 +342,7 @@ def pair_flows(
     agreements: dict[int, list[Agreement]] = defaultdict(list)
     if len(pair_ids) == 1:
         # The pair and agreement pages: the same statement every time, compiled once.
-        found_agreements = _PAIR_AGREEMENTS.raw(viewer=viewer.pk, pair=pair_ids[0])
+        found_agreements = _PAIR_AGREEMENTS.instances(viewer=viewer.pk, pair=pair_ids[0])
     else:
         found_agreements = list(_flow_agreements(viewer, pair_ids))
     _attach_guidelines(found_agreements, by_id)

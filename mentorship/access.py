@@ -21,7 +21,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from mentorship.audit import Action, audit_record
-from mentorship.models import Pair
+from mentorship.models import Pair, User
+from mentorship.statements import Prepared
 
 
 def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
@@ -65,10 +66,23 @@ def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model
         raise denied(request, model, pk) from None
 
 
+def _member_pair(user, pk: int):
+    return Pair.objects.visible_to(user).select_related("program", "mentor", "mentee").filter(pk=pk)
+
+
+# The pair pages' read, the same for every member: compiled once per process, run with the
+# viewer's and the pair's ids.
+_MEMBER_PAIR = Prepared(
+    Pair, lambda viewer, pair: _member_pair(User(pk=viewer), pair), "viewer", "pair"
+)
+
+
 def pair_for(request: HttpRequest, pair_id: int) -> Pair:
     """The pair if the user is one of its members; an audited 404 for everyone else."""
-    return get_visible_or_404(
-        request,
-        Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee"),
-        pk=pair_id,
-    )
+    if not request.user.is_authenticated:
+        return get_visible_or_404(request, _member_pair(request.user, NO_SUCH_ID), pk=pair_id)
+    pk = _lookup_id(Pair.objects.all(), pair_id)
+    found = _MEMBER_PAIR.instances(viewer=request.user.pk, pair=pk)
+    if not found:
+        raise denied(request, Pair, pair_id)
+    return found[0]

@@ -162,7 +162,7 @@ class Program(models.Model):
 
     def current_guideline(self) -> Guideline | None:
         # Read on every pair and agreement page: a statement compiled once per process.
-        found = _CURRENT_GUIDELINE.raw(program=self.pk)
+        found = _CURRENT_GUIDELINE.instances(program=self.pk)
         return found[0] if found else None
 
 

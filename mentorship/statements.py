@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+from django.db.models.query import get_related_populators
 
 # Ids no row has (sequences start at 1, random ids below 2**63), one per parameter.
 _STAND_INS = (-7_700_000_000_000_101, -7_700_000_000_000_202, -7_700_000_000_000_303)
@@ -23,7 +24,7 @@ class Prepared:
     """`Prepared(Agreement, lambda viewer, pair: Agreement.objects.visible_to(User(pk=viewer))...,
     "viewer", "pair")`: the
     builder takes ids by name and must use each of them (as a plain value, never in
-    arithmetic); `raw(viewer=..., pair=...)` gives the queryset's model instances."""
+    arithmetic); `instances(viewer=..., pair=...)` gives the queryset's model instances."""
 
     def __init__(self, model: type[Model], build: Callable[..., QuerySet], *names: str):
         if len(names) > len(_STAND_INS):
@@ -57,12 +58,29 @@ class Prepared:
             raise TypeError(f"Needs exactly {self._names}, got {sorted(values)}.")
         return [values[s] if isinstance(s, str) else s[1] for s in slots]
 
-    def raw(self, **values: int) -> list[Model]:
-        """The queryset's model instances (with its annotations), for a queryset of them."""
+    def instances(self, **values: int) -> list[Model]:
+        """The queryset's model instances, with its select_related objects and annotations,
+        built as Django's ModelIterable builds them from the rows."""
         using = router.db_for_read(self._model)
-        queryset, _, sql, slots = self._statement(using)
+        _, compiler, sql, slots = self._statement(using)
         params = self._params(slots, values)
-        return list(queryset.model._default_manager.db_manager(using).raw(sql, params))
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            found = cursor.fetchall()
+        select, klass_info = compiler.select, compiler.klass_info
+        model = klass_info["model"]
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        init_list = [column[0].target.attname for column in select[start:end]]
+        related_populators = get_related_populators(klass_info, select, using)
+        objects = []
+        for row in compiler.results_iter([found]):
+            obj = model.from_db(using, init_list, row[start:end])
+            for populator in related_populators:
+                populator.populate(row, obj)
+            for name, position in compiler.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
 
     def rows(self, **values: int) -> list[tuple]:
         """The rows of a values()/values_list() queryset as tuples, in its columns' order,

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 def prepared(viewer, pair):
     return sorted(
         (a.pk, a.status, a.acknowledged_guideline_id)
-        for a in _PAIR_AGREEMENTS.raw(viewer=viewer.pk, pair=pair.pk)
+        for a in _PAIR_AGREEMENTS.instances(viewer=viewer.pk, pair=pair.pk)
     )
 
 
@@ -62,9 +62,9 @@ def test_never_answers_for_the_previous_caller(two_pairs):
     first, second = two_pairs
     assert prepared(first.mentor, first)
     # The same statement, next call: another member's pair, then a stranger's view of it.
-    assert {a.pair_id for a in _PAIR_AGREEMENTS.raw(viewer=second.mentee.pk, pair=second.pk)} == {
-        second.pk
-    }
+    assert {
+        a.pair_id for a in _PAIR_AGREEMENTS.instances(viewer=second.mentee.pk, pair=second.pk)
+    } == {second.pk}
     assert prepared(first.mentor, second) == []
     assert prepared(second.mentor, first) == []
 
@@ -74,12 +74,12 @@ def test_refuses_a_builder_that_ignores_a_parameter():
         Agreement, lambda viewer, pair: Agreement.objects.filter(pair_id=pair), "viewer", "pair"
     )
     with pytest.raises(ValueError, match="viewer"):
-        ignores_viewer.raw(viewer=1, pair=1)
+        ignores_viewer.instances(viewer=1, pair=1)
 
 
 def test_refuses_missing_or_unknown_values():
     statement = Prepared(Pair, lambda viewer: Pair.objects.visible_to(User(pk=viewer)), "viewer")
     with pytest.raises(TypeError):
-        statement.raw()
+        statement.instances()
     with pytest.raises(TypeError):
-        statement.raw(viewer=1, pair=2)
+        statement.instances(viewer=1, pair=2)
