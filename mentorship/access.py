@@ -44,7 +44,7 @@ def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
 NO_SUCH_ID = 0
 
 
-def _lookup_id(queryset: QuerySet, pk):
+def lookup_id(queryset: QuerySet, pk):
     field = queryset.model._meta.pk
     try:
         value = field.to_python(pk)
@@ -59,7 +59,7 @@ def _lookup_id(queryset: QuerySet, pk):
 def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model:
     model = queryset.model
     try:
-        return queryset.get(pk=_lookup_id(queryset, pk))
+        return queryset.get(pk=lookup_id(queryset, pk))
     except model.DoesNotExist:
         # Deliberately no look past the scope (exists() on the base manager): a query only a
         # hidden id needs would make it slower to answer than a missing one.
@@ -81,7 +81,7 @@ def pair_for(request: HttpRequest, pair_id: int) -> Pair:
     """The pair if the user is one of its members; an audited 404 for everyone else."""
     if not request.user.is_authenticated:
         return get_visible_or_404(request, _member_pair(request.user, NO_SUCH_ID), pk=pair_id)
-    pk = _lookup_id(Pair.objects.all(), pair_id)
+    pk = lookup_id(Pair.objects.all(), pair_id)
     found = _MEMBER_PAIR.instances(viewer=request.user.pk, pair=pk)
     if not found:
         raise denied(request, Pair, pair_id)

@@ -83,3 +83,18 @@ def test_refuses_missing_or_unknown_values():
         statement.instances()
     with pytest.raises(TypeError):
         statement.instances(viewer=1, pair=2)
+
+
+def test_the_agreement_page_read_answers_as_visible_to(two_pairs):
+    from agreements.views import _PAGE_AGREEMENT, _page_agreement
+
+    admin, stranger = ProgramAdminFactory(), UserFactory()
+    for pair in two_pairs:
+        for agreement in Agreement.objects.filter(pair=pair):
+            for viewer in (*(p.mentor for p in two_pairs), *(p.mentee for p in two_pairs)):
+                expected = [(a.pk, a.pair.mentor.pk) for a in _page_agreement(viewer, agreement.pk)]
+                found = _PAGE_AGREEMENT.instances(viewer=viewer.pk, agreement=agreement.pk)
+                assert [(a.pk, a.pair.mentor.pk) for a in found] == expected
+                assert bool(expected) == (viewer in (pair.mentor, pair.mentee))
+            for viewer in (admin, stranger):
+                assert _PAGE_AGREEMENT.instances(viewer=viewer.pk, agreement=agreement.pk) == []
