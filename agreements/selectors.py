@@ -26,6 +26,7 @@ from agreements.models import (
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
 from mentorship.selectors import AttentionItem, PageOf, Viewer, page_of
+from mentorship.statements import Prepared
 
 STEPS = [
     ("questionnaire", "Questionnaire"),
@@ -321,9 +322,14 @@ def pair_flows(
     pair_ids = [pair.pk for pair in pairs]
     if submitted is None:
         submitted = defaultdict(set)
-        for pair_id, respondent_id in QuestionnaireSubmission.objects.filter(
-            pair_id__in=pair_ids
-        ).values_list("pair_id", "respondent_id"):
+        found = (
+            _PAIR_SUBMISSIONS.rows(pair=pair_ids[0])
+            if len(pair_ids) == 1
+            else QuestionnaireSubmission.objects.filter(pair_id__in=pair_ids).values_list(
+                "pair_id", "respondent_id"
+            )
+        )
+        for pair_id, respondent_id in found:
             submitted[pair_id].add(respondent_id)
     program_ids = {pair.program_id for pair in pairs}
     if current_guidelines is not None and program_ids <= current_guidelines.keys():
@@ -334,20 +340,11 @@ def pair_flows(
         guidelines = {program_id: versions[0] for program_id, versions in published.items()}
         by_id = {g.pk: g for versions in published.values() for g in versions}
     agreements: dict[int, list[Agreement]] = defaultdict(list)
-    found_agreements = list(
-        Agreement.objects.visible_to(viewer)
-        .filter(
-            pair_id__in=pair_ids,
-            # Ended ones too, in the same query: a pair has few, and the pages say when the
-            # last one ended instead of "no agreement yet".
-            status__in=[
-                Agreement.Status.ACTIVE,
-                Agreement.Status.ENDED,
-                *Agreement.OPEN_STATUSES,
-            ],
-        )
-        .annotate(acknowledged_guideline_id=acknowledged_by_both())
-    )
+    if len(pair_ids) == 1:
+        # The pair and agreement pages: the same statement every time, compiled once.
+        found_agreements = _PAIR_AGREEMENTS.instances(viewer=viewer.pk, pair=pair_ids[0])
+    else:
+        found_agreements = list(_flow_agreements(viewer, pair_ids))
     _attach_guidelines(found_agreements, by_id)
     _attach_acknowledged_versions(found_agreements, by_id)
     for agreement in found_agreements:
@@ -383,6 +380,39 @@ def pair_flows(
         )
         for pair in pairs
     ]
+
+
+def _flow_agreements(viewer: User, pair_ids: list[int]):
+    """The pairs' agreements a flow reads, as `viewer` may see them."""
+    return (
+        Agreement.objects.visible_to(viewer)
+        .filter(
+            pair_id__in=pair_ids,
+            # Ended ones too, in the same query: a pair has few, and the pages say when the
+            # last one ended instead of "no agreement yet".
+            status__in=[
+                Agreement.Status.ACTIVE,
+                Agreement.Status.ENDED,
+                *Agreement.OPEN_STATUSES,
+            ],
+        )
+        .annotate(acknowledged_guideline_id=acknowledged_by_both())
+    )
+
+
+_PAIR_SUBMISSIONS = Prepared(
+    QuestionnaireSubmission,
+    lambda pair: QuestionnaireSubmission.objects.filter(pair_id=pair).values_list(
+        "pair_id", "respondent_id"
+    ),
+    "pair",
+)
+_PAIR_AGREEMENTS = Prepared(
+    Agreement,
+    lambda viewer, pair: _flow_agreements(User(pk=viewer), [pair]),
+    "viewer",
+    "pair",
+)
 
 
 def _attach_guidelines(agreements: list[Agreement], by_id: dict[int, Guideline]) -> None:

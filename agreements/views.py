@@ -57,10 +57,11 @@ from agreements.services import (
 )
 from agreements.verification import agreement_problems
 from mentorship import reauth
-from mentorship.access import get_visible_or_404, pair_for
-from mentorship.models import Pair
+from mentorship.access import NO_SUCH_ID, denied, get_visible_or_404, lookup_id, pair_for
+from mentorship.models import Pair, User
 from mentorship.refusals import attempt, show_refusal
 from mentorship.selectors import listed_pairs, page_of
+from mentorship.statements import Prepared
 
 PAIRS_PER_PAGE = 20
 
@@ -81,13 +82,32 @@ def agreement_page_for(request, agreement_id: int) -> Agreement:
     they are also its proposer, its signers and (nearly always) the member who ended it, and
     the page's flow reads the guideline versions, so complete_agreement sets those instead of
     joining four more tables (the join's planning alone cost 2.5 ms at 50,000 people)."""
-    return get_visible_or_404(
-        request,
-        Agreement.objects.visible_to(request.user).select_related(
-            "pair__program", "pair__mentor", "pair__mentee"
-        ),
-        pk=agreement_id,
+    if not request.user.is_authenticated:
+        return get_visible_or_404(
+            request, _page_agreement(request.user, NO_SUCH_ID), pk=agreement_id
+        )
+    pk = lookup_id(Agreement.objects.all(), agreement_id)
+    found = _PAGE_AGREEMENT.instances(viewer=request.user.pk, agreement=pk)
+    if not found:
+        raise denied(request, Agreement, agreement_id)
+    return found[0]
+
+
+def _page_agreement(user, pk: int):
+    return (
+        Agreement.objects.visible_to(user)
+        .select_related("pair__program", "pair__mentor", "pair__mentee")
+        .filter(pk=pk)
     )
+
+
+# The agreement page's read, the same for every member: compiled once per process.
+_PAGE_AGREEMENT = Prepared(
+    Agreement,
+    lambda viewer, agreement: _page_agreement(User(pk=viewer), agreement),
+    "viewer",
+    "agreement",
+)
 
 
 @login_required
@@ -258,7 +278,10 @@ def _render_detail(
     request, agreement: Agreement, *, sign_form=None, end_form=None, ack_form=None, status=200
 ):
     pair = agreement.pair
-    flow = pair_flow(pair, request.user)
+    # The current version only: complete_agreement takes the versions the flow's agreements
+    # name, and an agreement made under an older one is read by id.
+    current = {pair.program_id: pair.program.current_guideline()}
+    flow = pair_flow(pair, request.user, current_guidelines=current)
     # Read once, here, for the page and the permission checks below (at most two rows).
     complete_agreement(agreement, flow)
     may_sign = can_sign_agreement(request.user, agreement)

@@ -21,7 +21,8 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from mentorship.audit import Action, audit_record
-from mentorship.models import Pair
+from mentorship.models import Pair, User
+from mentorship.statements import Prepared
 
 
 def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
@@ -43,7 +44,7 @@ def denied(request: HttpRequest, model: type[Model], pk) -> Http404:
 NO_SUCH_ID = 0
 
 
-def _lookup_id(queryset: QuerySet, pk):
+def lookup_id(queryset: QuerySet, pk):
     field = queryset.model._meta.pk
     try:
         value = field.to_python(pk)
@@ -58,17 +59,30 @@ def _lookup_id(queryset: QuerySet, pk):
 def get_visible_or_404(request: HttpRequest, queryset: QuerySet, *, pk) -> Model:
     model = queryset.model
     try:
-        return queryset.get(pk=_lookup_id(queryset, pk))
+        return queryset.get(pk=lookup_id(queryset, pk))
     except model.DoesNotExist:
         # Deliberately no look past the scope (exists() on the base manager): a query only a
         # hidden id needs would make it slower to answer than a missing one.
         raise denied(request, model, pk) from None
 
 
+def _member_pair(user, pk: int):
+    return Pair.objects.visible_to(user).select_related("program", "mentor", "mentee").filter(pk=pk)
+
+
+# The pair pages' read, the same for every member: compiled once per process, run with the
+# viewer's and the pair's ids.
+_MEMBER_PAIR = Prepared(
+    Pair, lambda viewer, pair: _member_pair(User(pk=viewer), pair), "viewer", "pair"
+)
+
+
 def pair_for(request: HttpRequest, pair_id: int) -> Pair:
     """The pair if the user is one of its members; an audited 404 for everyone else."""
-    return get_visible_or_404(
-        request,
-        Pair.objects.visible_to(request.user).select_related("program", "mentor", "mentee"),
-        pk=pair_id,
-    )
+    if not request.user.is_authenticated:
+        return get_visible_or_404(request, _member_pair(request.user, NO_SUCH_ID), pk=pair_id)
+    pk = lookup_id(Pair.objects.all(), pair_id)
+    found = _MEMBER_PAIR.instances(viewer=request.user.pk, pair=pk)
+    if not found:
+        raise denied(request, Pair, pair_id)
+    return found[0]

@@ -37,6 +37,7 @@ from mentorship.querysets import (
     NotificationQuerySet,
     PairQuerySet,
 )
+from mentorship.statements import Prepared
 
 
 class EmailFrequency(models.TextChoices):
@@ -160,7 +161,9 @@ class Program(models.Model):
         return started and not_ended
 
     def current_guideline(self) -> Guideline | None:
-        return self.guidelines.published().order_by("-version").first()
+        # Read on every pair and agreement page: a statement compiled once per process.
+        found = _CURRENT_GUIDELINE.instances(program=self.pk)
+        return found[0] if found else None
 
 
 class Guideline(GuardedModel):
@@ -250,6 +253,16 @@ class Guideline(GuardedModel):
 
     def breach_example_list(self) -> list[str]:
         return self._lines(self.breach_examples)
+
+
+# Program.current_guideline's query: the newest published version of one program.
+_CURRENT_GUIDELINE = Prepared(
+    Guideline,
+    lambda program: (
+        Guideline.objects.published().filter(program_id=program).order_by("-version")[:1]
+    ),
+    "program",
+)
 
 
 PAIR_MEMBERS_FIXED = (

@@ -1,0 +1,100 @@
+"""The pair and agreement pages read a pair's agreements through a statement compiled once per
+process (mentorship.statements.Prepared) from the flow's `visible_to` queryset. It must answer
+exactly what that queryset answers, for whoever asks, and never carry one viewer's or pair's
+answer over to the next call."""
+
+from __future__ import annotations
+
+import pytest
+
+from agreements.models import Agreement
+from agreements.selectors import _PAIR_AGREEMENTS, _flow_agreements
+from mentorship.models import Pair, User
+from mentorship.statements import Prepared
+from tests.factories import (
+    PairFactory,
+    ProgramAdminFactory,
+    PublishedGuidelineFactory,
+    UserFactory,
+)
+from tests.factories.worlds import answer_all, propose, sign
+
+pytestmark = pytest.mark.django_db
+
+
+def prepared(viewer, pair):
+    return sorted(
+        (a.pk, a.status, a.acknowledged_guideline_id)
+        for a in _PAIR_AGREEMENTS.instances(viewer=viewer.pk, pair=pair.pk)
+    )
+
+
+def orm(viewer, pair):
+    return sorted(
+        (a.pk, a.status, a.acknowledged_guideline_id) for a in _flow_agreements(viewer, [pair.pk])
+    )
+
+
+@pytest.fixture
+def two_pairs(db):
+    first, second = PairFactory(), PairFactory()
+    for pair in (first, second):
+        PublishedGuidelineFactory(program=pair.program, version=1)
+        answer_all(pair, pair.mentor)
+        answer_all(pair, pair.mentee)
+        agreement = propose(pair)
+        sign(agreement, pair.mentor, pair.mentee)
+        propose(pair, exceptions="More")  # an open proposal beside the active agreement
+    return first, second
+
+
+def test_same_rows_as_visible_to_for_every_role(two_pairs):
+    first, second = two_pairs
+    admin, stranger = ProgramAdminFactory(), UserFactory()
+    for pair in two_pairs:
+        for viewer in (first.mentor, first.mentee, second.mentor, second.mentee, admin, stranger):
+            assert prepared(viewer, pair) == orm(viewer, pair)
+    assert len(prepared(first.mentor, first)) == 2
+    assert prepared(first.mentee, first) == orm(first.mentee, first)
+
+
+def test_never_answers_for_the_previous_caller(two_pairs):
+    first, second = two_pairs
+    assert prepared(first.mentor, first)
+    # The same statement, next call: another member's pair, then a stranger's view of it.
+    assert {
+        a.pair_id for a in _PAIR_AGREEMENTS.instances(viewer=second.mentee.pk, pair=second.pk)
+    } == {second.pk}
+    assert prepared(first.mentor, second) == []
+    assert prepared(second.mentor, first) == []
+
+
+def test_refuses_a_builder_that_ignores_a_parameter():
+    ignores_viewer = Prepared(
+        Agreement, lambda viewer, pair: Agreement.objects.filter(pair_id=pair), "viewer", "pair"
+    )
+    with pytest.raises(ValueError, match="viewer"):
+        ignores_viewer.instances(viewer=1, pair=1)
+
+
+def test_refuses_missing_or_unknown_values():
+    statement = Prepared(Pair, lambda viewer: Pair.objects.visible_to(User(pk=viewer)), "viewer")
+    with pytest.raises(TypeError):
+        statement.instances()
+    with pytest.raises(TypeError):
+        statement.instances(viewer=1, pair=2)
+
+
+def test_the_agreement_page_read_answers_as_visible_to(two_pairs):
+    from agreements.views import _PAGE_AGREEMENT, _page_agreement
+
+    admin, stranger = ProgramAdminFactory(), UserFactory()
+    for pair in two_pairs:
+        for agreement in Agreement.objects.filter(pair=pair):
+            for viewer in (*(p.mentor for p in two_pairs), *(p.mentee for p in two_pairs)):
+                expected = [(a.pk, a.pair.mentor.pk) for a in _page_agreement(viewer, agreement.pk)]
+                found = _PAGE_AGREEMENT.instances(viewer=viewer.pk, agreement=agreement.pk)
+                assert [(a.pk, a.pair.mentor.pk) for a in found] == expected
+                assert bool(expected) == (viewer in (pair.mentor, pair.mentee))
+            for viewer in (admin, stranger):
+                assert _PAGE_AGREEMENT.instances(viewer=viewer.pk, agreement=agreement.pk) == []
