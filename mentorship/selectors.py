@@ -149,26 +149,21 @@ class Viewer:
     def active_pairs(self) -> list[Pair]:
         """The user's active pairs (members' names, `last_held`), in a total order: the
         attention list is paged by computing it again. Every provider that works per active
-        pair reads them here."""
+        pair reads them here. The pairs carry their own columns, the annotations and each
+        member's name only (no other column of a member is read)."""
         if not self.holds(ACTIVE_PAIR):
             return []
-        current = Guideline.objects.published().filter(program=OuterRef("program"))
-        current = current.order_by("-version")
-        annotations = {
-            "last_held": last_held_meeting(),
-            # The program's guideline in force, which every pair's flow compares with.
-            "current_guideline_id": Subquery(current.values("pk")[:1]),
-            "current_guideline_version": Subquery(current.values("version")[:1]),
-        }
-        for more in _pair_annotations:
-            annotations.update(more(self.user))
-        return list(
-            Pair.objects.visible_to(self.user)
-            .active()
-            .annotate(**annotations)
-            .select_related("mentor", "mentee")
-            .order_by(*Pair._meta.ordering, "pk")
-        )
+        names = _active_pair_annotation_names()
+        db, pairs = User.objects.db, []
+        for row in _ACTIVE_PAIRS.rows(self.user, key=tuple(_pair_annotations)):
+            pair = Pair.from_db(db, _PAIR_COLUMNS, row[: len(_PAIR_COLUMNS)])
+            rest = row[len(_PAIR_COLUMNS) :]
+            for name, value in zip(names, rest, strict=False):
+                setattr(pair, name, value)
+            pair.mentor = User.from_db(db, _MEMBER_COLUMNS, (pair.mentor_id, *rest[-4:-2]))
+            pair.mentee = User.from_db(db, _MEMBER_COLUMNS, (pair.mentee_id, *rest[-2:]))
+            pairs.append(pair)
+        return pairs
 
     def active_pairs_as(self, role: str) -> list[Pair]:
         field = "mentor_id" if role == MENTOR else "mentee_id"
@@ -203,6 +198,90 @@ def _roles_statement(connection) -> tuple[list[str], str, list]:
         sql, params = query.query.get_compiler(connection=connection).as_sql()
         _roles_statements[key] = (names, sql, list(params))
     return _roles_statements[key]
+
+
+class ViewerQuery:
+    """A values_list() queryset that `build(user)` makes of the permission module's querysets,
+    compiled by Django once per process and database for a stand-in user whose id no row has
+    (as the roles query is); each call runs that SQL with the viewer's id in the stand-in's
+    place and converts the rows as Django would. The query costs the database's work, not
+    Django's, while its conditions stay the permission layer's. Only for querysets whose
+    other parameters are the same for everyone (no dates of today, no paging): `key` names
+    whatever else the built queryset depends on."""
+
+    def __init__(self, build: Callable[[User], QuerySet]):
+        self.build = build
+        self._compiled: dict[tuple, tuple] = {}
+
+    def rows(self, user: User, *, key: tuple = ()) -> list[tuple]:
+        connection = connections[User.objects.db]
+        cache_key = (connection.alias, connection.vendor, key)
+        compiled = self._compiled.get(cache_key)
+        if compiled is None:
+            query = self.build(User(pk=_ANYONE)).query
+            compiler = query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            if _ANYONE not in params:
+                raise ValueError("The query does not depend on the viewer.")
+            compiled = self._compiled[cache_key] = (compiler, sql, tuple(params))
+        compiler, sql, params = compiled
+        params = [user.pk if param == _ANYONE else param for param in params]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return list(compiler.results_iter(results=[rows]))
+
+
+_PAIR_COLUMNS = [field.attname for field in Pair._meta.concrete_fields]
+# A member's id and name, in the order of User's fields (Model.from_db takes them so).
+_MEMBER_COLUMNS = [
+    field.attname
+    for field in User._meta.concrete_fields
+    if field.attname in {"id", "full_name", "username"}
+]
+
+
+def _active_pair_annotations(user: User) -> dict:
+    current = Guideline.objects.published().filter(program=OuterRef("program"))
+    current = current.order_by("-version")
+    annotations = {
+        "last_held": last_held_meeting(),
+        # The program's guideline in force, which every pair's flow compares with.
+        "current_guideline_id": Subquery(current.values("pk")[:1]),
+        "current_guideline_version": Subquery(current.values("version")[:1]),
+    }
+    for more in _pair_annotations:
+        annotations.update(more(user))
+    return annotations
+
+
+_annotation_names: dict[tuple, list[str]] = {}
+
+
+def _active_pair_annotation_names() -> list[str]:
+    key = tuple(_pair_annotations)
+    if key not in _annotation_names:
+        _annotation_names[key] = list(_active_pair_annotations(User(pk=_ANYONE)))
+    return _annotation_names[key]
+
+
+def _active_pairs(user: User) -> QuerySet:
+    annotations = _active_pair_annotations(user)
+    return (
+        Pair.objects.visible_to(user)
+        .active()
+        .annotate(**annotations)
+        .order_by(*Pair._meta.ordering, "pk")
+        .values_list(
+            *_PAIR_COLUMNS,
+            *annotations,
+            *(f"mentor__{name}" for name in _MEMBER_COLUMNS[1:]),
+            *(f"mentee__{name}" for name in _MEMBER_COLUMNS[1:]),
+        )
+    )
+
+
+_ACTIVE_PAIRS = ViewerQuery(_active_pairs)
 
 
 MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"

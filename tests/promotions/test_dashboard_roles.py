@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentorship.models import User
 from mentorship.selectors import ACTIVE_PAIR, MENTEE, MENTOR, Viewer
 from promotions.attention import PANEL_MEMBER, SUPERVISOR
 from promotions.models import Statement
@@ -100,3 +102,33 @@ def test_authored_by_and_about_are_what_visible_to_gives_the_mentor_and_the_ment
         assert set(Statement.objects.about(person).awaiting_consent_of(person)) == set(
             visible.awaiting_consent_of(person)
         ), (state, person.username)
+
+
+def test_the_precompiled_active_pairs_are_each_persons_own(world):
+    # A second active pair the world's people are not in: compiled once for the first person
+    # asked, the read must answer for each person in turn, never the first one again, and
+    # give exactly the active pairs Pair.visible_to gives them, with the members' names.
+    from mentorship.models import Pair
+    from tests.factories import PairFactory
+
+    PairFactory(status=Pair.Status.ACTIVE)
+    people = [
+        world.mentor,
+        world.mentee,
+        world.panel_member,
+        world.supervisor,
+        world.program_admin,
+        world.outsider,
+        make_superuser(),
+    ]
+    for person in [*people, *reversed(people)]:
+        pairs = Viewer(person).active_pairs
+        expected = Pair.objects.visible_to(person).active().filter(
+            Q(mentor=person) | Q(mentee=person)
+        )
+        assert [pair.pk for pair in pairs] == sorted(pair.pk for pair in expected), person
+        for pair in pairs:
+            assert (str(pair.mentor), str(pair.mentee)) == (
+                str(User.objects.get(pk=pair.mentor_id)),
+                str(User.objects.get(pk=pair.mentee_id)),
+            )
