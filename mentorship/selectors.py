@@ -207,9 +207,11 @@ class ViewerQuery:
     place and converts the rows as Django would. The query costs the database's work, not
     Django's, while its conditions stay the permission layer's. Only for querysets whose
     other parameters are the same for everyone (no dates of today, no paging): `key` names
-    whatever else the built queryset depends on."""
+    whatever else the built queryset depends on; it is passed to `build` after the user."""
 
-    def __init__(self, build: Callable[[User], QuerySet]):
+    MAX_COMPILED = 64  # statements kept per query: a few page sizes, one or two databases
+
+    def __init__(self, build: Callable[..., QuerySet]):
         self.build = build
         self._compiled: dict[tuple, tuple] = {}
 
@@ -218,7 +220,9 @@ class ViewerQuery:
         cache_key = (connection.alias, connection.vendor, key)
         compiled = self._compiled.get(cache_key)
         if compiled is None:
-            query = self.build(User(pk=_ANYONE)).query
+            if len(self._compiled) >= self.MAX_COMPILED:
+                self._compiled.clear()
+            query = self.build(User(pk=_ANYONE), *key).query
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             if _ANYONE not in params:
@@ -281,7 +285,7 @@ def _active_pairs(user: User) -> QuerySet:
     )
 
 
-_ACTIVE_PAIRS = ViewerQuery(_active_pairs)
+_ACTIVE_PAIRS = ViewerQuery(lambda user, *annotations: _active_pairs(user))
 
 
 MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"

@@ -123,8 +123,8 @@ def test_the_precompiled_active_pairs_are_each_persons_own(world):
     ]
     for person in [*people, *reversed(people)]:
         pairs = Viewer(person).active_pairs
-        expected = Pair.objects.visible_to(person).active().filter(
-            Q(mentor=person) | Q(mentee=person)
+        expected = (
+            Pair.objects.visible_to(person).active().filter(Q(mentor=person) | Q(mentee=person))
         )
         assert [pair.pk for pair in pairs] == sorted(pair.pk for pair in expected), person
         for pair in pairs:
@@ -132,3 +132,24 @@ def test_the_precompiled_active_pairs_are_each_persons_own(world):
                 str(User.objects.get(pk=pair.mentor_id)),
                 str(User.objects.get(pk=pair.mentee_id)),
             )
+
+
+def test_the_precompiled_input_invitations_are_each_mentors_own(world):
+    # Another mentor with an open review of their own mentee: each mentor, asked in turn in
+    # one process, is invited to their own mentee's review only.
+    from mentorship.models import Pair
+    from promotions.attention import input_invitations
+    from tests.factories import PairFactory, PromotionReviewFactory
+
+    other = PairFactory(status=Pair.Status.ACTIVE)
+    PromotionReviewFactory(candidate=other.mentee, program=other.program)
+    for mentor, candidate in [
+        (world.mentor, world.mentee),
+        (other.mentor, other.mentee),
+        (world.mentor, world.mentee),
+    ]:
+        messages = [item.message for item in input_invitations(mentor, 21)]
+        assert len(messages) == 1, mentor
+        assert messages[0].startswith(f"{candidate} is being reviewed"), mentor
+    for person in (world.mentee, world.panel_member, world.outsider):
+        assert list(input_invitations(person, 21)) == [], person
