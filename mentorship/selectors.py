@@ -235,6 +235,21 @@ class ViewerQuery:
             rows = cursor.fetchall()
         return list(compiler.results_iter(results=[rows]))
 
+    def pages(self, user: User, *key) -> _ViewerQueryRows:
+        """The rows as page_of slices them: `build(user, *key, start, stop)` is the queryset's
+        slice, compiled once per page."""
+        return _ViewerQueryRows(self, user, key)
+
+
+@dataclass(frozen=True)
+class _ViewerQueryRows:
+    query: ViewerQuery
+    user: User
+    key: tuple
+
+    def __getitem__(self, rows: slice) -> list[tuple]:
+        return self.query.rows(self.user, key=(*self.key, rows.start, rows.stop))
+
 
 _PAIR_COLUMNS = [field.attname for field in Pair._meta.concrete_fields]
 # A member's id and name, in the order of User's fields (Model.from_db takes them so).
@@ -561,21 +576,27 @@ class PairRow:
     status: str  # the status's label
 
 
+def _pairs_in_role(user: User, role: str, start: int, stop: int) -> QuerySet:
+    partner = MENTEE if role == MENTOR else MENTOR
+    return (
+        listed_pairs(user)
+        .filter(**{role: user})
+        .values_list(
+            "pk", "status", "program__name", f"{partner}__full_name", f"{partner}__username"
+        )[start:stop]
+    )
+
+
+_LISTED_PAIRS = ViewerQuery(_pairs_in_role)
+
+
 def pair_list_page(request, viewer: Viewer, role: str, *, per_page: int = 20) -> PageOf:
     """Page `?as_<role>=N` of the viewer's pairs in that role (MENTOR or MENTEE), as PairRows:
     one query of the columns a row shows, and none for someone who does not hold the role."""
     param = f"as_{role}"
     if not viewer.holds(role):
         return page_of(request, [], per_page=per_page, param=param)
-    partner = MENTEE if role == MENTOR else MENTOR
-    rows = (
-        listed_pairs(viewer.user)
-        .filter(**{role: viewer.user})
-        .values_list(
-            "pk", "status", "program__name", f"{partner}__full_name", f"{partner}__username"
-        )
-    )
-    page = page_of(request, rows, per_page=per_page, param=param)
+    page = page_of(request, _LISTED_PAIRS.pages(viewer.user, role), per_page=per_page, param=param)
     pair_url, labels = url_maker("mentorship:pair"), dict(Pair.Status.choices)
     page.items = [
         PairRow(

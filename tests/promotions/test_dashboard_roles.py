@@ -153,3 +153,26 @@ def test_the_precompiled_input_invitations_are_each_mentors_own(world):
         assert messages[0].startswith(f"{candidate} is being reviewed"), mentor
     for person in (world.mentee, world.panel_member, world.outsider):
         assert list(input_invitations(person, 21)) == [], person
+
+
+def test_the_precompiled_pair_lists_are_each_persons_own(world, rf):
+    # Each person's pairs as mentor and as mentee, asked in turn in one process, are exactly
+    # their pairs in that role among those Pair.visible_to gives them.
+    from mentorship.models import Pair
+    from mentorship.selectors import listed_pairs, pair_list_page
+    from tests.factories import PairFactory
+
+    PairFactory(status=Pair.Status.ACTIVE)
+    PairFactory(mentor=world.mentor)
+    people = [world.mentor, world.mentee, world.outsider, make_superuser()]
+    for person in [*people, *reversed(people)]:
+        for role, partner in ((MENTOR, "mentee"), (MENTEE, "mentor")):
+            request = rf.get("/")
+            request.user = person
+            shown = [row.partner for row in pair_list_page(request, Viewer(person), role)]
+            expected = [
+                str(getattr(pair, partner))
+                for pair in listed_pairs(person).filter(**{role: person})
+            ]
+            assert shown == expected, (person, role)
+    assert len(pair_list_page(request, Viewer(world.mentor), MENTOR)) == 2
