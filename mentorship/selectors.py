@@ -184,6 +184,8 @@ def register_active_pair_annotations(annotations: Callable[[User], dict]) -> Non
 # that SQL with its own user's id: the query costs the database's work, not Django's, while the
 # conditions stay the querysets the apps registered.
 _ANYONE = -7_700_000_000_000_077
+# A moment no condition of a real page is built for (ViewerQuery's stand-in).
+_SOMETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 _roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
 
 
@@ -215,14 +217,19 @@ class ViewerQuery:
         self.build = build
         self._compiled: dict[tuple, tuple] = {}
 
-    def rows(self, user: User, *, key: tuple = ()) -> list[tuple]:
+    def rows(
+        self, user: User, *, key: tuple = (), moment: datetime.datetime | None = None
+    ) -> list[tuple]:
+        """With `moment`, build is passed a stand-in moment after the user (for a condition
+        such as "changed since"), and the SQL runs with `moment` in its place."""
         connection = connections[User.objects.db]
         cache_key = (connection.alias, connection.vendor, key)
         compiled = self._compiled.get(cache_key)
         if compiled is None:
             if len(self._compiled) >= self.MAX_COMPILED:
                 self._compiled.clear()
-            query = self.build(User(pk=_ANYONE), *key).query
+            stand_ins = (_SOMETIME,) if moment is not None else ()
+            query = self.build(User(pk=_ANYONE), *stand_ins, *key).query
             compiler = query.get_compiler(connection=connection)
             sql, params = compiler.as_sql()
             if _ANYONE not in params:
@@ -230,6 +237,12 @@ class ViewerQuery:
             compiled = self._compiled[cache_key] = (compiler, sql, tuple(params))
         compiler, sql, params = compiled
         params = [user.pk if param == _ANYONE else param for param in params]
+        if moment is not None:
+            sometime = connection.ops.adapt_datetimefield_value(_SOMETIME)
+            if sometime not in params:
+                raise ValueError("The query does not depend on the moment.")
+            moment = connection.ops.adapt_datetimefield_value(moment)
+            params = [moment if param == sometime else param for param in params]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

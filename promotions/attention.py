@@ -112,15 +112,8 @@ def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterab
         )
 
 
-def statements_sent_back(
-    viewer: Viewer | User, limit: int | None = None
-) -> Iterable[AttentionItem]:
-    """The user's statements declined or withdrawn recently, in reviews not closed, latest
-    first. Asked of mentors only; `authored_by` is the mentor's part of
-    Statement.visible_to (a mentor reads what they wrote in every state)."""
-    user = Viewer.of(viewer).user
-    since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
-    statements = (
+def _sent_back(user: User, since: datetime.datetime, limit: int | None):
+    return (
         Statement.objects.authored_by(user)
         .filter(
             state__in=[Statement.State.DECLINED, Statement.State.WITHDRAWN], updated_at__gte=since
@@ -136,10 +129,24 @@ def statements_sent_back(
             "review__target_role",
             "pair__mentee__full_name",
             "pair__mentee__username",
-        )
+        )[:limit]
     )
+
+
+_SENT_BACK = ViewerQuery(_sent_back)
+
+
+def statements_sent_back(
+    viewer: Viewer | User, limit: int | None = None
+) -> Iterable[AttentionItem]:
+    """The user's statements declined or withdrawn recently, in reviews not closed, latest
+    first. Asked of mentors only; `authored_by` is the mentor's part of
+    Statement.visible_to (a mentor reads what they wrote in every state)."""
+    user = Viewer.of(viewer).user
+    since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
+    statements = _SENT_BACK.rows(user, key=(limit,), moment=since)
     input_url = url_maker("promotions:input")
-    for pk, kind, state, cause, review_id, target_role, *mentee_names in statements[:limit]:
+    for pk, kind, state, cause, review_id, target_role, *mentee_names in statements:
         kind, mentee = _kind(kind), _name(*mentee_names)
         if state == Statement.State.DECLINED:
             what = f"{mentee} declined to share your {kind} statement"

@@ -176,3 +176,31 @@ def test_the_precompiled_pair_lists_are_each_persons_own(world, rf):
             ]
             assert shown == expected, (person, role)
     assert len(pair_list_page(request, Viewer(world.mentor), MENTOR)) == 2
+
+
+def test_the_precompiled_statements_sent_back_are_each_mentors_own_and_recent(world):
+    # Asked in turn in one process: each mentor hears of their own declined statement only,
+    # and of none changed more than SENT_BACK_DAYS ago (the moment is the call's, not the
+    # first call's).
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from promotions.attention import SENT_BACK_DAYS, statements_sent_back
+
+    mine = world.statement(Statement.State.DECLINED)
+    theirs = STATE_FACTORIES[Statement.State.DECLINED]()
+    other_mentor = theirs.pair.mentor
+    for mentor, statement in [(world.mentor, mine), (other_mentor, theirs), (world.mentor, mine)]:
+        urls = [item.url for item in statements_sent_back(mentor, 21)]
+        assert urls == [
+            reverse("promotions:input", args=[statement.review_id]) + f"#statement-{statement.pk}"
+        ]
+    for person in (world.mentee, world.panel_member, world.outsider):
+        assert list(statements_sent_back(person, 21)) == [], person
+    # Seen from SENT_BACK_DAYS and a minute later, the statement is no longer recent.
+    later = timezone.now() + datetime.timedelta(days=SENT_BACK_DAYS, minutes=1)
+    with mock.patch("promotions.attention.timezone.now", return_value=later):
+        assert list(statements_sent_back(world.mentor, 21)) == []
+    assert len(list(statements_sent_back(world.mentor, 21))) == 1
