@@ -98,7 +98,12 @@ def main(argv: list[str]) -> int:
                     wall.append(time.perf_counter() - start_wall)
             with CaptureQueriesContext(connection) as queries:
                 client.get(path)
-            selects = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+            # EXECUTE: a prepared SELECT (mentorship.selectors.ViewerQuery).
+            selects = [
+                q["sql"]
+                for q in queries.captured_queries
+                if q["sql"].startswith(("SELECT", "EXECUTE"))
+            ]
             planning, execution = database_time(selects)
             rows.append(
                 (

@@ -5,6 +5,7 @@ for lists that grow without bound."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -162,26 +163,21 @@ class Viewer:
     def active_pairs(self) -> list[Pair]:
         """The user's active pairs (members' names, `last_held`), in a total order: the
         attention list is paged by computing it again. Every provider that works per active
-        pair reads them here."""
+        pair reads them here. The pairs carry their own columns, the annotations and each
+        member's name only (no other column of a member is read)."""
         if not self.holds(ACTIVE_PAIR):
             return []
-        current = Guideline.objects.published().filter(program=OuterRef("program"))
-        current = current.order_by("-version")
-        annotations = {
-            "last_held": last_held_meeting(),
-            # The program's guideline in force, which every pair's flow compares with.
-            "current_guideline_id": Subquery(current.values("pk")[:1]),
-            "current_guideline_version": Subquery(current.values("version")[:1]),
-        }
-        for more in _pair_annotations:
-            annotations.update(more(self.user))
-        return list(
-            Pair.objects.visible_to(self.user)
-            .active()
-            .annotate(**annotations)
-            .select_related("mentor", "mentee")
-            .order_by(*Pair._meta.ordering, "pk")
-        )
+        names = _active_pair_annotation_names()
+        db, pairs = User.objects.db, []
+        for row in _ACTIVE_PAIRS.rows(self.user, key=tuple(_pair_annotations)):
+            pair = Pair.from_db(db, _PAIR_COLUMNS, row[: len(_PAIR_COLUMNS)])
+            rest = row[len(_PAIR_COLUMNS) :]
+            for name, value in zip(names, rest, strict=False):
+                setattr(pair, name, value)
+            pair.mentor = User.from_db(db, _MEMBER_COLUMNS, (pair.mentor_id, *rest[-4:-2]))
+            pair.mentee = User.from_db(db, _MEMBER_COLUMNS, (pair.mentee_id, *rest[-2:]))
+            pairs.append(pair)
+        return pairs
 
     def active_pairs_as(self, role: str) -> list[Pair]:
         field = "mentor_id" if role == MENTOR else "mentee_id"
@@ -202,6 +198,8 @@ def register_active_pair_annotations(annotations: Callable[[User], dict]) -> Non
 # that SQL with its own user's id: the query costs the database's work, not Django's, while the
 # conditions stay the querysets the apps registered.
 _ANYONE = -7_700_000_000_000_077
+# A moment no condition of a real page is built for (ViewerQuery's stand-in).
+_SOMETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
 _roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
 
 
@@ -216,6 +214,150 @@ def _roles_statement(connection) -> tuple[list[str], str, list]:
         sql, params = query.query.get_compiler(connection=connection).as_sql()
         _roles_statements[key] = (names, sql, list(params))
     return _roles_statements[key]
+
+
+class ViewerQuery:
+    """A values_list() queryset that `build(user)` makes of the permission module's querysets,
+    compiled by Django once per process and database for a stand-in user whose id no row has
+    (as the roles query is); each call runs that SQL with the viewer's id in the stand-in's
+    place and converts the rows as Django would. The query costs the database's work, not
+    Django's, while its conditions stay the permission layer's. Only for querysets whose
+    other parameters are the same for everyone: `key` names whatever else the built queryset
+    depends on (a page's slice...); it is passed to `build` after the user.
+
+    On PostgreSQL the SQL is also a prepared statement of the connection, so the database
+    stops planning it anew for every request (planning cost more than running these)."""
+
+    MAX_COMPILED = 64  # statements kept per query: a few page sizes, one or two databases
+
+    def __init__(self, build: Callable[..., QuerySet]):
+        self.build = build
+        self._compiled: dict[tuple, tuple] = {}
+
+    def rows(
+        self, user: User, *, key: tuple = (), moment: datetime.datetime | None = None
+    ) -> list[tuple]:
+        """With `moment`, build is passed a stand-in moment after the user (for a condition
+        such as "changed since"), and the SQL runs with `moment` in its place."""
+        connection = connections[User.objects.db]
+        cache_key = (connection.alias, connection.vendor, key)
+        compiled = self._compiled.get(cache_key)
+        if compiled is None:
+            if len(self._compiled) >= self.MAX_COMPILED:
+                self._compiled.clear()
+            stand_ins = (_SOMETIME,) if moment is not None else ()
+            query = self.build(User(pk=_ANYONE), *stand_ins, *key).query
+            compiler = query.get_compiler(connection=connection)
+            sql, params = compiler.as_sql()
+            if _ANYONE not in params:
+                raise ValueError("The query does not depend on the viewer.")
+            name = f"viewer_query_{next(_statement_numbers)}"
+            compiled = self._compiled[cache_key] = (compiler, sql, tuple(params), name)
+        compiler, sql, params, name = compiled
+        params = [user.pk if param == _ANYONE else param for param in params]
+        if moment is not None:
+            sometime = connection.ops.adapt_datetimefield_value(_SOMETIME)
+            if sometime not in params:
+                raise ValueError("The query does not depend on the moment.")
+            moment = connection.ops.adapt_datetimefield_value(moment)
+            params = [moment if param == sometime else param for param in params]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                prepared = _prepared_statements(connection)
+                numbered = sql % tuple(f"${n}" for n in range(1, len(params) + 1))
+                if name not in prepared:
+                    # Once per database session, past the query log, so a page's query count
+                    # is the same on its first request as on every other.
+                    cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
+                    prepared.add(name)
+                # The statement's text rides along as a comment, so what a query log (tests,
+                # the bench) shows still says what is read.
+                placeholders = ", ".join(["%s"] * len(params))
+                cursor.execute(f"EXECUTE {name} ({placeholders}) /* {numbered} */", params)
+            else:
+                cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        return list(compiler.results_iter(results=[rows]))
+
+    def pages(self, user: User, *key) -> _ViewerQueryRows:
+        """The rows as page_of slices them: `build(user, *key, start, stop)` is the queryset's
+        slice, compiled once per page."""
+        return _ViewerQueryRows(self, user, key)
+
+
+_statement_numbers = itertools.count(1)
+
+
+def _prepared_statements(connection) -> set[str]:
+    """The names PREPAREd on the connection's current database session (a new session, after
+    a reconnect, has none)."""
+    session = (id(connection.connection), connection.connection.info.backend_pid)
+    if getattr(connection, "_viewer_query_session", None) != session:
+        connection._viewer_query_session = session
+        connection._viewer_query_prepared = set()
+    return connection._viewer_query_prepared
+
+
+@dataclass(frozen=True)
+class _ViewerQueryRows:
+    query: ViewerQuery
+    user: User
+    key: tuple
+
+    def __getitem__(self, rows: slice) -> list[tuple]:
+        return self.query.rows(self.user, key=(*self.key, rows.start, rows.stop))
+
+
+_PAIR_COLUMNS = [field.attname for field in Pair._meta.concrete_fields]
+# A member's id and name, in the order of User's fields (Model.from_db takes them so).
+_MEMBER_COLUMNS = [
+    field.attname
+    for field in User._meta.concrete_fields
+    if field.attname in {"id", "full_name", "username"}
+]
+
+
+def _active_pair_annotations(user: User) -> dict:
+    current = Guideline.objects.published().filter(program=OuterRef("program"))
+    current = current.order_by("-version")
+    annotations = {
+        "last_held": last_held_meeting(),
+        # The program's guideline in force, which every pair's flow compares with.
+        "current_guideline_id": Subquery(current.values("pk")[:1]),
+        "current_guideline_version": Subquery(current.values("version")[:1]),
+    }
+    for more in _pair_annotations:
+        annotations.update(more(user))
+    return annotations
+
+
+_annotation_names: dict[tuple, list[str]] = {}
+
+
+def _active_pair_annotation_names() -> list[str]:
+    key = tuple(_pair_annotations)
+    if key not in _annotation_names:
+        _annotation_names[key] = list(_active_pair_annotations(User(pk=_ANYONE)))
+    return _annotation_names[key]
+
+
+def _active_pairs(user: User) -> QuerySet:
+    annotations = _active_pair_annotations(user)
+    return (
+        Pair.objects.visible_to(user)
+        .active()
+        .annotate(**annotations)
+        .order_by(*Pair._meta.ordering, "pk")
+        .values_list(
+            *_PAIR_COLUMNS,
+            *annotations,
+            *(f"mentor__{name}" for name in _MEMBER_COLUMNS[1:]),
+            *(f"mentee__{name}" for name in _MEMBER_COLUMNS[1:]),
+        )
+    )
+
+
+_ACTIVE_PAIRS = ViewerQuery(lambda user, *annotations: _active_pairs(user))
 
 
 MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"
@@ -491,21 +633,27 @@ class PairRow:
     status: str  # the status's label
 
 
+def _pairs_in_role(user: User, role: str, start: int, stop: int) -> QuerySet:
+    partner = MENTEE if role == MENTOR else MENTOR
+    return (
+        listed_pairs(user)
+        .filter(**{role: user})
+        .values_list(
+            "pk", "status", "program__name", f"{partner}__full_name", f"{partner}__username"
+        )[start:stop]
+    )
+
+
+_LISTED_PAIRS = ViewerQuery(_pairs_in_role)
+
+
 def pair_list_page(request, viewer: Viewer, role: str, *, per_page: int = 20) -> PageOf:
     """Page `?as_<role>=N` of the viewer's pairs in that role (MENTOR or MENTEE), as PairRows:
     one query of the columns a row shows, and none for someone who does not hold the role."""
     param = f"as_{role}"
     if not viewer.holds(role):
         return page_of(request, [], per_page=per_page, param=param)
-    partner = MENTEE if role == MENTOR else MENTOR
-    rows = (
-        listed_pairs(viewer.user)
-        .filter(**{role: viewer.user})
-        .values_list(
-            "pk", "status", "program__name", f"{partner}__full_name", f"{partner}__username"
-        )
-    )
-    page = page_of(request, rows, per_page=per_page, param=param)
+    page = page_of(request, _LISTED_PAIRS.pages(viewer.user, role), per_page=per_page, param=param)
     pair_url, labels = url_maker("mentorship:pair"), dict(Pair.Status.choices)
     page.items = [
         PairRow(

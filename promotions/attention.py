@@ -28,6 +28,7 @@ from mentorship.selectors import (
     PageOf,
     SectionList,
     Viewer,
+    ViewerQuery,
     page_of,
     url_maker,
 )
@@ -74,26 +75,33 @@ def consents_awaiting(viewer: Viewer | User, limit: int | None = None) -> Iterab
         )
 
 
+def _invitations(user: User, limit: int | None):
+    """Open reviews of the user's mentee in which the user has written nothing yet."""
+    mentoring = Pair.objects.active().filter(
+        program=OuterRef("program"), mentee=OuterRef("candidate"), mentor=user
+    )
+    written = Statement.objects.filter(review=OuterRef("pk"), pair__mentor=user)
+    return (
+        PromotionReview.objects.filter(status=PromotionReview.Status.OPEN)
+        .filter(Exists(mentoring))
+        .exclude(Exists(written))
+        .order_by("created_at", "pk")
+        .values_list("pk", "target_role", "candidate__full_name", "candidate__username")[:limit]
+    )
+
+
+# Compiled once per process for each number of rows asked (see ViewerQuery).
+_INVITATIONS = ViewerQuery(_invitations)
+
+
 def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
     """Open reviews of the user's mentee for which the user has written nothing yet. Asked
     only of someone who mentors an active pair (the viewer's active pairs, already read)."""
     viewer = Viewer.of(viewer)
     if not viewer.active_pairs_as(MENTOR):
         return
-    user = viewer.user
-    mentoring = Pair.objects.active().filter(
-        program=OuterRef("program"), mentee=OuterRef("candidate"), mentor=user
-    )
-    written = Statement.objects.filter(review=OuterRef("pk"), pair__mentor=user)
-    reviews = (
-        PromotionReview.objects.filter(status=PromotionReview.Status.OPEN)
-        .filter(Exists(mentoring))
-        .exclude(Exists(written))
-        .order_by("created_at", "pk")
-        .values_list("pk", "target_role", "candidate__full_name", "candidate__username")
-    )
     input_url = url_maker("promotions:input")
-    for pk, target_role, *candidate in reviews[:limit]:
+    for pk, target_role, *candidate in _INVITATIONS.rows(viewer.user, key=(limit,)):
         yield AttentionItem(
             message=(
                 f"{_name(*candidate)} is being reviewed for {target_role}: you are invited "
@@ -104,15 +112,8 @@ def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterab
         )
 
 
-def statements_sent_back(
-    viewer: Viewer | User, limit: int | None = None
-) -> Iterable[AttentionItem]:
-    """The user's statements declined or withdrawn recently, in reviews not closed, latest
-    first. Asked of mentors only; `authored_by` is the mentor's part of
-    Statement.visible_to (a mentor reads what they wrote in every state)."""
-    user = Viewer.of(viewer).user
-    since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
-    statements = (
+def _sent_back(user: User, since: datetime.datetime, limit: int | None):
+    return (
         Statement.objects.authored_by(user)
         .filter(
             state__in=[Statement.State.DECLINED, Statement.State.WITHDRAWN], updated_at__gte=since
@@ -128,10 +129,24 @@ def statements_sent_back(
             "review__target_role",
             "pair__mentee__full_name",
             "pair__mentee__username",
-        )
+        )[:limit]
     )
+
+
+_SENT_BACK = ViewerQuery(_sent_back)
+
+
+def statements_sent_back(
+    viewer: Viewer | User, limit: int | None = None
+) -> Iterable[AttentionItem]:
+    """The user's statements declined or withdrawn recently, in reviews not closed, latest
+    first. Asked of mentors only; `authored_by` is the mentor's part of
+    Statement.visible_to (a mentor reads what they wrote in every state)."""
+    user = Viewer.of(viewer).user
+    since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
+    statements = _SENT_BACK.rows(user, key=(limit,), moment=since)
     input_url = url_maker("promotions:input")
-    for pk, kind, state, cause, review_id, target_role, *mentee_names in statements[:limit]:
+    for pk, kind, state, cause, review_id, target_role, *mentee_names in statements:
         kind, mentee = _kind(kind), _name(*mentee_names)
         if state == Statement.State.DECLINED:
             what = f"{mentee} declined to share your {kind} statement"

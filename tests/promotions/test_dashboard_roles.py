@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentorship.models import User
 from mentorship.selectors import ACTIVE_PAIR, MENTEE, MENTOR, Viewer
 from promotions.attention import PANEL_MEMBER, SUPERVISOR
 from promotions.models import Statement
@@ -100,3 +102,105 @@ def test_authored_by_and_about_are_what_visible_to_gives_the_mentor_and_the_ment
         assert set(Statement.objects.about(person).awaiting_consent_of(person)) == set(
             visible.awaiting_consent_of(person)
         ), (state, person.username)
+
+
+def test_the_precompiled_active_pairs_are_each_persons_own(world):
+    # A second active pair the world's people are not in: compiled once for the first person
+    # asked, the read must answer for each person in turn, never the first one again, and
+    # give exactly the active pairs Pair.visible_to gives them, with the members' names.
+    from mentorship.models import Pair
+    from tests.factories import PairFactory
+
+    PairFactory(status=Pair.Status.ACTIVE)
+    people = [
+        world.mentor,
+        world.mentee,
+        world.panel_member,
+        world.supervisor,
+        world.program_admin,
+        world.outsider,
+        make_superuser(),
+    ]
+    for person in [*people, *reversed(people)]:
+        pairs = Viewer(person).active_pairs
+        expected = (
+            Pair.objects.visible_to(person).active().filter(Q(mentor=person) | Q(mentee=person))
+        )
+        assert [pair.pk for pair in pairs] == sorted(pair.pk for pair in expected), person
+        for pair in pairs:
+            assert (str(pair.mentor), str(pair.mentee)) == (
+                str(User.objects.get(pk=pair.mentor_id)),
+                str(User.objects.get(pk=pair.mentee_id)),
+            )
+
+
+def test_the_precompiled_input_invitations_are_each_mentors_own(world):
+    # Another mentor with an open review of their own mentee: each mentor, asked in turn in
+    # one process, is invited to their own mentee's review only.
+    from mentorship.models import Pair
+    from promotions.attention import input_invitations
+    from tests.factories import PairFactory, PromotionReviewFactory
+
+    other = PairFactory(status=Pair.Status.ACTIVE)
+    PromotionReviewFactory(candidate=other.mentee, program=other.program)
+    for mentor, candidate in [
+        (world.mentor, world.mentee),
+        (other.mentor, other.mentee),
+        (world.mentor, world.mentee),
+    ]:
+        messages = [item.message for item in input_invitations(mentor, 21)]
+        assert len(messages) == 1, mentor
+        assert messages[0].startswith(f"{candidate} is being reviewed"), mentor
+    for person in (world.mentee, world.panel_member, world.outsider):
+        assert list(input_invitations(person, 21)) == [], person
+
+
+def test_the_precompiled_pair_lists_are_each_persons_own(world, rf):
+    # Each person's pairs as mentor and as mentee, asked in turn in one process, are exactly
+    # their pairs in that role among those Pair.visible_to gives them.
+    from mentorship.models import Pair
+    from mentorship.selectors import listed_pairs, pair_list_page
+    from tests.factories import PairFactory
+
+    PairFactory(status=Pair.Status.ACTIVE)
+    PairFactory(mentor=world.mentor)
+    people = [world.mentor, world.mentee, world.outsider, make_superuser()]
+    for person in [*people, *reversed(people)]:
+        for role, partner in ((MENTOR, "mentee"), (MENTEE, "mentor")):
+            request = rf.get("/")
+            request.user = person
+            shown = [row.partner for row in pair_list_page(request, Viewer(person), role)]
+            expected = [
+                str(getattr(pair, partner))
+                for pair in listed_pairs(person).filter(**{role: person})
+            ]
+            assert shown == expected, (person, role)
+    assert len(pair_list_page(request, Viewer(world.mentor), MENTOR)) == 2
+
+
+def test_the_precompiled_statements_sent_back_are_each_mentors_own_and_recent(world):
+    # Asked in turn in one process: each mentor hears of their own declined statement only,
+    # and of none changed more than SENT_BACK_DAYS ago (the moment is the call's, not the
+    # first call's).
+    import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    from promotions.attention import SENT_BACK_DAYS, statements_sent_back
+
+    mine = world.statement(Statement.State.DECLINED)
+    theirs = STATE_FACTORIES[Statement.State.DECLINED]()
+    other_mentor = theirs.pair.mentor
+    for mentor, statement in [(world.mentor, mine), (other_mentor, theirs), (world.mentor, mine)]:
+        urls = [item.url for item in statements_sent_back(mentor, 21)]
+        assert urls == [
+            reverse("promotions:input", args=[statement.review_id]) + f"#statement-{statement.pk}"
+        ]
+    for person in (world.mentee, world.panel_member, world.outsider):
+        assert list(statements_sent_back(person, 21)) == [], person
+    # Seen from SENT_BACK_DAYS and a minute later, the statement is no longer recent.
+    later = timezone.now() + datetime.timedelta(days=SENT_BACK_DAYS, minutes=1)
+    with mock.patch("promotions.attention.timezone.now", return_value=later):
+        assert list(statements_sent_back(world.mentor, 21)) == []
+    assert len(list(statements_sent_back(world.mentor, 21))) == 1
