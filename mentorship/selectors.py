@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import (
     Count,
@@ -262,7 +263,7 @@ class ViewerQuery:
             moment = connection.ops.adapt_datetimefield_value(moment)
             params = [moment if param == sometime else param for param in params]
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
                 prepared = _prepared_statements(connection)
                 numbered = sql % tuple(f"${n}" for n in range(1, len(params) + 1))
                 if name not in prepared:

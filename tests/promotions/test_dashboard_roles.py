@@ -204,3 +204,18 @@ def test_the_precompiled_statements_sent_back_are_each_mentors_own_and_recent(wo
     with mock.patch("promotions.attention.timezone.now", return_value=later):
         assert list(statements_sent_back(world.mentor, 21)) == []
     assert len(list(statements_sent_back(world.mentor, 21))) == 1
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_precompiled_reads_are_prepared_on_postgresql_only_while_the_setting_says(
+    world, settings, prepared
+):
+    # Behind a pooler in transaction mode a statement prepared on one server connection is
+    # missing on the next: DATABASE_PREPARED_STATEMENTS=0 sends the plain SQL instead, with
+    # the same answer.
+    settings.DATABASE_PREPARED_STATEMENTS = prepared
+    with CaptureQueriesContext(connection) as queries:
+        pairs = Viewer(world.mentor).active_pairs
+    assert [pair.pk for pair in pairs] == [world.pair.pk]
+    executed = any(query["sql"].startswith("EXECUTE ") for query in queries.captured_queries)
+    assert executed == (prepared and connection.vendor == "postgresql")
