@@ -151,6 +151,36 @@ class StatementQuerySet(models.QuerySet):
         )
 
 
+def attach_active_agreements(statements) -> None:
+    """What with_active_agreement(terms_only=True) prefetches, for statements already read with
+    select_related("pair"): each pair's active agreement (only the terms
+    permissions.agreement_gate reads) in one query, set where permissions.active_agreement
+    looks for it. A page that lists statements saves the prefetch machinery's work per row."""
+    from agreements.models import Agreement
+
+    by_pair: dict[int, list] = {}
+    for statement in statements:
+        by_pair.setdefault(statement.pair_id, []).append(statement.pair)
+    if not by_pair:
+        return
+    active: dict[int, list] = {pair_id: [] for pair_id in by_pair}
+    for agreement in (
+        Agreement.objects.active()
+        .filter(pair_id__in=by_pair)
+        .only(
+            "pair_id",
+            "status",
+            "allows_promotion_participation",
+            "allows_advocacy",
+            "allows_engagement",
+        )
+    ):
+        active[agreement.pair_id].append(agreement)
+    for pair_id, pairs in by_pair.items():
+        for pair in pairs:
+            pair.promotions_active_agreements = active[pair_id]
+
+
 class PromotionReviewQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Bulk writes skip save(), where the separation of duties is checked.

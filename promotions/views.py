@@ -63,7 +63,7 @@ from promotions.permissions import (
     is_supervisor,
 )
 from promotions.program_dashboard import program_health
-from promotions.querysets import Shown, showings_by_viewer
+from promotions.querysets import Shown, attach_active_agreements, showings_by_viewer
 from promotions.services import (
     CONSENT,
     EDIT,
@@ -302,10 +302,36 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(
-        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    return _render_panel(request, _panel_review(request, review_id))
+
+
+def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    """The review as the panel page reads it: seated_with_visit, and only the columns the
+    page shows (not the program's description or whole users)."""
+    return review_for(
+        request,
+        review_id,
+        lambda user: PromotionReview.objects.seated_with_visit(user).only(*PANEL_PAGE_FIELDS),
+        can_view_panel_page,
     )
-    return _render_panel(request, review)
+
+
+PANEL_PAGE_FIELDS = (
+    "target_role",
+    "status",
+    "decision_date",
+    "outcome",
+    "outcome_note",
+    "outcome_recorded_by_id",
+    "outcome_recorded_at",
+    "supervisor_assessment",
+    "assessment_written_at",
+    "program__name",
+    "candidate__full_name",
+    "candidate__username",
+    "supervisor__full_name",
+    "supervisor__username",
+)
 
 
 @dataclass(frozen=True)
@@ -383,9 +409,7 @@ def _render_panel(
 @require_POST
 def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
     """A seated panel member records the outcome. Bad input shows the page again as typed."""
-    review = review_for(
-        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
-    )
+    review = _panel_review(request, review_id)
     form = OutcomeForm(request.POST)
     if can_record_outcome(request.user, review) and not form.is_valid():
         messages.error(request, "The outcome was not recorded. Please correct it below.")
@@ -824,7 +848,6 @@ def _render_consent(
     statements = list(
         Statement.objects.about(user)
         .filter(review=review)
-        .with_active_agreement(terms_only=True)
         .select_related("pair__mentor")
         .only(
             "review_id",
@@ -845,6 +868,7 @@ def _render_consent(
             "pair__mentor__username",
         )
     )
+    attach_active_agreements(statements)
     # What still asks for a decision first, in the order it was asked; then what is decided,
     # in the same order, so a row never jumps when the page is reloaded.
     statements.sort(
