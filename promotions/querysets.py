@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import SHA256
+from django.db.models.functions import SHA256, Coalesce, NullIf
 
 MENTEE_VISIBLE_STATES = ("awaiting_consent", "shared", "declined", "withdrawn")
 
@@ -128,6 +128,15 @@ class StatementQuerySet(models.QuerySet):
 
         return self.annotate(
             ever_asked=Exists(ConsentRequest.objects.filter(statement=OuterRef("pk")))
+        )
+
+    def with_mentor_name(self):
+        """mentor_name: the author's name as str(user) prints it, from the join, so a page that
+        lists statements builds no User per row."""
+        return self.annotate(
+            mentor_name=Coalesce(
+                NullIf("pair__mentor__full_name", Value("")), "pair__mentor__username"
+            )
         )
 
     def with_active_agreement(self, *, terms_only: bool = False):

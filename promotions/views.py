@@ -354,14 +354,8 @@ def _render_panel(
     panel_visit_record(seat=review.viewer_seat_id)
     statements = list(
         Statement.objects.for_panel_member(user, review)
-        .select_related("pair__mentor")
-        .only(
-            "kind",
-            "text",
-            "consented_at",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
-        )
+        .with_mentor_name()
+        .only("kind", "text", "consented_at")
         .order_by("consented_at", "pk")
     )
     statements_record_shown(review=review, viewer=user, statements=statements, request=request)
@@ -372,7 +366,7 @@ def _render_panel(
         vars(
             PanelRow(
                 kind=kinds[s.kind],
-                mentor=str(s.pair.mentor),
+                mentor=s.mentor_name,
                 is_new=previous_visit is not None and s.consented_at > previous_visit,
                 shared_on=display.day(s.consented_at),
                 text_html=paragraphs(s.text),
@@ -848,7 +842,8 @@ def _render_consent(
     statements = list(
         Statement.objects.about(user)
         .filter(review=review)
-        .select_related("pair__mentor")
+        .with_mentor_name()
+        .select_related("pair")
         .only(
             "review_id",
             "kind",
@@ -864,8 +859,6 @@ def _render_consent(
             "guard_cautions",
             "pair__status",
             "pair__mentee_id",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
         )
     )
     attach_active_agreements(statements)
@@ -888,7 +881,7 @@ def _render_consent(
         row = ConsentRow(
             pk=mark_safe(str(statement.pk)),  # noqa: S308 - digits only
             kind=kinds[statement.kind],
-            mentor=str(statement.pair.mentor),
+            mentor=statement.mentor_name,
             state=state,
             state_label=states[state],
             text_html=paragraphs(statement.text),
