@@ -174,8 +174,10 @@ def attach_active_agreements(statements) -> None:
         return
     active: dict[int, list] = {pair_id: [] for pair_id in by_pair}
     for agreement in (
+        # At most one active agreement per pair (agreement_one_active_per_pair): no ordering.
         Agreement.objects.active()
         .filter(pair_id__in=by_pair)
+        .order_by()
         .only(
             "pair_id",
             "status",

@@ -844,6 +844,7 @@ def _render_consent(
         .filter(review=review)
         .with_mentor_name()
         .select_related("pair")
+        .order_by()  # sorted below, in Python
         .only(
             "review_id",
             "kind",
