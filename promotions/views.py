@@ -843,6 +843,7 @@ def _render_consent(
         Statement.objects.about(user)
         .filter(review=review)
         .with_mentor_name()
+        .with_active_terms()
         .select_related("pair")
         .order_by()  # sorted below, in Python
         .only(
