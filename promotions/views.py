@@ -313,7 +313,6 @@ def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
         review_id,
         lambda user: PromotionReview.objects.seated_with_visit(user).only(*PANEL_PAGE_FIELDS),
         can_view_panel_page,
-        related=("program", "candidate", "supervisor", "outcome_recorded_by"),
     )
 
 
@@ -323,6 +322,7 @@ PANEL_PAGE_FIELDS = (
     "decision_date",
     "outcome",
     "outcome_note",
+    "outcome_recorded_by_id",
     "outcome_recorded_at",
     "supervisor_assessment",
     "assessment_written_at",
@@ -331,8 +331,6 @@ PANEL_PAGE_FIELDS = (
     "candidate__username",
     "supervisor__full_name",
     "supervisor__username",
-    "outcome_recorded_by__full_name",
-    "outcome_recorded_by__username",
 )
 
 
@@ -391,7 +389,11 @@ def _render_panel(
             "any_new": any(row["is_new"] for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
-            "outcome_recorded_by": review.outcome_recorded_by,
+            "outcome_recorded_by": (
+                User.objects.filter(pk=review.outcome_recorded_by_id).first()
+                if review.outcome_recorded_by_id
+                else None
+            ),
         },
     )
 

@@ -11,8 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from mentorship.audit import Action
 from mentorship.models import ConfidentialAuditEvent
 from promotions.models import StatementView, text_sha256
-from promotions.services import review_change_status, review_record_outcome
-from tests.factories import PanelSeatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,23 +72,6 @@ def test_panel_page_query_budget(world, client, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get(world.review.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
-
-
-def test_a_recorded_outcome_costs_the_panel_page_no_query(
-    world, client, django_assert_max_num_queries
-):
-    """Who recorded the outcome comes with the review (a join), not from a query of its own."""
-    world.statement("shared")
-    review_change_status(review_id=world.review.pk, status="deciding", by=world.program_admin)
-    recorder = world.other_panel_member
-    PanelSeatFactory(review=world.review, user=recorder)
-    review_record_outcome(review_id=world.review.pk, member=recorder, outcome="promoted")
-    client.force_login(world.panel_member)
-    client.get(world.review.get_absolute_url())  # the first request after login stores the session
-    with django_assert_max_num_queries(12):
-        response = client.get(world.review.get_absolute_url())
-    assert response.status_code == HTTPStatus.OK
-    assert f"recorded by {recorder}," in response.content.decode()
 
 
 def test_panel_page_queries_do_not_grow_with_the_number_of_statements(world, client):
