@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import SHA256
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import SHA256, Coalesce, NullIf
 
 MENTEE_VISIBLE_STATES = ("awaiting_consent", "shared", "declined", "withdrawn")
 
@@ -130,6 +130,30 @@ class StatementQuerySet(models.QuerySet):
             ever_asked=Exists(ConsentRequest.objects.filter(statement=OuterRef("pk")))
         )
 
+    def with_mentor_name(self):
+        """mentor_name: the author's name as str(user) prints it, from the join, so a page that
+        lists statements builds no User per row."""
+        return self.annotate(
+            mentor_name=Coalesce(
+                NullIf("pair__mentor__full_name", Value("")), "pair__mentor__username"
+            )
+        )
+
+    def with_active_terms(self):
+        """The terms of each statement's pair's active agreement, from a join (a pair has at
+        most one active agreement: agreement_one_active_per_pair), for attach_active_agreements:
+        what with_active_agreement(terms_only=True) prefetches, without a second query."""
+        return self.alias(
+            active_terms=FilteredRelation(
+                "pair__agreements", condition=Q(pair__agreements__status="active")
+            )
+        ).annotate(
+            active_agreement_id=F("active_terms__id"),
+            active_allows_participation=F("active_terms__allows_promotion_participation"),
+            active_allows_advocacy=F("active_terms__allows_advocacy"),
+            active_allows_engagement=F("active_terms__allows_engagement"),
+        )
+
     def with_active_agreement(self, *, terms_only: bool = False):
         """Prefetch each pair's active agreement so permission checks on a list cost one query.
         terms_only: only the columns permissions.agreement_gate reads (not the signed text)."""
@@ -149,6 +173,41 @@ class StatementQuerySet(models.QuerySet):
                 "pair__agreements", queryset=agreements, to_attr="promotions_active_agreements"
             )
         )
+
+
+ACTIVE_TERMS = (
+    ("pair_id", "pair_id"),
+    ("status", None),
+    ("allows_promotion_participation", "active_allows_participation"),
+    ("allows_advocacy", "active_allows_advocacy"),
+    ("allows_engagement", "active_allows_engagement"),
+)
+
+
+def attach_active_agreements(statements) -> None:
+    """What with_active_agreement(terms_only=True) prefetches, for statements read with
+    with_active_terms() and select_related("pair"): each pair's active agreement (the terms
+    permissions.agreement_gate reads), set where permissions.active_agreement looks for it,
+    from the statement query's own join instead of a second query."""
+    from agreements.models import Agreement
+
+    names = {name for name, _ in ACTIVE_TERMS} | {"id"}
+    order = [f.attname for f in Agreement._meta.concrete_fields if f.attname in names]
+    by_pair: dict[int, list] = {}
+    for statement in statements:
+        active = by_pair.get(statement.pair_id)
+        if active is None:
+            active = by_pair[statement.pair_id] = []
+            if statement.active_agreement_id is not None:
+                row = {
+                    name: (getattr(statement, source) if source else Agreement.Status.ACTIVE)
+                    for name, source in ACTIVE_TERMS
+                }
+                row["id"] = statement.active_agreement_id
+                active.append(
+                    Agreement.from_db(statement._state.db, order, [row[n] for n in order])
+                )
+        statement.pair.promotions_active_agreements = active
 
 
 class PromotionReviewQuerySet(models.QuerySet):

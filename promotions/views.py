@@ -63,7 +63,7 @@ from promotions.permissions import (
     is_supervisor,
 )
 from promotions.program_dashboard import program_health
-from promotions.querysets import Shown, showings_by_viewer
+from promotions.querysets import Shown, attach_active_agreements, showings_by_viewer
 from promotions.services import (
     CONSENT,
     EDIT,
@@ -302,10 +302,36 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     """What leadership reads. Nothing here may depend on input that is not shared."""
-    review = review_for(
-        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
+    return _render_panel(request, _panel_review(request, review_id))
+
+
+def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    """The review as the panel page reads it: seated_with_visit, and only the columns the
+    page shows (not the program's description or whole users)."""
+    return review_for(
+        request,
+        review_id,
+        lambda user: PromotionReview.objects.seated_with_visit(user).only(*PANEL_PAGE_FIELDS),
+        can_view_panel_page,
     )
-    return _render_panel(request, review)
+
+
+PANEL_PAGE_FIELDS = (
+    "target_role",
+    "status",
+    "decision_date",
+    "outcome",
+    "outcome_note",
+    "outcome_recorded_by_id",
+    "outcome_recorded_at",
+    "supervisor_assessment",
+    "assessment_written_at",
+    "program__name",
+    "candidate__full_name",
+    "candidate__username",
+    "supervisor__full_name",
+    "supervisor__username",
+)
 
 
 @dataclass(frozen=True)
@@ -328,14 +354,8 @@ def _render_panel(
     panel_visit_record(seat=review.viewer_seat_id)
     statements = list(
         Statement.objects.for_panel_member(user, review)
-        .select_related("pair__mentor")
-        .only(
-            "kind",
-            "text",
-            "consented_at",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
-        )
+        .with_mentor_name()
+        .only("kind", "text", "consented_at")
         .order_by("consented_at", "pk")
     )
     statements_record_shown(review=review, viewer=user, statements=statements, request=request)
@@ -346,7 +366,7 @@ def _render_panel(
         vars(
             PanelRow(
                 kind=kinds[s.kind],
-                mentor=str(s.pair.mentor),
+                mentor=s.mentor_name,
                 is_new=previous_visit is not None and s.consented_at > previous_visit,
                 shared_on=display.day(s.consented_at),
                 text_html=paragraphs(s.text),
@@ -383,9 +403,7 @@ def _render_panel(
 @require_POST
 def review_outcome(request: HttpRequest, review_id: int) -> HttpResponse:
     """A seated panel member records the outcome. Bad input shows the page again as typed."""
-    review = review_for(
-        request, review_id, PromotionReview.objects.seated_with_visit, can_view_panel_page
-    )
+    review = _panel_review(request, review_id)
     form = OutcomeForm(request.POST)
     if can_record_outcome(request.user, review) and not form.is_valid():
         messages.error(request, "The outcome was not recorded. Please correct it below.")
@@ -824,8 +842,10 @@ def _render_consent(
     statements = list(
         Statement.objects.about(user)
         .filter(review=review)
-        .with_active_agreement(terms_only=True)
-        .select_related("pair__mentor")
+        .with_mentor_name()
+        .with_active_terms()
+        .select_related("pair")
+        .order_by()  # sorted below, in Python
         .only(
             "review_id",
             "kind",
@@ -841,10 +861,9 @@ def _render_consent(
             "guard_cautions",
             "pair__status",
             "pair__mentee_id",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
         )
     )
+    attach_active_agreements(statements)
     # What still asks for a decision first, in the order it was asked; then what is decided,
     # in the same order, so a row never jumps when the page is reloaded.
     statements.sort(
@@ -864,7 +883,7 @@ def _render_consent(
         row = ConsentRow(
             pk=mark_safe(str(statement.pk)),  # noqa: S308 - digits only
             kind=kinds[statement.kind],
-            mentor=str(statement.pair.mentor),
+            mentor=statement.mentor_name,
             state=state,
             state_label=states[state],
             text_html=paragraphs(statement.text),

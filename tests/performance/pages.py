@@ -238,10 +238,10 @@ PARTICIPANT_PAGES = [
         "consent page",
         "carol",
         lambda c: reverse("promotions:consent", args=[c.review.pk]),
-        7,
+        6,
         f"{SESSION}, review (scoped, with whether the candidate asked not to be asked "
-        "again), statements (+mentor), their pairs' active agreements (one prefetch), showings "
-        "grouped by viewer (one aggregate), panel names",
+        "again), statements (+mentor's name, +their pairs' active agreement terms, joined), "
+        "showings grouped by viewer (one aggregate), panel names",
     ),
     Page(
         "assessment",

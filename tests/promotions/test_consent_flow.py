@@ -223,9 +223,9 @@ def test_consent_page_query_budget(world, client, django_assert_max_num_queries)
     client.force_login(world.mentee)
     client.get(world.review.consent_url())  # the first request after login stores the session
     # 1 session, 2 user, 3 review (scoped, with whether the mentee asked not to be asked
-    # again), 4 statements with mentors, 5 the pairs' active agreements (one query for all
-    # permission checks), 6 their views with viewers, 7 panel names
-    with django_assert_max_num_queries(7):
+    # again), 4 statements with their mentors' names and their pairs' active agreement terms
+    # (joined, for every permission check), 5 their views with viewers, 6 panel names
+    with django_assert_max_num_queries(6):
         response = client.get(world.review.consent_url())
     assert response.status_code == HTTPStatus.OK
     assert response.content.decode().count("Who was shown it") == 3
