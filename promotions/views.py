@@ -39,7 +39,7 @@ from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
-from promotions.models import PromotionReview, Statement, text_sha256
+from promotions.models import LIFECYCLE_FIELDS, PromotionReview, Statement, text_sha256
 from promotions.permissions import (
     active_agreement,
     agreement_gate,
@@ -851,14 +851,8 @@ def _render_consent(
             "kind",
             "text",
             "state",
-            "submitted_at",
-            "consented_at",
-            "consent_text_sha256",
-            "declined_at",
-            "decline_reason",
-            "withdrawn_at",
-            "withdrawal_cause",
-            "guard_cautions",
+            # Every lifecycle field: the row shows the state's dates and the checks read them.
+            *LIFECYCLE_FIELDS,
             "pair__status",
             "pair__mentee_id",
         )
