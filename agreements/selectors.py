@@ -4,7 +4,7 @@ the dashboard's attention items. Everything reads through the scoped querysets."
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -25,7 +25,7 @@ from agreements.models import (
 )
 from agreements.permissions import both_submitted
 from mentorship.models import Guideline, Pair, User
-from mentorship.selectors import AttentionItem, PageOf, Viewer, page_of
+from mentorship.selectors import AttentionItem, PageOf, Viewer, page_of, url_maker
 from mentorship.statements import Prepared
 
 STEPS = [
@@ -485,20 +485,17 @@ def current_guidelines(program_ids: Iterable[int]) -> dict[int, Guideline]:
 
 
 class _FlowUrls:
-    """The flows' links: each URL pattern reversed once per pair_flows call, then completed
-    with the id (the dashboard and the agreements index build flows for many pairs)."""
-
-    MARKER = "9876543210"
+    """The flows' links: each URL pattern reversed once per pair_flows call (url_maker), then
+    completed with the id (the dashboard and the agreements index build flows for many pairs)."""
 
     def __init__(self) -> None:
-        self._parts: dict[str, tuple[str, str]] = {}
+        self._makers: dict[str, Callable[[int], str]] = {}
 
     def __call__(self, name: str, pk: int) -> str:
-        parts = self._parts.get(name)
-        if parts is None:
-            head, tail = reverse(name, args=[self.MARKER]).split(self.MARKER)
-            parts = self._parts[name] = (head, tail)
-        return f"{parts[0]}{pk}{parts[1]}"
+        maker = self._makers.get(name)
+        if maker is None:
+            maker = self._makers[name] = url_maker(name)
+        return maker(pk)
 
 
 def _flow(

@@ -25,6 +25,7 @@ from mentorship.audit import audit_events_visible_to
 from mentorship.imports import PairResource, PersonResource
 from mentorship.markup import render_markdown
 from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
+from mentorship.permissions import can_change_person
 from mentorship.services import guideline_new_draft, pair_save
 
 admin.site.site_header = "Mentoring program administration"
@@ -135,7 +136,7 @@ class UserAdmin(OnboardingImportMixin, ValidAutocompleteMixin, AllowListAdmin, D
     def has_change_permission(self, request, obj=None) -> bool:
         # People with access to the admin (program admins, superusers) are changed by
         # superusers only: a program admin must not lock out, or revive, another one.
-        if obj is not None and (obj.is_staff or obj.is_superuser) and not request.user.is_superuser:
+        if obj is not None and not can_change_person(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 

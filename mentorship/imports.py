@@ -39,7 +39,7 @@ from import_export.results import Result, RowResult
 from import_export.tmp_storages import TempFolderStorage
 
 from mentorship.models import Pair, Program, User
-from mentorship.permissions import is_program_admin
+from mentorship.permissions import can_change_person, is_program_admin, programs_managed_by
 from mentorship.services import pair_save
 
 logger = logging.getLogger(__name__)
@@ -317,11 +317,7 @@ class PersonResource(OnboardingResource):
             raise ValidationError(
                 {"email": "Another person's username is this email; a superuser must fix them."}
             )
-        if (
-            person is not None
-            and (person.is_staff or person.is_superuser)
-            and not self.importer.is_superuser
-        ):
+        if person is not None and not can_change_person(self.importer, person):
             raise ValidationError(
                 {
                     "email": (
@@ -412,7 +408,9 @@ class PairResource(OnboardingResource):
                     self.people[person.email_lower] = None
         for key in [k for k, v in self.people.items() if v is None]:
             del self.people[key]
-        self.programs.update({p.name.casefold(): p for p in Program.objects.all()})
+        # The programs the importer manages: a row naming any other is refused as unknown.
+        managed = programs_managed_by(self.importer)
+        self.programs.update({p.name.casefold(): p for p in managed})
         ids = sorted(p.pk for p in self.people.values())
         for chunk in _chunks(ids):
             for pair in Pair.objects.filter(

@@ -53,6 +53,15 @@ def programs_managed_by(user):
     return Program.objects.all()
 
 
+def can_change_person(user, person) -> bool:
+    """Changing a person's record (the admin's change form, the people import): a superuser
+    changes anyone; a program admin changes people without access to the admin site, never
+    another program admin or a superuser (no locking out, or reviving, a peer)."""
+    if user.is_superuser:
+        return True
+    return is_program_admin(user) and not (person.is_staff or person.is_superuser)
+
+
 def can_publish_guideline(user, guideline) -> bool:
     """Publishing a draft version of a program's guideline: the admin site's button and its
     confirmation ask here, and so does the service."""

@@ -5,7 +5,7 @@ for lists that grow without bound."""
 from __future__ import annotations
 
 import datetime
-import itertools
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -252,7 +252,10 @@ class ViewerQuery:
             sql, params = compiler.as_sql()
             if _ANYONE not in params:
                 raise ValueError("The query does not depend on the viewer.")
-            name = f"viewer_query_{next(_statement_numbers)}"
+            # Named by its text, so one name is one statement in every process: a server
+            # session shared through a pooler can never run another query under this name.
+            digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
+            name = f"viewer_query_{connection.vendor}_{digest}"
             compiled = self._compiled[cache_key] = (compiler, sql, tuple(params), name)
         compiler, sql, params, name = compiled
         params = [user.pk if param == _ANYONE else param for param in params]
@@ -284,9 +287,6 @@ class ViewerQuery:
         """The rows as page_of slices them: `build(user, *key, start, stop)` is the queryset's
         slice, compiled once per page."""
         return _ViewerQueryRows(self, user, key)
-
-
-_statement_numbers = itertools.count(1)
 
 
 def _prepared_statements(connection) -> set[str]:

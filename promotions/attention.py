@@ -76,14 +76,12 @@ def consents_awaiting(viewer: Viewer | User, limit: int | None = None) -> Iterab
 
 
 def _invitations(user: User, limit: int | None):
-    """Open reviews of the user's mentee in which the user has written nothing yet."""
-    mentoring = Pair.objects.active().filter(
-        program=OuterRef("program"), mentee=OuterRef("candidate"), mentor=user
-    )
+    """Open reviews of the user's mentee in which the user has written nothing yet: the
+    reviews the user may open as mentor (mentored_by) less those they wrote on."""
     written = Statement.objects.filter(review=OuterRef("pk"), pair__mentor=user)
     return (
-        PromotionReview.objects.filter(status=PromotionReview.Status.OPEN)
-        .filter(Exists(mentoring))
+        PromotionReview.objects.mentored_by(user)
+        .filter(status=PromotionReview.Status.OPEN)
         .exclude(Exists(written))
         .order_by("created_at", "pk")
         .values_list("pk", "target_role", "candidate__full_name", "candidate__username")[:limit]

@@ -34,7 +34,7 @@ from mentorship.access import denied, get_visible_or_404
 from mentorship.models import User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
-from mentorship.selectors import page_of
+from mentorship.selectors import page_of, url_maker
 from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
@@ -790,14 +790,6 @@ class ConsentRow:
         self.dont_ask_again_checked = bool(form.data.get("dont_ask_again"))
 
 
-def url_for_each(name: str):
-    """The URL of `name` for any id, from one reverse(): a page of rows reverses once per
-    action, not once per row."""
-    marker = 987654321987654321
-    head, _, tail = reverse(name, args=[marker]).rpartition(str(marker))
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 def _shown_lines(showings: list[Shown]) -> list[str]:
     """Who was shown a statement: the viewer, when last, and how often since when."""
     lines = []
@@ -865,9 +857,9 @@ def _render_consent(
     )
     shown = showings_by_viewer([s.pk for s in statements])
     kinds, states = dict(Statement.Kind.choices), dict(Statement.State.choices)
-    consent_url = url_for_each("promotions:statement_consent")
-    decline_url = url_for_each("promotions:statement_decline")
-    withdraw_url = url_for_each("promotions:statement_withdraw")
+    consent_url = url_maker("promotions:statement_consent")
+    decline_url = url_maker("promotions:statement_decline")
+    withdraw_url = url_maker("promotions:statement_withdraw")
     pending, decided = [], []
     for statement in statements:
         statement.review = review  # the page's review: the permission checks read its status

@@ -219,3 +219,17 @@ def test_the_precompiled_reads_are_prepared_on_postgresql_only_while_the_setting
     assert [pair.pk for pair in pairs] == [world.pair.pk]
     executed = any(query["sql"].startswith("EXECUTE ") for query in queries.captured_queries)
     assert executed == (prepared and connection.vendor == "postgresql")
+
+
+def test_a_precompiled_read_is_named_by_its_text_in_every_process(world):
+    # A PostgreSQL session shared through a pooler may hold another process's statements: the
+    # name must mean the same SQL wherever it was prepared, never a per-process counter.
+    import hashlib
+
+    from mentorship.selectors import _ACTIVE_PAIRS
+
+    assert Viewer(world.mentor).active_pairs  # compiles the read
+    assert _ACTIVE_PAIRS._compiled
+    for _compiler, sql, _params, name in _ACTIVE_PAIRS._compiled.values():
+        digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
+        assert name == f"viewer_query_{connection.vendor}_{digest}"
