@@ -311,7 +311,7 @@ class MenteeAnswers:
     state per row. The same answers as the three predicates for any statement of `review`:
     tests/promotions/test_mentee_answers.py compares them in every state.
 
-    A pair must carry its active agreement (querysets.attach_active_agreements), as the
+    A pair must carry its active agreement (querysets.active_terms_of), as the
     predicates' callers' pairs do, or terms_allow_kind reads it once per pair and kind."""
 
     def __init__(self, user, review):
