@@ -241,7 +241,8 @@ PARTICIPANT_PAGES = [
         6,
         f"{SESSION}, review (scoped, with whether the candidate asked not to be asked "
         "again), statements (+mentor's name, +their pairs' active agreement terms, joined), "
-        "showings grouped by viewer (one aggregate), panel names",
+        "showings of the decided page's statements grouped by viewer (one aggregate), panel "
+        "names",
     ),
     Page(
         "assessment",
