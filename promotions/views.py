@@ -30,11 +30,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.access import denied, get_visible_or_404
+from mentorship.access import denied, get_visible_or_404, lookup_id
 from mentorship.models import User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import page_of, url_maker
+from mentorship.statements import Prepared
 from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
@@ -305,17 +306,6 @@ def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     return _render_panel(request, _panel_review(request, review_id))
 
 
-def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
-    """The review as the panel page reads it: seated_with_visit, and only the columns the
-    page shows (not the program's description or whole users)."""
-    return review_for(
-        request,
-        review_id,
-        lambda user: PromotionReview.objects.seated_with_visit(user).only(*PANEL_PAGE_FIELDS),
-        can_view_panel_page,
-    )
-
-
 PANEL_PAGE_FIELDS = (
     "target_role",
     "status",
@@ -331,7 +321,75 @@ PANEL_PAGE_FIELDS = (
     "candidate__username",
     "supervisor__full_name",
     "supervisor__username",
+    "outcome_recorded_by__full_name",
+    "outcome_recorded_by__username",
 )
+
+
+def _seated_review(user: User, review_id: int):
+    """The review as the panel page reads it: seated_with_visit (the seat and the last visit
+    from the same join), with who recorded the outcome, and only the columns the page shows
+    (not the program's description or whole users)."""
+    return (
+        PromotionReview.objects.seated_with_visit(user)
+        .select_related("program", "candidate", "supervisor", "outcome_recorded_by")
+        .only(*PANEL_PAGE_FIELDS)
+        .filter(pk=review_id)
+    )
+
+
+def _shown_to_panel_member(user: User, review: PromotionReview):
+    """What the panel page shows (for_panel_member), with the author's name, oldest first."""
+    return (
+        Statement.objects.for_panel_member(user, review)
+        .with_mentor_name()
+        .only("kind", "text", "consented_at")
+        .order_by("consented_at", "pk")
+    )
+
+
+def _panel_member_names(review_id: int):
+    """panel_names' read: the panel's names, as str(user) prints them once picked below."""
+    return (
+        User.objects.filter(panel_seats__review_id=review_id)
+        .order_by("full_name", "username")
+        .values_list("full_name", "username")
+    )
+
+
+# The page's three reads, compiled once per process from the querysets above (the permission
+# module's seated_with_visit and for_panel_member) and run with each request's ids: building
+# and compiling them was about 2.5 ms of every request. tests/promotions/test_panel_prepared.py
+# asks them for every role in turn and compares them with the querysets.
+_PANEL_REVIEW = Prepared(
+    PromotionReview,
+    lambda viewer, review: _seated_review(User(pk=viewer), review),
+    "viewer",
+    "review",
+)
+_PANEL_STATEMENTS = Prepared(
+    Statement,
+    lambda viewer, review: _shown_to_panel_member(User(pk=viewer), PromotionReview(pk=review)),
+    "viewer",
+    "review",
+)
+_PANEL_NAMES = Prepared(User, lambda review: _panel_member_names(review), "review")
+
+
+def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    """The review if the user sits on its panel; the same audited 404 as review_for's for
+    everyone else, whether the review is missing, hidden, or not this person's page."""
+    user = request.user
+    if not user.is_authenticated:  # seated_with_visit: nothing, without a query
+        raise denied(request, PromotionReview, review_id)
+    pk = lookup_id(PromotionReview.objects.all(), review_id)
+    found = _PANEL_REVIEW.instances(viewer=user.pk, review=pk)
+    if not found:
+        raise denied(request, PromotionReview, review_id)
+    review = found[0]
+    if not can_view_panel_page(user, review):
+        raise denied(request, PromotionReview, review.pk)
+    return review
 
 
 @dataclass(frozen=True)
@@ -348,16 +406,11 @@ class PanelRow:
 def _render_panel(
     request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
 ) -> HttpResponse:
-    """`review` comes from PromotionReview.objects.seated_with_visit(request.user)."""
+    """`review` comes from _panel_review (seated_with_visit for request.user)."""
     user = request.user
     previous_visit = review.viewer_last_visit
     panel_visit_record(seat=review.viewer_seat_id)
-    statements = list(
-        Statement.objects.for_panel_member(user, review)
-        .with_mentor_name()
-        .only("kind", "text", "consented_at")
-        .order_by("consented_at", "pk")
-    )
+    statements = _PANEL_STATEMENTS.instances(viewer=user.pk, review=review.pk)
     statements_record_shown(review=review, viewer=user, statements=statements, request=request)
     # Marked from what is shared now only: a statement shared and withdrawn between two visits
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
@@ -384,16 +437,14 @@ def _render_panel(
         {
             "nav": "reviews",
             "review": review,
-            "panel": panel_names(review),
+            "panel": [
+                full_name or username for full_name, username in _PANEL_NAMES.rows(review=review.pk)
+            ],
             "statements": rows,
             "any_new": any(row["is_new"] for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
-            "outcome_recorded_by": (
-                User.objects.filter(pk=review.outcome_recorded_by_id).first()
-                if review.outcome_recorded_by_id
-                else None
-            ),
+            "outcome_recorded_by": review.outcome_recorded_by,
         },
     )
 
