@@ -11,6 +11,7 @@ from http import HTTPStatus
 
 import pytest
 
+from mentorship.models import User
 from promotions.models import PromotionReview, Statement
 from promotions.services import review_change_status, review_record_outcome
 from promotions.views import (
@@ -54,17 +55,26 @@ REVIEW_FIELDS = (
     "viewer_seat_id",
     "viewer_last_visit",
     "viewer_seat_for",
+    "program_name",
+    "candidate_name",
+    "supervisor_name",
+    "outcome_recorded_by_name",
 )
 
 
 def review_row(review: PromotionReview) -> tuple:
-    recorder = review.outcome_recorded_by
+    return tuple(getattr(review, name) for name in REVIEW_FIELDS)
+
+
+def names_as_printed(review: PromotionReview) -> tuple:
+    """What the page prints of the review's people and program, read the ordinary way."""
+    stored = PromotionReview.objects.get(pk=review.pk)
+    recorder = stored.outcome_recorded_by
     return (
-        *(getattr(review, name) for name in REVIEW_FIELDS),
-        review.program.name,
-        str(review.candidate),
-        str(review.supervisor),
-        None if recorder is None else (recorder.pk, str(recorder)),
+        str(stored.program),
+        str(stored.candidate),
+        str(stored.supervisor),
+        None if recorder is None else str(recorder),
     )
 
 
@@ -91,6 +101,8 @@ def check_every_role(world, client, review: PromotionReview) -> None:
         scoped = list(_seated_review(user, review.pk))
         assert [review_row(r) for r in prepared] == [review_row(r) for r in scoped], role
         assert [r.pk for r in prepared] == ([review.pk] if role in seated else []), role
+        for read in prepared:
+            assert review_row(read)[-4:] == names_as_printed(review), role
 
         shown = _PANEL_STATEMENTS.instances(viewer=user.pk, review=review.pk)
         lean = _shown_to_panel_member(user, review)
@@ -119,6 +131,8 @@ def test_every_role_gets_what_the_scoped_querysets_give(world, client):
 
 def test_nothing_shared_is_nothing_for_everyone(world, client):
     world.statement(Statement.State.AWAITING_CONSENT)
+    # A name left empty prints the username, in the subqueries as in str(user).
+    User.objects.filter(pk__in=[world.supervisor.pk, world.mentee.pk]).update(full_name="")
     check_every_role(world, client, world.review)
 
 
@@ -130,8 +144,8 @@ def test_the_outcome_and_who_recorded_it_come_with_the_review(world, client):
     review_record_outcome(review_id=review.pk, member=world.panel_member, outcome="promoted")
     check_every_role(world, client, review)
     (read,) = _PANEL_REVIEW.instances(viewer=world.panel_member.pk, review=review.pk)
-    assert read.outcome_recorded_by == world.panel_member
-    assert str(read.outcome_recorded_by) == str(world.panel_member)
+    assert read.outcome_recorded_by_id == world.panel_member.pk
+    assert read.outcome_recorded_by_name == str(world.panel_member)
 
 
 def test_a_missing_review_and_an_id_out_of_range_are_404(world, client):
