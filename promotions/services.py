@@ -786,7 +786,9 @@ def _showings_insert_sql(alias: str) -> str:
     return f"INSERT INTO {quote(meta.db_table)} ({columns})"
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction (the panel page's, with the visit): showings that
+# cannot be recorded must undo whatever the caller wrote with them, never just themselves.
+@transaction.atomic(savepoint=False)
 def _record_shown(*, review, viewer, statements, request) -> None:
     now = timezone.now()
     hashes = [text_sha256(s.text) for s in statements]

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Case, F, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
@@ -424,9 +425,13 @@ def _render_panel(
     """`review` comes from _panel_review (seated_with_visit for request.user)."""
     user = request.user
     previous_visit = review.viewer_last_visit
-    panel_visit_record(seat=review.viewer_seat_id)
-    statements = _PANEL_STATEMENTS.instances(viewer=user.pk, review=review.pk)
-    statements_record_shown(review=review, viewer=user, statements=statements, request=request)
+    # The visit, the showings and their audit event in one transaction: one commit (and WAL
+    # flush) per request instead of two, and never a visit recorded for a page whose showings
+    # could not be. The chain head is still locked last, so it is held no longer than before.
+    with transaction.atomic():
+        panel_visit_record(seat=review.viewer_seat_id)
+        statements = _PANEL_STATEMENTS.instances(viewer=user.pk, review=review.pk)
+        statements_record_shown(review=review, viewer=user, statements=statements, request=request)
     # Marked from what is shared now only: a statement shared and withdrawn between two visits
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
     kinds = dict(Statement.Kind.choices)
