@@ -338,7 +338,8 @@ def _seated_review(user: User, review_id: int):
     """The review as the panel page reads it: seated_with_visit (the seat and the last visit
     from the same join), only the columns the page shows, and the names it prints (program,
     candidate, supervisor, who recorded the outcome) as scalar subqueries rather than joins:
-    PostgreSQL planned the seven-table join in 0.85 ms, this in 0.17 ms (scale data)."""
+    PostgreSQL planned the joins in 0.5 ms (0.85 with the recorder's), this in 0.17 ms (scale
+    data), and planning was most of what the read cost it."""
     return (
         PromotionReview.objects.seated_with_visit(user)
         .only(*PANEL_PAGE_FIELDS)
@@ -364,10 +365,10 @@ def _shown_to_panel_member(user: User, review: PromotionReview):
     )
 
 
-def _panel_member_names(review_id: int):
-    """panel_names' read: the panel's names, as str(user) prints them once picked below."""
+def _panel_member_names(review: int):
+    """panel_names' read (full name and username, str(user) picked from them below)."""
     return (
-        User.objects.filter(panel_seats__review_id=review_id)
+        User.objects.filter(panel_seats__review_id=review)
         .order_by("full_name", "username")
         .values_list("full_name", "username")
     )
@@ -389,7 +390,7 @@ _PANEL_STATEMENTS = Prepared(
     "viewer",
     "review",
 )
-_PANEL_NAMES = Prepared(User, lambda review: _panel_member_names(review), "review")
+_PANEL_NAMES = Prepared(User, _panel_member_names, "review")
 
 
 def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
