@@ -199,11 +199,12 @@ PARTICIPANT_PAGES = [
         "lee",
         lambda c: reverse("promotions:review", args=[c.review.pk]),
         12,
-        f"{SESSION}, review (scoped, with the viewer's seat and last visit), the visit's "
-        "upsert, shared statements (+mentor); the access record: savepoint, StatementView bulk "
-        "insert, chain head (for update), audit insert, chain head update, release; panel "
-        "names (no candidate's-mentor check: separation of duties keeps the candidate's "
-        "mentors off the panel)",
+        f"{SESSION}, review (scoped, with the viewer's seat and last visit and the names it "
+        "prints); one transaction (a savepoint here) for the visit's upsert, shared statements "
+        "(+mentor) and the access record: StatementView insert, chain head (for update), audit "
+        "insert, chain head update (one statement with the insert on PostgreSQL: 11 there), "
+        "release; panel names (no candidate's-mentor check: separation of duties keeps the "
+        "candidate's mentors off the panel)",
     ),
     Page(
         "mentor input",
