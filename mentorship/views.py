@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from mentorship.access import pair_for
 from mentorship.forms import EmailPreferencesForm, MeetingForm, PreferencesForm
-from mentorship.models import Meeting
+from mentorship.models import Meeting, User
 from mentorship.permissions import can_log_meeting
 from mentorship.selectors import (
     MENTEE,
@@ -34,6 +34,7 @@ from mentorship.selectors import (
     pair_start_notice,
 )
 from mentorship.services import meeting_record
+from mentorship.statements import Prepared
 
 MEETINGS_PER_PAGE = 20
 DASHBOARD_LIST_SIZE = 20
@@ -85,6 +86,39 @@ def meeting_log_rows(rows) -> list[MeetingRow]:
     ]
 
 
+def _meeting_log(user, pair: int):
+    """The pair's meetings as `user` may see them, in the log's order, with what it shows."""
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(pair_id=pair)
+        .order_by(*Meeting._meta.ordering, "pk")
+        .values_list("held_on", "status", "duration_minutes", "notes")
+    )
+
+
+# The log's first page (the one nearly every visit shows, and its look-ahead row): compiled
+# once per process, run with the viewer's and the pair's ids. Later pages are sliced as usual.
+_FIRST_MEETINGS = Prepared(
+    Meeting,
+    lambda viewer, pair: _meeting_log(User(pk=viewer), pair)[: MEETINGS_PER_PAGE + 1],
+    "viewer",
+    "pair",
+)
+
+
+class _MeetingLog:
+    """The meeting log for page_of: the first page from _FIRST_MEETINGS, any other sliced from
+    the same scoped queryset."""
+
+    def __init__(self, user, pair: int):
+        self.user, self.pair = user, pair
+
+    def __getitem__(self, page: slice):
+        if page.start == 0 and page.stop == MEETINGS_PER_PAGE + 1 and self.user.is_authenticated:
+            return _FIRST_MEETINGS.rows(viewer=self.user.pk, pair=self.pair)
+        return _meeting_log(self.user, self.pair)[page]
+
+
 @sensitive_post_parameters("notes")
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -107,10 +141,7 @@ def pair_detail(request: HttpRequest, pair_id: int) -> HttpResponse:
         messages.error(request, "The meeting was not saved. Please correct the fields below.")
     meetings = page_of(
         request,
-        Meeting.objects.visible_to(request.user)
-        .filter(pair=pair)
-        .order_by(*Meeting._meta.ordering, "pk")
-        .values_list("held_on", "status", "duration_minutes", "notes"),
+        _MeetingLog(request.user, pair.pk),
         per_page=MEETINGS_PER_PAGE,
         param="meetings",
         anchor="#meetings",
