@@ -98,3 +98,52 @@ def test_the_agreement_page_read_answers_as_visible_to(two_pairs):
                 assert bool(expected) == (viewer in (pair.mentor, pair.mentee))
             for viewer in (admin, stranger):
                 assert _PAGE_AGREEMENT.instances(viewer=viewer.pk, agreement=agreement.pk) == []
+
+
+def test_the_agreement_page_signatures_answer_as_visible_to(two_pairs):
+    """complete_agreement reads the signatures through a statement compiled once per process:
+    for every viewer and agreement, exactly the signatures of the agreement if visible_to shows
+    it to them (in the model's order), and none otherwise; never the previous caller's."""
+    from agreements.selectors import _AGREEMENT_SIGNATURES
+
+    first, second = two_pairs
+    # The open proposals (amendments) get one signature each, to tell them apart.
+    for pair in two_pairs:
+        sign(
+            Agreement.objects.get(pair=pair, status=Agreement.Status.AWAITING_SIGNATURES),
+            pair.mentee,
+        )
+    viewers = (
+        first.mentor,
+        first.mentee,
+        second.mentor,
+        second.mentee,
+        ProgramAdminFactory(),
+        UserFactory(),
+    )
+    for agreement in Agreement.objects.filter(pair__in=two_pairs):
+        for viewer in viewers:
+            visible = Agreement.objects.visible_to(viewer).filter(pk=agreement.pk).exists()
+            expected = list(agreement.signatures.values_list("pk", "signer_id")) if visible else []
+            found = _AGREEMENT_SIGNATURES.instances(viewer=viewer.pk, agreement=agreement.pk)
+            assert [(s.pk, s.signer_id) for s in found] == expected
+            assert bool(found) == (visible and agreement.signatures.exists())
+
+
+def test_the_agreement_page_shows_its_signatures_with_no_more_queries(
+    two_pairs, django_assert_num_queries
+):
+    """What complete_agreement leaves behind answers agreement.signatures.all() (the page and
+    the permission checks) without a query, the same rows prefetch_related gave."""
+    from agreements.selectors import complete_agreement, pair_flow
+
+    first, _ = two_pairs
+    active = Agreement.objects.get(pair=first, status=Agreement.Status.ACTIVE)
+    agreement = Agreement.objects.select_related("pair__mentor", "pair__mentee").get(pk=active.pk)
+    complete_agreement(agreement, pair_flow(agreement.pair, first.mentee))
+    with django_assert_num_queries(0):
+        signatures = list(agreement.signatures.all())
+        assert agreement.signatures.exists()
+        assert [s.signer for s in signatures] == [first.mentor, first.mentee]
+        assert all(s.agreement is agreement for s in signatures)
+    assert [s.pk for s in signatures] == list(active.signatures.values_list("pk", flat=True))
