@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django import template
-from django.urls import reverse
 
 from mentorship.models import Pair, User
+from mentorship.selectors import url_maker
 from mentorship.statements import Prepared
 from promotions.models import PromotionReview
 
@@ -42,13 +42,11 @@ def pair_reviews(pair, user) -> dict:
     if role is None or pair.status != pair.Status.ACTIVE:
         return {"reviews": [], "pair": pair, "role": role}
     found = _PAIR_MENTEE_REVIEWS.rows(program=pair.program_id, candidate=pair.mentee_id)
-    # One reverse for the card's links, completed with each review's id.
-    marker = "9876543210"
-    name = "promotions:consent" if role == "mentee" else "promotions:input"
-    head, tail = reverse(name, args=[marker]).split(marker) if found else ("", "")
+    # The card's links, from the pattern reversed once per process.
+    url = url_maker("promotions:consent" if role == "mentee" else "promotions:input")
     labels = dict(PromotionReview.Status.choices)
     reviews = [
-        {"target_role": target_role, "status": labels[status].lower(), "url": f"{head}{pk}{tail}"}
+        {"target_role": target_role, "status": labels[status].lower(), "url": url(pk)}
         for pk, target_role, status in found
     ]
     return {"reviews": reviews, "pair": pair, "role": role}
