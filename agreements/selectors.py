@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
+from django.db import router
 from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -292,10 +293,14 @@ class Flow:
 
 
 def pair_flow(
-    pair: Pair, viewer: User, *, current_guidelines: dict[int, Guideline | None] | None = None
+    pair: Pair,
+    viewer: User,
+    *,
+    submitted: dict[int, set[int]] | None = None,
+    current_guidelines: dict[int, Guideline | None] | None = None,
 ) -> Flow:
     """One place that decides the step, the viewer's next action and what the partner owes."""
-    return pair_flows([pair], viewer, current_guidelines=current_guidelines)[0]
+    return pair_flows([pair], viewer, submitted=submitted, current_guidelines=current_guidelines)[0]
 
 
 def pair_flows(
@@ -380,6 +385,54 @@ def pair_flows(
         )
         for pair in pairs
     ]
+
+
+def flow_facts(pair: str) -> dict:
+    """Annotations for a queryset whose rows reach one pair through `pair` (a path such as
+    "pair"): what that pair's flow reads besides its agreements, whether each member submitted
+    the questionnaire and the program's current guideline (its id and version), in the row's
+    own query. flow_inputs turns them into pair_flow's `submitted` and `current_guidelines`."""
+    submitted = QuestionnaireSubmission.objects.filter(pair=OuterRef(pair))
+    current = (
+        Guideline.objects.published()
+        .filter(program=OuterRef(f"{pair}__program"))
+        .order_by("-version")
+    )
+    return {
+        "flow_mentor_submitted": Exists(submitted.filter(respondent=OuterRef(f"{pair}__mentor"))),
+        "flow_mentee_submitted": Exists(submitted.filter(respondent=OuterRef(f"{pair}__mentee"))),
+        "flow_guideline_id": Subquery(current.values("pk")[:1]),
+        "flow_guideline_version": Subquery(current.values("version")[:1]),
+    }
+
+
+_GUIDELINE_COLUMNS = ["id", "program_id", "status", "version"]
+
+
+def flow_inputs(pair: Pair, facts) -> dict:
+    """pair_flow's keyword arguments from a row read with flow_facts: the members who
+    submitted, and the current guideline with the only columns a flow reads (the others are
+    deferred: read from the database if anything asks)."""
+    guideline = None
+    if facts.flow_guideline_id is not None:
+        guideline = Guideline.from_db(
+            router.db_for_read(Guideline),
+            _GUIDELINE_COLUMNS,
+            [
+                facts.flow_guideline_id,
+                pair.program_id,
+                Guideline.Status.PUBLISHED.value,
+                facts.flow_guideline_version,
+            ],
+        )
+    done = (
+        (pair.mentor_id, facts.flow_mentor_submitted),
+        (pair.mentee_id, facts.flow_mentee_submitted),
+    )
+    return {
+        "submitted": {pair.pk: {member for member, submitted in done if submitted}},
+        "current_guidelines": {pair.program_id: guideline},
+    }
 
 
 def _flow_agreements(viewer: User, pair_ids: list[int]):

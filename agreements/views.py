@@ -37,6 +37,8 @@ from agreements.selectors import (
     answer_comparison,
     asked_questions,
     complete_agreement,
+    flow_facts,
+    flow_inputs,
     guideline_changes_url,
     own_answers,
     pair_flow,
@@ -92,6 +94,9 @@ def _page_agreement(user, pk: int):
         Agreement.objects.visible_to(user)
         .select_related("pair__program", "pair__mentor", "pair__mentee")
         .filter(pk=pk)
+        # The pair's questionnaire submissions and current guideline, for its flow: two
+        # queries fewer on every agreement page.
+        .annotate(**flow_facts("pair"))
     )
 
 
@@ -272,10 +277,14 @@ def _render_detail(
     request, agreement: Agreement, *, sign_form=None, end_form=None, ack_form=None, status=200
 ):
     pair = agreement.pair
-    # The current version only: complete_agreement takes the versions the flow's agreements
-    # name, and an agreement made under an older one is read by id.
-    current = {pair.program_id: pair.program.current_guideline()}
-    flow = pair_flow(pair, request.user, current_guidelines=current)
+    if hasattr(agreement, "flow_guideline_id"):
+        # Read with the agreement (agreement_page_for).
+        known = flow_inputs(pair, agreement)
+    else:
+        # The current version only: complete_agreement takes the versions the flow's
+        # agreements name, and an agreement made under an older one is read by id.
+        known = {"current_guidelines": {pair.program_id: pair.program.current_guideline()}}
+    flow = pair_flow(pair, request.user, **known)
     # Read once, here, for the page and the permission checks below (at most two rows).
     complete_agreement(agreement, flow)
     may_sign = can_sign_agreement(request.user, agreement)
