@@ -7,6 +7,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.dates import MONTHS
 
 from agreements.selectors import pair_flow
 from mentorship.permissions import is_pair_member
@@ -53,3 +54,38 @@ def id_url(name: str, pk=None) -> str:
 def _fixed_url(name: str, *url_configuration) -> str:
     # The arguments after the name only key the cache: reverse() reads them itself.
     return reverse(name)
+
+
+# The pages' dates as the `date` filter writes them with these formats, without its
+# per-call format parsing (about 45 µs a date; a signature row had one, the agreement page
+# several). The template engine gives each datetime in the viewer's time zone first.
+def _zone(value) -> str:
+    # "T" of the date filter: the zone's abbreviation, nothing for a naive datetime.
+    return str(value.tzname() or "") if getattr(value, "tzinfo", None) is not None else ""
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """`|date:"j F Y"`: 7 March 2026."""
+    if not value:
+        return ""
+    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+
+
+@register.filter(expects_localtime=True)
+def long_datetime(value) -> str:
+    """`|date:"j F Y, H:i T"`: 7 March 2026, 09:05 CET."""
+    if not value:
+        return ""
+    return f"{long_date(value)}, {value.hour:02d}:{value.minute:02d} {_zone(value)}"
+
+
+@register.filter(expects_localtime=True)
+def exact_datetime(value) -> str:
+    """`|date:"Y-m-d H:i:s T"`: 2026-03-07 09:05:02 CET."""
+    if not value:
+        return ""
+    return (
+        f"{value.year:04d}-{value.month:02d}-{value.day:02d} "
+        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d} {_zone(value)}"
+    )

@@ -76,3 +76,24 @@ def test_other_pages_and_the_anonymous_come_from_the_scoped_queryset(pairs):
     )
     assert len(list(_MeetingLog(first.mentor, first.pk)[later])) == 3
     assert list(_MeetingLog(AnonymousUser(), first.pk)[FIRST]) == []
+
+
+def test_the_rows_are_written_as_the_template_wrote_them():
+    from django.utils.formats import date_format
+
+    from mentorship.models import Meeting
+    from mentorship.views import meeting_log_html
+
+    day = datetime.date(987, 3, 9)
+    html = meeting_log_html(
+        [
+            (day, Meeting.Status.HELD, 45, "a <b>\nline"),
+            (day, Meeting.Status.MISSED, 30, ""),
+        ]
+    )
+    assert html == (
+        f'<li class="list-group-item">\n<strong>{date_format(day, "j F Y")}</strong> · Held · '
+        '45 min\n<p class="mb-0 mt-1 small">a &lt;b&gt;<br>line</p>\n</li>\n'
+        f'<li class="list-group-item">\n<strong>{date_format(day, "j F Y")}</strong> · Missed\n'
+        "</li>"
+    )
