@@ -144,9 +144,11 @@ PARTICIPANT_PAGES = [
         "agreement detail",
         "carol",
         lambda c: reverse("agreements:detail", args=[_agreement(c)]),
-        7,
-        f"{SESSION}, agreement (+pair, program, people); {FLOW}; signatures (signers, proposer "
-        "and ended_by are the pair's people; the signatures answer the is-signed check)",
+        5,
+        f"{SESSION}, agreement (+pair, program, people, the members' submissions, the current "
+        "guideline's id and version); flow: open+active agreements; signatures (signers, "
+        "proposer and ended_by are the pair's people; the signatures answer the is-signed "
+        "check)",
     ),
     Page(
         "agreement history",
