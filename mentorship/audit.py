@@ -19,9 +19,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
 from django.db import connections, models, router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.ipv6 import clean_ipv6_address
 
 from mentorship import declarations
 from mentorship.actions import Action  # noqa: F401 - callers import it beside audit_record
@@ -78,9 +81,18 @@ def audit_events_visible_to(user: User) -> QuerySet[AuditEvent]:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
+    """The request's address as the database stores it, None when it is not an address.
+
+    GenericIPAddressField stores an IPv6 address in its canonical form (2001:DB8::1 becomes
+    2001:db8::1): an event's hash must cover that text, or verify_audit, which hashes the stored
+    row, would report the event as altered. A value that is no address (a proxy's "unknown")
+    would make PostgreSQL refuse the row, and the act with it."""
+    address = request.META.get("REMOTE_ADDR", "") if request is not None else ""
+    try:
+        validate_ipv46_address(address)
+    except ValidationError:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return clean_ipv6_address(address) if ":" in address else address
 
 
 def event_digest(event: AuditRecord, *, prev_hash: str) -> str:
