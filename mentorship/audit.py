@@ -186,10 +186,19 @@ def _chain_sql(alias: str, chain: Chain) -> _ChainSQL:
     lock = f"SELECT {last_hash} FROM {head_table} WHERE {id_} = %s"  # noqa: S608
     insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
     move_head = f"UPDATE {head_table} SET {last_hash} = %s WHERE {id_} = %s"  # noqa: S608
-    # SQLite has no row locks: its writer lock serialises whole transactions.
+    # SQLite has no row locks: a transaction's first write takes the database's writer lock,
+    # which two chains' writers then take in turn (one that only read so far may be refused
+    # with "database is locked" rather than wait: the chain never forks either way).
     if connection.features.has_select_for_update:
         lock += " FOR UPDATE"
     if connection.vendor == "postgresql":
+        # Django's foreign keys are checked at commit, and a check takes a share lock on the
+        # row it names: a transaction that inserted a row naming a statement (a showing) and
+        # then holds the head would wait at commit for whoever locked that statement to change
+        # it, while they wait for the head (a deadlock: the panel page against a withdrawal).
+        # The checks pending so far are made now, before the head is taken; later ones are
+        # deferred again, as Django declares them. In the lock's round trip.
+        lock = f"SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED; {lock}"
         # One round trip: a data-modifying WITH runs exactly once, whether or not it is read.
         append = (
             f"WITH event AS ({insert} RETURNING {id_}) "  # noqa: S608
