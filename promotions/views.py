@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.access import denied, get_visible_or_404, lookup_id
+from mentorship.access import denied, get_prepared_or_404, get_visible_or_404
 from mentorship.models import Pair, Program, User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
@@ -116,6 +116,20 @@ def review_for(
         request,
         scope(request.user).select_related(*related),
         pk=review_id,
+    )
+    if not page_predicate(request.user, review):
+        raise denied(request, PromotionReview, review.pk)
+    return review
+
+
+def prepared_review_for(
+    request: HttpRequest, review_id: int, statement: Prepared, scope, page_predicate
+) -> PromotionReview:
+    """review_for for a page's hot read: `statement` is `scope(user, review_id)` (a role's read
+    filtered to the one review) compiled once per process, with the parameters "viewer" and
+    "review" (mentorship.access.get_prepared_or_404)."""
+    review = get_prepared_or_404(
+        request, PromotionReview, statement, scope, pk=review_id, param="review"
     )
     if not page_predicate(request.user, review):
         raise denied(request, PromotionReview, review.pk)
@@ -390,19 +404,9 @@ _PANEL_STATEMENTS = Prepared(
 
 
 def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
-    """The review if the user sits on its panel; the same audited 404 as review_for's for
-    everyone else, whether the review is missing, hidden, or not this person's page."""
-    user = request.user
-    if not user.is_authenticated:  # seated_with_visit: nothing, without a query
-        raise denied(request, PromotionReview, review_id)
-    pk = lookup_id(PromotionReview.objects.all(), review_id)
-    found = _PANEL_REVIEW.instances(viewer=user.pk, review=pk)
-    if not found:
-        raise denied(request, PromotionReview, review_id)
-    review = found[0]
-    if not can_view_panel_page(user, review):
-        raise denied(request, PromotionReview, review.pk)
-    return review
+    return prepared_review_for(
+        request, review_id, _PANEL_REVIEW, _seated_review, can_view_panel_page
+    )
 
 
 @dataclass(frozen=True)
@@ -872,37 +876,31 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
     return _render_consent(request, _candidate_review(request, review_id))
 
 
-def _candidate_reviews(viewer: int, review: int):
+def _candidate_reviews(user: User, review_id: int):
     return (
-        PromotionReview.objects.of_candidate(User(pk=viewer))
+        PromotionReview.objects.of_candidate(user)
         .with_opt_out()
         # What the page shows and its permission checks read: not the assessment, which the
         # candidate never reads here, nor whole users.
         .only("program__name", "candidate_id", "target_role", "status")
         .select_related("program")
-        .filter(pk=review)
+        .filter(pk=review_id)
     )
 
 
 # The consent page's review (of_candidate), compiled once per process.
-_CANDIDATE_REVIEW = Prepared(PromotionReview, _candidate_reviews, "viewer", "review")
+_CANDIDATE_REVIEW = Prepared(
+    PromotionReview,
+    lambda viewer, review: _candidate_reviews(User(pk=viewer), review),
+    "viewer",
+    "review",
+)
 
 
 def _candidate_review(request: HttpRequest, review_id: int) -> PromotionReview:
-    """As review_for(of_candidate, can_open_consent_page): an audited 404 alike for a review
-    that is missing, hidden, or not this person's."""
-    user = request.user
-    if not user.is_authenticated:  # login_required stands before every caller
-        raise denied(request, PromotionReview, review_id)
-    found = _CANDIDATE_REVIEW.instances(
-        viewer=user.pk, review=lookup_id(PromotionReview.objects.all(), review_id)
+    return prepared_review_for(
+        request, review_id, _CANDIDATE_REVIEW, _candidate_reviews, can_open_consent_page
     )
-    if not found:
-        raise denied(request, PromotionReview, review_id)
-    review = found[0]
-    if not can_open_consent_page(user, review):
-        raise denied(request, PromotionReview, review.pk)
-    return review
 
 
 # The columns the consent page reads of each statement: no Statement or Pair instances, which
@@ -1171,9 +1169,7 @@ def statement_decline_view(request: HttpRequest, statement_id: int) -> HttpRespo
 @login_required
 @require_POST
 def consent_opt_out_view(request: HttpRequest, review_id: int) -> HttpResponse:
-    review = review_for(
-        request, review_id, PromotionReview.objects.of_candidate, can_open_consent_page
-    )
+    review = _candidate_review(request, review_id)
     attempt(
         request,
         consent_opt_out,
