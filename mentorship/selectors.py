@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import islice
 
-from django.db import connections
 from django.db.models import (
     Count,
     DateField,
@@ -146,14 +145,11 @@ class Viewer:
         user = self.user
         if user is None or not user.is_authenticated or not _roles:
             return frozenset()
-        names, sql, params = _roles_statement(connections[User.objects.db])
-        params = [user.pk if param == _ANYONE else param for param in params]
-        with connections[User.objects.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
+        names = tuple(_roles)
+        found = _ROLES.rows(key=names, viewer=user.pk)
+        if not found:
             return frozenset()
-        return frozenset(name for name, held in zip(names, row, strict=True) if held)
+        return frozenset(name for name, held in zip(names, found[0], strict=True) if held)
 
     def holds(self, role: str) -> bool:
         return role in self.roles
@@ -193,24 +189,19 @@ def register_active_pair_annotations(annotations: Callable[[User], dict]) -> Non
 
 
 # The roles query has the same shape for everyone; only the user's id differs. Django builds
-# and compiles it once per process (for a stand-in user whose id no row has) and each page runs
-# that SQL with its own user's id: the query costs the database's work, not Django's, while the
-# conditions stay the querysets the apps registered.
+# and compiles it once per process and set of registered roles (mentorship.statements.Prepared)
+# and each page runs that SQL with its own user's id: the query costs the database's work, not
+# Django's, while the conditions stay the querysets the apps registered.
+def _roles_query(*names: str, viewer: int) -> QuerySet:
+    user = User(pk=viewer)
+    return User.objects.filter(pk=viewer).values_list(
+        *(Exists(_roles[name](user)) for name in names)
+    )[:1]
+
+
+_ROLES = Prepared(User, _roles_query, "viewer")
+# A user no row is (the stand-in the active pairs' annotation names are built for).
 _ANYONE = -7_700_000_000_000_077
-_roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
-
-
-def _roles_statement(connection) -> tuple[list[str], str, list]:
-    names = list(_roles)
-    key = (connection.alias, connection.vendor, tuple(names))
-    if key not in _roles_statements:
-        anyone = User(pk=_ANYONE)
-        query = User.objects.filter(pk=anyone.pk).values_list(
-            *(Exists(_roles[name](anyone)) for name in names)
-        )[:1]
-        sql, params = query.query.get_compiler(connection=connection).as_sql()
-        _roles_statements[key] = (names, sql, list(params))
-    return _roles_statements[key]
 
 
 _PAIR_COLUMNS = [field.attname for field in Pair._meta.concrete_fields]

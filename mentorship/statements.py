@@ -11,8 +11,7 @@ session, then EXECUTE), so the database stops parsing and planning it anew on ev
 for these short indexed reads planning cost more than running them. Behind a pooler that hands
 out server sessions per transaction (PgBouncer's transaction mode) a statement prepared on one
 session is missing on the next: `settings.DATABASE_PREPARED_STATEMENTS = False` sends the plain
-SQL instead. (The dashboard's roles query is compiled once the same way, without PREPARE:
-mentorship.selectors._roles_statement.)
+SQL instead.
 """
 
 from __future__ import annotations
