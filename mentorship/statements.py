@@ -38,10 +38,17 @@ _MOMENTS = (
 
 @dataclass(frozen=True)
 class _Statement:
+    """One compiled variant, with everything a call needs that does not depend on its values
+    (found once: Django works each of them out again on every iteration of a queryset)."""
+
     compiler: SQLCompiler
     sql: str  # Django's SQL, with the driver's %s placeholders
     slots: tuple  # per placeholder: the parameter's name, or ("value", the built-in value)
     name: str  # the PostgreSQL prepared statement's name: a hash of the SQL's text
+    numbered: str  # the SQL with PostgreSQL's $1, $2... placeholders, for PREPARE
+    execute: str  # EXECUTE name (%s, ...) with the SQL in a comment
+    converters: dict  # compiler.get_converters() of the queryset's columns
+    instances: _Instances | None  # how a row becomes a model instance, for instances()
 
 
 class Prepared:
@@ -102,12 +109,29 @@ class Prepared:
             raise ValueError(f"The statement does not use {sorted(missing)}.")
         # Named by its text, so one name is one statement in every process: a server session
         # shared through a pooler can never run another query under this name.
-        digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
-        statement = _Statement(compiler, sql, slots, f"prepared_{connection.vendor}_{digest}")
+        name = f"prepared_{connection.vendor}_{hashlib.sha256(sql.encode()).hexdigest()[:24]}"
+        numbered = sql % tuple(f"${n}" for n in range(1, len(params) + 1))
+        # The statement's text rides along as a comment, so what a query log (tests, the
+        # bench) shows still says what is read; a % in it is the driver's to unescape.
+        placeholders = ", ".join(["%s"] * len(params))
+        execute = f"EXECUTE {name} ({placeholders}) /* {numbered.replace('%', '%%')} */"
+        columns = [column for column, _, _ in compiler.select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ValueError("A composite primary key is not supported.")
+        statement = _Statement(
+            compiler,
+            sql,
+            slots,
+            name,
+            numbered,
+            execute,
+            compiler.get_converters(columns),
+            _Instances.of(compiler, connection.alias) if instances else None,
+        )
         self._compiled[cache_key] = statement
         return statement
 
-    def _run(self, key: tuple, values: dict, instances: bool) -> tuple[_Statement, str, list]:
+    def _run(self, key: tuple, values: dict, instances: bool) -> tuple[_Statement, list]:
         if set(values) != {*self._names, *self._moments}:
             raise TypeError(
                 f"Needs exactly {sorted((*self._names, *self._moments))}, got {sorted(values)}."
@@ -120,19 +144,21 @@ class Prepared:
             for name, value in values.items()
         }
         params = [values[s] if isinstance(s, str) else s[1] for s in statement.slots]
-        return statement, using, _execute(connection, statement, params)
+        return statement, _execute(connection, statement, params)
 
     def instances(self, *, key: tuple = (), **values) -> list[Model]:
         """The queryset's model instances, with its select_related objects and annotations,
         built as Django's ModelIterable builds them from the rows."""
-        statement, using, found = self._run(key, values, instances=True)
-        return _model_instances(statement.compiler, found, using)
+        statement, found = self._run(key, values, instances=True)
+        return statement.instances.build(_converted(statement, found))
 
     def rows(self, *, key: tuple = (), **values) -> list[tuple]:
         """The rows of a values()/values_list() queryset as tuples, in its columns' order,
         converted as Django converts them (dates on SQLite, for one)."""
-        statement, _, found = self._run(key, values, instances=False)
-        return list(statement.compiler.results_iter([found], tuple_expected=True))
+        statement, found = self._run(key, values, instances=False)
+        if not statement.converters:
+            return found
+        return [tuple(row) for row in _converted(statement, found)]
 
     def pages(self, *key, **values) -> _Pages:
         """The rows as `page_of` slices them: `build(*key, start, stop, **ids)` is the
@@ -181,7 +207,6 @@ def _execute(connection, statement: _Statement, params: list) -> list[tuple]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
             name = statement.name
-            numbered = statement.sql % tuple(f"${n}" for n in range(1, len(params) + 1))
             prepared = _prepared_statements(connection)
             if name not in prepared:
                 # Once per database session, past the query log, so a page's query count is
@@ -193,13 +218,9 @@ def _execute(connection, statement: _Statement, params: list) -> list[tuple]:
                     "SELECT 1 FROM pg_prepared_statements WHERE name = %s", [name]
                 )
                 if cursor.cursor.fetchone() is None:
-                    cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
+                    cursor.cursor.execute(f"PREPARE {name} AS {statement.numbered}")
                 prepared.add(name)
-            # The statement's text rides along as a comment, so what a query log (tests, the
-            # bench) shows still says what is read; a % in it is the driver's to unescape.
-            placeholders = ", ".join(["%s"] * len(params))
-            comment = numbered.replace("%", "%%")
-            cursor.execute(f"EXECUTE {name} ({placeholders}) /* {comment} */", params)
+            cursor.execute(statement.execute, params)
         else:
             cursor.execute(statement.sql, params)
         found = cursor.fetchall()
@@ -219,22 +240,52 @@ def _prepared_statements(connection) -> set[str]:
     return connection._prepared_names
 
 
-def _model_instances(compiler: SQLCompiler, found: list[tuple], using: str) -> list[Model]:
-    """The model instances Django 5.2's ModelIterable.__iter__ makes of the rows (copied from
-    it: the loop after `execute_sql`, less the known related objects, which _check_buildable
-    refuses). tests/mentorship/test_prepared_statements.py compares this with the queryset's own
-    iteration, so a Django upgrade that changes ModelIterable fails there."""
-    select, klass_info = compiler.select, compiler.klass_info
-    model = klass_info["model"]
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    init_list = [column[0].target.attname for column in select[start:end]]
-    related_populators = get_related_populators(klass_info, select, using)
-    objects = []
-    for row in compiler.results_iter([found]):
-        obj = model.from_db(using, init_list, row[start:end])
-        for populator in related_populators:
-            populator.populate(row, obj)
-        for name, position in compiler.annotation_col_map.items():
-            setattr(obj, name, row[position])
-        objects.append(obj)
-    return objects
+def _converted(statement: _Statement, found: list[tuple]):
+    """The rows as compiler.results_iter() converts them, with the converters found once."""
+    if not statement.converters:
+        return found
+    return statement.compiler.apply_converters(found, statement.converters)
+
+
+@dataclass(frozen=True)
+class _Instances:
+    """How Django 5.2's ModelIterable.__iter__ makes model instances of a query's rows, copied
+    from it: the part before the loop is worked out once per statement (it depends on the
+    compiled query only), the loop is run per call. Known related objects are left out
+    (_check_buildable refuses them). tests/mentorship/test_prepared_statements.py compares this
+    with the queryset's own iteration, so a Django upgrade that changes ModelIterable fails
+    there."""
+
+    using: str
+    model: type[Model]
+    start: int
+    end: int
+    init_list: list[str]
+    related_populators: list
+    annotation_col_map: dict[str, int]
+
+    @classmethod
+    def of(cls, compiler: SQLCompiler, using: str) -> _Instances:
+        select, klass_info = compiler.select, compiler.klass_info
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return cls(
+            using=using,
+            model=klass_info["model"],
+            start=start,
+            end=end,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            # A RelatedPopulator keeps no state between rows, so one serves every call.
+            related_populators=get_related_populators(klass_info, select, using),
+            annotation_col_map=compiler.annotation_col_map,
+        )
+
+    def build(self, rows) -> list[Model]:
+        objects = []
+        for row in rows:
+            obj = self.model.from_db(self.using, self.init_list, row[self.start : self.end])
+            for populator in self.related_populators:
+                populator.populate(row, obj)
+            for name, position in self.annotation_col_map.items():
+                setattr(obj, name, row[position])
+            objects.append(obj)
+        return objects
