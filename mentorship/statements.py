@@ -154,7 +154,8 @@ class Prepared:
 
     def rows(self, *, key: tuple = (), **values) -> list[tuple]:
         """The rows of a values()/values_list() queryset as tuples, in its columns' order,
-        converted as Django converts them (dates on SQLite, for one)."""
+        converted as Django converts them (dates on SQLite, for one). (Of any other queryset:
+        the columns it selects, in the SELECT's order.)"""
         statement, found = self._run(key, values, instances=False)
         if not statement.converters:
             return found
@@ -193,8 +194,6 @@ def _check_buildable(queryset: QuerySet, instances: bool) -> None:
     """What the rows alone cannot give back is refused rather than silently dropped."""
     if instances and queryset._iterable_class is not ModelIterable:
         raise ValueError("instances() needs a queryset of model instances; use rows().")
-    if not instances and queryset._iterable_class is ModelIterable:
-        raise ValueError("rows() needs a values()/values_list() queryset; use instances().")
     if queryset._prefetch_related_lookups or queryset._known_related_objects:
         # Prefetches are more queries, and known related objects (a related manager's
         # instance) would be the stand-in's.

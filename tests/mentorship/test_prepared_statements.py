@@ -207,8 +207,6 @@ def test_refuses_what_it_cannot_give_back_whole():
     )
     with pytest.raises(ValueError, match="since"):
         ignores_moment.instances(viewer=1, since=timezone.now())
-    with pytest.raises(ValueError, match="rows"):
-        Prepared(Pair, pairs_of, "viewer").rows(viewer=1)
     with pytest.raises(ValueError, match="instances"):
         Prepared(Pair, lambda viewer: pairs_of(viewer).values_list("pk"), "viewer").instances(
             viewer=1
