@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from agreements.models import Agreement, Question, Signature
+from agreements.models import Agreement, GuidelineAcknowledgement, Question, Signature
 from agreements.services import (
     agreements_to_review,
     guideline_publication,
@@ -78,6 +78,26 @@ class SignatureInline(ReadOnlyMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("signer")
 
 
+class AcknowledgementInline(ReadOnlyMixin, admin.TabularInline):
+    """Which newer guideline versions each member confirmed changes nothing about the terms:
+    once both have, the agreement counts as made under that version. Like signatures, shown
+    without the address, browser or text hash the record keeps as evidence."""
+
+    model = GuidelineAcknowledgement
+    verbose_name = "guideline acknowledgement"
+    fields = ["member", "role", "guideline_version", "acknowledged_at", "reauth_method"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "guideline")
+
+    @admin.display(description="Guideline version")
+    def guideline_version(self, acknowledgement: GuidelineAcknowledgement) -> str:
+        return f"v{acknowledgement.guideline.version}"
+
+
 @admin.register(Agreement)
 class AgreementAdmin(ReadOnlyMixin, AllowListAdmin):
     list_display = [
@@ -95,7 +115,7 @@ class AgreementAdmin(ReadOnlyMixin, AllowListAdmin):
     list_select_related = ["pair__mentor", "pair__mentee", "pair__program", "guideline"]
     fields = ["pair", "status", "guideline_version", "proposed_at", "activated_at", "closed_at"]
     readonly_fields = fields
-    inlines = [SignatureInline]
+    inlines = [SignatureInline, AcknowledgementInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("signatures__signer")

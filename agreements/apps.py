@@ -17,6 +17,7 @@ class AgreementsConfig(AppConfig):
         "question": ["add", "change", "delete", "view"],
         "agreement": ["view"],
         "signature": ["view"],
+        "guidelineacknowledgement": ["view"],
     }
 
     def ready(self) -> None:

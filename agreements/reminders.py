@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,35 @@ from mentorship.reminders import Due, Reminder, start_of_day
 
 QUESTIONNAIRE_AFTER = datetime.timedelta(days=3)
 TERMS_AFTER = datetime.timedelta(days=2)
+
+
+# Who is due is decided here once: the reminders, the program dashboard's figures and its lists
+# (promotions/program_lists.py) all filter with these, so a list and the people its "remind"
+# button reaches cannot drift apart.
+
+
+def without_agreement() -> Q:
+    """On a Pair queryset: no active (signed by both) agreement."""
+    return ~Q(pk__in=Agreement.objects.active().values("pair_id"))
+
+
+def submitted_by(member: str) -> Exists:
+    """On a Pair queryset: `member` ("mentor" or "mentee") has submitted the questionnaire."""
+    return Exists(
+        QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"), respondent=OuterRef(member))
+    )
+
+
+def asks_questions() -> Exists:
+    """On a Pair queryset: the pair's program asks at least one question; otherwise there is
+    no questionnaire to submit."""
+    return Exists(Question.objects.filter(program=OuterRef("program"), is_active=True))
+
+
+def questionnaire_incomplete() -> Q:
+    """On a Pair queryset: a member has not submitted the questionnaire, in a program that asks
+    questions. Only whether each member submitted (the step), never what."""
+    return Q(asks_questions()) & ~(Q(submitted_by("mentor")) & Q(submitted_by("mentee")))
 
 
 def _questionnaire_not_submitted(now: datetime.datetime) -> Iterator[Due]:
@@ -32,16 +61,9 @@ def _questionnaire_not_submitted(now: datetime.datetime) -> Iterator[Due]:
 def questionnaire_dues(pairs) -> Iterator[Due]:
     """The questionnaire reminders owed to the members of these pairs who have not submitted
     (in programs that ask any question), each due three days after its pair started."""
-
-    def submitted_by(member: str) -> Exists:
-        return Exists(
-            QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"), respondent=OuterRef(member))
-        )
-
     pairs = (
-        pairs.filter(Exists(Question.objects.filter(program=OuterRef("program"), is_active=True)))
+        pairs.filter(questionnaire_incomplete())
         .annotate(mentor_submitted=submitted_by("mentor"), mentee_submitted=submitted_by("mentee"))
-        .exclude(mentor_submitted=True, mentee_submitted=True)
         .select_related("mentor", "mentee")
         .order_by("pk")
     )
@@ -121,8 +143,7 @@ def agreement_missing_dues(pairs) -> Iterator[Due]:
     """Both members of each of these active pairs that has no active (signed) agreement: their
     agreement page says what is next (answer, propose, sign). Due from the pair's start."""
     pairs = (
-        pairs.filter(status=Pair.Status.ACTIVE)
-        .exclude(pk__in=Agreement.objects.active().values("pair_id"))
+        pairs.filter(without_agreement(), status=Pair.Status.ACTIVE)
         .select_related("mentor", "mentee")
         .order_by("pk")
     )

@@ -8,7 +8,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from django.db.models import Count, Exists, F, OuterRef, Subquery, Window, prefetch_related_objects
+from django.db import router
+from django.db.models import Count, Exists, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -292,10 +293,14 @@ class Flow:
 
 
 def pair_flow(
-    pair: Pair, viewer: User, *, current_guidelines: dict[int, Guideline | None] | None = None
+    pair: Pair,
+    viewer: User,
+    *,
+    submitted: dict[int, set[int]] | None = None,
+    current_guidelines: dict[int, Guideline | None] | None = None,
 ) -> Flow:
     """One place that decides the step, the viewer's next action and what the partner owes."""
-    return pair_flows([pair], viewer, current_guidelines=current_guidelines)[0]
+    return pair_flows([pair], viewer, submitted=submitted, current_guidelines=current_guidelines)[0]
 
 
 def pair_flows(
@@ -380,6 +385,54 @@ def pair_flows(
         )
         for pair in pairs
     ]
+
+
+def flow_facts(pair: str) -> dict:
+    """Annotations for a queryset whose rows reach one pair through `pair` (a path such as
+    "pair"): what that pair's flow reads besides its agreements, whether each member submitted
+    the questionnaire and the program's current guideline (its id and version), in the row's
+    own query. flow_inputs turns them into pair_flow's `submitted` and `current_guidelines`."""
+    submitted = QuestionnaireSubmission.objects.filter(pair=OuterRef(pair))
+    current = (
+        Guideline.objects.published()
+        .filter(program=OuterRef(f"{pair}__program"))
+        .order_by("-version")
+    )
+    return {
+        "flow_mentor_submitted": Exists(submitted.filter(respondent=OuterRef(f"{pair}__mentor"))),
+        "flow_mentee_submitted": Exists(submitted.filter(respondent=OuterRef(f"{pair}__mentee"))),
+        "flow_guideline_id": Subquery(current.values("pk")[:1]),
+        "flow_guideline_version": Subquery(current.values("version")[:1]),
+    }
+
+
+_GUIDELINE_COLUMNS = ["id", "program_id", "status", "version"]
+
+
+def flow_inputs(pair: Pair, facts) -> dict:
+    """pair_flow's keyword arguments from a row read with flow_facts: the members who
+    submitted, and the current guideline with the only columns a flow reads (the others are
+    deferred: read from the database if anything asks)."""
+    guideline = None
+    if facts.flow_guideline_id is not None:
+        guideline = Guideline.from_db(
+            router.db_for_read(Guideline),
+            _GUIDELINE_COLUMNS,
+            [
+                facts.flow_guideline_id,
+                pair.program_id,
+                Guideline.Status.PUBLISHED.value,
+                facts.flow_guideline_version,
+            ],
+        )
+    done = (
+        (pair.mentor_id, facts.flow_mentor_submitted),
+        (pair.mentee_id, facts.flow_mentee_submitted),
+    )
+    return {
+        "submitted": {pair.pk: {member for member, submitted in done if submitted}},
+        "current_guidelines": {pair.program_id: guideline},
+    }
 
 
 def _flow_agreements(viewer: User, pair_ids: list[int]):
@@ -575,7 +628,8 @@ def complete_agreement(agreement: Agreement, flow: Flow) -> None:
     """Fill in what the agreement page shows of an agreement fetched with its pair and the
     pair's two people only: its guideline version (the flow has read the program's), its
     proposer and the member who ended it (people of the pair), and its signatures with their
-    signers, in one query. Anything not found this way is left to be read as usual."""
+    signers, in one query (as the flow's viewer may see them). Anything not found this way is
+    left to be read as usual."""
     pair = agreement.pair
     members = {pair.mentor_id: pair.mentor, pair.mentee_id: pair.mentee}
     known = [
@@ -588,10 +642,37 @@ def complete_agreement(agreement: Agreement, flow: Flow) -> None:
     for person in ("proposed_by", "ended_by"):
         if (member := members.get(getattr(agreement, f"{person}_id"))) is not None:
             setattr(agreement, person, member)
-    prefetch_related_objects([agreement], "signatures")
-    for signature in agreement.signatures.all():
+    signatures = _AGREEMENT_SIGNATURES.instances(viewer=flow.viewer.pk, agreement=agreement.pk)
+    for signature in signatures:
+        signature.agreement = agreement
         if (member := members.get(signature.signer_id)) is not None:
             signature.signer = member
+    # Kept as prefetch_related would keep them: agreement.signatures.all() (the page, the
+    # permission checks) reads these, with no query.
+    queryset = agreement.signatures.get_queryset()
+    queryset._result_cache = signatures
+    queryset._prefetch_done = True
+    if not hasattr(agreement, "_prefetched_objects_cache"):
+        agreement._prefetched_objects_cache = {}
+    agreement._prefetched_objects_cache[_SIGNATURES_CACHE] = queryset
+
+
+def _agreement_signatures(viewer: User, agreement: int):
+    """The signatures of one agreement the viewer may see (visible_to), in their order."""
+    return Signature.objects.filter(
+        agreement__in=Agreement.objects.visible_to(viewer).filter(pk=agreement).values("pk")
+    )
+
+
+# The agreement page's signatures, compiled once per process (prefetch_related's ORM work was a
+# fifth of the page), run with the viewer's and the agreement's ids.
+_AGREEMENT_SIGNATURES = Prepared(
+    Signature,
+    lambda viewer, agreement: _agreement_signatures(User(pk=viewer), agreement),
+    "viewer",
+    "agreement",
+)
+_SIGNATURES_CACHE = Agreement._meta.get_field("signatures").cache_name
 
 
 @cache  # five keys; the lists are only read

@@ -24,7 +24,15 @@ from mentorship.admin_widgets import ValidAutocompleteMixin
 from mentorship.audit import audit_events_visible_to
 from mentorship.imports import PairResource, PersonResource
 from mentorship.markup import render_markdown
-from mentorship.models import AuditEvent, Guideline, Meeting, Pair, Program, User
+from mentorship.models import (
+    AuditEvent,
+    Guideline,
+    Meeting,
+    Pair,
+    Program,
+    SingleSignOnIdentity,
+    User,
+)
 from mentorship.permissions import can_change_person
 from mentorship.services import guideline_new_draft, pair_save
 
@@ -369,6 +377,28 @@ class AuditEventAdmin(ReadOnlyMixin, AllowListAdmin):
     def details(self, event: AuditEvent) -> str:
         shown = {key: value for key, value in event.payload.items() if not is_hash_key(key)}
         return json.dumps(shown, sort_keys=True) if shown else "—"
+
+
+@admin.register(SingleSignOnIdentity)
+class SingleSignOnIdentityAdmin(AllowListAdmin):
+    """Which subject at which identity provider opens which account (mentorship.sso links them
+    at a person's first single sign-on login). Nobody adds or edits a link here: a typed subject
+    would open the account to whoever holds it at the provider. Deleting one (Django's model
+    permission: superusers, unless granted) is how a person whose subject changed at the
+    provider gets linked again, by verified email, at their next login."""
+
+    list_display = ["user", "issuer", "linked_at"]
+    list_filter = ["issuer"]
+    search_fields = ["user__username", "user__email", "user__full_name"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "issuer", "subject", "linked_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 # Registered by django.contrib.auth and django-axes (imported above so that they are registered

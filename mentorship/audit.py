@@ -13,12 +13,13 @@ both chaining onto the same predecessor (which would fork the chain).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -125,7 +126,9 @@ def audit_record(
     carry confidential text."""
     target_type, target_id = _target_key(target)
     chain = chain_for(action, target_type)
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain.head_pk)
+    using = router.db_for_write(chain.model)
+    connection = connections[using]
+    last_hash = _lock_head(connection, chain)
     event = chain.model(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -133,13 +136,88 @@ def audit_record(
         target_id=target_id,
         ip_address=client_ip(request),
         payload=payload or {},
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
     event.hash = event_digest(event, prev_hash=event.prev_hash)
-    event.save()
-    head.last_hash = event.hash
-    head.save(update_fields=["last_hash"])
+    _append(connection, chain, event)
     return event
+
+
+# The chain's two writes as SQL written once per process, not through save(): Django's model
+# save and queryset compilation were most of an event's cost (about 1 ms of CPU, on every
+# panel-page request). The same rows, the same lock, held from the head's read to the caller's
+# commit.
+
+
+@dataclass(frozen=True)
+class _ChainSQL:
+    lock: str  # the head's last hash, its row locked
+    append: str  # insert the event; on PostgreSQL also move the head, returning the event's id
+    move_head: str | None  # elsewhere, move the head after the insert
+    fields: tuple[models.Field, ...]  # the event's columns, in the INSERT's order
+
+
+@functools.cache
+def _chain_sql(alias: str, chain: Chain) -> _ChainSQL:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    head_table, last_hash, id_ = (
+        quote(AuditChainHead._meta.db_table),
+        quote("last_hash"),
+        quote("id"),
+    )
+    table = quote(chain.model._meta.db_table)
+    fields = tuple(f for f in chain.model._meta.concrete_fields if not f.primary_key)
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    # Names from the models, values as parameters.
+    lock = f"SELECT {last_hash} FROM {head_table} WHERE {id_} = %s"  # noqa: S608
+    insert = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    move_head = f"UPDATE {head_table} SET {last_hash} = %s WHERE {id_} = %s"  # noqa: S608
+    # SQLite has no row locks: its writer lock serialises whole transactions.
+    if connection.features.has_select_for_update:
+        lock += " FOR UPDATE"
+    if connection.vendor == "postgresql":
+        # One round trip: a data-modifying WITH runs exactly once, whether or not it is read.
+        append = (
+            f"WITH event AS ({insert} RETURNING {id_}) "  # noqa: S608
+            f"{move_head} RETURNING (SELECT {id_} FROM event)"
+        )
+        return _ChainSQL(lock, append, None, fields)
+    return _ChainSQL(lock, insert, move_head, fields)
+
+
+def _lock_head(connection, chain: Chain) -> str:
+    """The chain head's last hash, its row locked until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute(_chain_sql(connection.alias, chain).lock, [chain.head_pk])
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
+    # The chain's first event: create its head (get_or_create copes with a concurrent creator).
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=chain.head_pk)
+    return head.last_hash
+
+
+def _append(connection, chain: Chain, event: AuditRecord) -> None:
+    """Insert the event and move the locked head onto its hash."""
+    sql = _chain_sql(connection.alias, chain)
+    values = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in sql.fields]
+    with connection.cursor() as cursor:
+        if sql.move_head is None:
+            cursor.execute(sql.append, [*values, event.hash, chain.head_pk])
+            row = cursor.fetchone()
+            if row is None:  # the head was locked above: it cannot have gone
+                raise RuntimeError(f"The {chain} audit chain's head is missing.")
+            event.pk = row[0]
+        else:
+            cursor.execute(sql.append, values)
+            event.pk = connection.ops.last_insert_id(cursor, chain.model._meta.db_table, "id")
+            cursor.execute(sql.move_head, [event.hash, chain.head_pk])
+    event._state.adding = False
+    event._state.db = connection.alias
+    # What save() remembers: the guard compares any later save with these values.
+    event._remember(f.attname for f in chain.model._meta.concrete_fields)
 
 
 @dataclass(frozen=True)

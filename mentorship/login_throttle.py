@@ -8,6 +8,12 @@ stops one address from spraying a few common passwords across every account.
 
 Typos in an office do not add up: a successful login deletes that account's failures from that
 address (AXES_RESET_ON_SUCCESS), so only failures nobody followed with the right password count.
+
+Only password attempts count, and only they are locked: the company sign-in's callback
+(mentorship.sso) carries the provider's nonce and PKCE verifier, not a password, so nothing in
+it can be guessed. Its refusals (an unverified email, a deactivated account) are not guesses and
+must not lock an office's address, and password guesses from an address must not stop its
+people signing in with the provider.
 """
 
 from __future__ import annotations
@@ -31,7 +37,23 @@ def address_failures(request) -> int:
     return total or 0
 
 
+def is_password_attempt(credentials: dict | None) -> bool:
+    """Whether a login tried a password: the login forms and a signature's re-check pass one
+    (masked by the time the failure signal carries it); the sign-in callback passes none."""
+    return bool(credentials) and credentials.get("password") is not None
+
+
 class AccountAndAddressHandler(AxesDatabaseHandler):
+    def is_allowed(self, request, credentials: dict | None = None) -> bool:
+        if credentials is not None and not is_password_attempt(credentials):
+            return True
+        return super().is_allowed(request, credentials)
+
+    def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
+        if not is_password_attempt(credentials):
+            return None
+        return super().user_login_failed(sender, credentials, request, **kwargs)
+
     def get_failures(self, request, credentials: dict | None = None) -> int:
         failures = super().get_failures(request, credentials)
         if address_failures(request) >= settings.LOGIN_ADDRESS_FAILURE_LIMIT:

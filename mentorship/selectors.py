@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import islice
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DateField,
@@ -26,7 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from mentorship.models import Guideline, Meeting, Pair, User
@@ -266,10 +267,18 @@ register_role(ACTIVE_PAIR, lambda user: Pair.objects.visible_to(user).active())
 
 
 def url_maker(name: str) -> Callable[[int], str]:
-    """The URL of `name` for any one id, reversed once for a whole list instead of per row."""
+    """The URL of `name` for any one id, reversed once per process (for each URL configuration
+    and script prefix) instead of per row or per page: a reverse() cost about 50 µs here."""
+    before, after = _url_parts(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    return lambda pk: f"{before}{pk}{after}"
+
+
+@lru_cache(maxsize=256)
+def _url_parts(name: str, *url_configuration) -> tuple[str, str]:
+    # The arguments after the name only key the cache: reverse() reads them itself.
     sentinel = 7_770_000_000_000_000_777
     before, after = reverse(name, args=[sentinel]).split(str(sentinel))
-    return lambda pk: f"{before}{pk}{after}"
+    return before, after
 
 
 # A provider yields what needs the user's attention, at most `limit` items (None: all of them),

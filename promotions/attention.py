@@ -318,7 +318,8 @@ def consents_section(request: HttpRequest) -> DashboardSection | None:
                 f"You consented to the panel of your review for {target_role} reading "
                 f"{_name(*mentor)}'s {_kind(kind)} input."
             ),
-            url=f"{consent_url(review_id)}#statement-{pk}",
+            # ?statement: the consent page pages decided statements and opens the one with it.
+            url=f"{consent_url(review_id)}?statement={pk}#statement-{pk}",
             action="Read or withdraw",
         )
         for pk, kind, review_id, target_role, *mentor in page.items

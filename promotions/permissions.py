@@ -205,7 +205,12 @@ def is_author(user, statement) -> bool:
 
 
 def is_subject(user, statement) -> bool:
-    return statement is not None and user.is_authenticated and statement.pair.mentee_id == user.pk
+    return statement is not None and is_pair_mentee(user, statement.pair)
+
+
+def is_pair_mentee(user, pair) -> bool:
+    """is_subject's pair part: every statement of the pair is about its mentee."""
+    return user.is_authenticated and pair.mentee_id == user.pk
 
 
 def statement_not_frozen(user, statement) -> bool:
@@ -213,7 +218,12 @@ def statement_not_frozen(user, statement) -> bool:
 
 
 def terms_allow_statement(user, statement) -> bool:
-    return statement is not None and agreement_gate(statement.pair, statement.kind).allowed
+    return statement is not None and terms_allow_kind(statement.pair, statement.kind)
+
+
+def terms_allow_kind(pair, kind: str) -> bool:
+    """terms_allow_statement's part: the same for every statement of a pair and kind."""
+    return agreement_gate(pair, kind).allowed
 
 
 def _state_is(statement, state: str) -> bool:
@@ -240,21 +250,34 @@ def can_submit_for_consent(user, statement) -> bool:
     )
 
 
-def can_grant_consent(user, statement) -> bool:
+# The mentee's three answers to a statement: each only by the statement's subject while its
+# review is open, each to one state, and consent only while the pair's terms allow the
+# statement's kind (a mentee may still decline, or withdraw, what the terms no longer allow).
+# Stated once, for the predicates below and for MenteeAnswers, which a page of statements asks.
+MENTEE_ANSWERS: dict[str, tuple[str, bool]] = {
+    # answer: (the state it answers, whether the pair's terms must allow the kind)
+    "consent": ("awaiting_consent", True),
+    "decline": ("awaiting_consent", False),
+    "withdraw": ("shared", False),
+}
+
+
+def _may_answer(answer: str, user, statement) -> bool:
+    state, needs_terms = MENTEE_ANSWERS[answer]
     return (
         is_subject(user, statement)
         and statement_not_frozen(user, statement)
-        and _state_is(statement, "awaiting_consent")
-        and terms_allow_statement(user, statement)
+        and _state_is(statement, state)
+        and (not needs_terms or terms_allow_statement(user, statement))
     )
+
+
+def can_grant_consent(user, statement) -> bool:
+    return _may_answer("consent", user, statement)
 
 
 def can_decline(user, statement) -> bool:
-    return (
-        is_subject(user, statement)
-        and statement_not_frozen(user, statement)
-        and _state_is(statement, "awaiting_consent")
-    )
+    return _may_answer("decline", user, statement)
 
 
 def can_delete_draft(user, statement) -> bool:
@@ -277,8 +300,40 @@ def ever_asked(statement) -> bool:
 
 
 def can_withdraw(user, statement) -> bool:
-    return (
-        is_subject(user, statement)
-        and statement_not_frozen(user, statement)
-        and _state_is(statement, "shared")
-    )
+    return _may_answer("withdraw", user, statement)
+
+
+class MenteeAnswers:
+    """can_grant_consent, can_decline and can_withdraw for the statements of one review, for a
+    page that lists them (the consent page): _may_answer's parts, each decided where it can
+    change. The review's (statement_not_frozen) once, the pair's (is_subject's
+    is_pair_mentee, terms_allow_statement's terms_allow_kind) once per pair and kind, the
+    state per row. The same answers as the three predicates for any statement of `review`:
+    tests/promotions/test_mentee_answers.py compares them in every state.
+
+    A pair must carry its active agreement (querysets.active_terms_of), as the
+    predicates' callers' pairs do, or terms_allow_kind reads it once per pair and kind."""
+
+    def __init__(self, user, review):
+        self._user = user
+        # statement_not_frozen, for every statement of this review:
+        self._review_open = review is not None and not review.is_closed
+        self._parts: dict[tuple[int, str], tuple[bool, bool]] = {}
+
+    def _pair_parts(self, pair, kind: str) -> tuple[bool, bool]:
+        key = (pair.pk, kind)
+        parts = self._parts.get(key)
+        if parts is None:
+            subject = is_pair_mentee(self._user, pair)
+            parts = self._parts[key] = (subject, subject and terms_allow_kind(pair, kind))
+        return parts
+
+    def may(self, answer: str, pair, kind: str, state: str) -> bool:
+        """The answer's predicate ("consent", "decline", "withdraw": can_grant_consent,
+        can_decline, can_withdraw) for a statement of the review with this pair, kind and
+        state."""
+        wanted, needs_terms = MENTEE_ANSWERS[answer]
+        if not self._review_open or state != wanted:
+            return False
+        subject, terms_allow = self._pair_parts(pair, kind)
+        return subject and (terms_allow or not needs_terms)

@@ -139,16 +139,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, Answer, QuestionnaireSubmission
+from agreements.reminders import questionnaire_incomplete
 from mentorship.models import Meeting, Pair, Program, User
 from mentorship.selectors import last_held_meeting, meetings_overdue
 from promotions.models import PromotionReview, Statement
-from promotions.program_lists import (
-    NO_AGREEMENT,
-    OVERDUE_MEETINGS,
-    QUESTIONNAIRE,
-    PairList,
-    questionnaire_incomplete,
-)
+from promotions.program_lists import NO_AGREEMENT, OVERDUE_MEETINGS, QUESTIONNAIRE, PairList
 
 # Thresholds behind the plain-language verdict. Named so the page can state them.
 AGREEMENT_TARGET = 80  # percent of active pairs with an active (signed) agreement

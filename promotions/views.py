@@ -14,13 +14,16 @@ page's predicate; anyone else gets 404, never a hint that the object exists.
 from __future__ import annotations
 
 import itertools
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, When
+from django.db import router, transaction
+from django.db.models import Case, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -30,31 +33,30 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from mentorship.access import denied, get_visible_or_404
-from mentorship.models import User
+from mentorship.access import denied, get_visible_or_404, lookup_id
+from mentorship.models import Pair, Program, User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
-from mentorship.selectors import page_of, url_maker
+from mentorship.selectors import PageOf, page_of, url_maker
+from mentorship.statements import Prepared
 from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm
 from promotions.models import LIFECYCLE_FIELDS, PromotionReview, Statement, text_sha256
 from promotions.permissions import (
+    MenteeAnswers,
     active_agreement,
     agreement_gate,
-    can_decline,
     can_delete_draft,
     can_edit_statement,
     can_give_input,
-    can_grant_consent,
     can_open_consent_page,
     can_open_input_page,
     can_opt_out,
     can_record_outcome,
     can_submit_for_consent,
     can_view_panel_page,
-    can_withdraw,
     can_write_assessment,
     candidate_mentor_pair,
     consent_request_allowance,
@@ -63,7 +65,7 @@ from promotions.permissions import (
     is_supervisor,
 )
 from promotions.program_dashboard import program_health
-from promotions.querysets import Shown, attach_active_agreements, showings_by_viewer
+from promotions.querysets import Shown, active_terms_of, showings_by_viewer
 from promotions.services import (
     CONSENT,
     EDIT,
@@ -140,14 +142,21 @@ def panel_of(review: PromotionReview) -> list[User]:
     return list(User.objects.filter(panel_seats__review=review).order_by("full_name", "username"))
 
 
-def panel_names(review: PromotionReview) -> list[str]:
-    """The panel's names as panel_of's users print, without loading whole users."""
-    members = (
-        User.objects.filter(panel_seats__review=review)
+# The panel's names, compiled once per process.
+_PANEL_NAMES = Prepared(
+    User,
+    lambda review: (
+        User.objects.filter(panel_seats__review_id=review)
         .order_by("full_name", "username")
         .values_list("full_name", "username")
-    )
-    return [full_name or username for full_name, username in members]
+    ),
+    "review",
+)
+
+
+def panel_names(review: PromotionReview) -> list[str]:
+    """The panel's names as panel_of's users print, without loading whole users."""
+    return [full_name or username for full_name, username in _PANEL_NAMES.rows(review=review.pk)]
 
 
 def paragraphs(text: str) -> SafeString:
@@ -305,18 +314,10 @@ def review_panel(request: HttpRequest, review_id: int) -> HttpResponse:
     return _render_panel(request, _panel_review(request, review_id))
 
 
-def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
-    """The review as the panel page reads it: seated_with_visit, and only the columns the
-    page shows (not the program's description or whole users)."""
-    return review_for(
-        request,
-        review_id,
-        lambda user: PromotionReview.objects.seated_with_visit(user).only(*PANEL_PAGE_FIELDS),
-        can_view_panel_page,
-    )
-
-
 PANEL_PAGE_FIELDS = (
+    "program_id",
+    "candidate_id",
+    "supervisor_id",
     "target_role",
     "status",
     "decision_date",
@@ -326,12 +327,82 @@ PANEL_PAGE_FIELDS = (
     "outcome_recorded_at",
     "supervisor_assessment",
     "assessment_written_at",
-    "program__name",
-    "candidate__full_name",
-    "candidate__username",
-    "supervisor__full_name",
-    "supervisor__username",
 )
+
+
+def _user_name(column: str) -> Subquery:
+    """str(user) of the user in the review's column, from a scalar subquery."""
+    return Subquery(
+        User.objects.filter(pk=OuterRef(column))
+        .order_by()  # not the model's ordering: a one-row read sorts nothing
+        .annotate(name=Coalesce(NullIf("full_name", Value("")), "username"))
+        .values("name")[:1]
+    )
+
+
+def _seated_review(user: User, review_id: int):
+    """The review as the panel page reads it: seated_with_visit (the seat and the last visit
+    from the same join), only the columns the page shows, and the names it prints (program,
+    candidate, supervisor, who recorded the outcome) as scalar subqueries rather than joins:
+    PostgreSQL planned the joins in 0.5 ms (0.85 with the recorder's), this in 0.17 ms (scale
+    data), and planning was most of what the read cost it."""
+    return (
+        PromotionReview.objects.seated_with_visit(user)
+        .only(*PANEL_PAGE_FIELDS)
+        .annotate(
+            program_name=Subquery(
+                Program.objects.filter(pk=OuterRef("program_id")).order_by().values("name")[:1]
+            ),
+            candidate_name=_user_name("candidate_id"),
+            supervisor_name=_user_name("supervisor_id"),
+            outcome_recorded_by_name=_user_name("outcome_recorded_by_id"),
+        )
+        .filter(pk=review_id)
+    )
+
+
+def _shown_to_panel_member(user: User, review: PromotionReview):
+    """What the panel page shows (for_panel_member), with the author's name, oldest first."""
+    return (
+        Statement.objects.for_panel_member(user, review)
+        .with_mentor_name_apart()
+        .only("kind", "text", "consented_at")
+        .order_by("consented_at", "pk")
+    )
+
+
+# The page's reads, compiled once per process from the querysets above (the permission
+# module's seated_with_visit and for_panel_member) and run with each request's ids: building
+# and compiling them was about 2.5 ms of every request. tests/promotions/test_panel_prepared.py
+# asks them for every role in turn and compares them with the querysets.
+_PANEL_REVIEW = Prepared(
+    PromotionReview,
+    lambda viewer, review: _seated_review(User(pk=viewer), review),
+    "viewer",
+    "review",
+)
+_PANEL_STATEMENTS = Prepared(
+    Statement,
+    lambda viewer, review: _shown_to_panel_member(User(pk=viewer), PromotionReview(pk=review)),
+    "viewer",
+    "review",
+)
+
+
+def _panel_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    """The review if the user sits on its panel; the same audited 404 as review_for's for
+    everyone else, whether the review is missing, hidden, or not this person's page."""
+    user = request.user
+    if not user.is_authenticated:  # seated_with_visit: nothing, without a query
+        raise denied(request, PromotionReview, review_id)
+    pk = lookup_id(PromotionReview.objects.all(), review_id)
+    found = _PANEL_REVIEW.instances(viewer=user.pk, review=pk)
+    if not found:
+        raise denied(request, PromotionReview, review_id)
+    review = found[0]
+    if not can_view_panel_page(user, review):
+        raise denied(request, PromotionReview, review.pk)
+    return review
 
 
 @dataclass(frozen=True)
@@ -348,17 +419,16 @@ class PanelRow:
 def _render_panel(
     request: HttpRequest, review: PromotionReview, *, outcome_form: OutcomeForm | None = None
 ) -> HttpResponse:
-    """`review` comes from PromotionReview.objects.seated_with_visit(request.user)."""
+    """`review` comes from _panel_review (seated_with_visit for request.user)."""
     user = request.user
     previous_visit = review.viewer_last_visit
-    panel_visit_record(seat=review.viewer_seat_id)
-    statements = list(
-        Statement.objects.for_panel_member(user, review)
-        .with_mentor_name()
-        .only("kind", "text", "consented_at")
-        .order_by("consented_at", "pk")
-    )
-    statements_record_shown(review=review, viewer=user, statements=statements, request=request)
+    # The visit, the showings and their audit event in one transaction: one commit (and WAL
+    # flush) per request instead of two, and never a visit recorded for a page whose showings
+    # could not be. The chain head is still locked last, so it is held no longer than before.
+    with transaction.atomic():
+        panel_visit_record(seat=review.viewer_seat_id)
+        statements = _PANEL_STATEMENTS.instances(viewer=user.pk, review=review.pk)
+        statements_record_shown(review=review, viewer=user, statements=statements, request=request)
     # Marked from what is shared now only: a statement shared and withdrawn between two visits
     # leaves no mark, count or gap (nothing here may depend on input that is not shared).
     kinds = dict(Statement.Kind.choices)
@@ -389,11 +459,6 @@ def _render_panel(
             "any_new": any(row["is_new"] for row in rows),
             "nothing_shared": NOTHING_SHARED,
             "outcome_form": outcome_form if may_record else None,
-            "outcome_recorded_by": (
-                User.objects.filter(pk=review.outcome_recorded_by_id).first()
-                if review.outcome_recorded_by_id
-                else None
-            ),
         },
     )
 
@@ -759,10 +824,10 @@ class ConsentRow:
     state: str
     state_label: str
     text_html: str
-    sha256: str
     can_consent: bool
     can_decline: bool
     can_withdraw: bool
+    sha256: str = ""
     guard_cautioned: bool = False
     caution_notes: list[str] = field(default_factory=list)
     blocked_reason: str = ""
@@ -807,20 +872,139 @@ def consent_page(request: HttpRequest, review_id: int) -> HttpResponse:
     return _render_consent(request, _candidate_review(request, review_id))
 
 
-def _candidate_review(request: HttpRequest, review_id: int) -> PromotionReview:
-    return review_for(
-        request,
-        review_id,
-        lambda user: (
-            PromotionReview.objects.of_candidate(user)
-            .with_opt_out()
-            # What the page shows and its permission checks read: not the assessment, which
-            # the candidate never reads here, nor whole users.
-            .only("program__name", "candidate_id", "target_role", "status")
-        ),
-        can_open_consent_page,
-        related=("program",),
+def _candidate_reviews(viewer: int, review: int):
+    return (
+        PromotionReview.objects.of_candidate(User(pk=viewer))
+        .with_opt_out()
+        # What the page shows and its permission checks read: not the assessment, which the
+        # candidate never reads here, nor whole users.
+        .only("program__name", "candidate_id", "target_role", "status")
+        .select_related("program")
+        .filter(pk=review)
     )
+
+
+# The consent page's review (of_candidate), compiled once per process.
+_CANDIDATE_REVIEW = Prepared(PromotionReview, _candidate_reviews, "viewer", "review")
+
+
+def _candidate_review(request: HttpRequest, review_id: int) -> PromotionReview:
+    """As review_for(of_candidate, can_open_consent_page): an audited 404 alike for a review
+    that is missing, hidden, or not this person's."""
+    user = request.user
+    if not user.is_authenticated:  # login_required stands before every caller
+        raise denied(request, PromotionReview, review_id)
+    found = _CANDIDATE_REVIEW.instances(
+        viewer=user.pk, review=lookup_id(PromotionReview.objects.all(), review_id)
+    )
+    if not found:
+        raise denied(request, PromotionReview, review_id)
+    review = found[0]
+    if not can_open_consent_page(user, review):
+        raise denied(request, PromotionReview, review.pk)
+    return review
+
+
+# The columns the consent page reads of each statement: no Statement or Pair instances, which
+# cost more to build than the rest of a row's work (one pair serves every row of its mentor).
+_CONSENT_COLUMNS = (
+    "pk",
+    "kind",
+    "text",
+    "state",
+    *LIFECYCLE_FIELDS,
+    "mentor_name",
+    "pair_id",
+    "pair__status",
+    "pair__mentee_id",
+    "active_agreement_id",
+    "active_allows_participation",
+    "active_allows_advocacy",
+    "active_allows_engagement",
+)
+_ConsentRead = namedtuple("_ConsentRead", [c.replace("__", "_") for c in _CONSENT_COLUMNS])
+
+
+def _consent_statements(viewer: int, review: int):
+    return (
+        Statement.objects.about(User(pk=viewer))
+        .filter(review_id=review)
+        .with_mentor_name()
+        .with_active_terms()
+        # What still asks for a decision comes first, in the order it was asked; then what is
+        # decided, in the same order, so a row never jumps when the page is reloaded (the
+        # sections are split in Python).
+        .order_by("submitted_at", "pk")
+        .values_list(*_CONSENT_COLUMNS)
+    )
+
+
+# The statements about the viewer in one review (Statement.objects.about), compiled once per
+# process; tests/promotions/test_consent_page_reads.py compares them with visible_to.
+_CONSENT_STATEMENTS = Prepared(Statement, _consent_statements, "viewer", "review")
+
+# Decided statements shown per page; what awaits a decision is always shown whole.
+DECIDED_PER_PAGE = 10
+
+
+def consent_statements(user: User, review: PromotionReview) -> list[_ConsentRead]:
+    """The consent page's rows: Statement.objects.about(user) in `review`, in submission
+    order."""
+    return [
+        _ConsentRead._make(row)
+        for row in _CONSENT_STATEMENTS.rows(viewer=user.pk, review=review.pk)
+    ]
+
+
+def _decided_page(request: HttpRequest, decided: list[_ConsentRead]) -> int:
+    """?decided=N (a bad number: the first page, past the end: the last); else the page of
+    ?statement=ID among the decided ones (where a consent, a decline or a withdrawal redirects,
+    and the dashboard links); else the first."""
+    last = max(1, -(-len(decided) // DECIDED_PER_PAGE))
+    asked = request.GET.get("decided")
+    if asked is not None:
+        try:
+            return min(max(1, int(asked)), last)
+        except ValueError:
+            return 1
+    wanted = request.GET.get("statement", "")
+    for position, read in enumerate(decided):
+        if str(read.pk) == wanted:
+            return position // DECIDED_PER_PAGE + 1
+    return 1
+
+
+def _decided_pager(request: HttpRequest, rows: list, number: int, count: int) -> PageOf:
+    def url(n: int) -> str:
+        return f"{request.path}{f'?decided={n}' if n > 1 else ''}#decided-heading"
+
+    has_next = number * DECIDED_PER_PAGE < count
+    return PageOf(
+        items=rows,
+        number=number,
+        has_next=has_next,
+        previous_url=url(number - 1) if number > 1 else "",
+        next_url=url(number + 1) if has_next else "",
+    )
+
+
+def _consent_pairs(reads: list[_ConsentRead], db: str) -> dict[int, Pair]:
+    """One Pair per pair among the rows, with what the permission checks read of it (status,
+    mentee, active agreement's terms)."""
+    pairs: dict[int, Pair] = {}
+    for read in reads:
+        if read.pair_id not in pairs:
+            values = {
+                "id": read.pair_id,
+                "status": read.pair_status,
+                "mentee_id": read.pair_mentee_id,
+            }
+            # from_db takes a subset of the fields in the model's order.
+            order = [f.attname for f in Pair._meta.concrete_fields if f.attname in values]
+            pair = Pair.from_db(db, order, [values[name] for name in order])
+            pair.promotions_active_agreements = active_terms_of(db, read)
+            pairs[read.pair_id] = pair
+    return pairs
 
 
 def _render_consent(
@@ -831,90 +1015,85 @@ def _render_consent(
 ) -> HttpResponse:
     """`review` comes from _candidate_review (of_candidate, with its opt-out)."""
     user = request.user
-    statements = list(
-        Statement.objects.about(user)
-        .filter(review=review)
-        .with_mentor_name()
-        .with_active_terms()
-        .select_related("pair")
-        .order_by()  # sorted below, in Python
-        .only(
-            "review_id",
-            "kind",
-            "text",
-            "state",
-            # Every lifecycle field: the row shows the state's dates and the checks read them.
-            *LIFECYCLE_FIELDS,
-            "pair__status",
-            "pair__mentee_id",
-        )
+    reads = consent_statements(user, review)
+    pending = [r for r in reads if r.state == Statement.State.AWAITING_CONSENT]
+    decided = [r for r in reads if r.state != Statement.State.AWAITING_CONSENT]
+    number = _decided_page(request, decided)
+    start = (number - 1) * DECIDED_PER_PAGE
+    decided_shown = decided[start : start + DECIDED_PER_PAGE]
+    pairs = _consent_pairs(reads, router.db_for_read(Statement))
+    answers = MenteeAnswers(user, review)
+    shown = showings_by_viewer(
+        [
+            r.pk
+            for r in decided_shown
+            if r.state in (Statement.State.SHARED, Statement.State.WITHDRAWN)
+        ]
     )
-    attach_active_agreements(statements)
-    # What still asks for a decision first, in the order it was asked; then what is decided,
-    # in the same order, so a row never jumps when the page is reloaded.
-    statements.sort(
-        key=lambda s: (s.state != Statement.State.AWAITING_CONSENT, s.submitted_at, s.pk)
-    )
-    shown = showings_by_viewer([s.pk for s in statements])
     kinds, states = dict(Statement.Kind.choices), dict(Statement.State.choices)
     consent_url = url_maker("promotions:statement_consent")
     decline_url = url_maker("promotions:statement_decline")
     withdraw_url = url_maker("promotions:statement_withdraw")
-    pending, decided = [], []
-    for statement in statements:
-        statement.review = review  # the page's review: the permission checks read its status
-        state = statement.state
-        may_consent = can_grant_consent(user, statement)
-        sha256 = text_sha256(statement.text)
-        row = ConsentRow(
-            pk=mark_safe(str(statement.pk)),  # noqa: S308 - digits only
-            kind=kinds[statement.kind],
-            mentor=statement.mentor_name,
-            state=state,
-            state_label=states[state],
-            text_html=paragraphs(statement.text),
-            sha256=sha256,
-            can_consent=may_consent,
-            can_decline=can_decline(user, statement),
-            can_withdraw=can_withdraw(user, statement),
-        )
-        if statement.guard_cautions:
-            row.guard_cautioned = True
-            row.caution_notes = statement.caution_notes
-        if state == Statement.State.AWAITING_CONSENT:
-            if not may_consent:
-                row.blocked_reason = why_refused(statement, CONSENT)
-            if row.can_consent:
-                row.consent_url = consent_url(statement.pk)
-            if row.can_decline:
-                row.decline_url = decline_url(statement.pk)
-        elif state == Statement.State.SHARED:
-            row.consented_at = display.moment(statement.consented_at)
-            row.consent_is_current = statement.consent_is_current
-        elif state == Statement.State.DECLINED:
-            row.declined_on = display.day(statement.declined_at)
-            row.decline_reason = statement.decline_reason
-        elif state == Statement.State.WITHDRAWN:
-            row.withdrawn_on = display.day(statement.withdrawn_at)
-            row.withdrawn_by_agreement = statement.withdrawal_cause == "agreement"
-        if state in (Statement.State.SHARED, Statement.State.WITHDRAWN):
-            row.shows_showings = True
-            row.shown_to = _shown_lines(shown.get(statement.pk, []))
-        if row.can_withdraw:
-            row.withdraw_url = withdraw_url(statement.pk)
-        if refused_decline and refused_decline[0] == statement.pk:
-            row.refused_decline(refused_decline[1])
-        # The template reads each row as a dict: a lookup in an object first tries it as a
-        # dict and pays for the exception, on every one of some twenty lookups per row.
-        (pending if state == Statement.State.AWAITING_CONSENT else decided).append(vars(row))
-    sections = [
-        (key, title, rows)
-        for key, title, rows in (
-            ("pending", "Waiting for your decision", pending),
-            ("decided", "Decided", decided),
-        )
-        if rows
-    ]
+    sections = []
+    for key, title, reads_shown in (
+        ("pending", "Waiting for your decision", pending),
+        ("decided", "Decided", decided_shown),
+    ):
+        rows = []
+        for read in reads_shown:
+            pair, kind, state = pairs[read.pair_id], read.kind, read.state
+            may_consent = answers.may("consent", pair, kind, state)
+            row = ConsentRow(
+                pk=mark_safe(str(read.pk)),  # noqa: S308 - digits only
+                kind=kinds[kind],
+                mentor=read.mentor_name,
+                state=state,
+                state_label=states[state],
+                text_html=paragraphs(read.text),
+                can_consent=may_consent,
+                can_decline=answers.may("decline", pair, kind, state),
+                can_withdraw=answers.may("withdraw", pair, kind, state),
+            )
+            if read.guard_cautions:
+                row.guard_cautioned = True
+                # The model's own property, asked of the row read (it reads guard_cautions).
+                row.caution_notes = Statement.caution_notes.fget(read)
+            if state == Statement.State.AWAITING_CONSENT:
+                if not may_consent:
+                    # why_refused reads the statement's review, state, pair and kind.
+                    row.blocked_reason = why_refused(
+                        SimpleNamespace(review=review, state=state, pair=pair, kind=kind), CONSENT
+                    )
+                if row.can_consent:
+                    row.sha256 = text_sha256(read.text)
+                    row.consent_url = consent_url(read.pk)
+                if row.can_decline:
+                    row.decline_url = decline_url(read.pk)
+            elif state == Statement.State.SHARED:
+                row.consented_at = display.moment(read.consented_at)
+                # The model's own property (consent_text_sha256 against the text's hash).
+                row.consent_is_current = Statement.consent_is_current.fget(read)
+            elif state == Statement.State.DECLINED:
+                row.declined_on = display.day(read.declined_at)
+                row.decline_reason = read.decline_reason
+            elif state == Statement.State.WITHDRAWN:
+                row.withdrawn_on = display.day(read.withdrawn_at)
+                row.withdrawn_by_agreement = read.withdrawal_cause == "agreement"
+            if state in (Statement.State.SHARED, Statement.State.WITHDRAWN):
+                row.shows_showings = True
+                row.shown_to = _shown_lines(shown.get(read.pk, []))
+            if row.can_withdraw:
+                row.withdraw_url = withdraw_url(read.pk)
+            if refused_decline and refused_decline[0] == read.pk:
+                row.refused_decline(refused_decline[1])
+            # The template reads each row as a dict: a lookup in an object first tries it as a
+            # dict and pays for the exception, on every one of some twenty lookups per row.
+            rows.append(vars(row))
+        if rows:
+            pager = (
+                _decided_pager(request, rows, number, len(decided)) if key == "decided" else None
+            )
+            sections.append((key, title, rows, pager))
     return render(
         request,
         "promotions/consent.html",
@@ -935,7 +1114,9 @@ def _render_consent(
 
 
 def _back_to_consent(statement: Statement) -> HttpResponse:
-    return redirect(f"{statement.review.consent_url()}#statement-{statement.pk}")
+    """To the statement's row, on whichever page of decided statements it now is."""
+    pk = statement.pk
+    return redirect(f"{statement.review.consent_url()}?statement={pk}#statement-{pk}")
 
 
 @login_required

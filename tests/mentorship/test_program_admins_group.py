@@ -46,6 +46,7 @@ def test_group_has_exactly_the_declared_permissions():
                 "view_question",
                 "view_agreement",
                 "view_signature",
+                "view_guidelineacknowledgement",
             },
         ),
         (

@@ -144,9 +144,11 @@ PARTICIPANT_PAGES = [
         "agreement detail",
         "carol",
         lambda c: reverse("agreements:detail", args=[_agreement(c)]),
-        7,
-        f"{SESSION}, agreement (+pair, program, people); {FLOW}; signatures (signers, proposer "
-        "and ended_by are the pair's people; the signatures answer the is-signed check)",
+        5,
+        f"{SESSION}, agreement (+pair, program, people, the members' submissions, the current "
+        "guideline's id and version); flow: open+active agreements; signatures (signers, "
+        "proposer and ended_by are the pair's people; the signatures answer the is-signed "
+        "check)",
     ),
     Page(
         "agreement history",
@@ -199,11 +201,12 @@ PARTICIPANT_PAGES = [
         "lee",
         lambda c: reverse("promotions:review", args=[c.review.pk]),
         12,
-        f"{SESSION}, review (scoped, with the viewer's seat and last visit), the visit's "
-        "upsert, shared statements (+mentor); the access record: savepoint, StatementView bulk "
-        "insert, chain head (for update), audit insert, chain head update, release; panel "
-        "names (no candidate's-mentor check: separation of duties keeps the candidate's "
-        "mentors off the panel)",
+        f"{SESSION}, review (scoped, with the viewer's seat and last visit and the names it "
+        "prints); one transaction (a savepoint here) for the visit's upsert, shared statements "
+        "(+mentor) and the access record: StatementView insert, chain head (for update), audit "
+        "insert, chain head update (one statement with the insert on PostgreSQL: 11 there), "
+        "release; panel names (no candidate's-mentor check: separation of duties keeps the "
+        "candidate's mentors off the panel)",
     ),
     Page(
         "mentor input",
@@ -241,7 +244,8 @@ PARTICIPANT_PAGES = [
         6,
         f"{SESSION}, review (scoped, with whether the candidate asked not to be asked "
         "again), statements (+mentor's name, +their pairs' active agreement terms, joined), "
-        "showings grouped by viewer (one aggregate), panel names",
+        "showings of the decided page's statements grouped by viewer (one aggregate), panel "
+        "names",
     ),
     Page(
         "assessment",

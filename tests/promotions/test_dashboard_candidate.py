@@ -35,7 +35,11 @@ def test_carol_finds_shared_input_she_may_withdraw(world, client):
     page = dashboard(client, world.mentee)
     assert 'id="consents"' in page
     assert f"{SHARED} advocacy input." in page
-    assert f'href="{world.review.consent_url()}#statement-{statement.pk}"' in page
+    # The consent page opens the page of decided statements that holds it.
+    assert (
+        f'href="{world.review.consent_url()}?statement={statement.pk}#statement-{statement.pk}"'
+        in page
+    )
     assert "Read or withdraw" in page
     assert "Carol grew a lot." not in page
 

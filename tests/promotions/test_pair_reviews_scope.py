@@ -83,3 +83,46 @@ def test_another_pair_of_the_same_mentee_gives_its_own_program_only(reviews):
     assert world.review.pk not in found
     # The world's mentor sees nothing through a pair that is not theirs.
     assert not PromotionReview.objects.of_pair_mentee(other, world.mentor).exists()
+
+
+def card_ids(pair, user) -> list[int]:
+    """The review ids the pair page's card links to (the tag's compiled read)."""
+    from promotions.templatetags.promotions_tags import pair_reviews
+
+    return [
+        int(r["url"].rstrip("/").rsplit("/", 2)[-2]) for r in pair_reviews(pair, user)["reviews"]
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_card_shows_what_visible_to_shows_of_the_pair(reviews, role):
+    """The card reads through a statement compiled once per process from of_pair_mentee: for
+    every role, exactly the open reviews visible_to shows of the pair's mentee in its program
+    to the pair's members, newest first, and nothing to anyone else."""
+    world = reviews
+    user = world.person(role)
+    visible = list(
+        PromotionReview.objects.visible_to(user)
+        .filter(program=world.pair.program, candidate=world.pair.mentee)
+        .not_closed()
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+    )
+    found = card_ids(world.pair, user)
+    if role in ("mentor", "mentee"):
+        assert found == visible == [world.review.pk]
+    else:
+        assert found == []
+
+
+def test_the_card_never_answers_for_the_previous_pair(reviews):
+    world = reviews
+    other = PairFactory()
+    PromotionReviewFactory(program=other.program, candidate=other.mentee)
+    assert card_ids(world.pair, world.mentor) == [world.review.pk]
+    assert card_ids(other, world.mentor) == []
+    assert card_ids(other, other.mentor) != [world.review.pk]
+    assert len(card_ids(other, other.mentee)) == 1
+    Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
+    world.pair.refresh_from_db()
+    assert card_ids(world.pair, world.mentor) == []

@@ -63,12 +63,13 @@ def test_panel_page_query_budget(world, client, django_assert_max_num_queries):
         world.statement("shared")
     client.force_login(world.panel_member)
     client.get(world.review.get_absolute_url())  # the first request after login stores the session
-    # 1 session, 2 user, 3 review (scoped, with the viewer's seat and last visit), 4 the
-    # visit's upsert (the "new" marks), 5 shared statements with their mentors; the access
-    # record: 6 savepoint, 7 StatementView bulk insert, 8 audit chain head (for update), 9 audit
-    # insert, 10 chain head update, 11 release (no savepoint of its own around the audit
-    # event); 12 panel names. (No candidate's-mentor check: separation of duties keeps
-    # mentors off.)
+    # 1 session, 2 user, 3 review (scoped, with the viewer's seat and last visit and the names
+    # it prints); one transaction (here a savepoint, 4, inside the test's) for 5 the visit's
+    # upsert (the "new" marks), 6 shared statements with their mentors and the access record:
+    # 7 StatementView insert, 8 audit chain head (for update), 9 audit insert, 10 chain head
+    # update (9 and 10 are one statement on PostgreSQL), 11 release (no savepoint of their own
+    # around the showings or the audit event); 12 panel names. (No candidate's-mentor check:
+    # separation of duties keeps mentors off.)
     with django_assert_max_num_queries(12):
         response = client.get(world.review.get_absolute_url())
     assert response.status_code == HTTPStatus.OK

@@ -40,7 +40,15 @@ from agreements.models import Agreement, Question
 from agreements.services import (
     agreement_end,
 )
-from mentorship.models import Guideline, Meeting, Notification, Pair, Program, User
+from mentorship.models import (
+    Guideline,
+    Meeting,
+    Notification,
+    Pair,
+    Program,
+    SingleSignOnIdentity,
+    User,
+)
 from mentorship.roles import PROGRAM_ADMINS_GROUP, sync_program_admins_group
 from mentorship.services import meeting_record
 from promotions.models import BreachPhrase, PromotionReview, Statement, text_sha256
@@ -105,6 +113,7 @@ class World:
     meetings: list[Meeting]
     markers: dict[str, Marker] = field(default_factory=dict)
     failed_email: Notification | None = None
+    sso_identity: SingleSignOnIdentity | None = None
     emails: list = field(default_factory=list)
     email_templates: set[str] = field(default_factory=set)
 
@@ -181,6 +190,10 @@ def build_world() -> World:
     try:
         world = _build_world()
         world.failed_email = _send_all_but_danas_email(world)
+        # Carol signed in once through the company's provider (an issuer no test configures).
+        world.sso_identity = SingleSignOnIdentity.objects.create(
+            user=world.users["carol"], issuer="https://sso.example.com", subject="carol-00u1"
+        )
     finally:
         template_rendered.disconnect(dispatch_uid="security-world")
     world.emails = list(mail.outbox)

@@ -230,6 +230,7 @@ ADMIN_OBJECTS = {
     "mentorship.pair": lambda w: w.pairs["agreed"],
     "mentorship.auditevent": lambda w: AuditEvent.objects.order_by("pk").first(),
     "mentorship.notification": lambda w: w.failed_email,
+    "mentorship.singlesignonidentity": lambda w: w.sso_identity,
     "agreements.question": lambda w: Answer.objects.filter(pair=w.pairs["agreed"]).first().question,
     "agreements.agreement": lambda w: w.agreements["active"],
     "agreements.signature": lambda w: w.agreements["active"].signatures.first(),

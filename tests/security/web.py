@@ -19,7 +19,15 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from agreements.models import Agreement, Answer, Question, QuestionnaireSubmission, Signature
-from mentorship.models import Guideline, Meeting, Notification, Pair, Program, User
+from mentorship.models import (
+    Guideline,
+    Meeting,
+    Notification,
+    Pair,
+    Program,
+    SingleSignOnIdentity,
+    User,
+)
 from promotions.models import BreachPhrase, ConsentOptOut, PanelSeat, PromotionReview, Statement
 
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -43,6 +51,7 @@ STATE_MODELS: tuple[type[models.Model], ...] = (
     BreachPhrase,
     User,
     Group,
+    SingleSignOnIdentity,  # who signs in as whom
 )
 IGNORED_FIELDS = {"last_login"}  # a successful login is not a state change
 WRITE_SQL = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
