@@ -98,7 +98,7 @@ def main(argv: list[str]) -> int:
                     wall.append(time.perf_counter() - start_wall)
             with CaptureQueriesContext(connection) as queries:
                 client.get(path)
-            # EXECUTE: a prepared SELECT (mentorship.selectors.ViewerQuery).
+            # EXECUTE: a prepared SELECT (mentorship.statements.Prepared).
             selects = [
                 q["sql"]
                 for q in queries.captured_queries

@@ -5,14 +5,12 @@ for lists that grow without bound."""
 from __future__ import annotations
 
 import datetime
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import islice
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import (
     Count,
     DateField,
@@ -148,14 +146,11 @@ class Viewer:
         user = self.user
         if user is None or not user.is_authenticated or not _roles:
             return frozenset()
-        names, sql, params = _roles_statement(connections[User.objects.db])
-        params = [user.pk if param == _ANYONE else param for param in params]
-        with connections[User.objects.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None:
+        names = tuple(_roles)
+        found = _ROLES.rows(key=names, viewer=user.pk)
+        if not found:
             return frozenset()
-        return frozenset(name for name, held in zip(names, row, strict=True) if held)
+        return frozenset(name for name, held in zip(names, found[0], strict=True) if held)
 
     def holds(self, role: str) -> bool:
         return role in self.roles
@@ -170,7 +165,7 @@ class Viewer:
             return []
         names = _active_pair_annotation_names()
         db, pairs = User.objects.db, []
-        for row in _ACTIVE_PAIRS.rows(self.user, key=tuple(_pair_annotations)):
+        for row in _ACTIVE_PAIRS.rows(key=tuple(_pair_annotations), viewer=self.user.pk):
             pair = Pair.from_db(db, _PAIR_COLUMNS, row[: len(_PAIR_COLUMNS)])
             rest = row[len(_PAIR_COLUMNS) :]
             for name, value in zip(names, rest, strict=False):
@@ -195,118 +190,19 @@ def register_active_pair_annotations(annotations: Callable[[User], dict]) -> Non
 
 
 # The roles query has the same shape for everyone; only the user's id differs. Django builds
-# and compiles it once per process (for a stand-in user whose id no row has) and each page runs
-# that SQL with its own user's id: the query costs the database's work, not Django's, while the
-# conditions stay the querysets the apps registered.
+# and compiles it once per process and set of registered roles (mentorship.statements.Prepared)
+# and each page runs that SQL with its own user's id: the query costs the database's work, not
+# Django's, while the conditions stay the querysets the apps registered.
+def _roles_query(*names: str, viewer: int) -> QuerySet:
+    user = User(pk=viewer)
+    return User.objects.filter(pk=viewer).values_list(
+        *(Exists(_roles[name](user)) for name in names)
+    )[:1]
+
+
+_ROLES = Prepared(User, _roles_query, "viewer")
+# A user no row is (the stand-in the active pairs' annotation names are built for).
 _ANYONE = -7_700_000_000_000_077
-# A moment no condition of a real page is built for (ViewerQuery's stand-in).
-_SOMETIME = datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC)
-_roles_statements: dict[tuple, tuple[list[str], str, list]] = {}
-
-
-def _roles_statement(connection) -> tuple[list[str], str, list]:
-    names = list(_roles)
-    key = (connection.alias, connection.vendor, tuple(names))
-    if key not in _roles_statements:
-        anyone = User(pk=_ANYONE)
-        query = User.objects.filter(pk=anyone.pk).values_list(
-            *(Exists(_roles[name](anyone)) for name in names)
-        )[:1]
-        sql, params = query.query.get_compiler(connection=connection).as_sql()
-        _roles_statements[key] = (names, sql, list(params))
-    return _roles_statements[key]
-
-
-class ViewerQuery:
-    """A values_list() queryset that `build(user)` makes of the permission module's querysets,
-    compiled by Django once per process and database for a stand-in user whose id no row has
-    (as the roles query is); each call runs that SQL with the viewer's id in the stand-in's
-    place and converts the rows as Django would. The query costs the database's work, not
-    Django's, while its conditions stay the permission layer's. Only for querysets whose
-    other parameters are the same for everyone: `key` names whatever else the built queryset
-    depends on (a page's slice...); it is passed to `build` after the user.
-
-    On PostgreSQL the SQL is also a prepared statement of the connection, so the database
-    stops planning it anew for every request (planning cost more than running these)."""
-
-    MAX_COMPILED = 64  # statements kept per query: a few page sizes, one or two databases
-
-    def __init__(self, build: Callable[..., QuerySet]):
-        self.build = build
-        self._compiled: dict[tuple, tuple] = {}
-
-    def rows(
-        self, user: User, *, key: tuple = (), moment: datetime.datetime | None = None
-    ) -> list[tuple]:
-        """With `moment`, build is passed a stand-in moment after the user (for a condition
-        such as "changed since"), and the SQL runs with `moment` in its place."""
-        connection = connections[User.objects.db]
-        cache_key = (connection.alias, connection.vendor, key)
-        compiled = self._compiled.get(cache_key)
-        if compiled is None:
-            if len(self._compiled) >= self.MAX_COMPILED:
-                self._compiled.clear()
-            stand_ins = (_SOMETIME,) if moment is not None else ()
-            query = self.build(User(pk=_ANYONE), *stand_ins, *key).query
-            compiler = query.get_compiler(connection=connection)
-            sql, params = compiler.as_sql()
-            if _ANYONE not in params:
-                raise ValueError("The query does not depend on the viewer.")
-            # Named by its text, so one name is one statement in every process: a server
-            # session shared through a pooler can never run another query under this name.
-            digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
-            name = f"viewer_query_{connection.vendor}_{digest}"
-            compiled = self._compiled[cache_key] = (compiler, sql, tuple(params), name)
-        compiler, sql, params, name = compiled
-        params = [user.pk if param == _ANYONE else param for param in params]
-        if moment is not None:
-            sometime = connection.ops.adapt_datetimefield_value(_SOMETIME)
-            if sometime not in params:
-                raise ValueError("The query does not depend on the moment.")
-            moment = connection.ops.adapt_datetimefield_value(moment)
-            params = [moment if param == sometime else param for param in params]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
-                prepared = _prepared_statements(connection)
-                numbered = sql % tuple(f"${n}" for n in range(1, len(params) + 1))
-                if name not in prepared:
-                    # Once per database session, past the query log, so a page's query count
-                    # is the same on its first request as on every other.
-                    cursor.cursor.execute(f"PREPARE {name} AS {numbered}")
-                    prepared.add(name)
-                # The statement's text rides along as a comment, so what a query log (tests,
-                # the bench) shows still says what is read.
-                placeholders = ", ".join(["%s"] * len(params))
-                cursor.execute(f"EXECUTE {name} ({placeholders}) /* {numbered} */", params)
-            else:
-                cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        return list(compiler.results_iter(results=[rows]))
-
-    def pages(self, user: User, *key) -> _ViewerQueryRows:
-        """The rows as page_of slices them: `build(user, *key, start, stop)` is the queryset's
-        slice, compiled once per page."""
-        return _ViewerQueryRows(self, user, key)
-
-
-def _prepared_statements(connection) -> set[str]:
-    """The names PREPAREd on the connection's current database session (a new session, after
-    a reconnect, has none)."""
-    session = (id(connection.connection), connection.connection.info.backend_pid)
-    if getattr(connection, "_viewer_query_session", None) != session:
-        connection._viewer_query_session = session
-        connection._viewer_query_prepared = set()
-    return connection._viewer_query_prepared
-
-
-@dataclass(frozen=True)
-class _ViewerQueryRows:
-    query: ViewerQuery
-    user: User
-    key: tuple
-
-    def __getitem__(self, rows: slice) -> list[tuple]:
-        return self.query.rows(self.user, key=(*self.key, rows.start, rows.stop))
 
 
 _PAIR_COLUMNS = [field.attname for field in Pair._meta.concrete_fields]
@@ -358,7 +254,10 @@ def _active_pairs(user: User) -> QuerySet:
     )
 
 
-_ACTIVE_PAIRS = ViewerQuery(lambda user, *annotations: _active_pairs(user))
+# Compiled once per process for each set of registered annotations (the key).
+_ACTIVE_PAIRS = Prepared(
+    Pair, lambda *annotations, viewer: _active_pairs(User(pk=viewer)), "viewer"
+)
 
 
 MENTOR, MENTEE, ACTIVE_PAIR = "mentor", "mentee", "in an active pair"
@@ -653,7 +552,12 @@ def _pairs_in_role(user: User, role: str, start: int, stop: int) -> QuerySet:
     )
 
 
-_LISTED_PAIRS = ViewerQuery(_pairs_in_role)
+# Compiled once per process for each role and page (the key).
+_LISTED_PAIRS = Prepared(
+    Pair,
+    lambda role, start, stop, viewer: _pairs_in_role(User(pk=viewer), role, start, stop),
+    "viewer",
+)
 
 
 def pair_list_page(request, viewer: Viewer, role: str, *, per_page: int = 20) -> PageOf:
@@ -662,7 +566,9 @@ def pair_list_page(request, viewer: Viewer, role: str, *, per_page: int = 20) ->
     param = f"as_{role}"
     if not viewer.holds(role):
         return page_of(request, [], per_page=per_page, param=param)
-    page = page_of(request, _LISTED_PAIRS.pages(viewer.user, role), per_page=per_page, param=param)
+    page = page_of(
+        request, _LISTED_PAIRS.pages(role, viewer=viewer.user.pk), per_page=per_page, param=param
+    )
     pair_url, labels = url_maker("mentorship:pair"), dict(Pair.Status.choices)
     page.items = [
         PairRow(

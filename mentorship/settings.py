@@ -278,8 +278,8 @@ NOTIFICATION_MAX_ATTEMPTS = env_int("DJANGO_NOTIFICATION_MAX_ATTEMPTS", 8)
 IMPORT_MAX_ROWS = env_int("DJANGO_IMPORT_MAX_ROWS", 10_000)
 IMPORT_MAX_PAIR_ROWS = env_int("DJANGO_IMPORT_MAX_PAIR_ROWS", 1_000)
 IMPORT_MAX_BYTES = env_int("DJANGO_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-# The dashboard's hottest reads run as PostgreSQL prepared statements of the connection
-# (mentorship.selectors.ViewerQuery): planned once per connection instead of on every request.
+# The pages' reads compiled once per process run as PostgreSQL prepared statements of the
+# connection (mentorship.statements.Prepared): planned once per connection, not per request.
 # Turn off behind a pooler that hands out connections per transaction (PgBouncer's transaction
 # mode), where a statement prepared on one server connection is missing on the next.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)

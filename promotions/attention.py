@@ -28,10 +28,10 @@ from mentorship.selectors import (
     PageOf,
     SectionList,
     Viewer,
-    ViewerQuery,
     page_of,
     url_maker,
 )
+from mentorship.statements import Prepared
 from promotions.models import PanelSeat, PromotionReview, Statement
 
 SENT_BACK_DAYS = 14
@@ -88,8 +88,10 @@ def _invitations(user: User, limit: int | None):
     )
 
 
-# Compiled once per process for each number of rows asked (see ViewerQuery).
-_INVITATIONS = ViewerQuery(_invitations)
+# Compiled once per process for each number of rows asked (mentorship.statements.Prepared).
+_INVITATIONS = Prepared(
+    PromotionReview, lambda limit, viewer: _invitations(User(pk=viewer), limit), "viewer"
+)
 
 
 def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterable[AttentionItem]:
@@ -99,7 +101,7 @@ def input_invitations(viewer: Viewer | User, limit: int | None = None) -> Iterab
     if not viewer.active_pairs_as(MENTOR):
         return
     input_url = url_maker("promotions:input")
-    for pk, target_role, *candidate in _INVITATIONS.rows(viewer.user, key=(limit,)):
+    for pk, target_role, *candidate in _INVITATIONS.rows(key=(limit,), viewer=viewer.user.pk):
         yield AttentionItem(
             message=(
                 f"{_name(*candidate)} is being reviewed for {target_role}: you are invited "
@@ -131,7 +133,12 @@ def _sent_back(user: User, since: datetime.datetime, limit: int | None):
     )
 
 
-_SENT_BACK = ViewerQuery(_sent_back)
+_SENT_BACK = Prepared(
+    Statement,
+    lambda limit, viewer, since: _sent_back(User(pk=viewer), since, limit),
+    "viewer",
+    moments=("since",),
+)
 
 
 def statements_sent_back(
@@ -142,7 +149,7 @@ def statements_sent_back(
     Statement.visible_to (a mentor reads what they wrote in every state)."""
     user = Viewer.of(viewer).user
     since = timezone.now() - datetime.timedelta(days=SENT_BACK_DAYS)
-    statements = _SENT_BACK.rows(user, key=(limit,), moment=since)
+    statements = _SENT_BACK.rows(key=(limit,), viewer=user.pk, since=since)
     input_url = url_maker("promotions:input")
     for pk, kind, state, cause, review_id, target_role, *mentee_names in statements:
         kind, mentee = _kind(kind), _name(*mentee_names)

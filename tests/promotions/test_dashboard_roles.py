@@ -230,6 +230,6 @@ def test_a_precompiled_read_is_named_by_its_text_in_every_process(world):
 
     assert Viewer(world.mentor).active_pairs  # compiles the read
     assert _ACTIVE_PAIRS._compiled
-    for _compiler, sql, _params, name in _ACTIVE_PAIRS._compiled.values():
-        digest = hashlib.sha256(sql.encode()).hexdigest()[:24]
-        assert name == f"viewer_query_{connection.vendor}_{digest}"
+    for statement in _ACTIVE_PAIRS._compiled.values():
+        digest = hashlib.sha256(statement.sql.encode()).hexdigest()[:24]
+        assert statement.name == f"prepared_{connection.vendor}_{digest}"
