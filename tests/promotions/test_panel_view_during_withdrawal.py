@@ -39,7 +39,7 @@ def test_showings_and_a_withdrawal_at_once_both_commit(world):
                 statement_locked.set()
                 panel_audited.wait(2)  # the panel holds the head by now, if it can take it
                 audit_record(actor=world.mentee, action=Action.CONSENT_WITHDRAWN, target=statement)
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors["withdrawal"] = error
         finally:
             connection.close()
@@ -60,7 +60,7 @@ def test_showings_and_a_withdrawal_at_once_both_commit(world):
                 viewer=world.panel_member,
                 statements=[Statement.objects.get(pk=statement.pk)],
             )
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors["panel view"] = error
         finally:
             services.audit_record = original
