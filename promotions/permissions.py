@@ -28,7 +28,7 @@ class Gate:
 
 def active_agreement(pair: Pair):
     """The pair's active agreement; uses StatementQuerySet.with_active_agreement()'s prefetch
-    or querysets.attach_active_agreements() if either set it on the pair."""
+    or the terms querysets.active_terms_of() read from a join, if either set it on the pair."""
     prefetched = getattr(pair, "promotions_active_agreements", None)
     if prefetched is not None:
         return prefetched[0] if prefetched else None

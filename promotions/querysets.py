@@ -159,8 +159,8 @@ class StatementQuerySet(models.QuerySet):
 
     def with_active_terms(self):
         """The terms of each statement's pair's active agreement, from a join (a pair has at
-        most one active agreement: agreement_one_active_per_pair), for attach_active_agreements:
-        what with_active_agreement(terms_only=True) prefetches, without a second query."""
+        most one active agreement: agreement_one_active_per_pair), for active_terms_of: what
+        with_active_agreement(terms_only=True) prefetches, without a second query."""
         return self.alias(
             active_terms=FilteredRelation(
                 "pair__agreements", condition=Q(pair__agreements__status="active")
@@ -226,19 +226,6 @@ def _terms_order() -> list[str]:
 
     names = {name for name, _ in ACTIVE_TERMS} | {"id"}
     return [f.attname for f in Agreement._meta.concrete_fields if f.attname in names]
-
-
-def attach_active_agreements(statements) -> None:
-    """What with_active_agreement(terms_only=True) prefetches, for statements read with
-    with_active_terms() and select_related("pair"): each pair's active agreement (the terms
-    permissions.agreement_gate reads), set where permissions.active_agreement looks for it,
-    from the statement query's own join instead of a second query."""
-    by_pair: dict[int, list] = {}
-    for statement in statements:
-        active = by_pair.get(statement.pair_id)
-        if active is None:
-            active = by_pair[statement.pair_id] = active_terms_of(statement._state.db, statement)
-        statement.pair.promotions_active_agreements = active
 
 
 class PromotionReviewQuerySet(models.QuerySet):

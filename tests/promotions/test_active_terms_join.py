@@ -1,5 +1,5 @@
 """The consent page reads each pair's active agreement from its statement query's join
-(StatementQuerySet.with_active_terms + attach_active_agreements) instead of a second query:
+(StatementQuerySet.with_active_terms + active_terms_of) instead of a second query:
 the permission checks must then see exactly the agreement, and the terms, that
 permissions.active_agreement would read from the database."""
 
@@ -10,7 +10,7 @@ import pytest
 from agreements.models import Agreement
 from promotions.models import Statement
 from promotions.permissions import active_agreement, agreement_gate, can_grant_consent
-from promotions.querysets import attach_active_agreements
+from promotions.querysets import active_terms_of
 from tests.factories import ActiveAgreementFactory, PairFactory, PromotionReviewFactory
 from tests.promotions.conftest import close_agreement
 
@@ -24,7 +24,11 @@ def read_as_the_consent_page(world, *reviews) -> list[Statement]:
         .with_active_terms()
         .select_related("pair", "review")
     )
-    attach_active_agreements(statements)
+    for statement in statements:
+        # Where the consent page puts them (promotions.views._consent_pairs).
+        statement.pair.promotions_active_agreements = active_terms_of(
+            statement._state.db, statement
+        )
     return statements
 
 
