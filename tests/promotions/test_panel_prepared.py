@@ -18,6 +18,7 @@ from promotions.views import (
     _PANEL_NAMES,
     _PANEL_REVIEW,
     _PANEL_STATEMENTS,
+    PANEL_PAGE_FIELDS,
     _seated_review,
     _shown_to_panel_member,
     panel_names,
@@ -38,20 +39,10 @@ ROLES = (
     "outsider",
 )
 
+# What the page reads of the review, and what the read adds to it.
 REVIEW_FIELDS = (
     "pk",
-    "program_id",
-    "candidate_id",
-    "supervisor_id",
-    "target_role",
-    "status",
-    "decision_date",
-    "outcome",
-    "outcome_note",
-    "outcome_recorded_by_id",
-    "outcome_recorded_at",
-    "supervisor_assessment",
-    "assessment_written_at",
+    *PANEL_PAGE_FIELDS,
     "viewer_seat_id",
     "viewer_last_visit",
     "viewer_seat_for",
