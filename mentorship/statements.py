@@ -29,6 +29,11 @@ from django.db.models.sql.compiler import SQLCompiler
 
 # Ids no row has (sequences start at 1, random ids below 2**63), one per id parameter.
 _STAND_INS = (-7_700_000_000_000_101, -7_700_000_000_000_202, -7_700_000_000_000_303)
+# Ids every integer column can hold (a positive small integer's range too): each statement is
+# also compiled with these, never run, and must come out the same, because Django leaves out a
+# comparison whose value the column cannot hold (in exclude() the condition then vanishes, and
+# the query matches more rows).
+_SMALL_STAND_INS = (101, 202, 303)
 # Moments no condition of a real page is built for, one per moment parameter.
 _MOMENTS = (
     datetime.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=datetime.UTC),
@@ -88,22 +93,14 @@ class Prepared:
             return statement
         if len(self._compiled) >= self.MAX_COMPILED:
             self._compiled.clear()
-        stand_ins = {
-            **dict(zip(self._names, _STAND_INS, strict=False)),
-            **dict(zip(self._moments, _MOMENTS, strict=False)),
-        }
-        queryset = self._build(*key, **stand_ins)
-        _check_buildable(queryset, instances)
-        compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        # A parameter is found in the SQL's parameters as Django adapted it (a moment is a
-        # string on SQLite).
-        adapted = {name: _adapt(connection, value) for name, value in stand_ins.items()}
-        slots = tuple(
-            next((name for name, value in adapted.items() if _same(param, value)), ("value", param))
-            for param in params
-        )
-        missing = set(stand_ins) - {slot for slot in slots if isinstance(slot, str)}
+        compiler, sql, params, slots = self._compile(connection, key, instances, _STAND_INS)
+        _, small_sql, _, small_slots = self._compile(connection, key, instances, _SMALL_STAND_INS)
+        if (small_sql, small_slots) != (sql, slots):
+            raise ValueError(
+                "The statement depends on the ids' values (a condition Django leaves out for "
+                "an id its column cannot hold?): refused."
+            )
+        missing = {*self._names, *self._moments} - {s for s in slots if isinstance(s, str)}
         if missing:
             # A parameter the SQL does not carry would be silently ignored: refuse.
             raise ValueError(f"The statement does not use {sorted(missing)}.")
@@ -130,6 +127,25 @@ class Prepared:
         )
         self._compiled[cache_key] = statement
         return statement
+
+    def _compile(self, connection, key: tuple, instances: bool, ids: tuple[int, ...]):
+        """(compiler, sql, params, slots) of the queryset built for these stand-in ids."""
+        stand_ins = {
+            **dict(zip(self._names, ids, strict=False)),
+            **dict(zip(self._moments, _MOMENTS, strict=False)),
+        }
+        queryset = self._build(*key, **stand_ins)
+        _check_buildable(queryset, instances)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        # A parameter is found in the SQL's parameters as Django adapted it (a moment is a
+        # string on SQLite).
+        adapted = {name: _adapt(connection, value) for name, value in stand_ins.items()}
+        slots = tuple(
+            next((name for name, value in adapted.items() if _same(param, value)), ("value", param))
+            for param in params
+        )
+        return compiler, sql, params, slots
 
     def _run(self, key: tuple, values: dict, instances: bool) -> tuple[_Statement, list]:
         if set(values) != {*self._names, *self._moments}:

@@ -221,6 +221,20 @@ def test_refuses_what_it_cannot_give_back_whole():
         Prepared(Pair, pairs_of, "viewer").instances(viewer=1, since=timezone.now())
 
 
+def test_refuses_a_condition_django_drops_for_a_stand_in_id():
+    """Django leaves out a comparison whose value a 32-bit column cannot hold (the stand-in
+    ids are below -2**62): inside exclude() the condition then vanishes and the query matches
+    more rows. With the id used elsewhere too, it still reaches the SQL, so only comparing two
+    compilations, one with ids a 32-bit column holds, shows the condition gone."""
+    from mentorship.models import Guideline
+
+    def guidelines(viewer):
+        return Guideline.objects.filter(program__pairs__mentor_id=viewer).exclude(version=viewer)
+
+    with pytest.raises(ValueError, match="depends on the ids"):
+        Prepared(Guideline, guidelines, "viewer").instances(viewer=1)
+
+
 def _executed(queries) -> bool:
     return any(query["sql"].startswith("EXECUTE ") for query in queries.captured_queries)
 
