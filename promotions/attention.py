@@ -42,6 +42,17 @@ def _name(full_name: str, username: str) -> str:
     return full_name or username  # User.__str__, from the two columns a list reads
 
 
+# What a dashboard line about one of the mentee's statements reads and prints.
+_STATEMENT_ITEM_COLUMNS = (
+    "pk",
+    "kind",
+    "review_id",
+    "review__target_role",
+    "pair__mentor__full_name",
+    "pair__mentor__username",
+)
+
+
 def _kind(kind: str) -> str:
     return Statement.Kind(kind).label.lower()
 
@@ -54,14 +65,7 @@ def consents_awaiting(viewer: Viewer | User, limit: int | None = None) -> Iterab
         Statement.objects.about(user)
         .awaiting_consent_of(user)
         .order_by("updated_at", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "review_id",
-            "review__target_role",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
-        )
+        .values_list(*_STATEMENT_ITEM_COLUMNS)
     )
     consent_url = url_maker("promotions:consent")
     for pk, kind, review_id, target_role, *mentor in statements[:limit]:
@@ -297,14 +301,7 @@ def consents_section(request: HttpRequest) -> DashboardSection | None:
         .filter(state=Statement.State.SHARED)
         .exclude(review__status=PromotionReview.Status.CLOSED)
         .order_by("consented_at", "pk")
-        .values_list(
-            "pk",
-            "kind",
-            "review_id",
-            "review__target_role",
-            "pair__mentor__full_name",
-            "pair__mentor__username",
-        )
+        .values_list(*_STATEMENT_ITEM_COLUMNS)
     )
     page = page_of(
         request, statements, per_page=SECTION_LIST_SIZE, param="consents", anchor="#consents"
