@@ -92,7 +92,7 @@ class Prepared:
         if statement is not None:
             return statement
         if len(self._compiled) >= self.MAX_COMPILED:
-            self._compiled.clear()
+            self._compiled.pop(next(iter(self._compiled)))  # the oldest variant
         compiler, sql, params, slots = self._compile(connection, key, instances, _STAND_INS)
         _, small_sql, _, small_slots = self._compile(connection, key, instances, _SMALL_STAND_INS)
         if (small_sql, small_slots) != (sql, slots):
@@ -179,7 +179,7 @@ class Prepared:
 
     def pages(self, *key, **values) -> _Pages:
         """The rows as `page_of` slices them: `build(*key, start, stop, **ids)` is the
-        queryset's slice, compiled once per page."""
+        queryset's slice; the first page compiled once, later ones read as a queryset."""
         return _Pages(self, key, values)
 
 
@@ -192,6 +192,12 @@ class _Pages:
     def __getitem__(self, rows: slice) -> list[tuple]:
         if rows.step is not None:
             raise TypeError("A page is a slice without a step.")
+        if rows.start:
+            # Only the first page is compiled once: a later one is whatever number the address
+            # asks for, and one compiled (and on PostgreSQL prepared) statement per number would
+            # let anyone fill the process's statements and the database session's memory.
+            queryset = self.statement._build(*self.key, rows.start, rows.stop, **self.values)
+            return list(queryset)
         return self.statement.rows(key=(*self.key, rows.start, rows.stop), **self.values)
 
 

@@ -170,9 +170,30 @@ def test_a_key_compiles_one_variant_each_and_pages_slice_as_the_queryset(pairs):
         for start, stop in [(0, 1), (1, 3), (0, 2)]:
             page = statement.pages(viewer=viewer.pk)[start:stop]
             assert page == everything[start:stop]
-    assert len(statement._compiled) == 3
+    # One variant per first page asked (0:1 and 0:2); 1:3 is read as a queryset.
+    assert len(statement._compiled) == 2
     with pytest.raises(TypeError):
         statement.pages(viewer=1)[0:4:2]
+
+
+def test_only_the_first_page_is_compiled(pairs):
+    """The page number comes from the address: compiling one statement per number asked for
+    would let anyone fill the process's statements (and PostgreSQL's, per session)."""
+
+    def build(start, stop, viewer):
+        return (
+            Meeting.objects.filter(pair__in=Pair.objects.visible_to(User(pk=viewer)))
+            .order_by("held_on", "pk")
+            .values_list("pk", "held_on")[start:stop]
+        )
+
+    statement = Prepared(Meeting, build, "viewer")
+    viewer = people(pairs)[0]
+    everything = list(build(None, None, viewer.pk))
+    assert everything
+    for start in range(0, 200, 2):
+        assert statement.pages(viewer=viewer.pk)[start : start + 2] == everything[start : start + 2]
+    assert len(statement._compiled) == 1
 
 
 def test_a_moment_is_a_parameter_too():
