@@ -293,16 +293,27 @@ class PromotionReviewQuerySet(models.QuerySet):
     def of_pair_mentee(self, pair, user):
         """For the pair page: reviews of the pair's mentee in the pair's program, for one of an
         active pair's two members (the candidate herself: of_candidate; her mentor: the
-        mentoring condition of mentored_by, decided here for this one pair, so the query is
-        one indexed condition on the review's row). Nothing for anyone else or a pair that is
-        not active. tests/promotions/test_pair_reviews_scope.py compares it with visible_to."""
-        if (
-            not user.is_authenticated
-            or pair.status != "active"
-            or user.pk not in (pair.mentor_id, pair.mentee_id)
-        ):
+        mentoring condition of mentored_by, decided here for this one pair). Nothing for anyone
+        else or a pair that is not active. tests/promotions/test_pair_reviews_scope.py compares
+        it with visible_to."""
+        return self.of_member_pair(user, pair.pk)
+
+    def of_member_pair(self, user, pair_id):
+        """of_pair_mentee with the pair named by its id, every condition in the query (the
+        pair active, the user one of its two members), so a statement compiled once for
+        stand-in ids (the pair page's review card) is scoped to whoever runs it."""
+        from mentorship.models import Pair
+
+        if not user.is_authenticated:
             return self.none()
-        return self.filter(program_id=pair.program_id, candidate_id=pair.mentee_id)
+        member_pair = Pair.objects.filter(
+            Q(mentor=user) | Q(mentee=user),
+            pk=pair_id,
+            status="active",
+            program=OuterRef("program"),
+            mentee=OuterRef("candidate"),
+        ).order_by()
+        return self.filter(Exists(member_pair))
 
     def visible_to(self, user):
         """Reviews the user is involved in: panel member, supervisor, candidate, or mentor.

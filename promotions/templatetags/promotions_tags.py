@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from mentorship.models import Pair, User
+from mentorship.models import User
 from mentorship.selectors import url_maker
 from mentorship.statements import Prepared
 from promotions.models import PromotionReview
@@ -12,22 +12,20 @@ from promotions.models import PromotionReview
 register = template.Library()
 
 
-def _pair_mentee_reviews(program: int, candidate: int):
-    """The card's rows: of_pair_mentee for a member of an active pair of `candidate` in
-    `program` (the stand-in pair's only member asks; its conditions name nobody else)."""
-    pair = Pair(program_id=program, mentor_id=candidate, mentee_id=candidate, status="active")
+def _pair_reviews(viewer: int, pair: int):
+    """The card's rows: of_member_pair, the pair members' scope with its conditions in SQL."""
     return (
-        PromotionReview.objects.of_pair_mentee(pair, User(pk=candidate))
+        PromotionReview.objects.of_member_pair(User(pk=viewer), pair)
         .not_closed()
         .order_by("-created_at")
         .values_list("pk", "target_role", "status")
     )
 
 
-# Compiled once per process: building the queryset was most of the card's cost. The tag asks
-# it only for a member of an active pair, for whom of_pair_mentee is exactly these conditions
-# (tests/promotions/test_pair_reviews_scope.py compares the two, and both with visible_to).
-_PAIR_MENTEE_REVIEWS = Prepared(PromotionReview, _pair_mentee_reviews, "program", "candidate")
+# Compiled once per process (building the queryset was most of the card's cost), run with the
+# viewer's and the pair's ids: tests/promotions/test_pair_reviews_scope.py compares it with
+# visible_to for every role.
+_PAIR_REVIEWS = Prepared(PromotionReview, _pair_reviews, "viewer", "pair")
 
 
 @register.inclusion_tag("promotions/_pair_reviews.html")
@@ -41,7 +39,7 @@ def pair_reviews(pair, user) -> dict:
     role = pair.role_of(user) if user.is_authenticated else None
     if role is None or pair.status != pair.Status.ACTIVE:
         return {"reviews": [], "pair": pair, "role": role}
-    found = _PAIR_MENTEE_REVIEWS.rows(program=pair.program_id, candidate=pair.mentee_id)
+    found = _PAIR_REVIEWS.rows(viewer=user.pk, pair=pair.pk)
     # The card's links, from the pattern reversed once per process.
     url = url_maker("promotions:consent" if role == "mentee" else "promotions:input")
     labels = dict(PromotionReview.Status.choices)

@@ -126,3 +126,17 @@ def test_the_card_never_answers_for_the_previous_pair(reviews):
     Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
     world.pair.refresh_from_db()
     assert card_ids(world.pair, world.mentor) == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_compiled_card_read_is_scoped_by_itself(reviews, role):
+    """The statement the card runs answers only the pair's members, without the tag's own
+    check in front of it: a page that reused it could not show another pair's reviews."""
+    from promotions.templatetags.promotions_tags import _PAIR_REVIEWS
+
+    world = reviews
+    user = world.person(role)
+    found = [pk for pk, _, _ in _PAIR_REVIEWS.rows(viewer=user.pk, pair=world.pair.pk)]
+    assert found == ([world.review.pk] if role in ("mentor", "mentee") else [])
+    Pair.objects.filter(pk=world.pair.pk).update(status=Pair.Status.ENDED)
+    assert _PAIR_REVIEWS.rows(viewer=user.pk, pair=world.pair.pk) == []
