@@ -15,13 +15,13 @@ from mentorship.models import User
 from promotions.models import PromotionReview, Statement
 from promotions.services import review_change_status, review_record_outcome
 from promotions.views import (
-    _PANEL_NAMES,
     _PANEL_REVIEW,
     _PANEL_STATEMENTS,
     PANEL_PAGE_FIELDS,
     _seated_review,
     _shown_to_panel_member,
     panel_names,
+    panel_of,
 )
 from tests.factories import PanelSeatFactory
 from tests.factories.worlds import STATE_FACTORIES
@@ -109,8 +109,8 @@ def check_every_role(world, client, review: PromotionReview) -> None:
         expected = HTTPStatus.OK if role in seated else HTTPStatus.NOT_FOUND
         assert response.status_code == expected, role
 
-    names = [full_name or username for full_name, username in _PANEL_NAMES.rows(review=review.pk)]
-    assert names == panel_names(review)
+    # The names as the pages that load whole users print them (str(user), same order).
+    assert panel_names(review) == [str(user) for user in panel_of(review)]
 
 
 def test_every_role_gets_what_the_scoped_querysets_give(world, client):
