@@ -56,9 +56,7 @@ class PersonAddForm(forms.ModelForm):
 
     def clean_email(self):
         email = self.cleaned_data.get("email", "")
-        # Single sign-on links a first login by email: a second account with someone's address
-        # would stop that person from ever signing in.
-        if email and User.objects.filter(email__iexact=email).exists():
+        if email and User.email_in_use(email):
             raise forms.ValidationError("Someone here already has this email.")
         return email
 

@@ -96,6 +96,16 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name()
 
+    @classmethod
+    def email_in_use(cls, email: str, *, other_than: User | None = None) -> bool:
+        """Whether an account (other than `other_than`) has this email, in any case. Single
+        sign-on links a first login by email, so an address must name one account here: a
+        second one with it would stop that person from ever signing in."""
+        people = cls.objects.filter(email__iexact=email)
+        if other_than is not None:
+            people = people.exclude(pk=other_than.pk)
+        return people.exists()
+
     def get_full_name(self) -> str:
         return self.full_name or self.username
 

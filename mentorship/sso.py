@@ -278,6 +278,10 @@ def _provision_locked(
         raise Refused(SUPERUSER_REFUSED)
     if user.pk is not None and not user.is_active:
         raise Refused(INACTIVE)
+    if user.pk is not None and User.email_in_use(profile["email"], other_than=user):
+        # The provider now gives this person an address another account here has: keep theirs
+        # (two accounts with one address would lock the other one out of signing in).
+        profile = {**profile, "email": user.email}
     for field, value in profile.items():
         setattr(user, field, value)
     manager = manager_by_claims(claims, user)

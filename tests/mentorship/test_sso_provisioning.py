@@ -76,6 +76,17 @@ def test_an_existing_account_is_linked_once_by_its_email():
     assert carol.sso_identities.get().subject == "c-1"
 
 
+def test_a_new_email_another_account_has_is_not_copied():
+    user = sso.provision(issuer=ISSUER, subject="00u1", claims=claims())
+    carol = person("carol", email="carol@example.com")
+    again = sso.provision(issuer=ISSUER, subject="00u1", claims=claims(email="Carol@example.com"))
+    assert again.pk == user.pk
+    assert again.email == "Nora.Quist@example.com"
+    assert list(User.objects.filter(email__iexact="carol@example.com")) == [carol]
+    # Carol's own first login still finds her account.
+    assert sso.provision(issuer=ISSUER, subject="c-1", claims=claims(email=carol.email)) == carol
+
+
 def test_an_email_reassigned_to_another_subject_does_not_open_the_account():
     sso.provision(issuer=ISSUER, subject="00u1", claims=claims())
     with pytest.raises(sso.Refused, match="already linked"):
