@@ -329,6 +329,13 @@ class PersonResource(OnboardingResource):
     def get_instance(self, instance_loader, row):
         return self.people.get(row["email"])
 
+    def import_field(self, field, instance, row, is_m2m=False, **kwargs):
+        if field.attribute == "email" and instance.pk is not None:
+            # The address found this person (in any case); it is not the import's to rewrite:
+            # single sign-on and the next import match people by it.
+            return
+        super().import_field(field, instance, row, is_m2m, **kwargs)
+
     def init_instance(self, row=None):
         person = User(username=row["email"], email=row["email"])
         person.set_unusable_password()

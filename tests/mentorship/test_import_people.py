@@ -175,3 +175,14 @@ def test_only_program_admins_import(hana):
     with pytest.raises(PermissionDenied):
         run(PersonResource, FILE, by=UserFactory(username="mallory", is_staff=True))
     assert not User.objects.filter(email="ann@example.com").exists()
+
+
+def test_an_existing_persons_email_is_matched_not_rewritten(hana):
+    """The file's address finds the person whatever its case; it is not written over theirs
+    (single sign-on and the people import match by it; the README says the import never
+    changes an existing person's email)."""
+    UserFactory(username="ann", email="Ann.Archer@Example.com", full_name="Ann Archer")
+    rows = [["email", "full_name"], ["ann.archer@example.com", "Ann Archer"]]
+    report = run(PersonResource, rows, by=hana)
+    assert outcomes(report) == ["unchanged"]
+    assert User.objects.get(username="ann").email == "Ann.Archer@Example.com"
