@@ -33,13 +33,13 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from mentorship import display
 from mentorship.access import denied, get_prepared_or_404, get_visible_or_404
 from mentorship.models import Pair, Program, User
 from mentorship.permissions import can_view_program_dashboard
 from mentorship.refusals import attempt, refusal_text, show_refusal
 from mentorship.selectors import PageOf, page_of, url_maker
 from mentorship.statements import Prepared
-from promotions import display
 from promotions.breach import BLOCK, PASS, Assessment, Finding, assess, invisible
 from promotions.engagement import engagement_sentences
 from promotions.forms import AssessmentForm, ConsentForm, DeclineForm, OutcomeForm, StatementForm

@@ -7,9 +7,9 @@ from django import template
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.dates import MONTHS
 
 from agreements.selectors import pair_flow
+from mentorship import display
 from mentorship.permissions import is_pair_member
 from mentorship.selectors import url_maker
 
@@ -67,9 +67,7 @@ def _zone(value) -> str:
 @register.filter(expects_localtime=True)
 def long_date(value) -> str:
     """`|date:"j F Y"`: 7 March 2026."""
-    if not value:
-        return ""
-    return f"{value.day} {MONTHS[value.month]} {value.year:04d}"
+    return display.day(value) if value else ""
 
 
 @register.filter(expects_localtime=True)
@@ -77,7 +75,7 @@ def long_datetime(value) -> str:
     """`|date:"j F Y, H:i T"`: 7 March 2026, 09:05 CET."""
     if not value:
         return ""
-    return f"{long_date(value)}, {value.hour:02d}:{value.minute:02d} {_zone(value)}"
+    return f"{display.moment(value)} {_zone(value)}"
 
 
 @register.filter(expects_localtime=True)

@@ -33,7 +33,7 @@ def day(value: datetime.date | datetime.datetime | None) -> str:
     if value is None:
         return ""
     value = _local(value)
-    return f"{value.day} {_month(value.month)} {value.year}"
+    return f"{value.day} {_month(value.month)} {value.year:04d}"
 
 
 def moment(value: datetime.datetime | None) -> str:
@@ -41,4 +41,6 @@ def moment(value: datetime.datetime | None) -> str:
     if value is None:
         return ""
     value = _local(value)
-    return f"{value.day} {_month(value.month)} {value.year}, {value.hour:02d}:{value.minute:02d}"
+    return (
+        f"{value.day} {_month(value.month)} {value.year:04d}, {value.hour:02d}:{value.minute:02d}"
+    )

@@ -1,4 +1,4 @@
-"""promotions.display formats dates exactly as the template `date` filter it replaces."""
+"""mentorship.display formats dates exactly as the template `date` filter it replaces."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
-from promotions import display
+from mentorship import display
 
 pytestmark = pytest.mark.any_database
 
